@@ -1,0 +1,58 @@
+# Qorgau: `make run` serves it with demo data, `make test` runs what CI runs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+# Development secrets live in var/ unless the environment names its own.
+ifeq ($(QORGAU_MASTER_KEY),)
+export QORGAU_MASTER_KEY_FILE ?= $(CURDIR)/var/master.key
+endif
+ifeq ($(SECRET_KEY),)
+DEV_SECRET := SECRET_KEY_FILE=$(CURDIR)/var/secret.key
+endif
+DEV := DEBUG=true $(DEV_SECRET)
+
+.PHONY: install run test lint check messages clean-venv
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p var
+	$(DEV) $(PY) manage.py create_dev_keys
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py seed_demo
+	@echo
+	@echo "Qorgau: http://127.0.0.1:8000/   staff: http://127.0.0.1:8000/staff/login/ (logins above, kept in var/demo-logins.txt)"
+	@echo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The suite runs on SQLite, or on the PostgreSQL database that DATABASE_URL names.
+test: lint
+	@mkdir -p var
+	$(PY) -m pytest
+
+check: lint
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-value-xyz \
+	  QORGAU_MASTER_KEY=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= ALLOWED_HOSTS=qorgau.example \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Extract messages (needs GNU gettext, developers only) and compile them in pure Python.
+messages: install
+	$(DEV) $(PY) manage.py makemessages -l kk -l ru -l en --ignore=.venv --ignore=var \
+	  --ignore=tests --ignore=bench --no-obsolete
+	$(DEV) $(PY) manage.py compile_catalogs
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core import services
+from qorgau.core.models import ApiToken, AuditEntry, CriminalArticle, Helpline, Region, User
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Every add, change and delete made in the admin is written to the audit log (no values)."""
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.audit_append(
+            actor=request.user,
+            action="admin.change" if change else "admin.add",
+            obj=obj,
+            region=getattr(obj, "region", None) if isinstance(obj, User) else None,
+            details={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        label, pk = obj._meta.label_lower, obj.pk
+        super().delete_model(request, obj)
+        services.audit_append(
+            actor=request.user, action="admin.delete", object_type=label, object_id=pk
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedModelAdmin):
+    list_display = ["code", "name_kk", "name_ru", "name_en", "kind"]
+    search_fields = ["code", "name_kk", "name_ru", "name_en"]
+    readonly_fields = ["code"]
+
+
+@admin.register(CriminalArticle)
+class CriminalArticleAdmin(AuditedModelAdmin):
+    list_display = ["number", "title_ru", "title_en", "covered_by_default"]
+    list_filter = ["covered_by_default"]
+
+
+@admin.register(Helpline)
+class HelplineAdmin(AuditedModelAdmin):
+    list_display = ["number", "name_ru", "name_en", "hours", "audience", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+class QorgauUserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "role", "region", "gender", "language"]
+
+
+class QorgauUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    form = QorgauUserChangeForm
+    add_form = QorgauUserCreationForm
+    list_display = ["username", "full_name", "role", "region", "gender", "is_active", "last_login"]
+    list_filter = ["role", "region", "is_active"]
+    search_fields = ["username", "full_name", "email"]
+    ordering = ["username"]
+    filter_horizontal: list[str] = []
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["full_name", "email", "gender", "language"]}),
+        (_("Work"), {"fields": ["role", "region", "is_active"]}),
+        (_("Dates"), {"fields": ["last_login", "created_at"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "full_name",
+                    "email",
+                    "role",
+                    "region",
+                    "gender",
+                    "language",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+    readonly_fields = ["last_login", "created_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # people are switched off, never deleted: the audit log points at them
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "prefix",
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["prefix", "user__username", "name"]
+    actions = ["revoke"]
+    fields = ["prefix", "user", "name", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        for token in queryset.select_related("user__region"):
+            services.api_token_revoke(acting_user=request.user, token=token)
+        messages.success(request, _("The tokens were revoked."))
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "region",
+    ]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "object_id"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

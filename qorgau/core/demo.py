@@ -1,0 +1,96 @@
+"""Demo data of the core app: one obviously synthetic user per role."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from qorgau.core import services
+from qorgau.core.enums import Gender, Language, Role
+from qorgau.core.models import Region, User
+
+HOME_REGION = "KZ-75"  # Almaty
+OTHER_REGION = "KZ-71"  # Astana: the outsider, to show that regions do not see each other
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    region_code: str | None
+    gender: str
+    language: str
+    full_name: str
+
+    def describe(self) -> str:
+        region = f", {self.region_code}" if self.region_code else ""
+        return f"{self.role.label}{region}"
+
+
+DEMO_USERS = [
+    DemoUser("analyst", Role.ANALYST, HOME_REGION, Gender.FEMALE, Language.RUSSIAN, "Demo Analyst"),
+    DemoUser(
+        "analyst2", Role.ANALYST, OTHER_REGION, Gender.MALE, Language.KAZAKH, "Demo Analyst Two"
+    ),
+    DemoUser(
+        "prosecutor",
+        Role.PROSECUTOR,
+        HOME_REGION,
+        Gender.FEMALE,
+        Language.RUSSIAN,
+        "Demo Prosecutor",
+    ),
+    DemoUser(
+        "chief", Role.REGIONAL_CHIEF, HOME_REGION, Gender.MALE, Language.RUSSIAN, "Demo Chief"
+    ),
+    DemoUser("central", Role.CENTRAL_OFFICE, None, Gender.FEMALE, Language.RUSSIAN, "Demo Central"),
+    DemoUser(
+        "clinician", Role.CLINICIAN, HOME_REGION, Gender.FEMALE, Language.RUSSIAN, "Demo Clinician"
+    ),
+    DemoUser(
+        "police", Role.POLICE_SUPERVISOR, HOME_REGION, Gender.MALE, Language.KAZAKH, "Demo Police"
+    ),
+    DemoUser(
+        "educator",
+        Role.EDUCATION_COORDINATOR,
+        HOME_REGION,
+        Gender.FEMALE,
+        Language.KAZAKH,
+        "Demo Educator",
+    ),
+    DemoUser("partner", Role.PARTNER, None, Gender.FEMALE, Language.ENGLISH, "Demo Partner"),
+    DemoUser("admin", Role.ADMIN, None, "", Language.ENGLISH, "Demo Admin"),
+]
+
+
+def demo_logins_path() -> Path:
+    return Path(settings.VAR_DIR) / "demo-logins.txt"
+
+
+def seed_core(*, rng: random.Random, passwords: dict[str, str]) -> list[User]:
+    """Create the demo users (or give existing ones the new passwords)."""
+    regions = {r.code: r for r in Region.objects.filter(code__in=[HOME_REGION, OTHER_REGION])}
+    users = []
+    for demo in DEMO_USERS:
+        user = User.objects.filter(username=demo.username).first()
+        if user is None:
+            user = services.user_create(
+                acting_user=None,
+                username=demo.username,
+                role=demo.role,
+                password=passwords[demo.username],
+                region=regions[demo.region_code] if demo.region_code else None,
+                gender=demo.gender,
+                language=demo.language,
+                full_name=demo.full_name,
+                email=f"{demo.username}@example.invalid",
+            )
+        else:
+            services.user_set_password(
+                acting_user=None, user=user, password=passwords[demo.username]
+            )
+        users.append(user)
+    return users

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _(
+            "The username or password is wrong. Check both (capital letters matter) and try again."
+        ),
+        "inactive": _("This account is switched off. Ask your administrator."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username"})
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), required=False, max_length=64)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import random
+import secrets
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from qorgau.core.demo import DEMO_USERS, demo_logins_path, seed_core
+from qorgau.core.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Make clearly synthetic demo data in every app, and one user per role with a random "
+        "password, printed and written to var/demo-logins.txt. Run again, it keeps what exists."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic data")
+        parser.add_argument(
+            "--reset-passwords", action="store_true", help="give every demo user a new password"
+        )
+
+    def handle(self, *args: Any, seed: int, reset_passwords: bool, **options: Any) -> None:
+        path = demo_logins_path()
+        existing = set(
+            User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list(
+                "username", flat=True
+            )
+        )
+        complete = len(existing) == len(DEMO_USERS) and path.exists()
+        if complete and not reset_passwords:
+            self.stdout.write(f"Demo data is already there; the logins are in {path}:")
+            self.stdout.write(path.read_text(encoding="utf-8"))
+            return
+        passwords = {u.username: secrets.token_urlsafe(12) for u in DEMO_USERS}
+        with transaction.atomic():
+            seed_core(rng=random.Random(seed), passwords=passwords)  # noqa: S311 (synthetic data)
+        lines = [
+            "# Qorgau demo logins (synthetic people; development only)",
+            "# sign in at http://127.0.0.1:8000/staff/login/",
+        ]
+        for demo in DEMO_USERS:
+            lines.append(f"{demo.username:<12} {passwords[demo.username]:<20} {demo.describe()}")
+        text = "\n".join(lines) + "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(text, encoding="utf-8")
+        self.stdout.write(f"Demo data created; the logins are in {path}:")
+        self.stdout.write(text)

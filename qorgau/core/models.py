@@ -1,0 +1,278 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.enums import REGIONAL_ROLES, Gender, HelplineAudience, Language, RegionKind, Role
+from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class LocalizedNameMixin:
+    """Reference rows carry their names in kk/ru/en; `name` is the one of the active language."""
+
+    def localized(self, prefix: str) -> str:
+        language = (get_language() or "ru")[:2]
+        if language not in Language.values:
+            language = Language.RUSSIAN
+        return getattr(self, f"{prefix}_{language}") or getattr(self, f"{prefix}_ru")
+
+
+class Region(LocalizedNameMixin, TimeStamped):
+    code = models.CharField(
+        _("code"), max_length=8, unique=True, help_text="ISO 3166-2:KZ, e.g. KZ-75"
+    )
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=120)
+    name_ru = models.CharField(_("name (Russian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=RegionKind.choices)
+    centre_en = models.CharField(_("administrative centre"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+
+class CriminalArticle(LocalizedNameMixin, TimeStamped):
+    number = models.CharField(_("article"), max_length=10, unique=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    covered_by_default = models.BooleanField(
+        _("covered by the assignment policy by default"), default=False
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("Criminal Code article")
+        verbose_name_plural = _("Criminal Code articles")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.localized("title")
+
+
+class Helpline(LocalizedNameMixin, TimeStamped):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    hours = models.CharField(_("hours"), max_length=40, default="24/7")
+    audience = models.CharField(_("for"), max_length=12, choices=HelplineAudience.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("shown"), default=True)
+
+    class Meta:
+        ordering = ["position", "number"]
+        verbose_name = _("helpline")
+        verbose_name_plural = _("helplines")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
+
+
+class QorgauUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractBaseUser, PermissionsMixin, TimeStamped):
+    """A member of staff. The public and platforms never have a user account."""
+
+    username = models.CharField(
+        _("username"), max_length=150, unique=True, validators=[UnicodeUsernameValidator()]
+    )
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.RUSSIAN
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = QorgauUserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["role"]
+
+    visibility = Visibility(
+        roles={
+            Role.ADMIN: Scope.ALL,
+            Role.CENTRAL_OFFICE: Scope.ALL,
+            Role.REGIONAL_CHIEF: Scope.REGION,
+        },
+        region_field="region",
+    )
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=False) | ~Q(role__in=sorted(REGIONAL_ROLES)),
+                name="core_user_regional_role_has_region",
+                violation_error_message=_("This role works in one region: choose the region."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.PROSECUTOR) | Q(gender__in=Gender.values),
+                name="core_user_prosecutor_has_gender",
+                violation_error_message=_(
+                    "A prosecutor's gender is needed by the assignment policy."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="core_user_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_staff(self) -> bool:
+        """Only administrators (and superusers) reach the Django admin."""
+        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+
+    @property
+    def is_regional(self) -> bool:
+        return self.role in REGIONAL_ROLES
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.username
+
+
+class ApiToken(TimeStamped):
+    """A personal bearer token of a member of staff: it carries exactly its user's permissions.
+
+    Only a SHA-256 digest of the secret is kept: tokens are 256-bit random values, so a fast hash is
+    as safe as a slow one and keeps every API request cheap.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user.username})"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now and self.user.is_active
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises appends to the audit chain (locked FOR UPDATE by each append)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="core_auditchainhead_single")]
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.seq}"
+
+
+class AuditEntryQuerySet(ScopedQuerySet):
+    pass
+
+
+class AuditEntry(models.Model):
+    """One append-only, hash-chained entry of the audit log. Never holds a personal value itself."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=True
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    visibility = Visibility(
+        roles={
+            Role.ADMIN: Scope.ALL,
+            Role.CENTRAL_OFFICE: Scope.ALL,
+            Role.REGIONAL_CHIEF: Scope.REGION,
+        },
+        region_field="region",
+    )
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")

@@ -1,0 +1,43 @@
+"""Staff navigation by role: each app adds its sections here, each with the roles that use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.enums import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Overview"), "core:staff_home", frozenset(Role.values)),
+    NavItem(
+        _("People"),
+        "core:people",
+        frozenset({Role.ADMIN, Role.CENTRAL_OFFICE, Role.REGIONAL_CHIEF}),
+    ),
+    NavItem(
+        _("Audit log"),
+        "core:audit_log",
+        frozenset({Role.ADMIN, Role.CENTRAL_OFFICE, Role.REGIONAL_CHIEF}),
+    ),
+]
+
+
+def navigation_for(user) -> list[NavItem]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in NAVIGATION if user.role in item.roles]

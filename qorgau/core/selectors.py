@@ -1,0 +1,54 @@
+"""Every read of the core app that a page or the API needs, scoped to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from qorgau.core.models import AuditEntry, CriminalArticle, Helpline, Region, User
+from qorgau.core.permissions import visible_to
+
+
+def region_list() -> QuerySet[Region]:
+    """Reference data: every region, for anyone."""
+    return Region.objects.all()
+
+
+def region_get_by_code(*, code: str) -> Region | None:
+    return Region.objects.filter(code=code.strip().upper()).first()
+
+
+def criminal_article_list() -> QuerySet[CriminalArticle]:
+    return CriminalArticle.objects.all()
+
+
+def helpline_list() -> QuerySet[Helpline]:
+    """The helplines shown on public pages, in their order."""
+    return Helpline.objects.filter(is_active=True)
+
+
+def user_list_for_user(*, user: User, role: str | None = None) -> QuerySet[User]:
+    """Staff the user may see: administrators and the central office all, a chief their region's."""
+    qs = visible_to(User.objects.select_related("region"), user)
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("region__name_en", "role", "username")
+
+
+def user_get_for_user(*, user: User, user_id: int) -> User:
+    found = user_list_for_user(user=user).filter(pk=user_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def audit_entry_list_for_user(
+    *, user: User, action: str | None = None, actor_id: int | None = None
+) -> QuerySet[AuditEntry]:
+    """Audit entries the user may read, newest first."""
+    qs = visible_to(AuditEntry.objects.select_related("region"), user)
+    if action:
+        qs = qs.filter(action=action)
+    if actor_id:
+        qs = qs.filter(actor_id=actor_id)
+    return qs.order_by("-seq")

@@ -1,0 +1,240 @@
+"""Every write of the core app: audit log, users, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from qorgau.core.audit_chain import GENESIS_HASH, entry_hash
+from qorgau.core.enums import Gender, Language, Role
+from qorgau.core.models import ApiToken, AuditChainHead, AuditEntry, Region, User
+
+TOKEN_PREFIX = "qg_"
+# A token's last use is written at most this often, so that reads do not all become writes.
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+# --- Audit log ------------------------------------------------------------------------------------
+
+
+def _lock_chain_head() -> AuditChainHead:
+    """Lock the chain head row; every append waits here, so the chain never forks.
+
+    Locking the head row (and not the last entry) matters on PostgreSQL: a transaction that waited on
+    the lock re-reads the updated head row when it gets it, while a lock on the last entry would wake
+    up holding an entry that is no longer the last.
+    """
+    try:
+        return AuditChainHead.objects.select_for_update().get(pk=1)
+    except AuditChainHead.DoesNotExist:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
+        except IntegrityError:
+            pass
+        return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
+@transaction.atomic
+def audit_append(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    region: Region | None = None,
+    ip: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit log, in the caller's transaction, chained to the one before.
+
+    `details` must never hold a personal value: name fields, not their contents.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    head = _lock_chain_head()
+    entry = AuditEntry(
+        seq=head.seq + 1,
+        created_at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(actor.get_username() if actor is not None and actor.pk else "")[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        region=region,
+        ip=ip,
+        details=details or {},
+        prev_hash=head.hash,
+    )
+    entry.hash = entry_hash(entry)
+    entry.save(force_insert=True)
+    AuditChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    return entry
+
+
+def audit_personal_view(
+    *, actor: User, obj: models.Model, fields: list[str], region: Region | None = None
+) -> AuditEntry:
+    """Record that `actor` was shown the personal fields `fields` of `obj` (names only, no values)."""
+    return audit_append(
+        actor=actor,
+        action="personal.view",
+        obj=obj,
+        region=region,
+        details={"fields": sorted(fields)},
+    )
+
+
+def audit_login(*, user: User, ip: str | None) -> AuditEntry:
+    return audit_append(actor=user, action="auth.login", obj=user, region=user.region, ip=ip)
+
+
+def audit_logout(*, user: User | None, ip: str | None) -> AuditEntry | None:
+    if user is None or not user.pk:
+        return None
+    return audit_append(actor=user, action="auth.logout", obj=user, region=user.region, ip=ip)
+
+
+def audit_login_failed(*, username: str, ip: str | None) -> AuditEntry:
+    """A refused login: the name typed is recorded (trimmed), never the password."""
+    known = User.objects.filter(username=username).first() if username else None
+    return audit_append(
+        actor=None,
+        action="auth.login_failed",
+        object_type="core.user" if known else "",
+        object_id=known.pk if known else "",
+        region=known.region if known else None,
+        ip=ip,
+        details={"username": username[:150], "known_user": known is not None},
+    )
+
+
+# --- Users ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(
+    *,
+    acting_user: User | None,
+    username: str,
+    role: Role | str,
+    password: str | None,
+    region: Region | None = None,
+    gender: Gender | str = "",
+    language: Language | str = Language.RUSSIAN,
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    """Create a member of staff; a regional role needs a region and a prosecutor a gender."""
+    user = User(
+        username=username,
+        role=role,
+        region=region,
+        gender=gender,
+        language=language,
+        full_name=full_name,
+        email=email,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save(force_insert=True)
+    audit_append(
+        actor=acting_user,
+        action="user.create",
+        obj=user,
+        region=region,
+        details={"role": str(role), "username": username},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, acting_user: User | None, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    audit_append(actor=acting_user, action="user.set_password", obj=user, region=user.region)
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, acting_user: User | None, user: User, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a personal bearer token; returns the row and the token, which is shown only once."""
+    if not user.is_active:
+        raise ValueError("an inactive user cannot have API tokens")
+    days = settings.QORGAU_API_TOKEN_DAYS if days is None else days
+    if days < 1:
+        raise ValueError("a token lives at least one day")
+    prefix = secrets.token_hex(6)
+    token = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    now = timezone.now()
+    row = ApiToken(
+        created_at=now,
+        user=user,
+        name=name,
+        prefix=prefix,
+        digest=_digest(token),
+        expires_at=now + timedelta(days=days),
+    )
+    row.full_clean()
+    row.save(force_insert=True)
+    audit_append(
+        actor=acting_user,
+        action="api_token.create",
+        obj=row,
+        region=user.region,
+        details={"user_id": user.pk, "prefix": prefix, "days": days},
+    )
+    return row, token
+
+
+def api_token_authenticate(*, token: str) -> User | None:
+    """The active user a bearer token belongs to, or None when it is unknown, expired or revoked."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = (
+        ApiToken.objects.select_related("user", "user__region")
+        .filter(digest=_digest(token))
+        .first()
+    )
+    now = timezone.now()
+    if row is None or not row.is_usable(now):
+        return None
+    if row.last_used_at is None or now - row.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user
+
+
+@transaction.atomic
+def api_token_revoke(*, acting_user: User | None, token: ApiToken) -> ApiToken:
+    updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    token.refresh_from_db()
+    if updated:
+        audit_append(
+            actor=acting_user,
+            action="api_token.revoke",
+            obj=token,
+            region=token.user.region,
+            details={"prefix": token.prefix},
+        )
+    return token

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from qorgau.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("help/", views.help_page, name="help"),
+    path("staff/", views.staff_home, name="staff_home"),
+    path("staff/login/", views.LoginView.as_view(), name="login"),
+    path("staff/logout/", views.LogoutView.as_view(), name="logout"),
+    path("staff/people/", views.people, name="people"),
+    path("staff/audit/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,59 @@
+"""Reading settings from the environment, with clear errors (no Django imports here)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TRUE_VALUES = {"true", "1", "yes", "on"}
+FALSE_VALUES = {"false", "0", "no", "off"}
+
+
+class ConfigurationError(RuntimeError):
+    """A setting in the environment is missing or malformed; the message says what to set."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    """The value of NAME, or of the file named by NAME_FILE (for secrets kept out of the environment)."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigurationError(
+                f"{name}_FILE={file_name} cannot be read: {exc.strerror}"
+            ) from exc
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A boolean setting: only true/false, 1/0, yes/no, on/off; anything else stops start-up."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in TRUE_VALUES:
+        return True
+    if lowered in FALSE_VALUES:
+        return False
+    raise ConfigurationError(f"{name}={value!r} is not a boolean: set it to true or false.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={value!r} is not a whole number.") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]

@@ -1,0 +1,218 @@
+"""Qorgau settings: one module, driven by the environment (see .env.example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from qorgau.env import ConfigurationError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("QORGAU_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ConfigurationError(
+            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE) to a long random string, "
+            "or DEBUG=true for development."
+        )
+    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-true"
+
+# The master key wraps every data key of the encrypted fields (qorgau.core.crypto).
+# Production refuses to start without a well-formed one; development (DEBUG) may run without it
+# until an encrypted field is used, and `make run` writes one into var/.
+QORGAU_MASTER_KEY = env_str("QORGAU_MASTER_KEY")
+QORGAU_PREVIOUS_MASTER_KEYS = env_list("QORGAU_PREVIOUS_MASTER_KEYS", [])
+if not DEBUG:
+    from qorgau.core.keys import validate_master_key_setting
+
+    validate_master_key_setting(QORGAU_MASTER_KEY, QORGAU_PREVIOUS_MASTER_KEYS)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "csp",
+    "qorgau.core",
+    "qorgau.linking",
+    "qorgau.intake",
+    "qorgau.cases",
+    "qorgau.offenders",
+    "qorgau.prevention",
+    "qorgau.analytics",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qorgau.core.middleware.QorgauLocaleMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "qorgau.urls"
+WSGI_APPLICATION = "qorgau.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "qorgau" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "qorgau.core.context_processors.qorgau",
+            ],
+        },
+    },
+]
+
+# Databases: SQLite (WAL) by default, PostgreSQL when DATABASE_URL is set.
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+else:
+    SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "qorgau.sqlite3")))
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": {
+                # Writers take the lock at BEGIN, so two writers never deadlock on an upgrade.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                # FULL: an acknowledged report is on disk before the answer goes out.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["qorgau.core.auth.RoleModelBackend"]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:staff_home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Languages: Kazakh, Russian, English; anything else falls back to Russian.
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "qorgau" / "locale"]
+LANGUAGE_COOKIE_NAME = "qorgau_language"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Asia/Almaty"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "qorgau" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "files"
+
+# Sessions and cookies. Staff sessions end after inactivity.
+SESSION_COOKIE_NAME = "qorgau_session"
+SESSION_COOKIE_AGE = env_int("QORGAU_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+X_FRAME_OPTIONS = "DENY"
+
+# A strict Content-Security-Policy: our own scripts and styles only, nothing inline, no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qorgau@localhost")
+
+# Where the "leave this site quickly" button goes: a neutral page, replacing this one in history.
+QORGAU_QUICK_EXIT_URL = env_str("QORGAU_QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
+# Personal API tokens for staff expire after this many days unless the command says otherwise.
+QORGAU_API_TOKEN_DAYS = env_int("QORGAU_API_TOKEN_DAYS", 90)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request bodies and query values may carry personal data: log requests without them.
+        "django.request": {"level": "ERROR"},
+        "django.db.backends": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from qorgau.api import api
+from qorgau.core.views import admin_login
+
+admin.site.site_header = "Qorgau"
+admin.site.site_title = "Qorgau"
+admin.site.login = admin_login  # staff log in through /staff/login/, with its audit and messages
+
+urlpatterns = [
+    path("", include("qorgau.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,105 @@
+"""Personas: one user per role in Almaty (KZ-75), plus an outsider analyst of Astana (KZ-71)."""
+
+import pytest
+from django.utils import translation
+
+from qorgau.core.enums import Gender, Role
+from qorgau.core.models import CriminalArticle, Helpline, Region
+from qorgau.core.reference import load_reference_data
+from tests.factories import UserFactory, region
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code outside a request speaks English in tests, and no test leaks its language to the next."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def reference_data(db):
+    """Regions, articles and helplines (loaded by migration; reloaded after a transactional flush)."""
+    if not Region.objects.exists():
+        load_reference_data(Region, CriminalArticle, Helpline)
+
+
+@pytest.fixture
+def almaty(reference_data):
+    return region("KZ-75")
+
+
+@pytest.fixture
+def astana(reference_data):
+    return region("KZ-71")
+
+
+@pytest.fixture
+def analyst(almaty):
+    return UserFactory(username="analyst", role=Role.ANALYST, region=almaty)
+
+
+@pytest.fixture
+def outsider(astana):
+    return UserFactory(username="outsider", role=Role.ANALYST, region=astana)
+
+
+@pytest.fixture
+def prosecutor(almaty):
+    return UserFactory(username="prosecutor", role=Role.PROSECUTOR, region=almaty)
+
+
+@pytest.fixture
+def chief(almaty):
+    return UserFactory(
+        username="chief", role=Role.REGIONAL_CHIEF, region=almaty, gender=Gender.MALE
+    )
+
+
+@pytest.fixture
+def central(reference_data):
+    return UserFactory(username="central", role=Role.CENTRAL_OFFICE, region=None)
+
+
+@pytest.fixture
+def clinician(almaty):
+    return UserFactory(username="clinician", role=Role.CLINICIAN, region=almaty)
+
+
+@pytest.fixture
+def police(almaty):
+    return UserFactory(username="police", role=Role.POLICE_SUPERVISOR, region=almaty)
+
+
+@pytest.fixture
+def educator(almaty):
+    return UserFactory(username="educator", role=Role.EDUCATION_COORDINATOR, region=almaty)
+
+
+@pytest.fixture
+def partner(reference_data):
+    return UserFactory(username="partner", role=Role.PARTNER, region=None)
+
+
+@pytest.fixture
+def admin_user(reference_data):
+    return UserFactory(username="admin", role=Role.ADMIN, region=None, gender="")
+
+
+@pytest.fixture
+def personas(
+    analyst, outsider, prosecutor, chief, central, clinician, police, educator, partner, admin_user
+):
+    return {
+        "analyst": analyst,
+        "outsider": outsider,
+        "prosecutor": prosecutor,
+        "chief": chief,
+        "central": central,
+        "clinician": clinician,
+        "police": police,
+        "educator": educator,
+        "partner": partner,
+        "admin": admin_user,
+    }

@@ -1,0 +1,47 @@
+import pytest
+from django.core.management import call_command
+
+from qorgau.core.enums import Role
+from qorgau.core.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def test_it_makes_one_user_per_role_with_printed_working_passwords(
+    reference_data, var_dir, client, capsys
+):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    logins = (var_dir / "demo-logins.txt").read_text()
+    assert set(Role.values) <= set(User.objects.values_list("role", flat=True))
+    assert User.objects.get(username="central").role == Role.CENTRAL_OFFICE
+    for line in logins.splitlines():
+        if line.startswith("#"):
+            continue
+        username, password = line.split()[:2]
+        assert password in out
+        assert client.login(username=username, password=password), username
+    assert oct((var_dir / "demo-logins.txt").stat().st_mode)[-3:] == "600"
+
+
+def test_a_second_run_keeps_the_users_and_the_logins(reference_data, var_dir, capsys):
+    call_command("seed_demo")
+    first = (var_dir / "demo-logins.txt").read_text()
+    count = User.objects.count()
+    call_command("seed_demo")
+    assert (var_dir / "demo-logins.txt").read_text() == first
+    assert User.objects.count() == count
+    assert "already there" in capsys.readouterr().out
+
+
+def test_demo_people_are_obviously_synthetic(reference_data, var_dir):
+    call_command("seed_demo")
+    for user in User.objects.all():
+        assert user.full_name.startswith("Demo ")
+        assert user.email.endswith("@example.invalid")

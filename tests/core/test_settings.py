@@ -1,0 +1,87 @@
+"""Start-up refuses production settings that are missing or malformed, with a message saying what to set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qorgau.env import ConfigurationError, env_bool
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+
+
+def start(**env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "QORGAU_MASTER_KEY"}
+    }
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "qorgau.settings"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_without_master_key_stops_with_what_to_set():
+    result = start(DEBUG="false", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "QORGAU_MASTER_KEY is not set" in result.stderr
+    assert "base64" in result.stderr
+
+
+def test_production_with_malformed_master_key_stops():
+    result = start(DEBUG="false", SECRET_KEY="x" * 50, QORGAU_MASTER_KEY="not-a-key")
+    assert result.returncode != 0
+    assert "QORGAU_MASTER_KEY is malformed" in result.stderr
+
+
+def test_production_without_secret_key_stops():
+    result = start(DEBUG="false", QORGAU_MASTER_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_with_both_keys_starts():
+    result = start(DEBUG="false", SECRET_KEY="x" * 50, QORGAU_MASTER_KEY=GOOD_KEY)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_a_secret_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "master.key"
+    key_file.write_text(GOOD_KEY + "\n")
+    result = start(DEBUG="false", SECRET_KEY="x" * 50, QORGAU_MASTER_KEY_FILE=str(key_file))
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_boolean_that_is_not_true_or_false_stops_start_up():
+    result = start(DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "value,expected", [("true", True), ("FALSE", False), ("1", True), ("off", False)]
+)
+def test_booleans_accept_true_and_false_words(monkeypatch, value, expected):
+    monkeypatch.setenv("SOME_FLAG", value)
+    assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_booleans_refuse_anything_else(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "yes please")
+    with pytest.raises(ConfigurationError):
+        env_bool("SOME_FLAG", False)
+
+
+def test_passwords_are_hashed_with_argon2_in_production():
+    import qorgau.settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

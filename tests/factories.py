@@ -1,0 +1,27 @@
+import factory
+
+from qorgau.core.enums import Gender, Language, Role
+from qorgau.core.models import Region, User
+
+
+def region(code: str = "KZ-75") -> Region:
+    return Region.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"Test Person {n}")
+    role = Role.ANALYST
+    region = factory.LazyFunction(region)
+    gender = Gender.FEMALE
+    language = Language.RUSSIAN
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
