@@ -9,7 +9,7 @@ os.environ.setdefault("QORGAU_MASTER_KEY", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from qorgau.settings import *  # noqa: F403
-from qorgau.settings import DATABASES, INSTALLED_APPS, VAR_DIR
+from qorgau.settings import DATABASES, INSTALLED_APPS, STATIC_ROOT, VAR_DIR
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
