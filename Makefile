@@ -5,13 +5,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
 # Development secrets live in var/ unless the environment names its own.
-ifeq ($(QORGAU_MASTER_KEY),)
-export QORGAU_MASTER_KEY_FILE ?= $(CURDIR)/var/master.key
+ifeq ($(QORGAU_MASTER_KEY)$(QORGAU_MASTER_KEY_FILE),)
+DEV_MASTER := QORGAU_MASTER_KEY_FILE=$(CURDIR)/var/master.key
 endif
-ifeq ($(SECRET_KEY),)
+ifeq ($(SECRET_KEY)$(SECRET_KEY_FILE),)
 DEV_SECRET := SECRET_KEY_FILE=$(CURDIR)/var/secret.key
 endif
-DEV := DEBUG=true $(DEV_SECRET)
+DEV := DEBUG=true $(DEV_MASTER) $(DEV_SECRET)
 
 .PHONY: install run test lint check messages clean-venv
 
@@ -25,7 +25,7 @@ install: $(STAMP)
 
 run: install
 	@mkdir -p var
-	$(DEV) $(PY) manage.py create_dev_keys
+	DEBUG=true $(PY) manage.py create_dev_keys
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py seed_demo
 	@echo
@@ -43,7 +43,7 @@ test: lint
 	$(PY) -m pytest
 
 check: lint
-	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-value-xyz \
 	  QORGAU_MASTER_KEY=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= ALLOWED_HOSTS=qorgau.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
