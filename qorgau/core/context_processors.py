@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from qorgau.core.enums import Language
 from qorgau.core.navigation import navigation_for
 from qorgau.core.selectors import helpline_list
 
@@ -15,4 +16,6 @@ def qorgau(request: HttpRequest) -> dict[str, Any]:
         "helplines": helpline_list,  # a callable: evaluated only by pages that show it
         "quick_exit_url": settings.QORGAU_QUICK_EXIT_URL,
         "staff_navigation": navigation_for(getattr(request, "user", None)),
+        # each language named in itself, whatever the page's language
+        "language_choices": Language.choices,
     }
