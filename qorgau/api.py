@@ -1,15 +1,22 @@
-"""The JSON API: /api/v1/, OpenAPI at /api/v1/openapi.json. Each app adds its router here."""
+"""The JSON API: /api/v1/, OpenAPI at /api/v1/openapi.json. Each app adds its router here.
+
+Errors answer `{"detail": [{"field": "child.age", "message": "..."}]}` (or a string), in the
+language the request asks for (Accept-Language; Russian by default).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from qorgau.core.api import router as core_router
 from qorgau.core.services import api_token_authenticate
+from qorgau.intake.api import router as intake_router
 
 
 class StaffTokenAuth(HttpBearer):
@@ -28,8 +35,66 @@ class StaffTokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Qorgau API",
     version="1",
-    description="The Qorgau JSON API. Staff authenticate with a personal bearer token.",
+    description=(
+        "The Qorgau JSON API. Platforms authenticate with a platform token, staff with a personal "
+        "bearer token. Errors are answered in the language of Accept-Language."
+    ),
     urls_namespace="api",
     auth=StaffTokenAuth(),
 )
 api.add_router("/", core_router)
+api.add_router("/", intake_router)
+
+
+def _field_path(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    # ninja prefixes body fields with ("body", "payload")
+    while parts and parts[0] in {"body", "payload", "query", "path", "header"}:
+        parts.pop(0)
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "literal_error":
+        expected = str(context.get("expected", "")).replace("'", "")
+        return _("Choose one of: %(choices)s.") % {"choices": expected}
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind in {"string_type", "string_unicode"}:
+        return _("Enter text.")
+    if kind.startswith("datetime") or kind.startswith("date"):
+        return _("Enter a date and time in ISO 8601, like 2026-05-31T18:00:00+05:00.")
+    if kind in {"bool_type", "bool_parsing"}:
+        return _("Enter true or false.")
+    if kind == "list_type":
+        return _("Enter a list.")
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return _("Enter an object.")
+    return _("This value is not valid.")
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{"field": _field_path(e.get("loc", [])), "message": _message(e)} for e in exc.errors]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        message = _("The body is not valid JSON.")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("A valid bearer token is needed (Authorization: Bearer <token>).")},
+        status=401,
+    )

@@ -204,6 +204,23 @@ QORGAU_QUICK_EXIT_URL = env_str("QORGAU_QUICK_EXIT_URL", "https://www.google.com
 # Personal API tokens for staff expire after this many days unless the command says otherwise.
 QORGAU_API_TOKEN_DAYS = env_int("QORGAU_API_TOKEN_DAYS", 90)
 
+# The Red Button.
+QORGAU_EVIDENCE_MAX_FILES = env_int("QORGAU_EVIDENCE_MAX_FILES", 10)
+QORGAU_EVIDENCE_MAX_BYTES = env_int("QORGAU_EVIDENCE_MAX_MB", 20) * 2**20
+# Reports one address may send through the form per hour (a school shares one address: be generous).
+QORGAU_REPORT_RATE_PER_HOUR = env_int("QORGAU_REPORT_RATE_PER_HOUR", 30)
+# Receipt code attempts one address may make per 10 minutes.
+QORGAU_RECEIPT_RATE_PER_10_MIN = env_int("QORGAU_RECEIPT_RATE_PER_10_MIN", 10)
+# How long an opened receipt keeps the report open in the browser (seconds).
+QORGAU_RECEIPT_SESSION_SECONDS = env_int("QORGAU_RECEIPT_SESSION_SECONDS", 30 * 60)
+# The API takes evidence as base64 in JSON: room for every file, a third larger, plus the text.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "QORGAU_MAX_REQUEST_BYTES",
+    QORGAU_EVIDENCE_MAX_FILES * QORGAU_EVIDENCE_MAX_BYTES * 4 // 3 + 2**20,
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+DATA_UPLOAD_MAX_NUMBER_FILES = QORGAU_EVIDENCE_MAX_FILES + 5
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

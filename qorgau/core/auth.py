@@ -27,6 +27,11 @@ ROLE_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
             "core.view_apitoken",
             "core.change_apitoken",
             "core.view_auditentry",
+            "intake.view_platform",
+            "intake.add_platform",
+            "intake.change_platform",
+            "intake.view_platformtoken",
+            "intake.change_platformtoken",
         }
     ),
 }

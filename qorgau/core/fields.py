@@ -74,5 +74,15 @@ class EncryptedJSONField(EncryptedField):
         return json.loads(data)
 
 
+class EncryptedBinaryField(EncryptedField):
+    description = "Bytes encrypted at rest (AES-256-GCM)"
+
+    def encode_plain(self, value: Any) -> bytes:
+        return bytes(value)
+
+    def decode_plain(self, data: bytes) -> bytes:
+        return data
+
+
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]

@@ -276,3 +276,17 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
+
+
+class TokenBucket(models.Model):
+    """A rate limit in the database, shared by every app server (Healthchecks' TokenBucket).
+
+    `key` is a keyed hash of the scope and what is limited (an address, a report), never the value.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    tokens = models.FloatField()
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.tokens:.1f}"

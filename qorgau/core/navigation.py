@@ -25,6 +25,11 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem(_("Overview"), "core:staff_home", frozenset(Role.values)),
     NavItem(
+        _("Reports"),
+        "intake:staff_list",
+        frozenset({Role.ANALYST, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
+    ),
+    NavItem(
         _("People"),
         "core:people",
         frozenset({Role.ADMIN, Role.CENTRAL_OFFICE, Role.REGIONAL_CHIEF}),

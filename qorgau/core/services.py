@@ -8,12 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from qorgau.core.audit_chain import GENESIS_HASH, entry_hash
 from qorgau.core.enums import Gender, Language, Role
-from qorgau.core.models import ApiToken, AuditChainHead, AuditEntry, Region, User
+from qorgau.core.models import ApiToken, AuditChainHead, AuditEntry, Region, TokenBucket, User
 
 TOKEN_PREFIX = "qg_"
 # A token's last use is written at most this often, so that reads do not all become writes.
@@ -238,3 +239,36 @@ def api_token_revoke(*, acting_user: User | None, token: ApiToken) -> ApiToken:
             details={"prefix": token.prefix},
         )
     return token
+
+
+# --- Rate limits ----------------------------------------------------------------------------------
+
+
+def rate_limit_key(scope: str, value: str) -> str:
+    """A keyed hash naming what is limited: the database never holds the address itself."""
+    return salted_hmac(f"qorgau.ratelimit.{scope}", value).hexdigest()
+
+
+@transaction.atomic
+def rate_limit_take(*, scope: str, value: str, capacity: int, per_seconds: float) -> bool:
+    """Take one token from the bucket of (scope, value); False when it is empty.
+
+    The bucket holds at most `capacity` tokens and refills completely in `per_seconds`.
+    """
+    key = rate_limit_key(scope, value)
+    now = timezone.now()
+    bucket = TokenBucket.objects.select_for_update().filter(key=key).first()
+    if bucket is None:
+        try:
+            with transaction.atomic():
+                TokenBucket.objects.create(key=key, tokens=capacity - 1, updated_at=now)
+            return True
+        except IntegrityError:
+            bucket = TokenBucket.objects.select_for_update().get(key=key)
+    elapsed = max((now - bucket.updated_at).total_seconds(), 0.0)
+    tokens = min(float(capacity), bucket.tokens + elapsed * capacity / per_seconds)
+    allowed = tokens >= 1.0
+    if allowed:
+        tokens -= 1.0
+    TokenBucket.objects.filter(pk=bucket.pk).update(tokens=tokens, updated_at=now)
+    return allowed

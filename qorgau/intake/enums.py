@@ -1,0 +1,76 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Category(models.TextChoices):
+    GROOMING = "grooming", _("Someone online is trying to get close to a child (grooming)")
+    SUSPICIOUS_CONTACT = "suspicious_contact", _("A suspicious attempt to date or meet a child")
+    SEXTORTION = "sextortion", _("Threats or blackmail with intimate pictures (sextortion)")
+    ABUSE = "abuse", _("Sexual abuse offline")
+    ABUSE_IMAGES = "abuse_images", _("Sexual images of a child seen online")
+    OTHER = "other", _("Something else")
+
+
+class ReporterRelation(models.TextChoices):
+    CHILD = "child", _("I am the child it happened to")
+    PARENT = "parent", _("A parent or relative")
+    TEACHER = "teacher", _("A teacher")
+    WITNESS = "witness", _("Someone who saw or knows about it")
+    PLATFORM = "platform", _("An online platform")
+    OTHER = "other", pgettext_lazy("reporter", "Someone else")
+
+
+class ChildGender(models.TextChoices):
+    FEMALE = "f", _("Girl")
+    MALE = "m", _("Boy")
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Red Button form")
+    WIDGET = "widget", _("Red Button on another website")
+    PLATFORM = "platform", _("Platform API")
+    STAFF = "staff", _("Staff (API)")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_REVIEW = "in_review", _("Being reviewed")
+    REFERRED = "referred", _("Passed to the police or prosecutor")
+    CLOSED = "closed", _("Closed")
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", _("P1 — a child may be in danger now")
+    P2 = "P2", _("P2 — urgent")
+    P3 = "P3", _("P3 — needs attention")
+    P4 = "P4", _("P4 — information")
+
+
+class IdentifierKind(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    TELEGRAM = "telegram", "Telegram"
+    INSTAGRAM = "instagram", "Instagram"
+    TIKTOK = "tiktok", "TikTok"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    VK = "vk", "VK"
+    SNAPCHAT = "snapchat", "Snapchat"
+    DISCORD = "discord", "Discord"
+    YOUTUBE = "youtube", "YouTube"
+    URL = "url", _("Another site (link)")
+    OTHER = "other", _("Other")
+
+
+class MessageAuthor(models.TextChoices):
+    REPORTER = "reporter", _("You")
+    STAFF = "staff", _("Duty officer")
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Report received")
+    STATUS = "status", _("Status changed")
+    MESSAGE_FROM_REPORTER = "message_reporter", _("Message from the reporter")
+    MESSAGE_FROM_STAFF = "message_staff", _("Message to the reporter")
+    EVIDENCE_ADDED = "evidence_added", _("Files added")
+    RECEIPT_LOCKED = "receipt_locked", _("Receipt code locked after wrong attempts")

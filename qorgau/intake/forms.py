@@ -1,0 +1,240 @@
+"""The Red Button form: written for a child, each question short, everything optional but two."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.models import Region
+from qorgau.intake import evidence as evidence_files
+from qorgau.intake.enums import Category, ChildGender, IdentifierKind, ReporterRelation
+from qorgau.intake.services import Identifier, ReportDraft
+
+# Form field -> the service's error path, for the identifier fields in the order they are sent.
+IDENTIFIER_FIELDS = [
+    ("suspect_phone", IdentifierKind.PHONE),
+    ("suspect_whatsapp", IdentifierKind.WHATSAPP),
+    ("suspect_telegram", IdentifierKind.TELEGRAM),
+    ("suspect_instagram", IdentifierKind.INSTAGRAM),
+    ("suspect_tiktok", IdentifierKind.TIKTOK),
+    ("suspect_vk", IdentifierKind.VK),
+    ("suspect_email", IdentifierKind.EMAIL),
+    ("suspect_link", IdentifierKind.URL),
+    ("suspect_other", IdentifierKind.OTHER),
+]
+
+FIELD_FOR_PATH = {
+    "category": "category",
+    "narrative": "narrative",
+    "region": "region",
+    "occurred_at": "occurred_on",
+    "child.age": "child_age",
+    "child.gender": "child_gender",
+    "reporter.relation": "relation",
+    "reporter.name": "reporter_name",
+    "reporter.phone": "reporter_phone",
+    "reporter.email": "reporter_email",
+    "town": "town",
+    "school": "school",
+    "suspect.name": "suspect_name",
+    "evidence": "evidence",
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def incoming_files(uploaded) -> list[evidence_files.IncomingFile]:
+    files = []
+    for upload in uploaded or []:
+        content = upload.read()
+        files.append(
+            evidence_files.IncomingFile(
+                filename=upload.name or "",
+                content=content,
+                sha256=evidence_files.sha256_hex(content),
+            )
+        )
+    return files
+
+
+def region_choices():
+    regions = sorted(Region.objects.all(), key=lambda r: r.name)
+    return [("", _("I don't know / not in Kazakhstan")), *[(r.code, r.name) for r in regions]]
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("What happened?"), choices=Category.choices, widget=forms.RadioSelect
+    )
+    relation = forms.ChoiceField(
+        label=_("Who are you?"),
+        choices=[c for c in ReporterRelation.choices if c[0] != ReporterRelation.PLATFORM],
+        widget=forms.RadioSelect,
+    )
+    narrative = forms.CharField(
+        label=_("Tell us what happened, in your own words"),
+        help_text=_("Who, what, where, when. Write as much or as little as you can."),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        max_length=20_000,
+        error_messages={"required": _("Tell us what happened, in a few words at least.")},
+    )
+    child_age = forms.TypedChoiceField(
+        label=_("How old is the child? (You, if it happened to you.)"),
+        choices=[("", _("I don't know")), *[(str(n), str(n)) for n in range(0, 18)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    child_gender = forms.ChoiceField(
+        label=_("The child is"),
+        choices=[("", _("I'd rather not say")), *ChildGender.choices],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    town = forms.CharField(label=_("Town or village"), max_length=200, required=False)
+    school = forms.CharField(label=_("School (if it has to do with a school)"), max_length=200, required=False)
+    occurred_on = forms.DateField(
+        label=_("When did it happen?"),
+        help_text=_("If you don't know the exact day, leave it empty."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        error_messages={"invalid": _("Enter a date, like 2026-05-31.")},
+    )
+    suspect_name = forms.CharField(label=_("Name they use"), max_length=200, required=False)
+    suspect_phone = forms.CharField(label=_("Phone number"), max_length=300, required=False)
+    suspect_whatsapp = forms.CharField(label="WhatsApp", max_length=300, required=False)
+    suspect_telegram = forms.CharField(label=_("Telegram (@name or t.me link)"), max_length=300, required=False)
+    suspect_instagram = forms.CharField(label="Instagram", max_length=300, required=False)
+    suspect_tiktok = forms.CharField(label="TikTok", max_length=300, required=False)
+    suspect_vk = forms.CharField(label="VK", max_length=300, required=False)
+    suspect_email = forms.CharField(label=_("E-mail"), max_length=300, required=False)
+    suspect_link = forms.CharField(label=_("Another site: paste the link to their profile"), max_length=300, required=False)
+    suspect_other = forms.CharField(label=_("Anything else that identifies them"), max_length=300, required=False)
+    evidence = MultipleFileField(
+        label=_("Screenshots, photos of messages, chat exports (optional)"),
+        help_text=_("Pictures, PDF, text or chat exports; at most 10 files of 20 MB each."),
+    )
+    contact = forms.ChoiceField(
+        label=_("May we contact you?"),
+        choices=[
+            ("anonymous", _("No, I want to stay anonymous")),
+            ("contact", _("Yes, you can contact me")),
+        ],
+        widget=forms.RadioSelect,
+        initial="anonymous",
+    )
+    reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    reporter_phone = forms.CharField(label=_("Your phone"), max_length=40, required=False)
+    reporter_email = forms.CharField(label=_("Your e-mail"), max_length=200, required=False)
+    # Bots fill in every field; people never see this one.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = region_choices()
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.initial.setdefault("submission", secrets.token_urlsafe(24))
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_occurred_on(self):
+        day = self.cleaned_data.get("occurred_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return day
+
+    def to_draft(self, *, language: str) -> ReportDraft:
+        data = self.cleaned_data
+        occurred_at = None
+        if data.get("occurred_on"):
+            occurred_at = timezone.make_aware(datetime.combine(data["occurred_on"], time.min))
+        identifiers = [
+            Identifier(kind=kind, value=data.get(name, ""))
+            for name, kind in IDENTIFIER_FIELDS
+            if data.get(name, "").strip()
+        ]
+        return ReportDraft(
+            category=data["category"],
+            narrative=data["narrative"],
+            language=language,
+            region_code=data.get("region") or None,
+            occurred_at=occurred_at,
+            child_age=data.get("child_age"),
+            child_gender=data.get("child_gender") or None,
+            reporter_relation=data["relation"],
+            anonymous=data.get("contact") != "contact",
+            reporter_name=data.get("reporter_name", ""),
+            reporter_phone=data.get("reporter_phone", ""),
+            reporter_email=data.get("reporter_email", ""),
+            town=data.get("town", ""),
+            school=data.get("school", ""),
+            suspect_name=data.get("suspect_name", ""),
+            identifiers=identifiers,
+            files=incoming_files(data.get("evidence")),
+        )
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show the service's errors beside the fields they belong to."""
+        sent = [name for name, _kind in IDENTIFIER_FIELDS if self.cleaned_data.get(name, "").strip()]
+        for path, messages in errors.items():
+            field = FIELD_FOR_PATH.get(path)
+            if field is None and path.startswith("suspect.identifiers."):
+                index = int(path.rsplit(".", 1)[1])
+                field = sent[index] if index < len(sent) else None
+            if field is None and path.startswith("evidence"):
+                field = "evidence"
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your receipt code"),
+        help_text=_("16 digits, like 1234 5678 9012 3456"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class AddInformationForm(forms.Form):
+    body = forms.CharField(
+        label=_("Write to the duty officer"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+        required=False,
+    )
+    evidence = MultipleFileField(label=_("Add files (optional)"))
+
+
+class StaffMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message to the reporter"),
+        help_text=_("The reporter reads it with their receipt code. Write plainly; they may be a child."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10_000,
+    )

@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.enums import Role
+from qorgau.core.fields import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
+from qorgau.core.models import Region, TimeStamped, User
+from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+from qorgau.intake.enums import (
+    Category,
+    ChildGender,
+    EventKind,
+    MessageAuthor,
+    Priority,
+    ReporterRelation,
+    Source,
+    Status,
+)
+
+
+def new_public_id() -> str:
+    """A random identifier for URLs and the API (never the sequential primary key)."""
+    return secrets.token_urlsafe(12)
+
+
+class Platform(TimeStamped):
+    """An online platform that submits reports through the API with its own token."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("platform")
+        verbose_name_plural = _("platforms")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlatformToken(TimeStamped):
+    """A platform's bearer token; only its SHA-256 digest is stored (256-bit random secret)."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="tokens")
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("platform token")
+        verbose_name_plural = _("platform tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.platform})"
+
+
+REPORT_VISIBILITY = Visibility(
+    roles={
+        Role.ANALYST: Scope.REGION,
+        Role.REGIONAL_CHIEF: Scope.REGION,
+        Role.CENTRAL_OFFICE: Scope.ALL,
+    },
+    region_field="region",
+)
+
+
+class ReportQuerySet(ScopedQuerySet):
+    def open(self) -> ReportQuerySet:
+        return self.exclude(status=Status.CLOSED)
+
+
+class Report(TimeStamped):
+    """One Red Button report. Personal fields are encrypted at rest; the rest feeds queues and figures."""
+
+    public_id = models.CharField(max_length=24, unique=True, default=new_public_id, editable=False)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Idempotency: one report per (scope, key); scope names the platform, the user or the web form.
+    idempotency_scope = models.CharField(max_length=40, blank=True)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    request_digest = models.CharField(max_length=64, blank=True)
+
+    category = models.CharField(_("what happened"), max_length=20, choices=Category.choices)
+    reporter_relation = models.CharField(
+        _("who is reporting"), max_length=10, choices=ReporterRelation.choices
+    )
+    language = models.CharField(_("language"), max_length=2)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    child_age = models.PositiveSmallIntegerField(_("child's age"), null=True, blank=True)
+    child_gender = models.CharField(
+        _("child's gender"), max_length=1, choices=ChildGender.choices, blank=True
+    )
+    narrative = EncryptedTextField(_("what happened, in their words"))
+    location = EncryptedJSONField(_("town and school"), null=True, blank=True)
+    reporter_anonymous = models.BooleanField(_("anonymous"), default=True)
+    reporter_contact = EncryptedJSONField(_("reporter's contact"), null=True, blank=True)
+    suspect = EncryptedJSONField(_("the other person"), null=True, blank=True)
+
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
+    priority_reasons = models.JSONField(_("why this priority"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+
+    # The receipt code is never stored: a keyed hash of its first half finds the report, an argon2
+    # hash of the whole code proves it.
+    receipt_locator = models.CharField(max_length=64, blank=True, db_index=True)
+    receipt_hash = models.CharField(max_length=200, blank=True)
+    receipt_failures = models.PositiveSmallIntegerField(default=0)
+    receipt_locked_until = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    visibility = REPORT_VISIBILITY
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="intake_report_idempotency_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(child_age__isnull=True) | Q(child_age__lte=17),
+                name="intake_report_child_age_0_17",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=Category.values), name="intake_report_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="intake_report_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["region", "status", "priority", "created_at"], name="intake_report_queue"
+            ),
+            models.Index(fields=["created_at"], name="intake_report_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.get_category_display()})"
+
+
+class Evidence(TimeStamped):
+    """An evidence file: encrypted on disk, its SHA-256 recorded. Never rendered inline."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    public_id = models.CharField(max_length=24, unique=True, default=new_public_id, editable=False)
+    filename = EncryptedTextField(_("file name"), null=True, blank=True)
+    content_type = models.CharField(_("type"), max_length=80, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    storage_name = models.CharField(max_length=64, blank=True)
+    data_key = EncryptedBinaryField(null=True, blank=True)
+    added_by_reporter_later = models.BooleanField(default=False)
+
+    visibility = Visibility(roles=REPORT_VISIBILITY.roles, region_field="report__region")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.content_type}"
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.storage_name)
+
+
+class ReportMessage(TimeStamped):
+    """The thread between the reporter (through the receipt code) and the analysts."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(max_length=10, choices=MessageAuthor.choices)
+    author_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = EncryptedTextField()
+    read_by_reporter_at = models.DateTimeField(null=True, blank=True)
+
+    visibility = Visibility(roles=REPORT_VISIBILITY.roles, region_field="report__region")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} message on {self.report_id}"
+
+
+class ReportEvent(models.Model):
+    """The report's timeline: one row per thing that happened to it (no personal values)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
