@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -52,3 +53,12 @@ def audit_entry_list_for_user(
     if actor_id:
         qs = qs.filter(actor_id=actor_id)
     return qs.order_by("-seq")
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        return False

@@ -8,9 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.utils.crypto import salted_hmac
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from qorgau.core.audit_chain import GENESIS_HASH, entry_hash
 from qorgau.core.enums import Gender, Language, Role

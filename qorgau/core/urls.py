@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
+    path("healthz", views.healthz, name="healthz"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/login/", views.LoginView.as_view(), name="login"),
     path("staff/logout/", views.LogoutView.as_view(), name="logout"),

@@ -20,6 +20,17 @@ PAGE_SIZE = 50
 
 
 @require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For monitoring and load balancers: 200 when the database answers, 503 when it does not."""
+    ok = selectors.database_ok()
+    return HttpResponse(
+        "ok\n" if ok else "database unavailable\n",
+        status=200 if ok else 503,
+        content_type="text/plain",
+    )
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html")
 

@@ -6,10 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgau.intake.enums import Category
 
-KEEP = _("Keep the messages, pictures and the person's name or profile: do not delete them. Take screenshots.")
-BLOCK = _("After you have saved everything, block the person and report their profile to the site or app.")
+KEEP = _(
+    "Keep the messages, pictures and the person's name or profile: do not delete them. Take screenshots."
+)
+BLOCK = _(
+    "After you have saved everything, block the person and report their profile to the site or app."
+)
 ADULT = _("Tell an adult you trust: a parent, a relative, a teacher or a school psychologist.")
-DANGER = _("If you are in danger now, call 102 (police) or 112. To talk to someone, call 150 for free.")
+DANGER = _(
+    "If you are in danger now, call 102 (police) or 112. To talk to someone, call 150 for free."
+)
 NOT_YOUR_FAULT = _("What happened is not your fault.")
 
 ADVICE = {
@@ -38,7 +44,9 @@ ADVICE = {
     Category.ABUSE: [
         DANGER,
         ADULT,
-        _("Do not wash the clothes you wore and, if you can, see a doctor: it helps the investigation."),
+        _(
+            "Do not wash the clothes you wore and, if you can, see a doctor: it helps the investigation."
+        ),
         NOT_YOUR_FAULT,
     ],
     Category.ABUSE_IMAGES: [

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Schema
+from ninja import Header, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -22,10 +22,22 @@ from qorgau.intake.evidence import IncomingFile
 
 router = Router(tags=["Red Button"])
 
-CategoryLiteral = Literal["grooming", "suspicious_contact", "sextortion", "abuse", "abuse_images", "other"]
+CategoryLiteral = Literal[
+    "grooming", "suspicious_contact", "sextortion", "abuse", "abuse_images", "other"
+]
 IdentifierKindLiteral = Literal[
-    "phone", "email", "telegram", "instagram", "tiktok", "whatsapp", "vk", "snapchat", "discord",
-    "youtube", "url", "other",
+    "phone",
+    "email",
+    "telegram",
+    "instagram",
+    "tiktok",
+    "whatsapp",
+    "vk",
+    "snapchat",
+    "discord",
+    "youtube",
+    "url",
+    "other",
 ]
 
 
@@ -124,7 +136,9 @@ def _decode_evidence(items: list[EvidenceIn]) -> list[IncomingFile]:
                 raise services.ReportInvalid(
                     {f"evidence.{index}": [_("The file content is not valid base64.")]}
                 ) from exc
-        files.append(IncomingFile(filename=item.filename, content=content, sha256=item.sha256 or ""))
+        files.append(
+            IncomingFile(filename=item.filename, content=content, sha256=item.sha256 or "")
+        )
     return files
 
 
@@ -187,8 +201,8 @@ def report_create(
         )
     except services.ReportInvalid as exc:
         errors = [{"field": k, "message": " ".join(v)} for k, v in exc.errors.items()]
-        return (409 if "idempotency_key" in exc.errors else 422), {"detail": errors}
-    return 201, _created(submission.report, submission.replayed)
+        return Status(409 if "idempotency_key" in exc.errors else 422, {"detail": errors})
+    return Status(201, _created(submission.report, submission.replayed))
 
 
 @router.get(
@@ -205,11 +219,14 @@ def report_status(request: HttpRequest, report_id: str):
         )
     except Http404 as exc:
         raise HttpError(404, _("No such report.")) from exc
-    return 200, {
-        "id": report.public_id,
-        "status": report.status,
-        "priority": report.priority,
-        "received_at": report.created_at,
-        "status_changed_at": report.status_changed_at,
-        "region": report.region.code if report.region_id else None,
-    }
+    return Status(
+        200,
+        {
+            "id": report.public_id,
+            "status": report.status,
+            "priority": report.priority,
+            "received_at": report.created_at,
+            "status_changed_at": report.status_changed_at,
+            "region": report.region.code if report.region_id else None,
+        },
+    )

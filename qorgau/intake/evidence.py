@@ -81,7 +81,8 @@ def sha256_hex(content: bytes) -> str:
 def check_limits(files: list[IncomingFile]) -> None:
     if len(files) > settings.QORGAU_EVIDENCE_MAX_FILES:
         raise EvidenceRejected(
-            _("At most %(count)d files can be sent.") % {"count": settings.QORGAU_EVIDENCE_MAX_FILES}
+            _("At most %(count)d files can be sent.")
+            % {"count": settings.QORGAU_EVIDENCE_MAX_FILES}
         )
     for item in files:
         if item.content is not None and len(item.content) > settings.QORGAU_EVIDENCE_MAX_BYTES:

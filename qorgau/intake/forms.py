@@ -113,7 +113,9 @@ class ReportForm(forms.Form):
     )
     region = forms.ChoiceField(label=_("Region"), required=False)
     town = forms.CharField(label=_("Town or village"), max_length=200, required=False)
-    school = forms.CharField(label=_("School (if it has to do with a school)"), max_length=200, required=False)
+    school = forms.CharField(
+        label=_("School (if it has to do with a school)"), max_length=200, required=False
+    )
     occurred_on = forms.DateField(
         label=_("When did it happen?"),
         help_text=_("If you don't know the exact day, leave it empty."),
@@ -124,13 +126,19 @@ class ReportForm(forms.Form):
     suspect_name = forms.CharField(label=_("Name they use"), max_length=200, required=False)
     suspect_phone = forms.CharField(label=_("Phone number"), max_length=300, required=False)
     suspect_whatsapp = forms.CharField(label="WhatsApp", max_length=300, required=False)
-    suspect_telegram = forms.CharField(label=_("Telegram (@name or t.me link)"), max_length=300, required=False)
+    suspect_telegram = forms.CharField(
+        label=_("Telegram (@name or t.me link)"), max_length=300, required=False
+    )
     suspect_instagram = forms.CharField(label="Instagram", max_length=300, required=False)
     suspect_tiktok = forms.CharField(label="TikTok", max_length=300, required=False)
     suspect_vk = forms.CharField(label="VK", max_length=300, required=False)
     suspect_email = forms.CharField(label=_("E-mail"), max_length=300, required=False)
-    suspect_link = forms.CharField(label=_("Another site: paste the link to their profile"), max_length=300, required=False)
-    suspect_other = forms.CharField(label=_("Anything else that identifies them"), max_length=300, required=False)
+    suspect_link = forms.CharField(
+        label=_("Another site: paste the link to their profile"), max_length=300, required=False
+    )
+    suspect_other = forms.CharField(
+        label=_("Anything else that identifies them"), max_length=300, required=False
+    )
     evidence = MultipleFileField(
         label=_("Screenshots, photos of messages, chat exports (optional)"),
         help_text=_("Pictures, PDF, text or chat exports; at most 10 files of 20 MB each."),
@@ -200,7 +208,9 @@ class ReportForm(forms.Form):
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Show the service's errors beside the fields they belong to."""
-        sent = [name for name, _kind in IDENTIFIER_FIELDS if self.cleaned_data.get(name, "").strip()]
+        sent = [
+            name for name, _kind in IDENTIFIER_FIELDS if self.cleaned_data.get(name, "").strip()
+        ]
         for path, messages in errors.items():
             field = FIELD_FOR_PATH.get(path)
             if field is None and path.startswith("suspect.identifiers."):
@@ -234,7 +244,9 @@ class AddInformationForm(forms.Form):
 class StaffMessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message to the reporter"),
-        help_text=_("The reporter reads it with their receipt code. Write plainly; they may be a child."),
+        help_text=_(
+            "The reporter reads it with their receipt code. Write plainly; they may be a child."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10_000,
     )

@@ -224,7 +224,9 @@ class ReportEvent(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField()
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     details = models.JSONField(default=dict, blank=True)

@@ -31,7 +31,14 @@ from qorgau.intake.enums import (
     Source,
     Status,
 )
-from qorgau.intake.models import Evidence, Platform, PlatformToken, Report, ReportEvent, ReportMessage
+from qorgau.intake.models import (
+    Evidence,
+    Platform,
+    PlatformToken,
+    Report,
+    ReportEvent,
+    ReportMessage,
+)
 from qorgau.intake.triage import triage
 
 NARRATIVE_MAX = 20_000
@@ -153,7 +160,11 @@ def validate(draft: ReportDraft) -> tuple[dict[str, Any], dict[str, list[str]]]:
     if draft.region_code:
         region = Region.objects.filter(code=draft.region_code.strip().upper()).first()
         if region is None:
-            error("region", _("There is no region with the code “%(code)s”.") % {"code": draft.region_code[:20]})
+            error(
+                "region",
+                _("There is no region with the code “%(code)s”.")
+                % {"code": draft.region_code[:20]},
+            )
         clean["region"] = region
 
     clean["occurred_at"] = None
@@ -188,7 +199,10 @@ def validate(draft: ReportDraft) -> tuple[dict[str, Any], dict[str, list[str]]]:
     if phone:
         normalised = normalise_phone(phone)
         if normalised is None:
-            error("reporter.phone", _("This is not a phone number we can call. Example: 8 701 123 45 67."))
+            error(
+                "reporter.phone",
+                _("This is not a phone number we can call. Example: 8 701 123 45 67."),
+            )
         else:
             contact["phone"] = normalised
     email = _text(draft.reporter_email)
@@ -199,12 +213,21 @@ def validate(draft: ReportDraft) -> tuple[dict[str, Any], dict[str, list[str]]]:
         except ValidationError:
             error("reporter.email", _("This is not an e-mail address. Example: name@mail.kz."))
     clean["anonymous"] = bool(draft.anonymous)
-    if not draft.anonymous and not (contact.get("phone") or contact.get("email")):
-        if "reporter.phone" not in errors and "reporter.email" not in errors:
-            error("reporter.phone", _("Give a phone number or an e-mail, or choose to stay anonymous."))
+    no_contact = not (contact.get("phone") or contact.get("email"))
+    if (
+        not draft.anonymous
+        and no_contact
+        and not {"reporter.phone", "reporter.email"} & set(errors)
+    ):
+        error(
+            "reporter.phone",
+            _("Give a phone number or an e-mail, or choose to stay anonymous."),
+        )
     clean["reporter_contact"] = None if draft.anonymous else (contact or None)
 
-    location = {k: v for k, v in (("town", _text(draft.town)), ("school", _text(draft.school))) if v}
+    location = {
+        k: v for k, v in (("town", _text(draft.town)), ("school", _text(draft.school))) if v
+    }
     for key, value in location.items():
         if len(value) > NAME_MAX:
             error(key, _("This is too long."))
@@ -227,7 +250,11 @@ def validate(draft: ReportDraft) -> tuple[dict[str, Any], dict[str, list[str]]]:
         if len(value) > IDENTIFIER_MAX:
             error(path, _("This is too long."))
             continue
-        if item.kind in (IdentifierKind.PHONE, IdentifierKind.WHATSAPP) and not any(c.isdigit() for c in value) and not value.startswith("@"):
+        if (
+            item.kind in (IdentifierKind.PHONE, IdentifierKind.WHATSAPP)
+            and not any(c.isdigit() for c in value)
+            and not value.startswith("@")
+        ):
             error(path, _("This is not a phone number. Example: 8 701 123 45 67."))
             continue
         if item.kind == IdentifierKind.PHONE and sum(c.isdigit() for c in value) < 5:
@@ -238,7 +265,9 @@ def validate(draft: ReportDraft) -> tuple[dict[str, Any], dict[str, list[str]]]:
             continue
         if item.kind == IdentifierKind.URL:
             try:
-                URLValidator(schemes=["http", "https"])(value if "://" in value else f"https://{value}")
+                URLValidator(schemes=["http", "https"])(
+                    value if "://" in value else f"https://{value}"
+                )
             except ValidationError:
                 error(path, _("This is not a link. Example: https://example.com/page."))
                 continue
@@ -299,7 +328,11 @@ def _replay(scope: str, key: str, digest: str) -> Submission | None:
         return None
     if digest and existing.request_digest and existing.request_digest != digest:
         raise ReportInvalid(
-            {"idempotency_key": [_("This Idempotency-Key was already used for a different report.")]}
+            {
+                "idempotency_key": [
+                    _("This Idempotency-Key was already used for a different report.")
+                ]
+            }
         )
     return Submission(report=existing, receipt_code=None, replayed=True)
 
@@ -331,7 +364,9 @@ def report_submit(
     hours_since = (
         (now - clean["occurred_at"]).total_seconds() / 3600 if clean["occurred_at"] else None
     )
-    result = triage(category=clean["category"], child_age=clean["child_age"], hours_since=hours_since)
+    result = triage(
+        category=clean["category"], child_age=clean["child_age"], hours_since=hours_since
+    )
     code = receipts.generate() if submitter.source in (Source.WEB, Source.WIDGET) else None
 
     written: list[Path] = []
@@ -392,7 +427,11 @@ def report_submit(
 
 
 def _store_files(
-    report: Report, files: list[evidence_files.IncomingFile], kinds: list[str | None], *, later: bool
+    report: Report,
+    files: list[evidence_files.IncomingFile],
+    kinds: list[str | None],
+    *,
+    later: bool,
 ) -> list[Path]:
     written: list[Path] = []
     for item, kind in zip(files, kinds, strict=True):
@@ -480,7 +519,8 @@ def report_add_information(
     allowed = settings.QORGAU_EVIDENCE_MAX_FILES - existing
     if len(files) > allowed:
         errors["evidence"] = [
-            _("At most %(count)d files can be sent.") % {"count": settings.QORGAU_EVIDENCE_MAX_FILES}
+            _("At most %(count)d files can be sent.")
+            % {"count": settings.QORGAU_EVIDENCE_MAX_FILES}
         ]
     kinds = []
     for index, item in enumerate(files):
@@ -532,7 +572,9 @@ def report_mark_read_by_reporter(*, report: Report) -> None:
 
 
 @transaction.atomic
-def platform_token_create(*, acting_user: User | None, platform_name: str) -> tuple[PlatformToken, str]:
+def platform_token_create(
+    *, acting_user: User | None, platform_name: str
+) -> tuple[PlatformToken, str]:
     """Create a platform (if new) and a token for it; the token is returned once, stored hashed."""
     platform, _created = Platform.objects.get_or_create(name=platform_name.strip())
     prefix = secrets.token_hex(6)
@@ -632,7 +674,9 @@ def report_message_reporter(*, report: Report, acting_user: User, body: str) -> 
     if not body:
         raise ReportInvalid({"body": [_("Write the message first.")]})
     if len(body) > MESSAGE_MAX:
-        raise ReportInvalid({"body": [_("This is too long: at most %(max)d characters.") % {"max": MESSAGE_MAX}]})
+        raise ReportInvalid(
+            {"body": [_("This is too long: at most %(max)d characters.") % {"max": MESSAGE_MAX}]}
+        )
     message = ReportMessage.objects.create(
         report=report, author=MessageAuthor.STAFF, author_user=acting_user, body=body
     )

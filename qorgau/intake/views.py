@@ -20,7 +20,13 @@ from qorgau.core.utils import client_ip
 from qorgau.intake import selectors, services
 from qorgau.intake.advice import advice_for
 from qorgau.intake.enums import Priority, Source, Status
-from qorgau.intake.forms import AddInformationForm, ReceiptForm, ReportForm, StaffMessageForm, incoming_files
+from qorgau.intake.forms import (
+    AddInformationForm,
+    ReceiptForm,
+    ReportForm,
+    StaffMessageForm,
+    incoming_files,
+)
 from qorgau.intake.models import Report
 from qorgau.intake.receipts import format_code
 from qorgau.intake.triage import reason_labels
@@ -32,7 +38,9 @@ SESSION_UNTIL = "qorgau_receipt_until"
 # --- Public: the form -----------------------------------------------------------------------------
 
 
-def _form_page(request: HttpRequest, form: ReportForm, *, status: int = 200, source: str = "") -> HttpResponse:
+def _form_page(
+    request: HttpRequest, form: ReportForm, *, status: int = 200, source: str = ""
+) -> HttpResponse:
     labels = {"next": _("Next"), "back": _("Back"), "step": _("Step %(n)s of %(total)s")}
     if not source:
         source = Source.WIDGET if request.POST.get("source") == Source.WIDGET else Source.WEB
@@ -65,7 +73,9 @@ def report_form(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(
             None,
-            _("Too many reports came from this connection. Please try again in an hour, or call 150 or 102 now."),
+            _(
+                "Too many reports came from this connection. Please try again in an hour, or call 150 or 102 now."
+            ),
         )
         return _form_page(request, form, status=429)
     if not form.is_valid():
@@ -86,7 +96,9 @@ def report_form(request: HttpRequest) -> HttpResponse:
         "intake/report_sent.html",
         {
             "report": report,
-            "receipt_code": format_code(submission.receipt_code) if submission.receipt_code else None,
+            "receipt_code": format_code(submission.receipt_code)
+            if submission.receipt_code
+            else None,
             "replayed": submission.replayed,
             "advice": advice_for(report.category),
         },
@@ -124,16 +136,25 @@ def report_status(request: HttpRequest) -> HttpResponse:
             per_seconds=600,
         )
         if not allowed:
-            form.add_error("code", _("Too many attempts from this connection. Wait ten minutes and try again."))
+            form.add_error(
+                "code", _("Too many attempts from this connection. Wait ten minutes and try again.")
+            )
             return render(request, "intake/status_login.html", {"form": form}, status=429)
         try:
             report = services.report_open_with_receipt(code_text=form.cleaned_data["code"])
         except services.ReceiptRefused as exc:
             form.add_error("code", str(exc))
-            return render(request, "intake/status_login.html", {"form": form}, status=429 if exc.locked else 400)
+            return render(
+                request,
+                "intake/status_login.html",
+                {"form": form},
+                status=429 if exc.locked else 400,
+            )
         request.session.cycle_key()
         request.session[SESSION_KEY] = report.pk
-        request.session[SESSION_UNTIL] = timezone.now().timestamp() + settings.QORGAU_RECEIPT_SESSION_SECONDS
+        request.session[SESSION_UNTIL] = (
+            timezone.now().timestamp() + settings.QORGAU_RECEIPT_SESSION_SECONDS
+        )
         return redirect("intake:status")
 
     if report is None:
@@ -156,7 +177,9 @@ def report_status(request: HttpRequest) -> HttpResponse:
     return _status_page(request, report, form, status=400)
 
 
-def _status_page(request: HttpRequest, report: Report, form: AddInformationForm, status: int = 200) -> HttpResponse:
+def _status_page(
+    request: HttpRequest, report: Report, form: AddInformationForm, status: int = 200
+) -> HttpResponse:
     thread = list(selectors.messages_for_report(report=report))
     response = render(
         request,
@@ -215,7 +238,9 @@ PAGE_SIZE = 50
 @require_GET
 def staff_report_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") if request.GET.get("status") in Status.values else None
-    priority = request.GET.get("priority") if request.GET.get("priority") in Priority.values else None
+    priority = (
+        request.GET.get("priority") if request.GET.get("priority") in Priority.values else None
+    )
     qs = selectors.report_list_for_user(user=request.user, status=status, priority=priority)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -234,17 +259,18 @@ PERSONAL_FIELDS = ["narrative", "location", "reporter_contact", "suspect"]
 def staff_report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, public_id=public_id)
     form = StaffMessageForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.report_message_reporter(
-                    report=report, acting_user=request.user, body=form.cleaned_data["body"]
-                )
-            except services.ReportInvalid as exc:
-                form.add_error("body", " ".join(exc.errors.get("body", [])))
-            else:
-                messages.success(request, _("The message was sent. The reporter sees it with their receipt code."))
-                return redirect("intake:staff_detail", public_id=report.public_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_message_reporter(
+                report=report, acting_user=request.user, body=form.cleaned_data["body"]
+            )
+        except services.ReportInvalid as exc:
+            form.add_error("body", " ".join(exc.errors.get("body", [])))
+        else:
+            messages.success(
+                request, _("The message was sent. The reporter sees it with their receipt code.")
+            )
+            return redirect("intake:staff_detail", public_id=report.public_id)
     services.report_view_personal(report=report, acting_user=request.user, fields=PERSONAL_FIELDS)
     return render(
         request,
@@ -270,7 +296,9 @@ def staff_evidence_download(request: HttpRequest, public_id: str, evidence_id: s
         user=request.user, report_public_id=public_id, public_id=evidence_id
     )
     if not item.has_content:
-        messages.error(request, _("Only the SHA-256 of this file was sent; there is nothing to download."))
+        messages.error(
+            request, _("Only the SHA-256 of this file was sent; there is nothing to download.")
+        )
         return redirect("intake:staff_detail", public_id=public_id)
     content = services.evidence_open(item=item, acting_user=request.user)
     response = HttpResponse(content, content_type="application/octet-stream")

@@ -45,3 +45,14 @@ def test_demo_people_are_obviously_synthetic(reference_data, var_dir):
     for user in User.objects.all():
         assert user.full_name.startswith("Demo ")
         assert user.email.endswith("@example.invalid")
+
+
+def test_every_app_gets_synthetic_demo_data(reference_data, var_dir, settings, tmp_path):
+    from qorgau.intake.models import Report
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    call_command("seed_demo")
+    assert Report.objects.count() >= 20
+    assert all(r.narrative.startswith(("[DEMO]", "[ДЕМО]")) for r in Report.objects.all())
+    assert Report.objects.filter(region__code="KZ-71").exists()  # for the outsider analyst
+    assert "platform API token" in (var_dir / "demo-logins.txt").read_text()

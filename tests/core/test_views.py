@@ -112,10 +112,10 @@ class TestLogin:
 
 
 NAVIGATION = {
-    "analyst": {"/staff/"},
+    "analyst": {"/staff/", "/staff/reports/"},
     "prosecutor": {"/staff/"},
-    "chief": {"/staff/", "/staff/people/", "/staff/audit/"},
-    "central": {"/staff/", "/staff/people/", "/staff/audit/"},
+    "chief": {"/staff/", "/staff/reports/", "/staff/people/", "/staff/audit/"},
+    "central": {"/staff/", "/staff/reports/", "/staff/people/", "/staff/audit/"},
     "clinician": {"/staff/"},
     "police": {"/staff/"},
     "educator": {"/staff/"},

@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_audit_append_only'),
+        ("core", "0003_audit_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TokenBucket',
+            name="TokenBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, unique=True)),
-                ('tokens', models.FloatField()),
-                ('updated_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, unique=True)),
+                ("tokens", models.FloatField()),
+                ("updated_at", models.DateTimeField()),
             ],
         ),
     ]

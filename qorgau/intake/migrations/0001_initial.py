@@ -2,172 +2,515 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import qorgau.core.fields
-import qorgau.intake.models
 from django.conf import settings
 from django.db import migrations, models
 
+import qorgau.core.fields
+import qorgau.intake.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_tokenbucket'),
+        ("core", "0004_tokenbucket"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Platform',
+            name="Platform",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'platform',
-                'verbose_name_plural': 'platforms',
-                'ordering': ['name'],
+                "verbose_name": "platform",
+                "verbose_name_plural": "platforms",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PlatformToken',
+            name="PlatformToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('prefix', models.CharField(max_length=16, unique=True, verbose_name='prefix')),
-                ('digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='intake.platform')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("prefix", models.CharField(max_length=16, unique=True, verbose_name="prefix")),
+                ("digest", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last used"),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to="intake.platform",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'platform token',
-                'verbose_name_plural': 'platform tokens',
-                'ordering': ['-created_at'],
+                "verbose_name": "platform token",
+                "verbose_name_plural": "platform tokens",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('public_id', models.CharField(default=qorgau.intake.models.new_public_id, editable=False, max_length=24, unique=True)),
-                ('source', models.CharField(choices=[('web', 'Red Button form'), ('widget', 'Red Button on another website'), ('platform', 'Platform API'), ('staff', 'Staff (API)')], max_length=10, verbose_name='source')),
-                ('idempotency_scope', models.CharField(blank=True, max_length=40)),
-                ('idempotency_key', models.CharField(blank=True, max_length=200)),
-                ('request_digest', models.CharField(blank=True, max_length=64)),
-                ('category', models.CharField(choices=[('grooming', 'Someone online is trying to get close to a child (grooming)'), ('suspicious_contact', 'A suspicious attempt to date or meet a child'), ('sextortion', 'Threats or blackmail with intimate pictures (sextortion)'), ('abuse', 'Sexual abuse offline'), ('abuse_images', 'Sexual images of a child seen online'), ('other', 'Something else')], max_length=20, verbose_name='what happened')),
-                ('reporter_relation', models.CharField(choices=[('child', 'I am the child it happened to'), ('parent', 'A parent or relative'), ('teacher', 'A teacher'), ('witness', 'Someone who saw or knows about it'), ('platform', 'An online platform'), ('other', 'Someone else')], max_length=10, verbose_name='who is reporting')),
-                ('language', models.CharField(max_length=2, verbose_name='language')),
-                ('occurred_at', models.DateTimeField(blank=True, null=True, verbose_name='when it happened')),
-                ('child_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="child's age")),
-                ('child_gender', models.CharField(blank=True, choices=[('f', 'Girl'), ('m', 'Boy')], max_length=1, verbose_name="child's gender")),
-                ('narrative', qorgau.core.fields.EncryptedTextField(verbose_name='what happened, in their words')),
-                ('location', qorgau.core.fields.EncryptedJSONField(blank=True, null=True, verbose_name='town and school')),
-                ('reporter_anonymous', models.BooleanField(default=True, verbose_name='anonymous')),
-                ('reporter_contact', qorgau.core.fields.EncryptedJSONField(blank=True, null=True, verbose_name="reporter's contact")),
-                ('suspect', qorgau.core.fields.EncryptedJSONField(blank=True, null=True, verbose_name='the other person')),
-                ('priority', models.CharField(choices=[('P1', 'P1 — a child may be in danger now'), ('P2', 'P2 — urgent'), ('P3', 'P3 — needs attention'), ('P4', 'P4 — information')], max_length=2, verbose_name='priority')),
-                ('priority_reasons', models.JSONField(blank=True, default=list, verbose_name='why this priority')),
-                ('status', models.CharField(choices=[('received', 'Received'), ('in_review', 'Being reviewed'), ('referred', 'Passed to the police or prosecutor'), ('closed', 'Closed')], default='received', max_length=10, verbose_name='status')),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='status changed')),
-                ('receipt_locator', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('receipt_hash', models.CharField(blank=True, max_length=200)),
-                ('receipt_failures', models.PositiveSmallIntegerField(default=0)),
-                ('receipt_locked_until', models.DateTimeField(blank=True, null=True)),
-                ('platform', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='intake.platform')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='core.region', verbose_name='region')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=qorgau.intake.models.new_public_id,
+                        editable=False,
+                        max_length=24,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("web", "Red Button form"),
+                            ("widget", "Red Button on another website"),
+                            ("platform", "Platform API"),
+                            ("staff", "Staff (API)"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                ("idempotency_scope", models.CharField(blank=True, max_length=40)),
+                ("idempotency_key", models.CharField(blank=True, max_length=200)),
+                ("request_digest", models.CharField(blank=True, max_length=64)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            (
+                                "grooming",
+                                "Someone online is trying to get close to a child (grooming)",
+                            ),
+                            ("suspicious_contact", "A suspicious attempt to date or meet a child"),
+                            (
+                                "sextortion",
+                                "Threats or blackmail with intimate pictures (sextortion)",
+                            ),
+                            ("abuse", "Sexual abuse offline"),
+                            ("abuse_images", "Sexual images of a child seen online"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                        verbose_name="what happened",
+                    ),
+                ),
+                (
+                    "reporter_relation",
+                    models.CharField(
+                        choices=[
+                            ("child", "I am the child it happened to"),
+                            ("parent", "A parent or relative"),
+                            ("teacher", "A teacher"),
+                            ("witness", "Someone who saw or knows about it"),
+                            ("platform", "An online platform"),
+                            ("other", "Someone else"),
+                        ],
+                        max_length=10,
+                        verbose_name="who is reporting",
+                    ),
+                ),
+                ("language", models.CharField(max_length=2, verbose_name="language")),
+                (
+                    "occurred_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="when it happened"),
+                ),
+                (
+                    "child_age",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="child's age"
+                    ),
+                ),
+                (
+                    "child_gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("f", "Girl"), ("m", "Boy")],
+                        max_length=1,
+                        verbose_name="child's gender",
+                    ),
+                ),
+                (
+                    "narrative",
+                    qorgau.core.fields.EncryptedTextField(
+                        verbose_name="what happened, in their words"
+                    ),
+                ),
+                (
+                    "location",
+                    qorgau.core.fields.EncryptedJSONField(
+                        blank=True, null=True, verbose_name="town and school"
+                    ),
+                ),
+                ("reporter_anonymous", models.BooleanField(default=True, verbose_name="anonymous")),
+                (
+                    "reporter_contact",
+                    qorgau.core.fields.EncryptedJSONField(
+                        blank=True, null=True, verbose_name="reporter's contact"
+                    ),
+                ),
+                (
+                    "suspect",
+                    qorgau.core.fields.EncryptedJSONField(
+                        blank=True, null=True, verbose_name="the other person"
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("P1", "P1 — a child may be in danger now"),
+                            ("P2", "P2 — urgent"),
+                            ("P3", "P3 — needs attention"),
+                            ("P4", "P4 — information"),
+                        ],
+                        max_length=2,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "priority_reasons",
+                    models.JSONField(blank=True, default=list, verbose_name="why this priority"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("in_review", "Being reviewed"),
+                            ("referred", "Passed to the police or prosecutor"),
+                            ("closed", "Closed"),
+                        ],
+                        default="received",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="status changed"),
+                ),
+                ("receipt_locator", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("receipt_hash", models.CharField(blank=True, max_length=200)),
+                ("receipt_failures", models.PositiveSmallIntegerField(default=0)),
+                ("receipt_locked_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "platform",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="intake.platform",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="core.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': ['-created_at'],
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('public_id', models.CharField(default=qorgau.intake.models.new_public_id, editable=False, max_length=24, unique=True)),
-                ('filename', qorgau.core.fields.EncryptedTextField(blank=True, null=True, verbose_name='file name')),
-                ('content_type', models.CharField(blank=True, max_length=80, verbose_name='type')),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='size')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('storage_name', models.CharField(blank=True, max_length=64)),
-                ('data_key', qorgau.core.fields.EncryptedBinaryField(blank=True, null=True)),
-                ('added_by_reporter_later', models.BooleanField(default=False)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='intake.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "public_id",
+                    models.CharField(
+                        default=qorgau.intake.models.new_public_id,
+                        editable=False,
+                        max_length=24,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "filename",
+                    qorgau.core.fields.EncryptedTextField(
+                        blank=True, null=True, verbose_name="file name"
+                    ),
+                ),
+                ("content_type", models.CharField(blank=True, max_length=80, verbose_name="type")),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="size"),
+                ),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="SHA-256")),
+                ("storage_name", models.CharField(blank=True, max_length=64)),
+                ("data_key", qorgau.core.fields.EncryptedBinaryField(blank=True, null=True)),
+                ("added_by_reporter_later", models.BooleanField(default=False)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="intake.report",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence file',
-                'verbose_name_plural': 'evidence files',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "evidence file",
+                "verbose_name_plural": "evidence files",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField()),
-                ('kind', models.CharField(choices=[('submitted', 'Report received'), ('status', 'Status changed'), ('message_reporter', 'Message from the reporter'), ('message_staff', 'Message to the reporter'), ('evidence_added', 'Files added'), ('receipt_locked', 'Receipt code locked after wrong attempts')], max_length=20)),
-                ('from_status', models.CharField(blank=True, choices=[('received', 'Received'), ('in_review', 'Being reviewed'), ('referred', 'Passed to the police or prosecutor'), ('closed', 'Closed')], max_length=10)),
-                ('to_status', models.CharField(blank=True, choices=[('received', 'Received'), ('in_review', 'Being reviewed'), ('referred', 'Passed to the police or prosecutor'), ('closed', 'Closed')], max_length=10)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='intake.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Report received"),
+                            ("status", "Status changed"),
+                            ("message_reporter", "Message from the reporter"),
+                            ("message_staff", "Message to the reporter"),
+                            ("evidence_added", "Files added"),
+                            ("receipt_locked", "Receipt code locked after wrong attempts"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("received", "Received"),
+                            ("in_review", "Being reviewed"),
+                            ("referred", "Passed to the police or prosecutor"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("received", "Received"),
+                            ("in_review", "Being reviewed"),
+                            ("referred", "Passed to the police or prosecutor"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("details", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="intake.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportMessage',
+            name="ReportMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('author', models.CharField(choices=[('reporter', 'You'), ('staff', 'Duty officer')], max_length=10)),
-                ('body', qorgau.core.fields.EncryptedTextField()),
-                ('read_by_reporter_at', models.DateTimeField(blank=True, null=True)),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='intake.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "author",
+                    models.CharField(
+                        choices=[("reporter", "You"), ("staff", "Duty officer")], max_length=10
+                    ),
+                ),
+                ("body", qorgau.core.fields.EncryptedTextField()),
+                ("read_by_reporter_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="intake.report",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['region', 'status', 'priority', 'created_at'], name='intake_report_queue'),
+            model_name="report",
+            index=models.Index(
+                fields=["region", "status", "priority", "created_at"], name="intake_report_queue"
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['created_at'], name='intake_report_created'),
+            model_name="report",
+            index=models.Index(fields=["created_at"], name="intake_report_created"),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('idempotency_scope', 'idempotency_key'), name='intake_report_idempotency_unique'),
+            model_name="report",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key", ""), _negated=True),
+                fields=("idempotency_scope", "idempotency_key"),
+                name="intake_report_idempotency_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('child_age__isnull', True), ('child_age__lte', 17), _connector='OR'), name='intake_report_child_age_0_17'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("child_age__isnull", True), ("child_age__lte", 17), _connector="OR"
+                ),
+                name="intake_report_child_age_0_17",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['grooming', 'suspicious_contact', 'sextortion', 'abuse', 'abuse_images', 'other'])), name='intake_report_category_valid'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "category__in",
+                        [
+                            "grooming",
+                            "suspicious_contact",
+                            "sextortion",
+                            "abuse",
+                            "abuse_images",
+                            "other",
+                        ],
+                    )
+                ),
+                name="intake_report_category_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['received', 'in_review', 'referred', 'closed'])), name='intake_report_status_valid'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["received", "in_review", "referred", "closed"])),
+                name="intake_report_status_valid",
+            ),
         ),
     ]

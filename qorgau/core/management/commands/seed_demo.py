@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import importlib
 import random
 import secrets
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
@@ -38,15 +40,31 @@ class Command(BaseCommand):
         passwords = {u.username: secrets.token_urlsafe(12) for u in DEMO_USERS}
         with transaction.atomic():
             seed_core(rng=random.Random(seed), passwords=passwords)  # noqa: S311 (synthetic data)
+        extra = self.seed_apps(seed)
         lines = [
             "# Qorgau demo logins (synthetic people; development only)",
             "# sign in at http://127.0.0.1:8000/staff/login/",
         ]
         for demo in DEMO_USERS:
             lines.append(f"{demo.username:<12} {passwords[demo.username]:<20} {demo.describe()}")
+        lines.extend(extra)
         text = "\n".join(lines) + "\n"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.write_text(text, encoding="utf-8")
         self.stdout.write(f"Demo data created; the logins are in {path}:")
         self.stdout.write(text)
+
+    def seed_apps(self, seed: int) -> list[str]:
+        """Each app's `demo.seed(rng)` (idempotent), in dependency order; returns lines for the file."""
+        lines: list[str] = []
+        for config in apps.get_app_configs():
+            if not config.name.startswith("qorgau.") or config.label == "core":
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            rng = random.Random(f"{seed}:{config.label}")  # noqa: S311 (synthetic data)
+            lines.extend(module.seed(rng=rng))
+        return lines

@@ -1,0 +1,235 @@
+"""The public Red Button pages and the staff report pages."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from qorgau.core.models import AuditEntry
+from qorgau.intake import services
+from qorgau.intake.enums import Source
+from qorgau.intake.models import Report
+from tests.intake.conftest import EXE, PNG
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    data = {
+        "category": "grooming",
+        "relation": "child",
+        "narrative": "A man on Telegram said he will meet me tomorrow after school.",
+        "child_age": "12",
+        "child_gender": "f",
+        "region": "KZ-75",
+        "suspect_telegram": "@synthetic_man",
+        "contact": "anonymous",
+        "submission": "form-key-1",
+    }
+    data.update(overrides)
+    return data
+
+
+def receipt_from(response) -> str:
+    match = re.search(r'class="receipt-code"[^>]*>([\d ]+)<', response.content.decode())
+    return match.group(1)
+
+
+class TestReportForm:
+    def test_the_form_works_without_javascript_and_says_what_it_needs(self, client, reference_data):
+        html = client.get("/report/?lang=kk").content.decode()
+        assert '<html lang="kk">' in html
+        assert 'enctype="multipart/form-data"' in html
+        assert 'name="category"' in html and 'name="narrative"' in html
+        assert 'name="website"' in html  # the honeypot
+        assert "<script>" not in html
+
+    def test_a_child_reports_in_kazakh_and_gets_a_receipt_and_advice(self, client, almaty):
+        response = client.post(
+            "/report/?lang=kk",
+            form_data(evidence=[SimpleUploadedFile("screen.png", PNG, "image/png")]),
+        )
+        assert response.status_code == 201
+        html = response.content.decode()
+        code = receipt_from(response)
+        assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)
+        assert 'href="tel:150"' in html and "102" in html
+        report = Report.objects.get()
+        assert report.language == "kk" and report.region == almaty and report.source == Source.WEB
+        assert report.evidence.get().content_type == "image/png"
+        assert response.headers["Cache-Control"].startswith("max-age=0")
+
+    def test_a_resent_form_does_not_make_a_second_report(self, client, reference_data):
+        client.post("/report/", form_data())
+        response = client.post("/report/", form_data())
+        assert response.status_code == 201
+        assert "already sent" in response.content.decode() or "уже" in response.content.decode()
+        assert Report.objects.count() == 1
+
+    def test_bad_input_is_shown_beside_the_field_and_what_was_typed_is_kept(
+        self, client, reference_data
+    ):
+        response = client.post(
+            "/report/?lang=en",
+            form_data(
+                child_age="", narrative="I was scared", contact="contact", reporter_phone="hello"
+            ),
+        )
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "This is not a phone number we can call" in html
+        assert "I was scared" in html and 'value="hello"' in html
+        assert Report.objects.count() == 0
+
+    def test_a_file_that_is_not_allowed_is_refused_clearly(self, client, reference_data):
+        response = client.post(
+            "/report/?lang=en",
+            form_data(evidence=[SimpleUploadedFile("cat.jpg", EXE, "image/jpeg")]),
+        )
+        assert response.status_code == 400
+        assert "cannot be accepted" in response.content.decode()
+        assert Report.objects.count() == 0
+
+    def test_missing_answers_are_named(self, client, reference_data):
+        response = client.post("/report/?lang=en", {"submission": "x"})
+        assert response.status_code == 400
+        assert "Tell us what happened, in a few words at least." in response.content.decode()
+
+    def test_the_honeypot_stops_bots(self, client, reference_data):
+        response = client.post("/report/", form_data(website="http://spam.example"))
+        assert response.status_code == 400
+        assert Report.objects.count() == 0
+
+    def test_one_address_cannot_flood_the_form(self, client, reference_data, settings):
+        settings.QORGAU_REPORT_RATE_PER_HOUR = 2
+        for n in range(2):
+            assert client.post("/report/", form_data(submission=f"k{n}")).status_code == 201
+        response = client.post("/report/?lang=en", form_data(submission="k3"))
+        assert response.status_code == 429
+        assert "Too many reports" in response.content.decode()
+        assert "A man on Telegram" in response.content.decode()  # kept
+
+    def test_the_widget_source_is_recorded(self, client, reference_data):
+        client.get("/report/?src=widget")
+        client.post("/report/", form_data(source="widget"))
+        assert Report.objects.get().source == Source.WIDGET
+
+
+class TestFollowUp:
+    def test_the_receipt_shows_status_and_the_analysts_message(self, client, analyst):
+        code = receipt_from(client.post("/report/", form_data()))
+        report = Report.objects.get()
+        services.report_message_reporter(
+            report=report, acting_user=analyst, body="We read it. Are you safe?"
+        )
+        response = client.post("/report/status/?lang=en", {"code": code})
+        assert response.status_code == 302
+        html = client.get("/report/status/?lang=en").content.decode()
+        assert "Received" in html and "We read it. Are you safe?" in html
+        assert analyst.full_name not in html  # staff names are not shown to reporters
+
+    def test_the_reporter_adds_information(self, client, reference_data):
+        code = receipt_from(client.post("/report/", form_data()))
+        client.post("/report/status/", {"code": code})
+        response = client.post(
+            "/report/status/",
+            {
+                "body": "He sent another message",
+                "evidence": [SimpleUploadedFile("b.txt", b"more", "text/plain")],
+            },
+        )
+        assert response.status_code == 302
+        report = Report.objects.get()
+        assert report.messages.get().body == "He sent another message"
+        assert report.evidence.count() == 1
+
+    def test_a_wrong_code_is_refused_and_addresses_are_rate_limited(
+        self, client, reference_data, settings
+    ):
+        settings.QORGAU_RECEIPT_RATE_PER_10_MIN = 3
+        for _ in range(3):
+            response = client.post("/report/status/?lang=en", {"code": "1111 2222 3333 4444"})
+            assert response.status_code == 400
+            assert "We found no report with this code" in response.content.decode()
+        assert (
+            client.post("/report/status/?lang=en", {"code": "1111 2222 3333 4444"}).status_code
+            == 429
+        )
+
+    def test_closing_forgets_the_report_on_this_device(self, client, reference_data):
+        code = receipt_from(client.post("/report/", form_data()))
+        client.post("/report/status/", {"code": code})
+        client.post("/report/status/close/")
+        assert "Your receipt code" in client.get("/report/status/?lang=en").content.decode()
+
+
+class TestWidget:
+    def test_the_script_draws_a_button_to_the_form_without_cookies(self, client, reference_data):
+        response = client.get("/widget.js")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/javascript")
+        body = response.content.decode()
+        assert "http://testserver/report/" in body and 'target = "_blank"' in body
+        assert "cookie" not in body.lower().replace("sets no cookies", "")
+        assert not response.cookies
+
+    def test_the_embed_page_shows_how_and_a_live_example(self, client, reference_data):
+        html = client.get("/embed/").content.decode()
+        assert "http://testserver/widget.js" in html
+        assert '<script src="/widget.js"' in html
+
+
+class TestStaffPages:
+    def test_an_analyst_sees_their_regions_reports_only(self, client, analyst, outsider):
+        client.post("/report/", form_data())
+        client.post("/report/", form_data(region="KZ-71", submission="other"))
+        client.force_login(analyst)
+        shown = [r.region.code for r in client.get("/staff/reports/").context["page"]]
+        assert shown == ["KZ-75"]
+        client.force_login(outsider)
+        shown = [r.region.code for r in client.get("/staff/reports/").context["page"]]
+        assert shown == ["KZ-71"]
+
+    def test_another_regions_report_is_404(self, client, outsider):
+        client.post("/report/", form_data())
+        report = Report.objects.get()
+        client.force_login(outsider)
+        assert client.get(f"/staff/reports/{report.public_id}/").status_code == 404
+
+    def test_viewing_a_report_is_audited(self, client, analyst):
+        client.post("/report/", form_data())
+        report = Report.objects.get()
+        client.force_login(analyst)
+        response = client.get(f"/staff/reports/{report.public_id}/")
+        assert response.status_code == 200 and "A man on Telegram" in response.content.decode()
+        entry = AuditEntry.objects.get(action="personal.view")
+        assert entry.actor == analyst and "narrative" in entry.details["fields"]
+
+    @pytest.mark.parametrize(
+        "persona", ["prosecutor", "clinician", "police", "educator", "partner", "admin"]
+    )
+    def test_other_roles_do_not_see_reports(self, client, personas, persona):
+        client.force_login(personas[persona])
+        assert client.get("/staff/reports/").status_code == 403
+
+    def test_evidence_is_downloaded_deliberately_never_inline(self, client, analyst):
+        client.post("/report/", form_data(evidence=[SimpleUploadedFile("s.png", PNG, "image/png")]))
+        report = Report.objects.get()
+        item = report.evidence.get()
+        client.force_login(analyst)
+        url = f"/staff/reports/{report.public_id}/evidence/{item.public_id}/"
+        assert client.get(url).status_code == 405
+        response = client.post(url)
+        assert response.status_code == 200 and response.content == PNG
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert AuditEntry.objects.filter(action="evidence.download", actor=analyst).exists()
+
+    def test_the_queue_costs_a_fixed_number_of_queries(
+        self, client, analyst, django_assert_max_num_queries
+    ):
+        for n in range(15):
+            client.post("/report/", form_data(submission=f"q{n}"))
+        client.force_login(analyst)
+        with django_assert_max_num_queries(10):
+            assert client.get("/staff/reports/").status_code == 200
