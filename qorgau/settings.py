@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "qorgau.core",
     "qorgau.linking",
     "qorgau.intake",
@@ -196,6 +198,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Background work: the Django tasks API, on the database by default.
+TASKS = {"default": {"BACKEND": env_str("QORGAU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# The address of the site, for links in e-mails.
+QORGAU_SITE_URL = env_str("QORGAU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qorgau@localhost")
 
@@ -205,6 +213,15 @@ QORGAU_QUICK_EXIT_URL = env_str("QORGAU_QUICK_EXIT_URL", "https://www.google.com
 QORGAU_API_TOKEN_DAYS = env_int("QORGAU_API_TOKEN_DAYS", 90)
 
 # The Red Button.
+# Hours within which a report of each priority needs a first action: P1, P2, P3, P4.
+_response_hours = env_list("QORGAU_RESPONSE_HOURS", ["1", "24", "72", "168"])
+if len(_response_hours) != 4 or not all(h.isdigit() and int(h) > 0 for h in _response_hours):
+    raise ConfigurationError(
+        "QORGAU_RESPONSE_HOURS must be four whole numbers of hours: P1,P2,P3,P4."
+    )
+QORGAU_RESPONSE_HOURS = dict(zip(["P1", "P2", "P3", "P4"], map(int, _response_hours), strict=True))
+# Closed unfounded reports (and their files) are purged after this many days.
+QORGAU_RETENTION_DAYS_UNFOUNDED = env_int("QORGAU_RETENTION_DAYS_UNFOUNDED", 365)
 QORGAU_EVIDENCE_MAX_FILES = env_int("QORGAU_EVIDENCE_MAX_FILES", 10)
 QORGAU_EVIDENCE_MAX_BYTES = env_int("QORGAU_EVIDENCE_MAX_MB", 20) * 2**20
 # Reports one address may send through the form per hour (a school shares one address: be generous).

@@ -128,6 +128,11 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.RUSSIAN
     )
     is_active = models.BooleanField(_("active"), default=True)
+    on_duty = models.BooleanField(
+        _("on duty"),
+        default=False,
+        help_text=_("On-duty analysts are alerted at once to P1 reports."),
+    )
 
     objects = QorgauUserManager()
 
@@ -290,3 +295,26 @@ class TokenBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.tokens:.1f}"
+
+
+class Notification(models.Model):
+    """An alert in the app for one member of staff (what and where, never personal contents)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32)
+    object_ref = models.CharField(max_length=64)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_ref"], name="core_notification_once"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_ref}"

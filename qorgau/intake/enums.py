@@ -74,3 +74,29 @@ class EventKind(models.TextChoices):
     MESSAGE_FROM_STAFF = "message_staff", _("Message to the reporter")
     EVIDENCE_ADDED = "evidence_added", _("Files added")
     RECEIPT_LOCKED = "receipt_locked", _("Receipt code locked after wrong attempts")
+    TAKEN = "taken", _("Taken by a duty officer")
+    PRIORITY = "priority", _("Priority changed")
+    MORE_INFO = "more_info", _("More information asked for")
+    LINKED = "linked", _("Linked")
+    UNLINKED = "unlinked", _("Link removed")
+    DUPLICATE = "duplicate", _("Marked as a duplicate")
+    REFERRED = "referred", _("Referred")
+    CASE = "case", _("Turned into a criminal case")
+    CLOSED = "closed", _("Closed")
+    TRIAGED = "triaged", _("Priority set by triage")
+
+
+class CloseReason(models.TextChoices):
+    RESOLVED = "resolved", _("Dealt with")
+    UNFOUNDED = "unfounded", _("Unfounded")
+    DUPLICATE = "duplicate", _("Duplicate of another report")
+    NOT_OUR_MATTER = "not_our_matter", _("Not a matter for the programme")
+    CASE_OPENED = "case_opened", _("A criminal case was opened")
+
+
+class ReferralTarget(models.TextChoices):
+    POLICE = "police", _("Police")
+    SCHOOL = "school", _("School")
+    SOCIAL = "social", _("Social services")
+    PARTNER = "partner", _("A partner organisation")
+    REGION = "region", _("Another region")

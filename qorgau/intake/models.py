@@ -118,6 +118,27 @@ class Report(TimeStamped):
 
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
     priority_reasons = models.JSONField(_("why this priority"), default=list, blank=True)
+    priority_by_analyst = models.BooleanField(_("priority set by an analyst"), default=False)
+    triage_version = models.PositiveIntegerField(null=True, blank=True)
+    respond_by = models.DateTimeField(_("respond by"), null=True, blank=True)
+    first_action_at = models.DateTimeField(_("first action"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        User,
+        verbose_name=_("taken by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports_taken",
+    )
+    close_reason = models.CharField(_("reason for closing"), max_length=20, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    referred_to = models.CharField(_("referred to"), max_length=20, blank=True)
+    case_registry_number = models.CharField(
+        _("pre-trial registry number"), max_length=32, blank=True
+    )
+    expires_at = models.DateTimeField(_("to be purged after"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
@@ -159,11 +180,33 @@ class Report(TimeStamped):
             models.Index(
                 fields=["region", "status", "priority", "created_at"], name="intake_report_queue"
             ),
+            models.Index(fields=["status", "respond_by"], name="intake_report_deadline"),
+            models.Index(fields=["expires_at"], name="intake_report_expiry"),
             models.Index(fields=["created_at"], name="intake_report_created"),
         ]
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.get_category_display()})"
+
+
+class TriageRuleSet(models.Model):
+    """One published version of the triage rules (see qorgau.intake.triage). The newest is in force."""
+
+    version = models.PositiveIntegerField(unique=True)
+    rules = models.JSONField()
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("triage rule set")
+        verbose_name_plural = _("triage rule sets")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
 
 
 class Evidence(TimeStamped):

@@ -38,8 +38,11 @@ from qorgau.intake.models import (
     Report,
     ReportEvent,
     ReportMessage,
+    TriageRuleSet,
 )
-from qorgau.intake.triage import triage
+from qorgau.intake.triage import DEFAULT_RULES, PRIORITIES, TriageInput, TriageResult, evaluate
+from qorgau.linking import identifiers as ids
+from qorgau.linking.services import LinkResult, link_owner
 
 NARRATIVE_MAX = 20_000
 MESSAGE_MAX = 10_000
@@ -361,12 +364,6 @@ def report_submit(
         raise ReportInvalid(errors)
 
     now = timezone.now()
-    hours_since = (
-        (now - clean["occurred_at"]).total_seconds() / 3600 if clean["occurred_at"] else None
-    )
-    result = triage(
-        category=clean["category"], child_age=clean["child_age"], hours_since=hours_since
-    )
     code = receipts.generate() if submitter.source in (Source.WEB, Source.WIDGET) else None
 
     written: list[Path] = []
@@ -391,8 +388,7 @@ def report_submit(
                 reporter_anonymous=clean["anonymous"],
                 reporter_contact=clean["reporter_contact"],
                 suspect=clean["suspect"],
-                priority=result.priority,
-                priority_reasons=result.reasons,
+                priority="P4",
                 status=Status.RECEIVED,
                 status_changed_at=now,
                 receipt_locator=receipts.locators(code)[0] if code else "",
@@ -400,6 +396,10 @@ def report_submit(
             )
             report.save(force_insert=True)
             written = _store_files(report, draft.files, clean["sniffed"], later=False)
+            link = _link_report(report, draft)
+            _apply_triage(report, link=link, initial=True)
+            if link.subject is not None and link.others.get(REPORT_OWNER, 0) >= 2:
+                _retriage_subject(link, exclude=report.pk)
             _event(report, EventKind.SUBMITTED, to_status=Status.RECEIVED)
             audit_append(
                 actor=submitter.user,
@@ -451,6 +451,122 @@ def _store_files(
             row.sha256 = evidence_files.sha256_hex(item.content)
         row.save(force_insert=True)
     return written
+
+
+# --- Triage and linking --------------------------------------------------------------------------
+
+REPORT_OWNER = "intake.report"
+OFFENDER_OWNER = "offenders.person"
+
+
+def triage_rules_current() -> tuple[int | None, dict[str, Any]]:
+    """The rule set in force: the newest published version (the shipped default if none)."""
+    row = TriageRuleSet.objects.order_by("-version").values_list("version", "rules").first()
+    return (row[0], row[1]) if row else (None, DEFAULT_RULES)
+
+
+def response_deadline(priority: str, since: datetime) -> datetime:
+    return since + timedelta(hours=settings.QORGAU_RESPONSE_HOURS[priority])
+
+
+def report_identifiers(report: Report, draft: ReportDraft | None = None) -> list[ids.Found]:
+    """Every identifier of the other person: the structured fields, then the narrative's text."""
+    suspect = report.suspect or {}
+    found = [ids.normalise(i["kind"], i["value"]) for i in suspect.get("identifiers", [])]
+    if suspect.get("name"):
+        found.append(ids.normalise(ids.NAME, suspect["name"]))
+    found.extend(ids.extract_from_text(report.narrative or ""))
+    return ids.unique(found)
+
+
+def _link_report(report: Report, draft: ReportDraft | None = None) -> LinkResult:
+    suspect = report.suspect or {}
+    return link_owner(
+        owner_type=REPORT_OWNER,
+        owner_id=report.pk,
+        found=report_identifiers(report, draft),
+        region=report.region,
+        seen_at=report.created_at,
+        names=[suspect["name"]] if suspect.get("name") else [],
+    )
+
+
+def _triage_input(report: Report, link: LinkResult | None) -> TriageInput:
+    hours = (
+        (report.created_at - report.occurred_at).total_seconds() / 3600
+        if report.occurred_at
+        else None
+    )
+    others = link.others if link else {}
+    return TriageInput(
+        category=report.category,
+        narrative=report.narrative or "",
+        child_age=report.child_age,
+        hours_since=hours,
+        linked_reports=others.get(REPORT_OWNER, 0),
+        linked_offender=others.get(OFFENDER_OWNER, 0) > 0,
+    )
+
+
+def _apply_triage(
+    report: Report, *, link: LinkResult | None, initial: bool = False
+) -> TriageResult:
+    """Set the priority the rules give; never lower one that an analyst raised or that was higher."""
+    version, rules = triage_rules_current()
+    result = evaluate(rules, _triage_input(report, link))
+    if not initial and PRIORITIES.index(result.priority) > PRIORITIES.index(report.priority):
+        return result  # triage only ever raises an existing priority
+    if report.priority_by_analyst and PRIORITIES.index(result.priority) >= PRIORITIES.index(
+        report.priority
+    ):
+        return result
+    changed = initial or result.priority != report.priority
+    deadline = response_deadline(result.priority, report.created_at if initial else timezone.now())
+    if report.respond_by and not initial:
+        deadline = min(report.respond_by, deadline)
+    report.priority, report.priority_reasons = result.priority, result.reasons
+    report.triage_version, report.respond_by = version, deadline
+    Report.objects.filter(pk=report.pk).update(
+        priority=report.priority,
+        priority_reasons=report.priority_reasons,
+        triage_version=version,
+        respond_by=deadline,
+    )
+    if changed and not initial:
+        _event(report, EventKind.TRIAGED, details={"priority": result.priority})
+    if changed and result.priority == "P1":
+        _notify_p1(report)
+    return result
+
+
+def _notify_p1(report: Report) -> None:
+    from qorgau.intake.notifications import notify_p1
+
+    transaction.on_commit(lambda: notify_p1(report_id=report.pk))
+
+
+def _retriage_subject(link: LinkResult, *, exclude: int) -> None:
+    """The subject grew: its other open reports may now deserve a higher priority."""
+    from qorgau.linking.selectors import owner_ids_of_subject
+
+    others = owner_ids_of_subject(subject=link.subject, owner_type=REPORT_OWNER, limit=50)
+    for other in Report.objects.open().filter(pk__in=[i for i in others if i != exclude]):
+        report_retriage(report=other)
+
+
+def report_retriage(*, report: Report) -> TriageResult:
+    """Re-run triage on one report (after a link grew its subject, or new rules); never lowers."""
+    link = LinkResult(subject=None)
+    from qorgau.linking.selectors import subject_for_owner
+    from qorgau.linking.services import subject_owner_counts
+
+    subject = subject_for_owner(owner_type=REPORT_OWNER, owner_id=report.pk)
+    if subject is not None:
+        link = LinkResult(
+            subject=subject,
+            others=subject_owner_counts(subject=subject, exclude=(REPORT_OWNER, report.pk)),
+        )
+    return _apply_triage(report, link=link)
 
 
 # --- Follow-up through the receipt code -----------------------------------------------------------

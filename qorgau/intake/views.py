@@ -277,7 +277,7 @@ def staff_report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "intake/staff_detail.html",
         {
             "report": report,
-            "reasons": reason_labels(report.priority_reasons),
+            "reasons": reason_labels(report.priority_reasons, get_language()[:2]),
             "evidence": selectors.evidence_list_for_report(report=report),
             "thread": selectors.messages_for_report(report=report),
             "timeline": selectors.timeline_for_staff(report=report),

@@ -1,0 +1,67 @@
+"""Alerts to the on-duty analysts of a region: in the app at once, and by e-mail through the tasks queue."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from qorgau.core.enums import Role
+from qorgau.core.models import Notification, User
+from qorgau.intake.models import Report
+
+
+def on_duty_analysts(report: Report) -> list[User]:
+    """Who must know at once: the region's on-duty analysts (the central office for the central queue)."""
+    if report.region_id is None:
+        return list(User.objects.filter(is_active=True, role=Role.CENTRAL_OFFICE, on_duty=True))
+    return list(
+        User.objects.filter(
+            is_active=True, role=Role.ANALYST, region_id=report.region_id, on_duty=True
+        )
+    )
+
+
+@transaction.atomic
+def notify_p1(*, report_id: int) -> int:
+    """A P1 report: an in-app notification now, an e-mail through the queue. Idempotent per user."""
+    report = Report.objects.select_related("region").get(pk=report_id)
+    url = reverse("intake:staff_detail", args=[report.public_id])
+    created = 0
+    for user in on_duty_analysts(report):
+        _row, new = Notification.objects.get_or_create(
+            user=user,
+            kind="report_p1",
+            object_ref=report.public_id,
+            defaults={"url": url},
+        )
+        if new:
+            created += 1
+            if user.email:
+                transaction.on_commit(
+                    lambda user_id=user.pk: send_p1_email.enqueue(
+                        user_id=user_id, report_public_id=report.public_id
+                    )
+                )
+    return created
+
+
+@task()
+def send_p1_email(*, user_id: int, report_public_id: str) -> None:
+    """The e-mail says only that there is an urgent report and where: never its contents."""
+    user = User.objects.get(pk=user_id)
+    with translation.override(user.language):
+        link = (
+            f"{settings.QORGAU_SITE_URL}{reverse('intake:staff_detail', args=[report_public_id])}"
+        )
+        send_mail(
+            subject=_("Qorgau: an urgent (P1) report in your queue"),
+            message=_("A report with priority P1 needs a first action within the hour:\n%(link)s")
+            % {"link": link},
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )

@@ -1,0 +1,232 @@
+"""Linking: identifiers are stored once, and everything that shares one belongs to one subject."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from qorgau.core.models import Region, User
+from qorgau.core.services import audit_append
+from qorgau.linking.identifiers import LINKING_KINDS, Found
+from qorgau.linking.models import Identifier, IdentifierUse, NameEntry, Subject
+from qorgau.linking.names import skeleton
+
+
+def lookup_key(kind: str, value: str) -> str:
+    """The keyed hash that finds an identifier without storing it in the clear.
+
+    Keyed with SECRET_KEY: after rotating SECRET_KEY, run `manage.py relink` to rebuild the index.
+    """
+    return salted_hmac("qorgau.linking.identifier", f"{kind}:{value}").hexdigest()
+
+
+@dataclass
+class LinkResult:
+    subject: Subject | None
+    identifiers: list[Identifier] = field(default_factory=list)
+    merged: list[Subject] = field(default_factory=list)
+    # what else the subject holds, for triage: other owners by type
+    others: dict[str, int] = field(default_factory=dict)
+
+
+def _identifiers_for(found: Iterable[Found]) -> list[Identifier]:
+    """The Identifier rows of these normalised identifiers, created where new (race-safe)."""
+    wanted: dict[str, Found] = {}
+    for item in found:
+        wanted.setdefault(lookup_key(item.kind, item.value), item)
+    if not wanted:
+        return []
+    existing = {i.lookup: i for i in Identifier.objects.filter(lookup__in=list(wanted))}
+    missing = [key for key in wanted if key not in existing]
+    if missing:
+        now = timezone.now()
+        rows = [
+            Identifier(
+                kind=wanted[key].kind,
+                lookup=key,
+                value=wanted[key].value,
+                normalised=wanted[key].normalised,
+                created_at=now,
+            )
+            for key in missing
+        ]
+        try:
+            with transaction.atomic():
+                Identifier.objects.bulk_create(rows)
+        except IntegrityError:
+            pass  # another writer created some meanwhile: read them back
+        existing = {i.lookup: i for i in Identifier.objects.filter(lookup__in=list(wanted))}
+    return list(existing.values())
+
+
+def _merge(subjects: list[Subject]) -> tuple[Subject, list[Subject]]:
+    """Merge subjects into the oldest; identifiers and names follow; the others point at it."""
+    subjects = sorted(subjects, key=lambda s: (s.first_seen, s.pk))
+    root, others = subjects[0], subjects[1:]
+    if others:
+        other_ids = [s.pk for s in others]
+        Identifier.objects.filter(subject_id__in=other_ids).update(subject=root)
+        NameEntry.objects.filter(subject_id__in=other_ids).update(subject=root)
+        Subject.objects.filter(pk__in=other_ids).update(merged_into=root)
+        Subject.objects.filter(merged_into_id__in=other_ids).update(merged_into=root)
+        root.first_seen = min(s.first_seen for s in subjects)
+        root.last_seen = max(s.last_seen for s in subjects)
+    return root, others
+
+
+@transaction.atomic
+def link_owner(
+    *,
+    owner_type: str,
+    owner_id: int,
+    found: list[Found],
+    region: Region | None,
+    seen_at=None,
+    names: list[str] = (),
+) -> LinkResult:
+    """Record where identifiers were seen and grow, create or merge the subject they belong to.
+
+    Only identifiers of linking kinds (phones, e-mails, links, platform handles) join subjects; a
+    name, a bare @handle or an identifier that could not be normalised is kept, never merges.
+    """
+    seen_at = seen_at or timezone.now()
+    identifiers = _identifiers_for(found)
+    by_key = {i.lookup: i for i in identifiers}
+    origins = {lookup_key(f.kind, f.value): f.origin for f in found}
+    IdentifierUse.objects.bulk_create(
+        [
+            IdentifierUse(
+                identifier=i,
+                owner_type=owner_type,
+                owner_id=owner_id,
+                region=region,
+                origin=origins.get(key, "field"),
+                seen_at=seen_at,
+            )
+            for key, i in by_key.items()
+        ],
+        ignore_conflicts=True,
+    )
+    linking = [i for i in identifiers if i.kind in LINKING_KINDS and i.normalised]
+    result = LinkResult(subject=None, identifiers=identifiers)
+    if not linking:
+        _record_names(owner_type, owner_id, names, None)
+        return result
+
+    # Lock the subjects involved, oldest first, so that concurrent merges cannot cross.
+    subject_ids = sorted({i.subject_id for i in linking if i.subject_id})
+    subjects = list(Subject.objects.select_for_update().filter(pk__in=subject_ids).order_by("pk"))
+    subjects = [s for s in subjects if s.merged_into_id is None] or subjects
+    if subjects:
+        root, merged = _merge(subjects)
+        result.merged = merged
+    else:
+        root = Subject.objects.create(first_seen=seen_at, last_seen=seen_at)
+    root.first_seen = min(root.first_seen, seen_at)
+    root.last_seen = max(root.last_seen, seen_at)
+    root.save(update_fields=["first_seen", "last_seen", "updated_at"])
+    Identifier.objects.filter(pk__in=[i.pk for i in linking]).exclude(subject=root).update(
+        subject=root
+    )
+    _record_names(owner_type, owner_id, names, root)
+    result.subject = root
+    result.others = subject_owner_counts(subject=root, exclude=(owner_type, owner_id))
+    return result
+
+
+def _record_names(
+    owner_type: str, owner_id: int, names: Iterable[str], subject: Subject | None
+) -> None:
+    rows = [
+        NameEntry(owner_type=owner_type, owner_id=owner_id, skeleton=key[:200], subject=subject)
+        for key in {skeleton(n) for n in names if n}
+        if key
+    ]
+    NameEntry.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def subject_owner_counts(
+    *, subject: Subject, exclude: tuple[str, int] | None = None
+) -> dict[str, int]:
+    """How many distinct reports, cases, register entries the subject holds (by owner type)."""
+    uses = IdentifierUse.objects.filter(identifier__subject=subject)
+    if exclude:
+        uses = uses.exclude(owner_type=exclude[0], owner_id=exclude[1])
+    rows = uses.values("owner_type").annotate(n=Count("owner_id", distinct=True))
+    return {row["owner_type"]: row["n"] for row in rows}
+
+
+@transaction.atomic
+def unlink_owner(
+    *, owner_type: str, owner_id: int, acting_user: User | None, identifier: Identifier
+) -> None:
+    """An analyst removes one identifier from a report (a wrong link); the subject keeps the rest."""
+    IdentifierUse.objects.filter(
+        identifier=identifier, owner_type=owner_type, owner_id=owner_id
+    ).delete()
+    audit_append(
+        actor=acting_user,
+        action="linking.unlink",
+        object_type=owner_type,
+        object_id=owner_id,
+        details={"identifier_id": identifier.pk},
+    )
+
+
+@transaction.atomic
+def link_by_analyst(
+    *,
+    owner_type: str,
+    owner_id: int,
+    subject: Subject,
+    acting_user: User,
+    region: Region | None,
+    reason: str,
+) -> LinkResult:
+    """An analyst confirms that a report belongs to a subject (a name candidate, or their judgement):
+    the owner's identifiers join the subject, merging where they already had one."""
+    ids = list(
+        Identifier.objects.filter(
+            uses__owner_type=owner_type, uses__owner_id=owner_id, kind__in=LINKING_KINDS
+        ).values_list("subject_id", flat=True)
+    )
+    subjects = list(
+        Subject.objects.select_for_update()
+        .filter(pk__in={subject.pk, *[i for i in ids if i]})
+        .order_by("pk")
+    )
+    root, merged = _merge(subjects)
+    root.save(update_fields=["first_seen", "last_seen", "updated_at"])
+    Identifier.objects.filter(uses__owner_type=owner_type, uses__owner_id=owner_id).update(
+        subject=root
+    )
+    # an owner with no identifier of its own is tied to the subject by an analyst-made use
+    if not Identifier.objects.filter(uses__owner_type=owner_type, uses__owner_id=owner_id).exists():
+        anchor, _created = Identifier.objects.get_or_create(
+            lookup=lookup_key("analyst", f"{owner_type}:{owner_id}:{root.pk}"),
+            defaults={"kind": "analyst", "value": f"{owner_type}:{owner_id}", "subject": root},
+        )
+        IdentifierUse.objects.get_or_create(
+            identifier=anchor,
+            owner_type=owner_type,
+            owner_id=owner_id,
+            defaults={"region": region, "origin": "analyst", "seen_at": timezone.now()},
+        )
+    audit_append(
+        actor=acting_user,
+        action="linking.confirm",
+        object_type=owner_type,
+        object_id=owner_id,
+        region=region,
+        details={
+            "subject": root.public_id,
+            "merged": [s.public_id for s in merged],
+            "reason": bool(reason),
+        },
+    )
+    return LinkResult(subject=root, merged=merged)
