@@ -331,7 +331,11 @@ def preflight(server: Server, token: str) -> None:
     """One report by hand before any load: a broken endpoint fails the run with its answer."""
     request = urllib.request.Request(  # noqa: S310 - a loopback http URL we built
         f"{server.base}{REPORT_PATH}",
-        data=report_body(REGIONS[0]).encode(),
+        data=report_body(
+            REGIONS[0],
+            phone=f"8 701 {secrets.randbelow(1000):03d} {secrets.randbelow(100):02d} 00",
+            handle=f"@preflight_{secrets.token_hex(4)}",
+        ).encode(),
         method="POST",
         headers={
             "Authorization": f"Bearer {token}",
@@ -364,13 +368,18 @@ def tail_file(path: Path, lines: int = 25) -> str:
 # --- wrk --------------------------------------------------------------------------------------------
 
 
-def report_body(region: str) -> str:
+SAME_PHONE = "8 701 123 45 67"
+SAME_HANDLE = "@synthetic_handle"
+
+
+def report_body(region: str, phone: str = SAME_PHONE, handle: str = SAME_HANDLE) -> str:
+    """The report wrk sends (a grooming report by a parent through a platform)."""
     return json.dumps(
         {
             "category": "grooming",
             "narrative": (
                 "He wrote to my daughter on Telegram and asked her to meet tomorrow after school. "
-                "His number is 8 701 123 45 67."
+                f"His number is {phone}."
             ),
             "language": "ru",
             "region": region,
@@ -379,8 +388,8 @@ def report_body(region: str) -> str:
             "suspect": {
                 "name": "Synthetic Name",
                 "identifiers": [
-                    {"kind": "telegram", "value": "@synthetic_handle"},
-                    {"kind": "phone", "value": "8 701 123 45 67"},
+                    {"kind": "telegram", "value": handle},
+                    {"kind": "phone", "value": phone},
                 ],
             },
         },
@@ -396,6 +405,9 @@ local token = {token}
 local run_id = {run_id}
 local limit = {limit}
 local bodies = {{ {bodies} }}
+-- unique suspects: each report names its own phone and Telegram handle (none links to another)
+local unique_suspects = {unique}
+local phone_base = {phone_base}
 local threads = {{}}
 local next_id = 1
 
@@ -421,7 +433,16 @@ function request()
   if method == "POST" then
     headers["Content-Type"] = "application/json"
     headers["Idempotency-Key"] = run_id .. "-" .. thread_id .. "-" .. counter
-    return wrk.format(method, path, headers, bodies[(counter % #bodies) + 1])
+    local body = bodies[(counter % #bodies) + 1]
+    if unique_suspects then
+      local n = (phone_base + thread_id * 1000003 + counter) % 10000000
+      local phone = string.format("8 701 %03d %02d %02d",
+        math.floor(n / 10000), math.floor(n / 100) % 100, n % 100)
+      local handle = "@b" .. run_id .. "_" .. thread_id .. "_" .. counter
+      body = (string.gsub(body, "__PHONE__", phone))
+      body = (string.gsub(body, "__HANDLE__", handle))
+    end
+    return wrk.format(method, path, headers, body)
   end
   return wrk.format(method, path, headers)
 end
@@ -460,16 +481,28 @@ end
 
 
 def write_lua(
-    directory: Path, *, method: str, path: str, token: str, expect: int, limit_per_thread: int
+    directory: Path,
+    *,
+    method: str,
+    path: str,
+    token: str,
+    expect: int,
+    limit_per_thread: int,
+    unique_suspects: bool,
 ) -> Path:
-    bodies = ", ".join(lua_string(report_body(region)) for region in REGIONS)
+    if unique_suspects:
+        templates = [report_body(r, phone="__PHONE__", handle="__HANDLE__") for r in REGIONS]
+    else:
+        templates = [report_body(r) for r in REGIONS]
     script = LUA_TEMPLATE.format(
         method=lua_string(method),
         path=lua_string(path),
         token=lua_string(token),
-        run_id=lua_string(f"bench-{secrets.token_hex(6)}"),
+        run_id=lua_string(secrets.token_hex(6)),  # a fresh key space for every wrk run
         limit=int(limit_per_thread),
-        bodies=bodies if method == "POST" else "",
+        bodies=", ".join(map(lua_string, templates)) if method == "POST" else "",
+        unique="true" if unique_suspects else "false",
+        phone_base=secrets.randbelow(10_000_000),
         expect=int(expect),
     )
     handle, name = tempfile.mkstemp(prefix="wrk-", suffix=".lua", dir=directory)
@@ -556,11 +589,18 @@ def run_wrk(
     connections: int,
     tmp: Path,
     total_requests: int = 0,
+    unique_suspects: bool = True,
 ) -> WrkResult:
     threads = max(1, min(WRK_THREADS, connections))
     limit = math.ceil(total_requests / threads) if total_requests > 0 else 0
     script = write_lua(
-        tmp, method=method, path=path, token=token, expect=expect, limit_per_thread=limit
+        tmp,
+        method=method,
+        path=path,
+        token=token,
+        expect=expect,
+        limit_per_thread=limit,
+        unique_suspects=unique_suspects,
     )
     command = [
         wrk,
@@ -683,6 +723,89 @@ class RowMaker:
         return None
 
 
+class _LinkingRows:
+    """What linking adds to a report naming a new suspect (two identifiers, as the benchmark's
+    report does): a subject, two identifiers and their uses, a name entry, and the triage update
+    of the report. Tables that do not exist (yet) are skipped."""
+
+    def __init__(self, cur: Any) -> None:
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+        present = {row[0] for row in cur.fetchall()}
+        self.subjects = (
+            RowMaker(cur, "linking_subject", returning="id")
+            if "linking_subject" in present
+            else None
+        )
+        self.identifiers = (
+            RowMaker(cur, "linking_identifier", returning="id")
+            if "linking_identifier" in present
+            else None
+        )
+        self.uses = (
+            RowMaker(cur, "linking_identifieruse") if "linking_identifieruse" in present else None
+        )
+        self.names = RowMaker(cur, "linking_nameentry") if "linking_nameentry" in present else None
+
+    def write(self, cur: Any, *, report_id: int, region_id: int | None, now: datetime) -> None:
+        from psycopg.types.json import Jsonb
+
+        subject_id = None
+        if self.subjects is not None:
+            subject_id = self.subjects.insert(
+                cur,
+                {
+                    "created_at": now,
+                    "updated_at": now,
+                    "public_id": secrets.token_urlsafe(12),
+                    "first_seen": now,
+                    "last_seen": now,
+                },
+            )
+        for kind in ("telegram", "phone"):
+            identifier_id = None
+            if self.identifiers is not None:
+                identifier_id = self.identifiers.insert(
+                    cur,
+                    {
+                        "created_at": now,
+                        "updated_at": now,
+                        "kind": kind,
+                        "lookup": secrets.token_hex(32),
+                        "value": secrets.token_bytes(60),
+                        "normalised": True,
+                        "subject_id": subject_id,
+                    },
+                )
+            if self.uses is not None and identifier_id is not None:
+                self.uses.insert(
+                    cur,
+                    {
+                        "owner_type": "intake.report",
+                        "owner_id": report_id,
+                        "origin": "field",
+                        "seen_at": now,
+                        "identifier_id": identifier_id,
+                        "region_id": region_id,
+                    },
+                )
+        if self.names is not None:
+            self.names.insert(
+                cur,
+                {
+                    "owner_type": "intake.report",
+                    "owner_id": report_id,
+                    "skeleton": "name sinthetic",
+                    "subject_id": subject_id,
+                },
+            )
+        cur.execute(
+            "UPDATE intake_report SET priority = %s, priority_reasons = %s WHERE id = %s",
+            ("P1", Jsonb([{"code": "meeting", "priority": "P1"}]), report_id),
+        )
+
+
 def _canonical_hash(entry: dict[str, Any]) -> str:
     content = {
         "seq": entry["seq"],
@@ -709,6 +832,9 @@ class CeilingJob:
     platform_id: int | None
     region_ids: list[int]
     lock: str  # "first": the head is locked before the inserts; "late": after them, as the app does
+    rows: (
+        str  # "core": report, event, audit entry, head; "app": also linking rows and triage update
+    )
 
 
 def ceiling_worker(job: CeilingJob, barrier: Any, results: Any) -> None:
@@ -733,6 +859,7 @@ def _ceiling_loop(job: CeilingJob, barrier: Any) -> dict[str, Any]:
         reports = RowMaker(cur, "intake_report", returning="id")
         events = RowMaker(cur, "intake_reportevent")
         audit = RowMaker(cur, "core_auditentry")
+        linking = _LinkingRows(cur) if job.rows == "app" else None
         conn.rollback()
         barrier.wait(timeout=60)
         count = 0
@@ -792,6 +919,8 @@ def _ceiling_loop(job: CeilingJob, barrier: Any) -> dict[str, Any]:
                     "report_id": report_id,
                 },
             )
+            if linking is not None:
+                linking.write(cur, report_id=report_id, region_id=region_id, now=now)
             if job.lock != "first":
                 cur.execute(lock_sql)
                 head = cur.fetchone()
@@ -829,7 +958,9 @@ class CeilingResult:
     processes: int
 
 
-def run_ceiling(url: str, *, processes: int, duration: float, lock: str = "first") -> CeilingResult:
+def run_ceiling(
+    url: str, *, processes: int, duration: float, lock: str = "first", rows: str = "core"
+) -> CeilingResult:
     with pg_connect(url, autocommit=True) as conn:
         head = conn.execute("SELECT seq FROM core_auditchainhead WHERE id = 1").fetchone()
         if head is None:
@@ -860,6 +991,7 @@ def run_ceiling(url: str, *, processes: int, duration: float, lock: str = "first
                     platform_id=platform[0] if platform else None,
                     region_ids=[r[0] for r in regions],
                     lock=lock,
+                    rows=rows,
                 ),
                 barrier,
                 results,
@@ -953,11 +1085,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument(
+        "--suspects",
+        choices=["unique", "same"],
+        default="unique",
+        help="unique: every report names its own suspect phone and Telegram handle (realistic); "
+        "same: every report names the same ones, so all of them link to one subject (worst case "
+        "of linking)",
+    )
+    parser.add_argument(
         "--ceiling-lock",
         choices=["first", "late"],
         default="first",
         help="durable-write ceiling: lock the audit-chain head first in each transaction, or "
         "late (after the report and event inserts, where the application takes it)",
+    )
+    parser.add_argument(
+        "--ceiling-rows",
+        choices=["core", "app"],
+        default="core",
+        help="durable-write ceiling: core = report, timeline event, audit entry and chain head "
+        "(the issue's definition); app = also the linking rows (subject, two identifiers and "
+        "their uses, a name entry) and the triage update the application now writes",
     )
     parser.add_argument(
         "--warmup", type=float, default=3.0, help="seconds of warm-up before each measurement"
@@ -1066,6 +1214,7 @@ class Bench:
             connections=self.args.connections,
             tmp=self.tmp,
             total_requests=requests,
+            unique_suspects=self.args.suspects == "unique",
         )
 
     def get_bare(self, server: Server, seconds: float) -> WrkResult:
@@ -1122,7 +1271,7 @@ class Bench:
 
         log(
             f"durable-write ceiling: {args.workers} psycopg processes for {args.duration:g} s "
-            f"(chain head locked {args.ceiling_lock})"
+            f"({args.ceiling_rows} rows, chain head locked {args.ceiling_lock})"
         )
         ceiling: CeilingResult | None = None
         ceiling_error = ""
@@ -1132,6 +1281,7 @@ class Bench:
                 processes=args.workers,
                 duration=args.duration,
                 lock=args.ceiling_lock,
+                rows=args.ceiling_rows,
             )
         except BenchError as exc:
             ceiling_error = str(exc)
@@ -1177,6 +1327,21 @@ def measure(args: argparse.Namespace, wrk: str) -> Run:
                 drop_database(args.pg_url, args.db_name)
 
 
+def ceiling_statements(lock: str, rows: str) -> str:
+    """The statements of one ceiling transaction, in order (for the JSON)."""
+    head = ["SELECT core_auditchainhead FOR UPDATE"]
+    body = ["INSERT intake_report", "INSERT intake_reportevent"]
+    if rows == "app":
+        body += [
+            "INSERT linking_subject",
+            "2 x (INSERT linking_identifier, INSERT linking_identifieruse)",
+            "INSERT linking_nameentry",
+            "UPDATE intake_report (triage)",
+        ]
+    tail = ["INSERT core_auditentry", "UPDATE core_auditchainhead", "COMMIT"]
+    return ", ".join(head + body + tail if lock == "first" else body + head + tail)
+
+
 def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
@@ -1203,6 +1368,7 @@ def figures(run: Run, args: argparse.Namespace, commit: str) -> list[dict[str, A
     intake_ctx = {
         **common,
         "endpoint": f"POST {REPORT_PATH}",
+        "suspects": args.suspects,
         # The data size: reports in the database when measured (after the run), and in the run.
         "reports": run.reports_after,
         "reports_requests_completed": intake.requests,
@@ -1229,13 +1395,8 @@ def figures(run: Run, args: argparse.Namespace, commit: str) -> list[dict[str, A
         "reports_stored_in_run": ceiling.commits if ceiling else 0,
         "processes": args.workers,
         "lock_order": args.ceiling_lock,
-        "statements_per_report": (
-            "SELECT core_auditchainhead FOR UPDATE, INSERT intake_report, INSERT "
-            "intake_reportevent, INSERT core_auditentry, UPDATE core_auditchainhead, COMMIT"
-            if args.ceiling_lock == "first"
-            else "INSERT intake_report, INSERT intake_reportevent, SELECT core_auditchainhead "
-            "FOR UPDATE, INSERT core_auditentry, UPDATE core_auditchainhead, COMMIT"
-        ),
+        "ceiling_rows": args.ceiling_rows,
+        "statements_per_report": ceiling_statements(args.ceiling_lock, args.ceiling_rows),
         "transaction_p50_ms": _round(ceiling.p50_ms, 3) if ceiling else None,
         "transaction_p99_ms": _round(ceiling.p99_ms, 3) if ceiling else None,
         "error": run.ceiling_error or None,
@@ -1282,6 +1443,7 @@ def figures(run: Run, args: argparse.Namespace, commit: str) -> list[dict[str, A
             **intake_ctx,
             "ceiling_per_s": _round(ceiling_rps, 1),
             "ceiling_lock_order": args.ceiling_lock,
+            "ceiling_rows": args.ceiling_rows,
             "target": f">= {TARGET_SHARE:g}",
             "meets_target": share is not None and share >= TARGET_SHARE and intake.errors == 0,
         },

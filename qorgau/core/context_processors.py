@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from qorgau.core.enums import Language
 from qorgau.core.navigation import navigation_for
-from qorgau.core.selectors import helpline_list
+from qorgau.core.selectors import helpline_list, unread_notification_count
 
 
 def qorgau(request: HttpRequest) -> dict[str, Any]:
@@ -18,4 +18,7 @@ def qorgau(request: HttpRequest) -> dict[str, Any]:
         "staff_navigation": navigation_for(getattr(request, "user", None)),
         # each language named in itself, whatever the page's language
         "language_choices": Language.choices,
+        "unread_notifications": lambda: unread_notification_count(
+            user=getattr(request, "user", None)
+        ),
     }

@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from qorgau.core.models import AuditEntry, CriminalArticle, Helpline, Region, User
+from qorgau.core.models import AuditEntry, CriminalArticle, Helpline, Notification, Region, User
 from qorgau.core.permissions import visible_to
 
 
@@ -62,3 +62,13 @@ def database_ok() -> bool:
             return cursor.fetchone() == (1,)
     except DatabaseError:
         return False
+
+
+def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at")
+
+
+def unread_notification_count(*, user: User) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

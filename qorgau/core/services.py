@@ -167,6 +167,27 @@ def user_set_password(*, acting_user: User | None, user: User, password: str) ->
     audit_append(actor=acting_user, action="user.set_password", obj=user, region=user.region)
 
 
+@transaction.atomic
+def user_set_on_duty(*, user: User, on_duty: bool) -> None:
+    """An analyst starts or ends their duty: on-duty analysts are alerted at once to P1 reports."""
+    User.objects.filter(pk=user.pk).update(on_duty=on_duty, updated_at=timezone.now())
+    user.on_duty = on_duty
+    audit_append(
+        actor=user,
+        action="user.on_duty" if on_duty else "user.off_duty",
+        obj=user,
+        region=user.region,
+    )
+
+
+def notifications_mark_read(*, user: User) -> int:
+    from qorgau.core.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 # --- API tokens -----------------------------------------------------------------------------------
 
 

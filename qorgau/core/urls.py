@@ -12,5 +12,7 @@ urlpatterns = [
     path("staff/login/", views.LoginView.as_view(), name="login"),
     path("staff/logout/", views.LogoutView.as_view(), name="logout"),
     path("staff/people/", views.people, name="people"),
+    path("staff/on-duty/", views.on_duty, name="on_duty"),
+    path("staff/notifications/", views.notifications, name="notifications"),
     path("staff/audit/", views.audit_log, name="audit_log"),
 ]

@@ -8,9 +8,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qorgau.core import selectors
+from qorgau.core import selectors, services
 from qorgau.core.enums import Role
 from qorgau.core.forms import AuditFilterForm, LoginForm
 from qorgau.core.models import AuditEntry, User
@@ -74,6 +74,25 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             "is_admin": user.role == Role.ADMIN,
         },
     )
+
+
+@login_required
+@require_POST
+def on_duty(request: HttpRequest) -> HttpResponse:
+    services.user_set_on_duty(user=request.user, on_duty=request.POST.get("on_duty") == "1")
+    return redirect("core:staff_home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("core:notifications")
+    page = Paginator(selectors.notification_list_for_user(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "staff/notifications.html", {"page": page})
 
 
 @login_required

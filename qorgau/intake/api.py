@@ -230,3 +230,86 @@ def report_status(request: HttpRequest, report_id: str):
             "region": report.region.code if report.region_id else None,
         },
     )
+
+
+class IdentifierOut(Schema):
+    kind: str
+    value: str
+    normalised: bool
+
+
+class SubjectOut(Schema):
+    id: str
+    reports: list[str] = Field(description="ids of the subject's reports that the caller may see")
+    other_reports: int = Field(
+        description="reports of the subject in regions the caller may not see"
+    )
+    cases: int
+    register_entries: int
+    identifiers: list[IdentifierOut]
+    regions: list[str]
+    first_seen: datetime
+    last_seen: datetime
+
+
+@router.get(
+    "/subjects",
+    response={200: SubjectOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="The subject behind an identifier",
+    description=(
+        "`identifier` is KIND:VALUE written any way a person would: `telegram:@Some_Name`, "
+        "`phone:8 701 123 45 67`, `email:…`, `url:https://…`. Staff token."
+    ),
+)
+def subject_by_identifier(request: HttpRequest, identifier: str):
+    from qorgau.core.permissions import visibility_of
+    from qorgau.intake.models import Report
+    from qorgau.linking import identifiers as ids
+    from qorgau.linking.selectors import subject_by_identifier as find
+
+    if visibility_of(Report).scope_for(request.user) is None:
+        return Status(403, {"detail": _("Your role does not give access to reports.")})
+    found = ids.parse_query(identifier)
+    if found is None:
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "field": "identifier",
+                        "message": _("Write it as KIND:VALUE, for example telegram:some_name."),
+                    }
+                ]
+            },
+        )
+    subject = find(found=found)
+    if subject is None:
+        return Status(404, {"detail": _("No subject has this identifier.")})
+    try:
+        page = selectors.subject_page_for_user(user=request.user, public_id=subject.public_id)
+    except Http404:
+        return Status(404, {"detail": _("No subject has this identifier.")})
+    codes = sorted({u.region.code for u in _uses(subject) if u.region is not None})
+    return Status(
+        200,
+        {
+            "id": subject.public_id,
+            "reports": [r.public_id for r in page["reports"]],
+            "other_reports": page["hidden_reports"],
+            "cases": page["cases"],
+            "register_entries": page["register_entries"],
+            "identifiers": [
+                {"kind": i.kind, "value": i.value, "normalised": i.normalised}
+                for i in page["identifiers"]
+            ],
+            "regions": codes,
+            "first_seen": page["first_seen"],
+            "last_seen": page["last_seen"],
+        },
+    )
+
+
+def _uses(subject):
+    from qorgau.linking.selectors import uses_of_subject
+
+    return uses_of_subject(subject=subject)

@@ -250,3 +250,113 @@ class StaffMessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10_000,
     )
+
+
+class QueueFilterForm(forms.Form):
+    find = forms.CharField(
+        label=_("Find"),
+        required=False,
+        max_length=300,
+        help_text=_("An identifier (telegram:name, a phone, @name, a link) or a report number."),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("What happened"), required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False)
+    day = forms.DateField(
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("priority", _("Most urgent first")),
+            ("deadline", _("Deadline")),
+            ("newest", _("Newest")),
+            ("oldest", _("Oldest")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from qorgau.intake.enums import Priority, Source, Status
+
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["priority"].choices = everything + [(p, p) for p in Priority.values]
+        self.fields["status"].choices = [("", _("Open")), ("all", _("All")), *Status.choices]
+        self.fields["category"].choices = everything + list(Category.choices)
+        self.fields["source"].choices = everything + list(Source.choices)
+
+    def to_filters(self):
+        from qorgau.intake.selectors import QueueFilters
+
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or ""
+        return QueueFilters(
+            status=status if status not in ("", "all") else None,
+            open_only=status == "",
+            priority=data.get("priority") or None,
+            category=data.get("category") or None,
+            source=data.get("source") or None,
+            overdue=bool(data.get("overdue")),
+            day=data.get("day"),
+            find=data.get("find") or "",
+            sort=data.get("sort") or "priority",
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PriorityForm(ReasonForm):
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=[(p, p) for p in ("P1", "P2", "P3", "P4")]
+    )
+
+
+class ReferForm(ReasonForm):
+    target = forms.ChoiceField(label=_("Refer to"))
+    region = forms.ChoiceField(label=_("Region (when referring to another region)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from qorgau.intake.enums import ReferralTarget
+
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = ReferralTarget.choices
+        self.fields["region"].choices = [("", "—"), *region_choices()[1:]]
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why is it closed?"))
+
+    def __init__(self, *args, **kwargs):
+        from qorgau.intake.enums import CloseReason
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            c for c in CloseReason.choices if c[0] not in ("duplicate", "case_opened")
+        ]
+
+
+class LinkSubjectForm(ReasonForm):
+    subject = forms.CharField(label=_("Subject number"), max_length=20)
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(label=_("Number of the original report"), max_length=30)
+
+
+class CaseForm(forms.Form):
+    registry_number = forms.CharField(
+        label=_("Pre-trial registry number (ERDR)"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class UnlinkForm(forms.Form):
+    identifier = forms.IntegerField(widget=forms.HiddenInput)

@@ -2,33 +2,127 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from qorgau.core.models import User
-from qorgau.intake.enums import EventKind, MessageAuthor
+from qorgau.intake.enums import EventKind, MessageAuthor, Status
 from qorgau.intake.models import Evidence, Platform, Report, ReportEvent, ReportMessage
 
 # What the reporter sees of the timeline (the rest is for staff).
 REPORTER_EVENTS = [
     EventKind.SUBMITTED,
+    EventKind.TAKEN,
     EventKind.STATUS,
     EventKind.MESSAGE_FROM_REPORTER,
     EventKind.MESSAGE_FROM_STAFF,
+    EventKind.MORE_INFO,
     EventKind.EVIDENCE_ADDED,
+    EventKind.REFERRED,
+    EventKind.CASE,
+    EventKind.CLOSED,
 ]
 
 
-def report_list_for_user(
-    *, user: User, status: str | None = None, priority: str | None = None
-) -> QuerySet[Report]:
+SORTS = {
+    "priority": ("priority", "created_at"),
+    "deadline": ("respond_by", "priority"),
+    "newest": ("-created_at",),
+    "oldest": ("created_at",),
+}
+
+
+@dataclass
+class QueueFilters:
+    status: str | None = None
+    priority: str | None = None
+    category: str | None = None
+    source: str | None = None
+    overdue: bool = False
+    open_only: bool = False
+    day: date | None = None
+    find: str = ""
+    sort: str = "priority"
+
+
+def report_ids_for_identifier(text: str) -> list[int] | None:
+    """Reports that mention an identifier written any way (`telegram:@x`, `8 701 …`, `@x`, a link).
+
+    None when the text is not an identifier at all."""
+    from qorgau.linking import identifiers as ids
+    from qorgau.linking.models import IdentifierUse
+    from qorgau.linking.services import lookup_key
+
+    text = text.strip()
+    candidates = []
+    parsed = ids.parse_query(text)
+    if parsed is not None:
+        candidates.append(parsed)
+    else:
+        phone = ids.normalise_phone(text) if sum(c.isdigit() for c in text) >= 7 else None
+        if phone:
+            candidates.append(ids.Found(ids.PHONE, phone))
+        if "@" in text and "." in text.split("@")[-1]:
+            candidates.append(ids.normalise(ids.EMAIL, text))
+        if "/" in text or text.startswith(("http", "www.")):
+            found = ids.profile_from_link(text)
+            if found:
+                candidates.append(found)
+        handle = ids.HANDLE_RE.match(text)
+        if text.startswith("@") and handle:
+            name = handle.group(1).lower()
+            candidates.extend(ids.Found(kind, name) for kind in [*ids.PLATFORMS, ids.HANDLE])
+    if not candidates:
+        return None
+    keys = [lookup_key(c.kind, c.value) for c in candidates]
+    return list(
+        IdentifierUse.objects.filter(identifier__lookup__in=keys, owner_type="intake.report")
+        .values_list("owner_id", flat=True)
+        .distinct()
+    )
+
+
+def report_list_for_user(*, user: User, filters: QueueFilters | None = None) -> QuerySet[Report]:
     """The reports a member of staff may see (their region's queue; the central office all)."""
-    qs = Report.objects.visible_to(user).select_related("region", "platform")
-    if status:
-        qs = qs.filter(status=status)
-    if priority:
-        qs = qs.filter(priority=priority)
-    return qs.annotate(evidence_count=Count("evidence")).order_by("priority", "created_at")
+    filters = filters or QueueFilters()
+    now = timezone.now()
+    qs = Report.objects.visible_to(user).select_related("region", "platform", "assigned_to")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif filters.open_only:
+        qs = qs.exclude(status=Status.CLOSED)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.overdue:
+        qs = qs.filter(overdue_q(now))
+    if filters.day:
+        start = timezone.make_aware(datetime.combine(filters.day, time.min))
+        qs = qs.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))
+    if filters.find:
+        text = filters.find.strip()
+        matched = report_ids_for_identifier(text)
+        if matched is None:
+            qs = qs.filter(public_id=text)
+        else:
+            qs = qs.filter(Q(pk__in=matched) | Q(public_id=text))
+    qs = qs.annotate(
+        evidence_count=Count("evidence", distinct=True),
+        is_overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
+    )
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]), "pk")
+
+
+def overdue_q(now) -> Q:
+    """Open, no first action yet, and past the response deadline of its priority."""
+    return Q(first_action_at__isnull=True, respond_by__lt=now) & ~Q(status=Status.CLOSED)
 
 
 def report_get_for_user(*, user: User, public_id: str) -> Report:
@@ -105,3 +199,63 @@ def timeline_for_reporter(*, report: Report) -> QuerySet[ReportEvent]:
 
 def timeline_for_staff(*, report: Report) -> QuerySet[ReportEvent]:
     return report.events.select_related("actor").order_by("created_at", "id")
+
+
+def linked_reports_for_user(*, user: User, report: Report) -> tuple[object, list[Report], int]:
+    """The report's subject, the other reports of it the user may see, and how many they may not."""
+    from qorgau.linking.selectors import owner_ids_of_subject, subject_for_owner
+
+    subject = subject_for_owner(owner_type="intake.report", owner_id=report.pk)
+    if subject is None:
+        return None, [], 0
+    others = [
+        i
+        for i in owner_ids_of_subject(subject=subject, owner_type="intake.report")
+        if i != report.pk
+    ]
+    visible = list(
+        Report.objects.visible_to(user)
+        .filter(pk__in=others)
+        .select_related("region")
+        .order_by("-created_at")
+    )
+    return subject, visible, len(others) - len(visible)
+
+
+def subject_page_for_user(*, user: User, public_id: str) -> dict:
+    """What a subject page shows the user: 404 when no report of the subject is visible to them."""
+    from qorgau.linking.selectors import (
+        identifiers_of_subject,
+        owner_ids_of_subject,
+        subject_by_public_id,
+        uses_of_subject,
+    )
+
+    subject = subject_by_public_id(public_id=public_id)
+    if subject is None:
+        raise Http404
+    report_ids = owner_ids_of_subject(subject=subject, owner_type="intake.report")
+    visible = list(
+        Report.objects.visible_to(user)
+        .filter(pk__in=report_ids)
+        .select_related("region")
+        .order_by("-created_at")
+    )
+    if not visible and user.role != "central_office":
+        raise Http404
+    uses = list(uses_of_subject(subject=subject))
+    owners: dict[str, set[int]] = {}
+    for use in uses:
+        owners.setdefault(use.owner_type, set()).add(use.owner_id)
+    regions = sorted({u.region.name for u in uses if u.region is not None})
+    return {
+        "subject": subject,
+        "reports": visible,
+        "hidden_reports": len(report_ids) - len(visible),
+        "cases": len(owners.get("cases.suspect", ())),
+        "register_entries": len(owners.get("offenders.person", ())),
+        "identifiers": list(identifiers_of_subject(subject=subject)),
+        "regions": regions,
+        "first_seen": min((u.seen_at for u in uses), default=subject.first_seen),
+        "last_seen": max((u.seen_at for u in uses), default=subject.last_seen),
+    }

@@ -1,0 +1,10 @@
+"""The Red Button's part of `manage.py tick`."""
+
+from __future__ import annotations
+
+from qorgau.intake.services import purge_expired_reports
+
+
+def run() -> list[str]:
+    purged = purge_expired_reports()
+    return [f"{purged} unfounded reports purged after their retention period"]
