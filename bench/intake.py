@@ -61,6 +61,10 @@ class BenchError(Exception):
     """A precondition or a step failed: the message says which; the script exits non-zero."""
 
 
+class MissingPrerequisite(BenchError):
+    """wrk, PostgreSQL or psycopg is missing: exit status 2."""
+
+
 class Interrupted(BaseException):
     """Raised by the SIGTERM handler so that every `finally` runs, like KeyboardInterrupt."""
 
@@ -142,7 +146,7 @@ def pg_connect(url: str, **kwargs: Any) -> Any:
     try:
         return psycopg.connect(url, connect_timeout=5, **kwargs)
     except psycopg.OperationalError as exc:
-        raise BenchError(
+        raise MissingPrerequisite(
             f"PostgreSQL is not reachable at {url} ({str(exc).strip().splitlines()[0]}). "
             "Start it (e.g. `pg_ctlcluster 15 main start`) or pass --pg-url."
         ) from exc
@@ -1137,7 +1141,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def find_wrk() -> str:
     wrk = shutil.which("wrk") or ("/usr/bin/wrk" if Path("/usr/bin/wrk").exists() else None)
     if wrk is None:
-        raise BenchError("wrk is not installed (apt-get install wrk); it drives the HTTP load.")
+        raise MissingPrerequisite(
+            "wrk is not installed (apt-get install wrk); it drives the HTTP load."
+        )
     return wrk
 
 
@@ -1520,8 +1526,7 @@ def main(argv: list[str] | None = None) -> int:
         run = measure(args, wrk)
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
-        prerequisite = "not installed" in str(exc) or "not reachable" in str(exc)
-        return 2 if prerequisite else 1
+        return 2 if isinstance(exc, MissingPrerequisite) else 1
     except (KeyboardInterrupt, Interrupted):
         print("bench: interrupted; every process it started was stopped", file=sys.stderr)
         return 130

@@ -32,6 +32,8 @@ ROLE_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
             "intake.change_platform",
             "intake.view_platformtoken",
             "intake.change_platformtoken",
+            "intake.view_triageruleset",
+            "intake.add_triageruleset",
         }
     ),
 }

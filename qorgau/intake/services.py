@@ -468,6 +468,32 @@ def triage_rules_current() -> tuple[int | None, dict[str, Any]]:
     return (row[0], row[1]) if row else (None, DEFAULT_RULES)
 
 
+@transaction.atomic
+def triage_rules_publish(
+    *, acting_user: User | None, rules: dict[str, Any], note: str = ""
+) -> TriageRuleSet:
+    """Publish a new version of the triage rules (checked first); it applies to new reports."""
+    from qorgau.intake.triage import validate_rules
+
+    problems = validate_rules(rules)
+    if problems:
+        raise ActionRefused("; ".join(problems))
+    latest = TriageRuleSet.objects.select_for_update().order_by("-version").first()
+    row = TriageRuleSet.objects.create(
+        version=(latest.version + 1) if latest else 1,
+        rules=rules,
+        note=note,
+        created_by=acting_user,
+    )
+    audit_append(
+        actor=acting_user,
+        action="triage.publish",
+        obj=row,
+        details={"version": row.version, "rules": len(rules.get("rules", []))},
+    )
+    return row
+
+
 def response_deadline(priority: str, since: datetime) -> datetime:
     return since + timedelta(hours=settings.QORGAU_RESPONSE_HOURS[priority])
 

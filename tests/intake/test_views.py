@@ -233,3 +233,89 @@ class TestStaffPages:
         client.force_login(analyst)
         with django_assert_max_num_queries(10):
             assert client.get("/staff/reports/").status_code == 200
+
+
+class TestWorkspace:
+    def make(self, client, **overrides):
+        client.post("/report/", form_data(**overrides))
+        return Report.objects.order_by("-created_at").first()
+
+    def test_the_queue_filters_and_sorts(self, client, analyst):
+        urgent = self.make(
+            client, narrative="Он сказал, что завтра встретит её после школы.", submission="a"
+        )
+        self.make(client, category="other", narrative="info", child_age="", submission="b")
+        client.force_login(analyst)
+        page = client.get("/staff/reports/").context["page"]
+        assert page[0].pk == urgent.pk and page[0].priority == "P1"
+        only = client.get("/staff/reports/?priority=P4").context["page"]
+        assert [r.category for r in only] == ["other"]
+        newest = client.get("/staff/reports/?sort=newest").context["page"]
+        assert newest[0].category == "other"
+        found = client.get("/staff/reports/?find=telegram:synthetic_man").context["page"]
+        assert len(found) == 2
+
+    def test_actions_are_posted_and_refused_clearly(self, client, analyst):
+        report = self.make(client)
+        client.force_login(analyst)
+        base = f"/staff/reports/{report.public_id}/do"
+        assert client.post(f"{base}/take/").status_code == 302
+        response = client.post(f"{base}/refer/?lang=en", {"target": "police", "reason": ""})
+        assert (
+            response.status_code == 400 and "This field is required." in response.content.decode()
+        )
+        response = client.post(f"{base}/close/", {"reason": "resolved"}, follow=True)
+        assert (
+            "The report was closed." in response.content.decode()
+            or "закрыт" in response.content.decode()
+        )
+        report.refresh_from_db()
+        assert report.status == "closed"
+        assert client.post(f"{base}/fly/").status_code == 404
+
+    def test_an_action_on_another_regions_report_is_404(self, client, outsider):
+        report = self.make(client)
+        client.force_login(outsider)
+        assert client.post(f"/staff/reports/{report.public_id}/do/take/").status_code == 404
+        report.refresh_from_db()
+        assert report.assigned_to is None
+
+    def test_the_report_page_shows_linked_reports_and_the_subject(self, client, analyst):
+        first = self.make(client, submission="a")
+        self.make(client, submission="b")
+        client.force_login(analyst)
+        response = client.get(f"/staff/reports/{first.public_id}/")
+        assert response.context["subject"] is not None
+        assert len(response.context["linked"]) == 1
+        subject = response.context["subject"]
+        page = client.get(f"/staff/subjects/{subject.public_id}/")
+        assert page.status_code == 200 and len(page.context["reports"]) == 2
+
+    def test_the_reporter_sees_actions_in_plain_words(self, client, analyst):
+        code = receipt_from(client.post("/report/", form_data()))
+        report = Report.objects.get()
+        client.force_login(analyst)
+        client.post(f"/staff/reports/{report.public_id}/do/take/")
+        client.post(
+            f"/staff/reports/{report.public_id}/do/more_info/",
+            {"body": "Can you send a screenshot?"},
+        )
+        client.logout()
+        client.post("/report/status/", {"code": code})
+        html = client.get("/report/status/?lang=en").content.decode()
+        assert "Taken by a duty officer" in html and "More information asked for" in html
+        assert "Can you send a screenshot?" in html
+
+    def test_on_duty_and_alerts(self, client, analyst, django_capture_on_commit_callbacks):
+        client.force_login(analyst)
+        client.post("/staff/on-duty/", {"on_duty": "1"})
+        analyst.refresh_from_db()
+        assert analyst.on_duty
+        client.logout()
+        with django_capture_on_commit_callbacks(execute=True):
+            self.make(client, narrative="Он сказал, что завтра встретит её после школы.")
+        client.force_login(analyst)
+        assert client.get("/staff/").context["unread_notifications"]() == 1
+        assert client.get("/staff/notifications/").status_code == 200
+        client.post("/staff/notifications/")
+        assert client.get("/staff/").context["unread_notifications"]() == 0

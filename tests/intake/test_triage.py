@@ -1,0 +1,100 @@
+"""Triage rules: structured fields and narrative words in Kazakh, Russian and English."""
+
+import pytest
+
+from qorgau.intake.triage import DEFAULT_RULES, TriageInput, evaluate, validate_rules
+
+MEETING = {
+    "kk": "Ол маған ертең сабақтан кейін кездесейік деп жазды, ешкімге айтпа деді.",
+    "ru": "Он написал, что завтра встретит меня после школы, и сказал никому не говорить.",
+    "en": "He says he will meet me tomorrow after school and told me not to tell anyone.",
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_child_who_will_meet_the_adult_tomorrow_is_p1(language):
+    result = evaluate(
+        DEFAULT_RULES, TriageInput(category="grooming", narrative=MEETING[language], child_age=13)
+    )
+    assert result.priority == "P1"
+    assert result.codes[0] == "meeting"
+
+
+@pytest.mark.parametrize(
+    "language,text",
+    [
+        ("ru", "Он требует деньги до завтра, иначе разошлёт фото"),
+        ("kk", "Ертеңге дейін ақша бермесем, суреттерді таратамын дейді"),
+        ("en", "He says he will post the pictures unless I pay by tomorrow"),
+    ],
+)
+def test_sextortion_with_a_deadline_is_p1(language, text):
+    assert (
+        evaluate(DEFAULT_RULES, TriageInput(category="sextortion", narrative=text)).priority == "P1"
+    )
+
+
+@pytest.mark.parametrize("text", ["Я не хочу жить", "Өмір сүргім келмейді", "I want to die"])
+def test_self_harm_is_p1_whatever_the_category(text):
+    assert evaluate(DEFAULT_RULES, TriageInput(category="other", narrative=text)).priority == "P1"
+
+
+def test_word_forms_match_not_only_exact_words():
+    for text in [
+        "встречаемся завтра",
+        "встретимся сегодня вечером",
+        "предлагает встречу в субботу",
+    ]:
+        assert (
+            evaluate(DEFAULT_RULES, TriageInput(category="grooming", narrative=text)).priority
+            == "P1"
+        ), text
+
+
+def test_a_young_child_and_sexual_content_is_p1():
+    assert (
+        evaluate(
+            DEFAULT_RULES, TriageInput(category="abuse_images", narrative="", child_age=7)
+        ).priority
+        == "P1"
+    )
+
+
+def test_information_only_is_p4():
+    result = evaluate(
+        DEFAULT_RULES, TriageInput(category="other", narrative="How to protect my son online?")
+    )
+    assert result.priority == "P4" and result.codes == ["category_other"]
+
+
+def test_links_raise_by_a_level_with_the_reason():
+    plain = evaluate(DEFAULT_RULES, TriageInput(category="grooming", narrative="x"))
+    linked = evaluate(
+        DEFAULT_RULES, TriageInput(category="grooming", narrative="x", linked_reports=2)
+    )
+    offender = evaluate(
+        DEFAULT_RULES, TriageInput(category="grooming", narrative="x", linked_offender=True)
+    )
+    assert plain.priority == "P3" and linked.priority == "P2" and offender.priority == "P2"
+    assert linked.codes[0] == "linked_reports" and offender.codes[0] == "linked_offender"
+
+
+def test_reasons_carry_labels_in_three_languages():
+    result = evaluate(DEFAULT_RULES, TriageInput(category="abuse", narrative="x"))
+    assert set(result.reasons[0]["label"]) == {"kk", "ru", "en"}
+
+
+def test_the_shipped_rules_are_valid_and_bad_rules_are_explained():
+    assert validate_rules(DEFAULT_RULES) == []
+    problems = validate_rules(
+        {
+            "rules": [
+                {"code": "x", "priority": "P9"},
+                {"code": "x", "raise": 1, "any": {"de": ["a"]}},
+            ]
+        }
+    )
+    assert any("P1, P2, P3, P4" in p for p in problems)
+    assert any("used twice" in p for p in problems)
+    assert any("kk/ru/en" in p for p in problems)
+    assert validate_rules([]) == ['The rule set must be an object with a list "rules".']
