@@ -415,6 +415,22 @@ local phone_base = {phone_base}
 local threads = {{}}
 local next_id = 1
 
+-- wrk waits for -d before it reports, even when every thread stopped early (--requests): the
+-- threads time themselves (LuaJIT ffi) so that the rate is counted over the time actually run.
+local have_clock, ffi = pcall(require, "ffi")
+if have_clock then
+  have_clock = pcall(ffi.cdef, [[
+    typedef struct {{ long tv_sec; long tv_usec; }} bench_timeval;
+    int gettimeofday(bench_timeval *tv, void *tz);
+  ]])
+end
+local function clock()
+  if not have_clock then return -1 end
+  local tv = ffi.new("bench_timeval")
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) + tonumber(tv.tv_usec) / 1e6
+end
+
 function setup(thread)
   thread:set("thread_id", next_id)
   next_id = next_id + 1
@@ -427,10 +443,13 @@ function init(args)
   ok = 0
   other = 0
   statuses = {{}}
+  first_at = -1
+  stopped_at = -1
 end
 
 function request()
   counter = counter + 1
+  if counter == 1 then first_at = clock() end
   local headers = {{}}
   headers["Accept"] = "application/json"
   if token ~= "" then headers["Authorization"] = "Bearer " .. token end
@@ -461,6 +480,7 @@ function response(status, headers, body)
     statuses[key] = (statuses[key] or 0) + 1
   end
   if limit > 0 and responses >= limit then
+    if stopped_at < 0 then stopped_at = clock() end
     wrk.thread:stop()
   end
 end
@@ -468,7 +488,12 @@ end
 function done(summary, latency, requests)
   local total_ok, total_other, parts = 0, 0, {{}}
   local merged = {{}}
+  local first, last, all_stopped = nil, nil, true
   for _, thread in ipairs(threads) do
+    local a, b = thread:get("first_at"), thread:get("stopped_at")
+    if a < 0 or b < 0 then all_stopped = false end
+    if first == nil or a < first then first = a end
+    if last == nil or b > last then last = b end
     total_ok = total_ok + thread:get("ok")
     total_other = total_other + thread:get("other")
     for key, n in pairs(thread:get("statuses")) do
@@ -480,6 +505,9 @@ function done(summary, latency, requests)
   end
   io.write(string.format("BENCH_STATUS ok=%d other=%d statuses=%s\\n",
     total_ok, total_other, table.concat(parts, ",")))
+  if all_stopped and first ~= nil and last > first then
+    io.write(string.format("BENCH_ELAPSED %.6f\\n", last - first))
+  end
 end
 """
 
@@ -555,6 +583,14 @@ def parse_wrk(output: str) -> WrkResult:
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    elapsed = re.search(r"^BENCH_ELAPSED ([\d.]+)", output, re.M)
+    requests = int(total.group(1)) if total else 0
+    seconds = to_ms(total.group(2), total.group(3)) / 1000 if total else 0.0
+    rate = float(rps.group(1))
+    if elapsed and float(elapsed.group(1)) > 0:
+        # every thread stopped at --requests: the rate over the time the load actually ran
+        seconds = float(elapsed.group(1))
+        rate = requests / seconds
     status = re.search(r"^BENCH_STATUS ok=(\d+) other=(\d+) statuses=(\S*)", output, re.M)
     statuses: dict[str, int] = {}
     if status and status.group(3):
@@ -562,13 +598,13 @@ def parse_wrk(output: str) -> WrkResult:
             key, _, n = part.partition(":")
             statuses[key] = int(n)
     return WrkResult(
-        requests_per_s=float(rps.group(1)),
+        requests_per_s=rate,
         p50_ms=dist.get("50"),
         p75_ms=dist.get("75"),
         p90_ms=dist.get("90"),
         p99_ms=dist.get("99"),
-        requests=int(total.group(1)) if total else 0,
-        seconds=to_ms(total.group(2), total.group(3)) / 1000 if total else 0.0,
+        requests=requests,
+        seconds=seconds,
         ok=int(status.group(1)) if status else 0,
         other=int(status.group(2)) if status else 0,
         statuses=statuses,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -55,11 +55,8 @@ def _identifiers_for(found: Iterable[Found]) -> list[Identifier]:
             )
             for key in missing
         ]
-        try:
-            with transaction.atomic():
-                Identifier.objects.bulk_create(rows)
-        except IntegrityError:
-            pass  # another writer created some meanwhile: read them back
+        # another writer may create some meanwhile: skip those (waiting for its commit) and read back
+        Identifier.objects.bulk_create(rows, ignore_conflicts=True)
         existing = {i.lookup: i for i in Identifier.objects.filter(lookup__in=list(wanted))}
     return list(existing.values())
 
@@ -77,6 +74,18 @@ def _merge(subjects: list[Subject]) -> tuple[Subject, list[Subject]]:
         root.first_seen = min(s.first_seen for s in subjects)
         root.last_seen = max(s.last_seen for s in subjects)
     return root, others
+
+
+def _lock_roots(subject_ids: set[int]) -> list[Subject]:
+    """Lock the subjects (in id order, so concurrent merges cannot deadlock), following any that a
+    concurrent merge folded into another to the subject that now holds them."""
+    ids = set(subject_ids)
+    while True:
+        locked = list(Subject.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk"))
+        parents = {s.merged_into_id for s in locked if s.merged_into_id is not None}
+        if not parents - ids:
+            return [s for s in locked if s.merged_into_id is None]
+        ids |= parents
 
 
 @transaction.atomic
@@ -118,10 +127,7 @@ def link_owner(
         _record_names(owner_type, owner_id, names, None)
         return result
 
-    # Lock the subjects involved, oldest first, so that concurrent merges cannot cross.
-    subject_ids = sorted({i.subject_id for i in linking if i.subject_id})
-    subjects = list(Subject.objects.select_for_update().filter(pk__in=subject_ids).order_by("pk"))
-    subjects = [s for s in subjects if s.merged_into_id is None] or subjects
+    subjects = _lock_roots({i.subject_id for i in linking if i.subject_id})
     if subjects:
         root, merged = _merge(subjects)
         result.merged = merged
@@ -195,11 +201,7 @@ def link_by_analyst(
             uses__owner_type=owner_type, uses__owner_id=owner_id, kind__in=LINKING_KINDS
         ).values_list("subject_id", flat=True)
     )
-    subjects = list(
-        Subject.objects.select_for_update()
-        .filter(pk__in={subject.pk, *[i for i in ids if i]})
-        .order_by("pk")
-    )
+    subjects = _lock_roots({subject.pk, *[i for i in ids if i]})
     root, merged = _merge(subjects)
     root.save(update_fields=["first_seen", "last_seen", "updated_at"])
     Identifier.objects.filter(uses__owner_type=owner_type, uses__owner_id=owner_id).update(
