@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -41,6 +42,7 @@ class Found:
 # --- Phones ---------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def normalise_phone(text: str) -> str | None:
     """E.164 for any Kazakh way of writing a number: 8 701 …, +7 (701) …, 7701…, 701…"""
     digits = re.sub(r"\D", "", text)
