@@ -60,13 +60,13 @@ def _bulk_set_subject(pairs: list[tuple[int, int | None]]) -> None:
             values = ", ".join(["(%s, %s)"] * len(chunk))
             params = [v for pair in chunk for v in pair]
             if connection.vendor == "postgresql":
-                sql = (
-                    "UPDATE linking_identifier AS i SET subject_id = v.s::bigint FROM (VALUES "
+                sql = (  # only %s placeholders are joined in: the values are parameters
+                    "UPDATE linking_identifier AS i SET subject_id = v.s::bigint FROM (VALUES "  # noqa: S608
                     f"{values}) AS v(id, s) WHERE i.id = v.id::bigint"
                 )
             else:
                 sql = (
-                    "WITH v(id, s) AS (VALUES " + values + ") UPDATE linking_identifier "
+                    "WITH v(id, s) AS (VALUES " + values + ") UPDATE linking_identifier "  # noqa: S608
                     "SET subject_id = (SELECT s FROM v WHERE v.id = linking_identifier.id) "
                     "WHERE id IN (SELECT id FROM v)"
                 )
@@ -108,7 +108,7 @@ def relink_all() -> RelinkStats:
 
     subjects = {s.pk: s for s in Subject.objects.all()}
     keep: set[int] = set()
-    wanted: dict[int, int | None] = {pk: None for pk in kinds}
+    wanted: dict[int, int | None] = dict.fromkeys(kinds)
     new_rows: list[tuple[list[int], object, object]] = []
     for members in components.values():
         first_seen = min(seen[m][0] for m in members)
@@ -134,7 +134,10 @@ def relink_all() -> RelinkStats:
         else:
             new_rows.append((members, first_seen, last_seen))
     created = Subject.objects.bulk_create(
-        [Subject(first_seen=f, last_seen=l, created_at=timezone.now()) for _m, f, l in new_rows],
+        [
+            Subject(first_seen=first, last_seen=last, created_at=timezone.now())
+            for _members, first, last in new_rows
+        ],
         batch_size=CHUNK,
     )
     for (members, _f, _l), subject in zip(new_rows, created, strict=True):
