@@ -42,7 +42,7 @@ def _lock_chain_head() -> AuditChainHead:
         return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def audit_append(
     *,
     actor: User | None,

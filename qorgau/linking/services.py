@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -35,30 +35,48 @@ class LinkResult:
 
 
 def _identifiers_for(found: Iterable[Found]) -> list[Identifier]:
-    """The Identifier rows of these normalised identifiers, created where new (race-safe)."""
+    """The Identifier rows of these identifiers with their current subject, created where new.
+
+    One statement: INSERT … ON CONFLICT (lookup) DO UPDATE … RETURNING. A row another writer is
+    creating at the same moment is waited for and returned with the subject it committed, so two
+    reports about one person can never miss each other.
+    """
     wanted: dict[str, Found] = {}
     for item in found:
         wanted.setdefault(lookup_key(item.kind, item.value), item)
     if not wanted:
         return []
-    existing = {i.lookup: i for i in Identifier.objects.filter(lookup__in=list(wanted))}
-    missing = [key for key in wanted if key not in existing]
-    if missing:
-        now = timezone.now()
-        rows = [
-            Identifier(
-                kind=wanted[key].kind,
-                lookup=key,
-                value=wanted[key].value,
-                normalised=wanted[key].normalised,
-                created_at=now,
-            )
-            for key in missing
+    now = timezone.now()
+    value_field = Identifier._meta.get_field("value")
+    rows, params = [], []
+    for key in sorted(wanted):  # a fixed order: concurrent writers lock rows in the same order
+        item = wanted[key]
+        rows.append("(%s, %s, %s, %s, NULL, %s, %s)")
+        params += [
+            item.kind,
+            key,
+            value_field.get_db_prep_save(item.value, connection),
+            item.normalised,
+            now,
+            now,
         ]
-        # another writer may create some meanwhile: skip those (waiting for its commit) and read back
-        Identifier.objects.bulk_create(rows, ignore_conflicts=True)
-        existing = {i.lookup: i for i in Identifier.objects.filter(lookup__in=list(wanted))}
-    return list(existing.values())
+    # only "(%s, …)" placeholders are joined into the statement; every value is a parameter
+    sql = (
+        "INSERT INTO linking_identifier (kind, lookup, value, normalised, subject_id, created_at, "  # noqa: S608
+        "updated_at) VALUES " + ", ".join(rows) + " ON CONFLICT (lookup) DO UPDATE SET "
+        "updated_at = excluded.updated_at RETURNING id, kind, lookup, normalised, subject_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        returned = cursor.fetchall()
+    result = []
+    for pk, kind, key, normalised, subject_id in returned:
+        row = Identifier(
+            pk=pk, kind=kind, lookup=key, normalised=bool(normalised), subject_id=subject_id
+        )
+        row.value = wanted[key].value
+        result.append(row)
+    return result
 
 
 def _merge(subjects: list[Subject]) -> tuple[Subject, list[Subject]]:
@@ -88,7 +106,7 @@ def _lock_roots(subject_ids: set[int]) -> list[Subject]:
         ids |= parents
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def link_owner(
     *,
     owner_type: str,
@@ -131,17 +149,19 @@ def link_owner(
     if subjects:
         root, merged = _merge(subjects)
         result.merged = merged
+        if seen_at < root.first_seen or seen_at > root.last_seen or merged:
+            root.first_seen = min(root.first_seen, seen_at)
+            root.last_seen = max(root.last_seen, seen_at)
+            root.save(update_fields=["first_seen", "last_seen", "updated_at"])
     else:
         root = Subject.objects.create(first_seen=seen_at, last_seen=seen_at)
-    root.first_seen = min(root.first_seen, seen_at)
-    root.last_seen = max(root.last_seen, seen_at)
-    root.save(update_fields=["first_seen", "last_seen", "updated_at"])
-    Identifier.objects.filter(pk__in=[i.pk for i in linking]).exclude(subject=root).update(
-        subject=root
-    )
+    moving = [i.pk for i in linking if i.subject_id != root.pk]
+    if moving:
+        Identifier.objects.filter(pk__in=moving).update(subject=root)
     _record_names(owner_type, owner_id, names, root)
     result.subject = root
-    result.others = subject_owner_counts(subject=root, exclude=(owner_type, owner_id))
+    if subjects:  # a brand-new subject holds nothing else yet
+        result.others = subject_owner_counts(subject=root, exclude=(owner_type, owner_id))
     return result
 
 

@@ -27,7 +27,7 @@ def test_the_compiled_catalog_is_in_sync(language):
             (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
             for e in catalog
             if e.msgid
-            and (e.msgstr or e.msgstr_plural)
+            and (e.msgstr or any(e.msgstr_plural.values()))
             and not getattr(e, "fuzzy", False)
             and not e.obsolete
         }
