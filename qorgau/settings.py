@@ -95,7 +95,7 @@ if DATABASE_URL:
         "default": dj_database_url.parse(
             DATABASE_URL,
             conn_max_age=env_int("CONN_MAX_AGE", 60),
-            conn_health_checks=True,
+            conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
         )
     }
 else:
@@ -220,6 +220,8 @@ if len(_response_hours) != 4 or not all(h.isdigit() and int(h) > 0 for h in _res
         "QORGAU_RESPONSE_HOURS must be four whole numbers of hours: P1,P2,P3,P4."
     )
 QORGAU_RESPONSE_HOURS = dict(zip(["P1", "P2", "P3", "P4"], map(int, _response_hours), strict=True))
+# Seconds a worker keeps the triage rules before looking for a newer published version.
+QORGAU_TRIAGE_RULES_TTL = env_int("QORGAU_TRIAGE_RULES_TTL", 10)
 # Closed unfounded reports (and their files) are purged after this many days.
 QORGAU_RETENTION_DAYS_UNFOUNDED = env_int("QORGAU_RETENTION_DAYS_UNFOUNDED", 365)
 QORGAU_EVIDENCE_MAX_FILES = env_int("QORGAU_EVIDENCE_MAX_FILES", 10)

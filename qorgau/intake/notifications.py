@@ -26,28 +26,33 @@ def on_duty_analysts(report: Report) -> list[User]:
     )
 
 
-@transaction.atomic
-def notify_p1(*, report_id: int) -> int:
-    """A P1 report: an in-app notification now, an e-mail through the queue. Idempotent per user."""
-    report = Report.objects.select_related("region").get(pk=report_id)
+def notify_p1(*, report: Report) -> int:
+    """A P1 report: an in-app notification now, an e-mail through the queue. Once per user."""
+    users = on_duty_analysts(report)
+    if not users:
+        return 0
     url = reverse("intake:staff_detail", args=[report.public_id])
-    created = 0
-    for user in on_duty_analysts(report):
-        _row, new = Notification.objects.get_or_create(
-            user=user,
-            kind="report_p1",
-            object_ref=report.public_id,
-            defaults={"url": url},
-        )
-        if new:
-            created += 1
-            if user.email:
-                transaction.on_commit(
-                    lambda user_id=user.pk: send_p1_email.enqueue(
-                        user_id=user_id, report_public_id=report.public_id
-                    )
+    already = set(
+        Notification.objects.filter(
+            kind="report_p1", object_ref=report.public_id, user__in=users
+        ).values_list("user_id", flat=True)
+    )
+    fresh = [u for u in users if u.pk not in already]
+    Notification.objects.bulk_create(
+        [
+            Notification(user=u, kind="report_p1", object_ref=report.public_id, url=url)
+            for u in fresh
+        ],
+        ignore_conflicts=True,
+    )
+    for user in fresh:
+        if user.email:
+            transaction.on_commit(
+                lambda user_id=user.pk: send_p1_email.enqueue(
+                    user_id=user_id, report_public_id=report.public_id
                 )
-    return created
+            )
+    return len(fresh)
 
 
 @task()

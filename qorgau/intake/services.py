@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -358,10 +359,7 @@ def report_submit(
     """
     idempotency_key = (idempotency_key or "").strip()[:200]
     scope = submitter.idempotency_scope
-    if idempotency_key:
-        replay = _replay(scope, idempotency_key, digest)
-        if replay is not None:
-            return replay
+    # A repeated key is found by the unique constraint at insert (below), not by a query per report.
     clean, errors = validate(draft)
     if errors:
         raise ReportInvalid(errors)
@@ -391,16 +389,24 @@ def report_submit(
                 reporter_anonymous=clean["anonymous"],
                 reporter_contact=clean["reporter_contact"],
                 suspect=clean["suspect"],
-                priority="P4",
                 status=Status.RECEIVED,
                 status_changed_at=now,
                 receipt_locator=receipts.locators(code)[0] if code else "",
                 receipt_hash=receipts.hash_code(code) if code else "",
             )
+            # triage on the report itself first; links found below may only raise it
+            version, rules = triage_rules_current()
+            first = evaluate(rules, _triage_input(report, None))
+            report.priority, report.priority_reasons = first.priority, first.reasons
+            report.triage_version = version
+            report.respond_by = response_deadline(first.priority, report.created_at)
             report.save(force_insert=True)
             written = _store_files(report, draft.files, clean["sniffed"], later=False)
             link = _link_report(report, draft)
-            _apply_triage(report, link=link, initial=True)
+            if link.others:
+                _apply_triage(report, link=link, initial=True)
+            elif report.priority == "P1":
+                _notify_p1(report)
             if link.subject is not None and link.others.get(REPORT_OWNER, 0) >= 2:
                 _retriage_subject(link, exclude=report.pk)
             _event(report, EventKind.SUBMITTED, to_status=Status.RECEIVED)
@@ -462,10 +468,21 @@ REPORT_OWNER = "intake.report"
 OFFENDER_OWNER = "offenders.person"
 
 
+_rules_cache: dict[str, Any] = {"until": 0.0, "value": None}
+
+
 def triage_rules_current() -> tuple[int | None, dict[str, Any]]:
-    """The rule set in force: the newest published version (the shipped default if none)."""
+    """The rule set in force: the newest published version (the shipped default if none).
+
+    Kept in memory for QORGAU_TRIAGE_RULES_TTL seconds: a published change reaches every worker
+    within that time, and each report does not pay a query for it."""
+    now = time.monotonic()
+    if _rules_cache["value"] is not None and now < _rules_cache["until"]:
+        return _rules_cache["value"]
     row = TriageRuleSet.objects.order_by("-version").values_list("version", "rules").first()
-    return (row[0], row[1]) if row else (None, DEFAULT_RULES)
+    value = (row[0], row[1]) if row else (None, DEFAULT_RULES)
+    _rules_cache.update(until=now + settings.QORGAU_TRIAGE_RULES_TTL, value=value)
+    return value
 
 
 @transaction.atomic
@@ -569,9 +586,10 @@ def _apply_triage(
 
 
 def _notify_p1(report: Report) -> None:
+    """Alert the on-duty analysts in the same transaction; e-mails go through the queue on commit."""
     from qorgau.intake.notifications import notify_p1
 
-    transaction.on_commit(lambda: notify_p1(report_id=report.pk))
+    notify_p1(report=report)
 
 
 def _retriage_subject(link: LinkResult, *, exclude: int) -> None:
