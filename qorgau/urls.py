@@ -12,6 +12,7 @@ admin.site.login = admin_login  # staff log in through /staff/login/, with its a
 urlpatterns = [
     path("", include("qorgau.core.urls")),
     path("", include("qorgau.intake.urls")),
+    path("", include("qorgau.cases.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

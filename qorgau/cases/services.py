@@ -705,3 +705,7 @@ def hires_needed(
     demand = max(covered_open, intake_12m)
     gap = max(demand - eligible_capacity, 0)
     return math.ceil(gap / max(typical_capacity, 1))
+
+
+def policy_versions() -> list[AssignmentPolicy]:
+    return list(AssignmentPolicy.objects.prefetch_related("articles").order_by("-version")[:20])

@@ -30,6 +30,21 @@ NAVIGATION: list[NavItem] = [
         frozenset({Role.ANALYST, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
     ),
     NavItem(
+        _("Cases"),
+        "cases:list",
+        frozenset({Role.PROSECUTOR, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
+    ),
+    NavItem(_("Handover"), "cases:handover", frozenset({Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE})),
+    NavItem(_("Workload"), "cases:workload", frozenset({Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE})),
+    NavItem(
+        _("Staffing gap"), "cases:staffing", frozenset({Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE})
+    ),
+    NavItem(
+        _("Assignment policy"),
+        "cases:policy",
+        frozenset({Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
+    ),
+    NavItem(
         _("People"),
         "core:people",
         frozenset({Role.ADMIN, Role.CENTRAL_OFFICE, Role.REGIONAL_CHIEF}),

@@ -356,6 +356,15 @@ class CaseForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+    articles = forms.MultipleChoiceField(
+        label=_("Articles of the Criminal Code"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        from qorgau.core.selectors import criminal_article_list
+
+        super().__init__(*args, **kwargs)
+        self.fields["articles"].choices = [(a.number, str(a)) for a in criminal_article_list()]
 
 
 class UnlinkForm(forms.Form):

@@ -282,7 +282,7 @@ def _detail_context(request: HttpRequest, report: Report, **forms_: object) -> d
         "close_form": CloseForm(),
         "link_form": LinkSubjectForm(),
         "duplicate_form": DuplicateForm(),
-        "case_form": CaseForm(),
+        "case_form": CaseForm(),  # posted to the cases app, which registers the case
         "overdue": report.first_action_at is None
         and report.respond_by is not None
         and report.respond_by < timezone.now()
@@ -391,16 +391,6 @@ def _run_action(
             services.report_mark_duplicate(report=report, acting_user=user, original=original)
             return None, "", _("The report was closed as a duplicate.")
         return form, "duplicate_form", ""
-    if action == "case":
-        form = CaseForm(post)
-        if form.is_valid():
-            services.report_record_case(
-                report=report,
-                acting_user=user,
-                registry_number=form.cleaned_data["registry_number"],
-            )
-            return None, "", _("The criminal case was recorded.")
-        return form, "case_form", ""
     raise Http404
 
 

@@ -111,11 +111,19 @@ class TestLogin:
         assert client.get("/staff/").status_code == 302
 
 
+CASE_PAGES = {
+    "/staff/cases/",
+    "/staff/cases/handover/",
+    "/staff/cases/workload/",
+    "/staff/cases/staffing/",
+    "/staff/cases/policy/",
+}
+
 NAVIGATION = {
     "analyst": {"/staff/", "/staff/reports/"},
-    "prosecutor": {"/staff/"},
-    "chief": {"/staff/", "/staff/reports/", "/staff/people/", "/staff/audit/"},
-    "central": {"/staff/", "/staff/reports/", "/staff/people/", "/staff/audit/"},
+    "prosecutor": {"/staff/", "/staff/cases/"},
+    "chief": {"/staff/", "/staff/reports/", "/staff/people/", "/staff/audit/", *CASE_PAGES},
+    "central": {"/staff/", "/staff/reports/", "/staff/people/", "/staff/audit/", *CASE_PAGES},
     "clinician": {"/staff/"},
     "police": {"/staff/"},
     "educator": {"/staff/"},

@@ -1,0 +1,197 @@
+"""Reads of the cases app, scoped to the reader: cases, workload, handover board, staffing gap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from qorgau.cases.enums import OPEN_STAGES, ProsecutorStatus
+from qorgau.cases.models import Case, Prosecutor
+from qorgau.cases.services import covered_numbers, hires_needed, policy_in_force
+from qorgau.core.enums import Role
+from qorgau.core.models import Region, User
+
+
+def case_list_for_user(
+    *, user: User, stage: str | None = None, queue: bool = False
+) -> QuerySet[Case]:
+    qs = Case.objects.visible_to(user).select_related("region", "prosecutor__user")
+    if stage == "open":
+        qs = qs.filter(stage__in=OPEN_STAGES)
+    elif stage:
+        qs = qs.filter(stage=stage)
+    if queue:
+        qs = qs.filter(prosecutor__isnull=True, stage__in=OPEN_STAGES)
+    return qs.prefetch_related("articles").order_by("-created_at")
+
+
+def case_get_for_user(*, user: User, public_id: str) -> Case:
+    case = (
+        Case.objects.visible_to(user)
+        .select_related("region", "prosecutor__user", "report")
+        .prefetch_related("articles", "victims", "suspects", "care_checks__done_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def prosecutor_list_for_user(*, user: User, region: Region | None = None) -> QuerySet[Prosecutor]:
+    qs = Prosecutor.objects.visible_to(user).select_related("user", "user__region")
+    if region is not None:
+        qs = qs.filter(user__region=region)
+    return qs.annotate(open_cases=Count("cases", filter=Q(cases__stage__in=OPEN_STAGES))).order_by(
+        "user__region__name_en", "user__full_name"
+    )
+
+
+def _regions_for(user: User) -> QuerySet[Region]:
+    if user.role == Role.CENTRAL_OFFICE:
+        return Region.objects.all()
+    if user.role == Role.REGIONAL_CHIEF and user.region_id:
+        return Region.objects.filter(pk=user.region_id)
+    return Region.objects.none()
+
+
+@dataclass
+class HandoverRow:
+    region: Region
+    pending: int
+    in_time: int
+    overdue: int
+    proposed: int
+
+
+def handover_board(*, user: User) -> list[HandoverRow]:
+    """Per region: handovers still open, finished in time, overdue (and proposed for reassignment)."""
+    now = timezone.now()
+    regions = list(_regions_for(user))
+    rows = (
+        Case.objects.filter(region__in=regions, handover_deadline__isnull=False)
+        .values("region_id")
+        .annotate(
+            pending=Count(
+                "pk", filter=Q(handover_done_at__isnull=True, handover_deadline__gte=now)
+            ),
+            in_time=Count(
+                "pk",
+                filter=Q(
+                    handover_done_at__isnull=False, handover_done_at__lte=F("handover_deadline")
+                ),
+            ),
+            overdue=Count(
+                "pk",
+                filter=Q(handover_done_at__isnull=True, handover_deadline__lt=now)
+                | Q(handover_done_at__gt=F("handover_deadline")),
+            ),
+            proposed=Count(
+                "pk", filter=Q(handover_proposed_at__isnull=False, handover_done_at__isnull=True)
+            ),
+        )
+    )
+    by_region = {r["region_id"]: r for r in rows}
+    return [
+        HandoverRow(
+            region=region,
+            pending=by_region.get(region.pk, {}).get("pending", 0),
+            in_time=by_region.get(region.pk, {}).get("in_time", 0),
+            overdue=by_region.get(region.pk, {}).get("overdue", 0),
+            proposed=by_region.get(region.pk, {}).get("proposed", 0),
+        )
+        for region in regions
+    ]
+
+
+def handover_cases_for_user(*, user: User, overdue_only: bool = False) -> QuerySet[Case]:
+    qs = (
+        Case.objects.filter(
+            region__in=_regions_for(user),
+            handover_deadline__isnull=False,
+            handover_done_at__isnull=True,
+        )
+        .select_related("region", "prosecutor__user")
+        .order_by("handover_deadline")
+    )
+    if overdue_only:
+        qs = qs.filter(handover_deadline__lt=timezone.now())
+    return qs
+
+
+@dataclass
+class GapRow:
+    region: Region
+    eligible_prosecutors: int
+    eligible_capacity: int
+    covered_open: int
+    intake_12m: int
+    waiting: int
+    hires: int
+
+
+def staffing_gap(*, user: User) -> list[GapRow]:
+    """Per region: the eligible prosecutors' capacity against the covered caseload and intake."""
+    policy = policy_in_force()
+    regions = list(_regions_for(user))
+    genders = list(policy.eligible_genders) if policy else ["f", "m"]
+    numbers = covered_numbers(policy)
+    eligible = (
+        Prosecutor.objects.filter(
+            status=ProsecutorStatus.ACTIVE,
+            user__is_active=True,
+            user__gender__in=genders,
+            user__region__in=regions,
+        )
+        .values("user__region_id")
+        .annotate(n=Count("pk"), capacity=Sum("capacity"))
+    )
+    by_region = {r["user__region_id"]: r for r in eligible}
+    covered = Case.objects.filter(region__in=regions, articles__number__in=numbers).distinct()
+    open_counts = dict(
+        covered.filter(stage__in=OPEN_STAGES)
+        .values("region_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("region_id", "n")
+    )
+    since = timezone.localdate() - timedelta(days=365)
+    intake = dict(
+        covered.filter(opened_on__gte=since)
+        .values("region_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("region_id", "n")
+    )
+    waiting = dict(
+        Case.objects.filter(region__in=regions, prosecutor__isnull=True, stage__in=OPEN_STAGES)
+        .values("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
+    typical = Prosecutor._meta.get_field("capacity").default
+    result = []
+    for region in regions:
+        row = by_region.get(region.pk, {})
+        capacity = row.get("capacity") or 0
+        covered_open = open_counts.get(region.pk, 0)
+        result.append(
+            GapRow(
+                region=region,
+                eligible_prosecutors=row.get("n", 0),
+                eligible_capacity=capacity,
+                covered_open=covered_open,
+                intake_12m=intake.get(region.pk, 0),
+                waiting=waiting.get(region.pk, 0),
+                hires=hires_needed(
+                    eligible_capacity=capacity,
+                    covered_open=covered_open,
+                    intake_12m=intake.get(region.pk, 0),
+                    typical_capacity=typical,
+                )
+                or (1 if covered_open and not row.get("n") else 0),
+            )
+        )
+    return result
