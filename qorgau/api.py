@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from qorgau.cases.api import router as cases_router
 from qorgau.core.api import router as core_router
 from qorgau.core.services import api_token_authenticate
 from qorgau.intake.api import router as intake_router
@@ -44,6 +45,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", intake_router)
+api.add_router("/", cases_router)
 
 
 def _field_path(loc: list[Any]) -> str:

@@ -42,9 +42,12 @@ SUSPECT_OWNER = "cases.suspect"
 
 
 class CaseInvalid(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
+    """Bad input, by field; `conflict` when the registry number is already taken."""
+
+    def __init__(self, errors: dict[str, list[str]], *, conflict: bool = False):
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
         self.errors = errors
+        self.conflict = conflict
 
 
 class CaseActionRefused(Exception):
@@ -261,6 +264,7 @@ def validate(data: CaseInput) -> tuple[dict[str, Any], dict[str, list[str]]]:
         errors["registry_number"] = [_("The registry number is a string of 6 to 32 digits.")]
     elif Case.objects.filter(registry_number=number).exists():
         errors["registry_number"] = [_("A case with this registry number already exists.")]
+        clean["duplicate"] = True
     clean["registry_number"] = number
     wanted = [a.strip() for a in data.articles if a and a.strip()]
     articles = list(CriminalArticle.objects.filter(number__in=wanted))
@@ -296,7 +300,7 @@ def case_create(*, acting_user: User | None, data: CaseInput) -> Case:
     """Register a case and assign it at once under the policy in force (or queue it with a reason)."""
     clean, errors = validate(data)
     if errors:
-        raise CaseInvalid(errors)
+        raise CaseInvalid(errors, conflict=clean.get("duplicate", False))
     case = Case(
         registry_number=clean["registry_number"],
         region=clean["region"],
@@ -309,7 +313,8 @@ def case_create(*, acting_user: User | None, data: CaseInput) -> Case:
             case.save(force_insert=True)
     except IntegrityError as exc:
         raise CaseInvalid(
-            {"registry_number": [_("A case with this registry number already exists.")]}
+            {"registry_number": [_("A case with this registry number already exists.")]},
+            conflict=True,
         ) from exc
     case.articles.set(clean["articles"])
     Victim.objects.bulk_create(

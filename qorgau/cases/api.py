@@ -1,0 +1,200 @@
+"""The cases API (staff token): register a case, read it, move its stage."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from qorgau.cases import selectors, services
+from qorgau.cases.models import Case
+from qorgau.core.enums import REGIONAL_ROLES, Role
+
+router = Router(tags=["criminal cases"])
+
+MAY_REGISTER = {Role.ANALYST, Role.PROSECUTOR, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}
+StageLiteral = Literal["pretrial", "in_court", "convicted", "acquitted", "closed"]
+
+
+class VictimIn(Schema):
+    age: int | None = None
+    gender: Literal["f", "m"] | None = None
+    preferred_prosecutor_gender: Literal["f", "m"] | None = None
+
+
+class SuspectIn(Schema):
+    name: str | None = None
+    identifiers: list[dict[str, str]] = []
+
+
+class CaseIn(Schema):
+    registry_number: str
+    articles: list[str]
+    region: str = Field(description="ISO 3166-2:KZ code, e.g. KZ-75")
+    victims: list[VictimIn] = []
+    suspects: list[SuspectIn] = []
+    opened_on: date | None = None
+    report: str | None = Field(None, description="id of the Red Button report the case comes from")
+
+
+class CasePatch(Schema):
+    stage: StageLiteral
+    on: date | None = None
+    reason: str = ""
+
+
+class ProsecutorOut(Schema):
+    id: int
+    name: str
+    gender: Literal["f", "m"]
+
+
+class VictimOut(Schema):
+    age: int | None
+    gender: str | None
+    preferred_prosecutor_gender: str | None
+
+
+class CaseOut(Schema):
+    id: str
+    registry_number: str
+    articles: list[str]
+    region: str
+    stage: StageLiteral
+    prosecutor: ProsecutorOut | None
+    unassigned_reason: str | None
+    covered: bool
+    victims: list[VictimOut]
+    report: str | None
+    handover_deadline: datetime | None
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: list[FieldError] | str
+
+
+def case_out(case: Case) -> dict:
+    holder = case.prosecutor
+    return {
+        "id": case.public_id,
+        "registry_number": case.registry_number,
+        "articles": sorted(a.number for a in case.articles.all()),
+        "region": case.region.code,
+        "stage": case.stage,
+        "prosecutor": (
+            {"id": holder.pk, "name": holder.user.get_full_name(), "gender": holder.user.gender}
+            if holder
+            else None
+        ),
+        "unassigned_reason": case.unassigned_reason or None,
+        "covered": case.covered,
+        "victims": [
+            {
+                "age": v.age,
+                "gender": v.gender or None,
+                "preferred_prosecutor_gender": v.preferred_prosecutor_gender or None,
+            }
+            for v in case.victims.all()
+        ],
+        "report": case.report.public_id if case.report_id else None,
+        "handover_deadline": case.handover_deadline,
+    }
+
+
+def _errors(errors: dict[str, list[str]]) -> dict:
+    return {"detail": [{"field": k, "message": " ".join(v)} for k, v in errors.items()]}
+
+
+@router.post(
+    "/cases",
+    response={201: CaseOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Register a criminal case",
+)
+def case_create(request: HttpRequest, payload: CaseIn):
+    user = request.user
+    if user.role not in MAY_REGISTER:
+        return Status(403, {"detail": _("Your role does not register cases.")})
+    if user.role in REGIONAL_ROLES and (
+        user.region is None or payload.region.strip().upper() != user.region.code
+    ):
+        return Status(403, {"detail": _("You can register cases of your own region only.")})
+    report = None
+    if payload.report:
+        from qorgau.intake.selectors import report_get_for_user
+
+        try:
+            report = report_get_for_user(user=user, public_id=payload.report)
+        except Http404:
+            return Status(422, _errors({"report": [_("No such report.")]}))
+    data = services.CaseInput(
+        registry_number=payload.registry_number,
+        articles=payload.articles,
+        region_code=payload.region,
+        victims=[
+            services.VictimInput(
+                age=v.age,
+                gender=v.gender or "",
+                preferred_prosecutor_gender=v.preferred_prosecutor_gender or "",
+            )
+            for v in payload.victims
+        ],
+        suspects=[
+            services.SuspectInput(name=s.name or "", identifiers=s.identifiers)
+            for s in payload.suspects
+        ],
+        opened_on=payload.opened_on,
+        report=report,
+    )
+    try:
+        case = services.case_create(acting_user=user, data=data)
+    except services.CaseInvalid as exc:
+        return Status(409 if exc.conflict else 422, _errors(exc.errors))
+    case = (
+        Case.objects.select_related("region", "prosecutor__user", "report")
+        .prefetch_related("articles", "victims")
+        .get(pk=case.pk)
+    )
+    return Status(201, case_out(case))
+
+
+@router.get(
+    "/cases/{case_id}", response={200: CaseOut, 404: ErrorOut}, summary="A case you may see"
+)
+def case_get(request: HttpRequest, case_id: str):
+    try:
+        case = selectors.case_get_for_user(user=request.user, public_id=case_id)
+    except Http404:
+        return Status(404, {"detail": _("No such case.")})
+    return Status(200, case_out(case))
+
+
+@router.patch(
+    "/cases/{case_id}",
+    response={200: CaseOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Move the stage of a case",
+)
+def case_patch(request: HttpRequest, case_id: str, payload: CasePatch):
+    try:
+        case = selectors.case_get_for_user(user=request.user, public_id=case_id)
+    except Http404:
+        return Status(404, {"detail": _("No such case.")})
+    try:
+        services.case_move_stage(
+            case=case,
+            stage=payload.stage,
+            on=payload.on,
+            reason=payload.reason,
+            acting_user=request.user,
+        )
+    except services.CaseActionRefused as exc:
+        return Status(422, _errors({"stage": [str(exc)]}))
+    return Status(200, case_out(selectors.case_get_for_user(user=request.user, public_id=case_id)))

@@ -1,0 +1,101 @@
+"""The cases pages, by role."""
+
+import pytest
+
+from qorgau.cases import services
+from qorgau.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def register(number, code="KZ-75", articles=("120",)):
+    return services.case_create(
+        acting_user=None,
+        data=services.CaseInput(
+            registry_number=number,
+            articles=list(articles),
+            region_code=code,
+            victims=[services.VictimInput(age=12)],
+        ),
+    )
+
+
+def test_a_prosecutor_sees_only_their_cases(client, make_prosecutor):
+    mine = make_prosecutor("f")
+    make_prosecutor("f")
+    register("100001")
+    register("100002")
+    client.force_login(mine.user)
+    shown = list(client.get("/staff/cases/").context["page"])
+    assert len(shown) == 1 and shown[0].prosecutor == mine
+    other = Case.objects.exclude(prosecutor=mine).get()
+    assert client.get(f"/staff/cases/{other.public_id}/").status_code == 404
+
+
+def test_a_chief_sees_the_handover_board_and_the_gap_of_their_region(
+    client, chief, make_prosecutor
+):
+    male = make_prosecutor("m")
+    case = register("100001")
+    assert case.prosecutor is None
+    Case.objects.filter(pk=case.pk).update(prosecutor=male, unassigned_reason="")
+    services.handover_tick()
+    client.force_login(chief)
+    board = client.get("/staff/cases/handover/").context["board"]
+    assert [(r.region.code, r.pending) for r in board] == [("KZ-75", 1)]
+    gap = client.get("/staff/cases/staffing/").context["rows"]
+    assert [(r.region.code, r.eligible_prosecutors, r.hires) for r in gap] == [("KZ-75", 0, 1)]
+
+
+def test_the_central_office_sees_the_national_picture(client, central, make_prosecutor):
+    make_prosecutor("f")
+    register("100001")
+    client.force_login(central)
+    assert len(client.get("/staff/cases/handover/").context["board"]) == 20
+    assert len(client.get("/staff/cases/staffing/").context["rows"]) == 20
+    assert client.get("/staff/cases/policy/").context["form"] is not None
+
+
+def test_a_chief_reassigns_with_a_reason_from_the_page(client, chief, make_prosecutor):
+    make_prosecutor("f")
+    second = make_prosecutor("f")
+    case = register("100001")
+    target = second if case.prosecutor != second else Case.objects.get().prosecutor
+    client.force_login(chief)
+    client.get(f"/staff/cases/{case.public_id}/")
+    response = client.post(
+        f"/staff/cases/{case.public_id}/do/reassign/", {"prosecutor": target.pk, "reason": "Leave"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.prosecutor == target
+
+
+@pytest.mark.parametrize(
+    "persona", ["analyst", "clinician", "police", "educator", "partner", "admin"]
+)
+def test_other_roles_do_not_reach_cases(client, personas, persona):
+    client.force_login(personas[persona])
+    assert client.get("/staff/cases/").status_code == 403
+    assert client.get("/staff/cases/handover/").status_code == 403
+
+
+def test_an_analyst_turns_a_report_into_a_case_from_the_report_page(
+    client, analyst, make_prosecutor
+):
+    from qorgau.intake import services as intake
+    from qorgau.intake.enums import Source
+
+    make_prosecutor("f")
+    report = intake.report_submit(
+        draft=intake.ReportDraft(category="abuse", narrative="Synthetic", region_code="KZ-75"),
+        submitter=intake.Submitter(source=Source.WEB),
+    ).report
+    client.force_login(analyst)
+    response = client.post(
+        f"/staff/reports/{report.public_id}/to-case/",
+        {"registry_number": "100001", "articles": ["120"]},
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.report == report and case.prosecutor.user.gender == "f"
