@@ -407,7 +407,7 @@ def report_submit(
                 _apply_triage(report, link=link, initial=True)
             elif report.priority == "P1":
                 _notify_p1(report)
-            if link.subject is not None and link.others.get(REPORT_OWNER, 0) >= 2:
+            if link.subject is not None and _subject_crossed_threshold(link, rules):
                 _retriage_subject(link, exclude=report.pk)
             _event(report, EventKind.SUBMITTED, to_status=Status.RECEIVED)
             audit_append(
@@ -590,6 +590,18 @@ def _notify_p1(report: Report) -> None:
     from qorgau.intake.notifications import notify_p1
 
     notify_p1(report=report)
+
+
+def _subject_crossed_threshold(link: LinkResult, rules: dict[str, Any]) -> bool:
+    """Whether the subject's other reports may now match a rule they did not: its report count just
+    reached a rule's threshold, or subjects merged."""
+    if link.merged:
+        return True
+    others = link.others.get(REPORT_OWNER, 0)
+    thresholds = {
+        r["min_linked_reports"] for r in rules.get("rules", []) if "min_linked_reports" in r
+    }
+    return others in thresholds
 
 
 def _retriage_subject(link: LinkResult, *, exclude: int) -> None:

@@ -23,6 +23,9 @@ class Subject(TimeStamped):
     )
     first_seen = models.DateTimeField(_("first seen"))
     last_seen = models.DateTimeField(_("last seen"))
+    # How many reports, case suspects, register entries it holds ({"intake.report": 3, …}): kept
+    # up to date by the linking services, so that triage need not count on every report.
+    owner_counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("subject")

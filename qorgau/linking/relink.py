@@ -156,4 +156,27 @@ def relink_all() -> RelinkStats:
     for old, new in moved.items():
         Subject.objects.filter(pk=old).update(merged_into_id=new)
     stats.merged = len(moved)
+    _recount_all()
     return stats
+
+
+def _recount_all() -> None:
+    """owner_counts of every subject, from the uses (one grouped query, then bulk updates)."""
+    from django.db.models import Count
+
+    rows = (
+        IdentifierUse.objects.filter(identifier__subject__isnull=False)
+        .values("identifier__subject_id", "owner_type")
+        .annotate(n=Count("owner_id", distinct=True))
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows.iterator(chunk_size=20000):
+        counts[row["identifier__subject_id"]][row["owner_type"]] = row["n"]
+    subjects = list(Subject.objects.filter(merged_into__isnull=True).only("pk", "owner_counts"))
+    changed = []
+    for subject in subjects:
+        fresh = counts.get(subject.pk, {})
+        if subject.owner_counts != fresh:
+            subject.owner_counts = fresh
+            changed.append(subject)
+    Subject.objects.bulk_update(changed, ["owner_counts"], batch_size=CHUNK)

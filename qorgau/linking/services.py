@@ -115,6 +115,7 @@ def link_owner(
     region: Region | None,
     seen_at=None,
     names: list[str] = (),
+    new_owner: bool = True,
 ) -> LinkResult:
     """Record where identifiers were seen and grow, create or merge the subject they belong to.
 
@@ -149,18 +150,28 @@ def link_owner(
     if subjects:
         root, merged = _merge(subjects)
         result.merged = merged
-        if seen_at < root.first_seen or seen_at > root.last_seen or merged:
-            root.first_seen = min(root.first_seen, seen_at)
-            root.last_seen = max(root.last_seen, seen_at)
-            root.save(update_fields=["first_seen", "last_seen", "updated_at"])
     else:
-        root = Subject.objects.create(first_seen=seen_at, last_seen=seen_at)
+        root = Subject(first_seen=seen_at, last_seen=seen_at, owner_counts={})
+    root.first_seen = min(root.first_seen, seen_at)
+    root.last_seen = max(root.last_seen, seen_at)
+    if merged_or_old := (not new_owner or (subjects and result.merged)):
+        counts = None  # recounted below, after the identifiers have moved
+    else:
+        counts = dict(root.owner_counts or {})
+        result.others = {k: v for k, v in counts.items() if v}
+        counts[owner_type] = counts.get(owner_type, 0) + 1
+        root.owner_counts = counts
+    if root.pk is None:
+        root.save(force_insert=True)
+    else:
+        root.save(update_fields=["first_seen", "last_seen", "owner_counts", "updated_at"])
     moving = [i.pk for i in linking if i.subject_id != root.pk]
     if moving:
         Identifier.objects.filter(pk__in=moving).update(subject=root)
     _record_names(owner_type, owner_id, names, root)
     result.subject = root
-    if subjects:  # a brand-new subject holds nothing else yet
+    if merged_or_old:
+        counts = recount_subject(subject=root)
         result.others = subject_owner_counts(subject=root, exclude=(owner_type, owner_id))
     return result
 
@@ -174,6 +185,14 @@ def _record_names(
         if key
     ]
     NameEntry.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def recount_subject(*, subject: Subject) -> dict[str, int]:
+    """Count again what the subject holds (after a merge, an unlink or an analyst's link)."""
+    counts = subject_owner_counts(subject=subject)
+    Subject.objects.filter(pk=subject.pk).update(owner_counts=counts)
+    subject.owner_counts = counts
+    return counts
 
 
 def subject_owner_counts(
@@ -195,6 +214,8 @@ def unlink_owner(
     IdentifierUse.objects.filter(
         identifier=identifier, owner_type=owner_type, owner_id=owner_id
     ).delete()
+    if identifier.subject_id:
+        recount_subject(subject=Subject.objects.get(pk=identifier.subject_id))
     audit_append(
         actor=acting_user,
         action="linking.unlink",
@@ -239,6 +260,7 @@ def link_by_analyst(
             owner_id=owner_id,
             defaults={"region": region, "origin": "analyst", "seen_at": timezone.now()},
         )
+    recount_subject(subject=root)
     audit_append(
         actor=acting_user,
         action="linking.confirm",
