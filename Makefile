@@ -13,7 +13,7 @@ DEV_SECRET := SECRET_KEY_FILE=$(CURDIR)/var/secret.key
 endif
 DEV := DEBUG=true $(DEV_MASTER) $(DEV_SECRET)
 
-.PHONY: install run test lint check messages clean-venv
+.PHONY: install run test lint check messages clean-venv browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Debian's chromium for the browser tests (they skip, saying so, where it cannot be installed).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium could not be installed: the browser tests will be skipped"; }
+
 # The suite runs on SQLite, or on the PostgreSQL database that DATABASE_URL names.
-test: lint
+test: lint browser
 	@mkdir -p var
 	$(PY) -m pytest
 

@@ -8,6 +8,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qorgau.core.models import Region
 from qorgau.intake import evidence as evidence_files
@@ -284,7 +285,11 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["priority"].choices = everything + [(p, p) for p in Priority.values]
-        self.fields["status"].choices = [("", _("Open")), ("all", _("All")), *Status.choices]
+        self.fields["status"].choices = [
+            ("", pgettext_lazy("reports that are not closed", "Open")),
+            ("all", _("All")),
+            *Status.choices,
+        ]
         self.fields["category"].choices = everything + list(Category.choices)
         self.fields["source"].choices = everything + list(Source.choices)
 
