@@ -56,7 +56,8 @@ def seed(*, rng: random.Random, count: int = 40) -> list[str]:
     for n in range(count):
         language = rng.choice(["ru", "ru", "kk", "en"])
         category = rng.choice(list(Category))
-        handle = f"demo_user_{rng.randint(1, 12):02d}"
+        # most people appear once; three appear in several reports (so subjects and raises show)
+        handle = f"demo_repeat_{rng.randint(1, 3)}" if rng.random() < 0.25 else f"demo_user_{n:03d}"
         draft = services.ReportDraft(
             category=category,
             narrative=NARRATIVES[language][category],
