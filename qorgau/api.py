@@ -18,6 +18,8 @@ from qorgau.cases.api import router as cases_router
 from qorgau.core.api import router as core_router
 from qorgau.core.services import api_token_authenticate
 from qorgau.intake.api import router as intake_router
+from qorgau.offenders.api import router as offenders_router
+from qorgau.prevention.api import router as prevention_router
 
 
 class StaffTokenAuth(HttpBearer):
@@ -46,6 +48,8 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", intake_router)
 api.add_router("/", cases_router)
+api.add_router("/", offenders_router)
+api.add_router("/", prevention_router)
 
 
 def _field_path(loc: list[Any]) -> str:

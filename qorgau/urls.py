@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("qorgau.core.urls")),
     path("", include("qorgau.intake.urls")),
     path("", include("qorgau.cases.urls")),
+    path("", include("qorgau.offenders.urls")),
+    path("", include("qorgau.prevention.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -31,6 +31,7 @@ class Source(models.TextChoices):
     WIDGET = "widget", _("Red Button on another website")
     PLATFORM = "platform", _("Platform API")
     STAFF = "staff", _("Staff (API)")
+    SCHOOL = "school", _("School safeguarding round")
 
 
 class Status(models.TextChoices):

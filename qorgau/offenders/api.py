@@ -1,0 +1,5 @@
+"""The offenders API (staff token)."""
+
+from ninja import Router
+
+router = Router(tags=["offenders"])

@@ -1,0 +1,5 @@
+"""The prevention API (staff token)."""
+
+from ninja import Router
+
+router = Router(tags=["prevention"])
