@@ -224,6 +224,13 @@ if len(_response_hours) != 4 or not all(h.isdigit() and int(h) > 0 for h in _res
 QORGAU_RESPONSE_HOURS = dict(zip(["P1", "P2", "P3", "P4"], map(int, _response_hours), strict=True))
 # Seconds a worker keeps the triage rules before looking for a newer published version.
 QORGAU_TRIAGE_RULES_TTL = env_int("QORGAU_TRIAGE_RULES_TTL", 10)
+# Offenders: days from admission to the psychiatric examination; supervision meetings by risk level.
+QORGAU_EXAMINATION_DAYS = env_int("QORGAU_EXAMINATION_DAYS", 30)
+QORGAU_SUPERVISION_DAYS = {
+    "high": env_int("QORGAU_SUPERVISION_DAYS_HIGH", 7),
+    "moderate": env_int("QORGAU_SUPERVISION_DAYS_MODERATE", 14),
+    "low": env_int("QORGAU_SUPERVISION_DAYS_LOW", 30),
+}
 # Closed unfounded reports (and their files) are purged after this many days.
 QORGAU_RETENTION_DAYS_UNFOUNDED = env_int("QORGAU_RETENTION_DAYS_UNFOUNDED", 365)
 QORGAU_EVIDENCE_MAX_FILES = env_int("QORGAU_EVIDENCE_MAX_FILES", 10)

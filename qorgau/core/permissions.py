@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ class Visibility:
     region_field: str | None = "region"
     # Lookup path from the model to the owning User, for Scope.OWN.
     owner_field: str | None = None
+    # Further conditions for a role on top of its scope, e.g. a police supervisor sees released
+    # offenders only: {Role.POLICE_SUPERVISOR: Q(status="supervised")}.
+    conditions: Mapping[str, Q] = field(default_factory=dict)
 
     def scope_for(self, user: Any) -> Scope | None:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -55,12 +59,17 @@ def visible_to(queryset: models.QuerySet, user: User | Any) -> models.QuerySet:
     """The rows of `queryset` that `user` may see under its model's Visibility."""
     rules = visibility_of(queryset.model)
     scope = rules.scope_for(user)
+    if scope is None:
+        return queryset.none()
+    condition = rules.conditions.get(user.role)
+    if condition is not None:
+        queryset = queryset.filter(condition)
     if scope is Scope.ALL:
         return queryset
     if scope is Scope.REGION and rules.region_field and user.region_id is not None:
         return queryset.filter(**{f"{rules.region_field}__id": user.region_id})
     if scope is Scope.OWN and rules.owner_field:
-        return queryset.filter(**{f"{rules.owner_field}__id": user.pk})
+        return queryset.filter(**{f"{rules.owner_field}__id": user.pk}).distinct()
     return queryset.none()
 
 

@@ -1,5 +1,127 @@
-"""The offenders API (staff token)."""
+"""The offenders API (staff token): register entries and name search across alphabets."""
 
-from ninja import Router
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from qorgau.core.enums import Role
+from qorgau.offenders import selectors, services
+from qorgau.offenders.enums import PersonStatus
 
 router = Router(tags=["offenders"])
+MAY_REGISTER = {Role.CENTRAL_OFFICE, Role.CLINICIAN, Role.REGIONAL_CHIEF}
+
+
+class IdentifierIn(Schema):
+    kind: str
+    value: str
+
+
+class PersonIn(Schema):
+    full_name: str
+    date_of_birth: date
+    iin: str | None = Field(
+        None, description="12 digits; its date part and check digit are validated"
+    )
+    full_name_latin: str | None = None
+    aliases: list[str] = []
+    identifiers: list[IdentifierIn] = []
+    status: Literal["in_custody", "supervised", "ended"] = "in_custody"
+    region: str | None = Field(
+        None, description="ISO 3166-2:KZ code; the facility's region if omitted"
+    )
+    facility: str | None = Field(None, description="the facility's name")
+
+
+class PersonOut(Schema):
+    id: str
+    full_name: str
+    date_of_birth: date
+    status: str
+    region: str
+
+
+class SearchHitOut(Schema):
+    id: str
+    full_name: str
+    date_of_birth: date
+    status: str
+    region: str
+    score: float
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: list[FieldError] | str
+
+
+def _out(person) -> dict:
+    return {
+        "id": person.public_id,
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth,
+        "status": person.status,
+        "region": person.region.code,
+    }
+
+
+@router.post(
+    "/offenders",
+    response={201: PersonOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Create a register entry",
+)
+def person_create(request: HttpRequest, payload: PersonIn):
+    user = request.user
+    if user.role not in MAY_REGISTER:
+        return Status(403, {"detail": _("Your role does not add register entries.")})
+    facility = None
+    if payload.facility:
+        facility = selectors.facilities_for_user(user=user).filter(name=payload.facility).first()
+        if facility is None:
+            return Status(
+                422,
+                {"detail": [{"field": "facility", "message": _("No such facility among yours.")}]},
+            )
+    region = payload.region or (user.region.code if user.region else "")
+    try:
+        person = services.person_create(
+            acting_user=user,
+            data=services.PersonInput(
+                full_name=payload.full_name,
+                date_of_birth=payload.date_of_birth,
+                iin=payload.iin or "",
+                full_name_latin=payload.full_name_latin or "",
+                aliases=payload.aliases,
+                identifiers=[i.model_dump() for i in payload.identifiers],
+                status=payload.status or PersonStatus.IN_CUSTODY,
+                region_code=region,
+                facility=facility,
+            ),
+        )
+    except services.OffenderInvalid as exc:
+        return Status(
+            422, {"detail": [{"field": k, "message": " ".join(v)} for k, v in exc.errors.items()]}
+        )
+    return Status(201, _out(person))
+
+
+@router.get(
+    "/offenders/search",
+    response={200: list[SearchHitOut], 403: ErrorOut},
+    summary="Register entries ranked by name similarity, across alphabets",
+)
+def person_search(request: HttpRequest, name: str, limit: int = 20):
+    if request.user.role not in selectors.MAY_SEARCH:
+        return Status(403, {"detail": _("Your role does not search the register.")})
+    hits = selectors.person_search(user=request.user, name=name, limit=max(1, min(limit, 100)))
+    return Status(200, [{**_out(h.person), "score": h.score} for h in hits])

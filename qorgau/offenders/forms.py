@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.offenders.enums import MeetingStatus, RiskLevel, TreatmentStatus
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ExaminationForm(forms.Form):
+    done_on = forms.DateField(label=_("Examined on"), widget=DATE)
+    diagnostic_codes = forms.CharField(
+        label=_("Diagnostic codes (ICD-10, comma-separated)"), required=False, max_length=200
+    )
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    recommendations = forms.CharField(
+        label=_("Recommendations"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class RiskForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
+    override_level = forms.ChoiceField(
+        label=_("Clinician's override"), choices=[("", "—"), *RiskLevel.choices], required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for the override"), required=False, max_length=1000
+    )
+
+    def __init__(self, *args, instrument=None, language="ru", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items if instrument else []:
+            self.fields[f"item_{item['code']}"] = forms.ChoiceField(
+                label=item["label"].get(language) or item["label"]["en"],
+                choices=[
+                    (
+                        o["value"],
+                        f"{o['label'].get(language) or o['label']['en']} ({o['score']:+d})",
+                    )
+                    for o in item["options"]
+                ],
+            )
+
+    def answers(self) -> dict[str, str]:
+        return {
+            k.removeprefix("item_"): v
+            for k, v in self.cleaned_data.items()
+            if k.startswith("item_")
+        }
+
+
+class TreatmentForm(forms.Form):
+    programme = forms.CharField(label=_("Programme"), max_length=200)
+    planned_sessions = forms.IntegerField(label=_("Planned sessions"), min_value=1, max_value=500)
+    started_on = forms.DateField(label=_("Started on"), widget=DATE)
+
+
+class SessionForm(forms.Form):
+    plan = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = forms.DateField(label=_("Date"), widget=DATE)
+    attended = forms.BooleanField(label=_("Attended"), required=False)
+    note = forms.CharField(
+        label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TreatmentEndForm(forms.Form):
+    plan = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Outcome"), choices=[c for c in TreatmentStatus.choices if c[0] != "active"]
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class ReleaseForm(forms.Form):
+    released_on = forms.DateField(label=_("Released on"), widget=DATE)
+    region = forms.ChoiceField(label=_("Region of residence"))
+    officer = forms.ChoiceField(label=_("Police supervisor"))
+
+    def __init__(self, *args, regions=(), officers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, r.name) for r in regions]
+        self.fields["officer"].choices = [
+            (u.pk, f"{u.get_full_name()} ({u.region.code})") for u in officers
+        ]
+
+
+class MeetingForm(forms.Form):
+    meeting = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Result"), choices=[c for c in MeetingStatus.choices if c[0] != "due"]
+    )
+    on = forms.DateField(label=_("Date"), widget=DATE, required=False)
+    reschedule_to = forms.DateField(
+        label=_("New date (if rescheduled)"), widget=DATE, required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ViolationForm(forms.Form):
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE)
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    follow_up = forms.CharField(label=_("Follow-up"), required=False, max_length=500)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file from the penitentiary service"))
+    good_rows = forms.BooleanField(
+        label=_("Import the good rows even if some are bad"), required=False
+    )
+
+
+class SearchForm(forms.Form):
+    name = forms.CharField(label=_("Name (any alphabet)"), max_length=200, required=False)
