@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from qorgau.analytics.api import router as analytics_router
 from qorgau.cases.api import router as cases_router
 from qorgau.core.api import router as core_router
 from qorgau.core.services import api_token_authenticate
@@ -50,6 +51,7 @@ api.add_router("/", intake_router)
 api.add_router("/", cases_router)
 api.add_router("/", offenders_router)
 api.add_router("/", prevention_router)
+api.add_router("/", analytics_router)
 
 
 def _field_path(loc: list[Any]) -> str:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("qorgau.cases.urls")),
     path("", include("qorgau.offenders.urls")),
     path("", include("qorgau.prevention.urls")),
+    path("", include("qorgau.analytics.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -17,7 +17,13 @@ from qorgau.core.models import Region, User
 
 
 def case_list_for_user(
-    *, user: User, stage: str | None = None, queue: bool = False
+    *,
+    user: User,
+    stage: str | None = None,
+    queue: bool = False,
+    year: int | None = None,
+    region_code: str | None = None,
+    verdict_year: int | None = None,
 ) -> QuerySet[Case]:
     qs = Case.objects.visible_to(user).select_related("region", "prosecutor__user")
     if stage == "open":
@@ -26,6 +32,12 @@ def case_list_for_user(
         qs = qs.filter(stage=stage)
     if queue:
         qs = qs.filter(prosecutor__isnull=True, stage__in=OPEN_STAGES)
+    if year:
+        qs = qs.filter(opened_on__year=year)
+    if verdict_year:
+        qs = qs.filter(verdict_on__year=verdict_year)
+    if region_code:
+        qs = qs.filter(region__code=region_code.upper())
     return qs.prefetch_related("articles").order_by("-created_at")
 
 

@@ -34,8 +34,19 @@ def _require(request: HttpRequest, roles: set[str]) -> None:
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", "open")
+    stage = request.GET.get("stage") if request.GET.get("stage") in Stage.values else None
+
+    def number(name: str) -> int | None:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
     qs = selectors.case_list_for_user(
-        user=request.user, stage="open" if view == "open" else None, queue=view == "queue"
+        user=request.user,
+        stage=stage or ("open" if view == "open" else None),
+        queue=view == "queue",
+        year=number("year"),
+        verdict_year=number("verdict_year"),
+        region_code=request.GET.get("region") or None,
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/list.html", {"page": page, "view": view})

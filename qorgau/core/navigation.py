@@ -25,6 +25,11 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem(_("Overview"), "core:staff_home", frozenset(Role.values)),
     NavItem(
+        _("National picture"),
+        "analytics:dashboard",
+        frozenset({Role.CENTRAL_OFFICE, Role.REGIONAL_CHIEF}),
+    ),
+    NavItem(
         _("Reports"),
         "intake:staff_list",
         frozenset({Role.ANALYST, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
@@ -45,6 +50,26 @@ NAVIGATION: list[NavItem] = [
         frozenset({Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
     ),
     NavItem(
+        _("Offender register"),
+        "offenders:list",
+        frozenset(
+            {Role.CLINICIAN, Role.POLICE_SUPERVISOR, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}
+        ),
+    ),
+    NavItem(
+        _("Examinations"),
+        "offenders:coverage",
+        frozenset({Role.CLINICIAN, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
+    ),
+    NavItem(
+        _("Supervision"),
+        "offenders:supervision",
+        frozenset({Role.POLICE_SUPERVISOR, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
+    ),
+    NavItem(
+        _("Import register"), "offenders:import", frozenset({Role.CLINICIAN, Role.CENTRAL_OFFICE})
+    ),
+    NavItem(
         _("People"),
         "core:people",
         frozenset({Role.ADMIN, Role.CENTRAL_OFFICE, Role.REGIONAL_CHIEF}),
@@ -54,6 +79,19 @@ NAVIGATION: list[NavItem] = [
         "core:audit_log",
         frozenset({Role.ADMIN, Role.CENTRAL_OFFICE, Role.REGIONAL_CHIEF}),
     ),
+    NavItem(
+        _("Prevention"),
+        "prevention:coverage",
+        frozenset({Role.EDUCATION_COORDINATOR, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
+    ),
+    NavItem(
+        _("Partner referrals"),
+        "prevention:referral_list",
+        frozenset({Role.ANALYST, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}),
+    ),
+    NavItem(_("Referrals"), "prevention:referral_list", frozenset({Role.PARTNER})),
+    NavItem(_("Figures"), "prevention:referral_figures", frozenset({Role.PARTNER})),
+    NavItem(_("Guidance"), "prevention:guidance_overview", frozenset({Role.CENTRAL_OFFICE})),
 ]
 
 

@@ -268,6 +268,8 @@ class QueueFilterForm(forms.Form):
         label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    region = forms.CharField(label=_("Region code"), required=False, max_length=8)
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
@@ -308,6 +310,8 @@ class QueueFilterForm(forms.Form):
             day=data.get("day"),
             find=data.get("find") or "",
             sort=data.get("sort") or "priority",
+            year=data.get("year"),
+            region_code=(data.get("region") or "").upper() or None,
         )
 
 

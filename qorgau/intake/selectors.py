@@ -47,6 +47,8 @@ class QueueFilters:
     day: date | None = None
     find: str = ""
     sort: str = "priority"
+    year: int | None = None
+    region_code: str | None = None
 
 
 def report_ids_for_identifier(text: str) -> list[int] | None:
@@ -103,6 +105,10 @@ def report_list_for_user(*, user: User, filters: QueueFilters | None = None) -> 
         qs = qs.filter(source=filters.source)
     if filters.overdue:
         qs = qs.filter(overdue_q(now))
+    if filters.year:
+        qs = qs.filter(created_at__year=filters.year)
+    if filters.region_code:
+        qs = qs.filter(region__code=filters.region_code)
     if filters.day:
         start = timezone.make_aware(datetime.combine(filters.day, time.min))
         qs = qs.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))

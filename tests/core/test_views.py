@@ -119,13 +119,37 @@ CASE_PAGES = {
     "/staff/cases/policy/",
 }
 
+OFFENDER_PAGES = {"/staff/offenders/", "/staff/offenders/coverage/", "/staff/supervision/"}
+
 NAVIGATION = {
     "analyst": {"/staff/", "/staff/reports/"},
     "prosecutor": {"/staff/", "/staff/cases/"},
-    "chief": {"/staff/", "/staff/reports/", "/staff/people/", "/staff/audit/", *CASE_PAGES},
-    "central": {"/staff/", "/staff/reports/", "/staff/people/", "/staff/audit/", *CASE_PAGES},
-    "clinician": {"/staff/"},
-    "police": {"/staff/"},
+    "chief": {
+        "/staff/",
+        "/staff/dashboard/",
+        "/staff/reports/",
+        "/staff/people/",
+        "/staff/audit/",
+        *CASE_PAGES,
+        *OFFENDER_PAGES,
+    },
+    "central": {
+        "/staff/",
+        "/staff/dashboard/",
+        "/staff/reports/",
+        "/staff/people/",
+        "/staff/audit/",
+        "/staff/offenders/import/",
+        *CASE_PAGES,
+        *OFFENDER_PAGES,
+    },
+    "clinician": {
+        "/staff/",
+        "/staff/offenders/",
+        "/staff/offenders/coverage/",
+        "/staff/offenders/import/",
+    },
+    "police": {"/staff/", "/staff/offenders/", "/staff/supervision/"},
     "educator": {"/staff/"},
     "partner": {"/staff/"},
     "admin": {"/staff/", "/staff/people/", "/staff/audit/"},

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0002_default_triage_rules'),
+        ("intake", "0002_default_triage_rules"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='report',
-            name='source',
-            field=models.CharField(choices=[('web', 'Red Button form'), ('widget', 'Red Button on another website'), ('platform', 'Platform API'), ('staff', 'Staff (API)'), ('school', 'School safeguarding round')], max_length=10, verbose_name='source'),
+            model_name="report",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("web", "Red Button form"),
+                    ("widget", "Red Button on another website"),
+                    ("platform", "Platform API"),
+                    ("staff", "Staff (API)"),
+                    ("school", "School safeguarding round"),
+                ],
+                max_length=10,
+                verbose_name="source",
+            ),
         ),
     ]

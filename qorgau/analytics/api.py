@@ -1,0 +1,48 @@
+"""GET /api/v1/stats/summary: the dashboard's figures as JSON (staff token)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from qorgau.analytics import selectors
+
+router = Router(tags=["national picture"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class SummaryOut(Schema):
+    year: int
+    region: str | None
+    child_victims: int
+    child_victims_previous_year: int
+    child_victims_change_percent: int | None
+    child_victims_per_100k: float | None
+    convictions: int
+    offenders_in_custody: int
+    offenders_examined_percent: float | None
+    reports: int
+    reports_by_priority: dict[str, int]
+    reports_by_category: dict[str, int]
+    cases_by_stage: dict[str, int]
+    deadline_breaches: dict[str, int]
+    median_minutes_to_first_action: dict[str, int | None]
+    children_population: int | None
+
+
+@router.get(
+    "/stats/summary",
+    response={200: SummaryOut, 403: ErrorOut},
+    summary="The national (or a region's) figures for a year",
+)
+def stats_summary(request: HttpRequest, year: int | None = None, region: str | None = None):
+    try:
+        scope = selectors.scope_for(user=request.user, year=year, region_code=region)
+    except PermissionDenied:
+        return Status(403, {"detail": _("Your role does not see these figures.")})
+    return Status(200, selectors.summary(scope=scope))

@@ -1,0 +1,336 @@
+"""The national picture: every figure for a year and a region (or the whole country), scoped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from qorgau.analytics.models import ChildPopulation, DailyCount, RegionalNote, SpikeAlert
+from qorgau.analytics.services import TTFA_BUCKETS
+from qorgau.cases.enums import Stage
+from qorgau.cases.models import Case, Victim
+from qorgau.core.enums import Role
+from qorgau.core.models import Region, User
+from qorgau.intake.enums import Category
+from qorgau.offenders.enums import MeetingStatus, PersonStatus
+from qorgau.offenders.models import Examination, Meeting, Person
+
+PRIORITIES = ["P1", "P2", "P3", "P4"]
+SMALL = 10  # a figure resting on fewer cases than this gets a note
+
+
+@dataclass
+class Scope:
+    year: int
+    region: Region | None  # None: the whole country
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31)
+
+
+def scope_for(*, user: User, year: int | None, region_code: str | None) -> Scope:
+    """Central office: any region or the country; a regional chief: their own region only."""
+    year = year or timezone.localdate().year
+    if user.role == Role.CENTRAL_OFFICE:
+        region = (
+            Region.objects.filter(code=(region_code or "").upper()).first() if region_code else None
+        )
+        return Scope(year=year, region=region)
+    if user.role == Role.REGIONAL_CHIEF and user.region_id:
+        if region_code and region_code.upper() != user.region.code:
+            raise PermissionDenied
+        return Scope(year=year, region=user.region)
+    raise PermissionDenied
+
+
+def _region_q(scope: Scope, path: str) -> Q:
+    return Q(**{path: scope.region}) if scope.region else Q()
+
+
+def children(scope: Scope) -> int | None:
+    row = (
+        ChildPopulation.objects.filter(region=scope.region, year__lte=scope.year)
+        .order_by("-year")
+        .values_list("children", flat=True)
+        .first()
+    )
+    return row
+
+
+def rate(count: int, population: int | None) -> float | None:
+    return round(count * 100_000 / population, 1) if population else None
+
+
+def change(current: int, previous: int) -> int | None:
+    return round((current - previous) * 100 / previous) if previous else None
+
+
+def child_victims(scope: Scope, year: int) -> int:
+    return Victim.objects.filter(
+        _region_q(scope, "case__region"), case__opened_on__year=year, age__lte=17
+    ).count()
+
+
+def convictions(scope: Scope, year: int) -> int:
+    return Case.objects.filter(
+        _region_q(scope, "region"), stage=Stage.CONVICTED, verdict_on__year=year
+    ).count()
+
+
+def offenders_in_custody(scope: Scope) -> tuple[int, int]:
+    inmates = Person.objects.filter(
+        _region_q(scope, "region"),
+        status=PersonStatus.IN_CUSTODY,
+        convictions__articles__covered_by_default=True,
+    ).distinct()
+    examined = inmates.filter(
+        pk__in=Examination.objects.filter(done_on__isnull=False).values("person_id")
+    ).count()
+    return inmates.count(), examined
+
+
+def _daily(
+    scope: Scope, keys: list[str] | None = None, prefix: str | None = None, start=None, end=None
+):
+    qs = DailyCount.objects.filter(
+        metric="reports", day__gte=start or scope.start, day__lte=end or scope.end
+    )
+    if scope.region:
+        qs = qs.filter(region_code=scope.region.code)
+    if keys is not None:
+        qs = qs.filter(key__in=keys)
+    if prefix is not None:
+        qs = qs.filter(key__startswith=prefix)
+    return qs
+
+
+def report_counts(scope: Scope) -> dict[str, int]:
+    rows = _daily(scope).exclude(key__startswith="ttfa:").values("key").annotate(n=Sum("value"))
+    return {r["key"]: r["n"] for r in rows}
+
+
+def median_minutes(histogram: dict[int, int]) -> int | None:
+    total = sum(histogram.values())
+    if not total:
+        return None
+    seen = 0
+    for bound in sorted(histogram):
+        seen += histogram[bound]
+        if seen * 2 >= total:
+            return bound
+    return None
+
+
+def time_to_first_action(scope: Scope) -> dict[str, int | None]:
+    """Median minutes to the first action per priority (to the upper bound of its bucket)."""
+    histograms: dict[str, dict[int, int]] = {p: {} for p in PRIORITIES}
+    for row in _daily(scope, prefix="ttfa:").values("key").annotate(n=Sum("value")):
+        _ttfa, priority, bound = row["key"].split(":")
+        histograms[priority][int(bound)] = row["n"]
+    return {p: median_minutes(h) for p, h in histograms.items()}
+
+
+def summary(*, scope: Scope) -> dict:
+    """The dashboard's figures (and the API's), with their context."""
+    year = scope.year
+    population = children(scope)
+    victims, victims_prev = child_victims(scope, year), child_victims(scope, year - 1)
+    counts = report_counts(scope)
+    in_custody, examined = offenders_in_custody(scope)
+    stages = dict(
+        Case.objects.filter(_region_q(scope, "region"), opened_on__year=year)
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
+    meetings = Meeting.objects.filter(
+        _region_q(scope, "plan__person__region"),
+        due_on__year=year,
+        due_on__lte=timezone.localdate(),
+    ).aggregate(
+        kept=Count("pk", filter=Q(status=MeetingStatus.ATTENDED)),
+        missed=Count("pk", filter=Q(status=MeetingStatus.MISSED)),
+    )
+    handover = Case.objects.filter(
+        _region_q(scope, "region"), handover_deadline__isnull=False
+    ).aggregate(
+        pending=Count(
+            "pk", filter=Q(handover_done_at__isnull=True, handover_deadline__gte=timezone.now())
+        ),
+        overdue=Count(
+            "pk", filter=Q(handover_done_at__isnull=True, handover_deadline__lt=timezone.now())
+        ),
+        done=Count("pk", filter=Q(handover_done_at__isnull=False)),
+    )
+    reports_total = counts.get("all", 0)
+    return {
+        "year": year,
+        "region": scope.region.code if scope.region else None,
+        "children_population": population,
+        "child_victims": victims,
+        "child_victims_previous_year": victims_prev,
+        "child_victims_change_percent": change(victims, victims_prev),
+        "child_victims_per_100k": rate(victims, population),
+        "child_victims_small": victims < SMALL,
+        "convictions": convictions(scope, year),
+        "convictions_previous_year": convictions(scope, year - 1),
+        "cases_by_stage": {s: stages.get(s, 0) for s in Stage.values},
+        "offenders_in_custody": in_custody,
+        "offenders_examined": examined,
+        "offenders_examined_percent": round(examined * 100 / in_custody, 1) if in_custody else None,
+        "reports": reports_total,
+        "reports_per_100k": rate(reports_total, population),
+        "reports_by_priority": {p: counts.get(f"priority:{p}", 0) for p in PRIORITIES},
+        "reports_by_category": {c: counts.get(f"category:{c}", 0) for c in Category.values},
+        "deadline_breaches": {p: counts.get(f"breach:{p}", 0) for p in PRIORITIES},
+        "median_minutes_to_first_action": time_to_first_action(scope),
+        "handover": handover,
+        "supervision_meetings": {
+            "kept": meetings["kept"],
+            "missed": meetings["missed"],
+            "kept_percent": round(
+                meetings["kept"] * 100 / (meetings["kept"] + meetings["missed"]), 1
+            )
+            if meetings["kept"] + meetings["missed"]
+            else None,
+        },
+    }
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    reports: int
+    overdue_breaches: int
+    child_victims: int
+    child_victims_previous_year: int
+    change_percent: int | None
+    per_100k: float | None
+    convictions: int
+    note: RegionalNote | None
+    small: bool
+
+
+def region_table(*, user: User, year: int) -> list[RegionRow]:
+    """Region by region: the central office sees all, a chief their own."""
+    if user.role == Role.CENTRAL_OFFICE:
+        regions = list(Region.objects.all())
+    elif user.role == Role.REGIONAL_CHIEF and user.region_id:
+        regions = [user.region]
+    else:
+        raise PermissionDenied
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    reports = dict(
+        DailyCount.objects.filter(metric="reports", key="all", day__gte=start, day__lte=end)
+        .values_list("region_code")
+        .annotate(n=Sum("value"))
+    )
+    breaches = dict(
+        DailyCount.objects.filter(
+            metric="reports", key__startswith="breach:", day__gte=start, day__lte=end
+        )
+        .values_list("region_code")
+        .annotate(n=Sum("value"))
+    )
+    victims = dict(
+        Victim.objects.filter(case__opened_on__year=year)
+        .values_list("case__region__code")
+        .annotate(n=Count("pk"))
+    )
+    victims_prev = dict(
+        Victim.objects.filter(case__opened_on__year=year - 1)
+        .values_list("case__region__code")
+        .annotate(n=Count("pk"))
+    )
+    convicted = dict(
+        Case.objects.filter(stage=Stage.CONVICTED, verdict_on__year=year)
+        .values_list("region__code")
+        .annotate(n=Count("pk"))
+    )
+    population = {
+        row.region_id: row.children
+        for row in ChildPopulation.objects.filter(region__isnull=False, year__lte=year).order_by(
+            "year"
+        )
+    }
+    month = timezone.localdate().replace(day=1)
+    notes = {n.region_id: n for n in RegionalNote.objects.filter(month=month)}
+    rows = []
+    for region in regions:
+        current = victims.get(region.code, 0)
+        rows.append(
+            RegionRow(
+                region=region,
+                reports=reports.get(region.code, 0),
+                overdue_breaches=breaches.get(region.code, 0),
+                child_victims=current,
+                child_victims_previous_year=victims_prev.get(region.code, 0),
+                change_percent=change(current, victims_prev.get(region.code, 0)),
+                per_100k=rate(current, population.get(region.pk)),
+                convictions=convicted.get(region.code, 0),
+                note=notes.get(region.pk),
+                small=current < SMALL,
+            )
+        )
+    return rows
+
+
+def monthly_series(*, scope: Scope, months: int = 24) -> list[dict]:
+    """Reports and cases per month over the last `months` months up to the scope's year end."""
+    last = min(scope.end, timezone.localdate()).replace(day=1)
+    firsts = []
+    cursor = last
+    for _ in range(months):
+        firsts.append(cursor)
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+    firsts.reverse()
+    reports: dict[date, int] = dict.fromkeys(firsts, 0)
+    for day, value in _daily(scope, keys=["all"], start=firsts[0], end=scope.end).values_list(
+        "day", "value"
+    ):
+        key = day.replace(day=1)
+        if key in reports:
+            reports[key] += value
+    cases: dict[date, int] = dict.fromkeys(firsts, 0)
+    for opened in Case.objects.filter(
+        _region_q(scope, "region"), opened_on__gte=firsts[0]
+    ).values_list("opened_on", flat=True):
+        key = opened.replace(day=1)
+        if key in cases:
+            cases[key] += 1
+    return [{"month": f, "reports": reports[f], "cases": cases[f]} for f in firsts]
+
+
+def spike_list_for_user(*, user: User, limit: int = 20):
+    return SpikeAlert.objects.visible_to(user).select_related("region")[:limit]
+
+
+def regions_missing_note(*, today: date | None = None) -> list[Region]:
+    """After the 5th, the regions whose chief has not written this month's note."""
+    today = today or timezone.localdate()
+    if today.day <= 5:
+        return []
+    written = RegionalNote.objects.filter(month=today.replace(day=1)).values_list(
+        "region_id", flat=True
+    )
+    return list(Region.objects.exclude(pk__in=written))
+
+
+def ttfa_buckets() -> list[int]:
+    return TTFA_BUCKETS
+
+
+def notes_for_month(*, user: User, month: date):
+    return (
+        RegionalNote.objects.visible_to(user)
+        .filter(month=month.replace(day=1))
+        .select_related("region", "author")
+    )

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from qorgau.analytics import charts, selectors, services
+from qorgau.core.enums import Role
+from qorgau.intake.enums import Category, Priority
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return max(2000, min(int(request.GET.get("year", "")), 2100))
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _charts(scope: selectors.Scope, figures: dict, table: list) -> list[charts.Chart]:
+    series = selectors.monthly_series(scope=scope)
+    for row in series:
+        row["label"] = row["month"].strftime("%Y-%m")
+    made = [
+        charts.grouped_bars(
+            rows=series,
+            series=[("reports", _("Reports")), ("cases", _("Criminal cases"))],
+            label_key="label",
+            title=_("Reports and cases per month, last 24 months"),
+        ),
+        charts.stacked_bar(
+            parts_=[(p, p, figures["reports_by_priority"][p]) for p in ["P1", "P2", "P3", "P4"]],
+            title=_("Reports by priority"),
+        ),
+    ]
+    if len(table) > 1:
+        made.append(
+            charts.horizontal_bars(
+                rows=sorted(((row.region.name, row.reports) for row in table), key=lambda r: -r[1]),
+                title=_("Reports per region"),
+            )
+        )
+    return made
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = selectors.scope_for(
+        user=request.user, year=_year(request), region_code=request.GET.get("region")
+    )
+    figures = selectors.summary(scope=scope)
+    table = selectors.region_table(user=request.user, year=scope.year)
+    if scope.region:
+        table = [row for row in table if row.region.pk == scope.region.pk]
+    context = {
+        "scope": scope,
+        "f": figures,
+        "table": table,
+        "charts": _charts(scope, figures, table),
+        "categories": Category.choices,
+        "priorities": Priority.values,
+        "spikes": selectors.spike_list_for_user(user=request.user),
+        "missing_notes": selectors.regions_missing_note()
+        if request.user.role == Role.CENTRAL_OFFICE
+        else [],
+        "is_chief": request.user.role == Role.REGIONAL_CHIEF,
+        "month": timezone.localdate().replace(day=1),
+        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest) -> HttpResponse:
+    try:
+        services.note_save(
+            acting_user=request.user, month=timezone.localdate(), text=request.POST.get("text", "")
+        )
+    except services.NoteRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your note is saved beside the region's figures."))
+    return redirect("analytics:dashboard")
+
+
+TABLE_COLUMNS = [
+    "region",
+    "reports",
+    "deadline_breaches",
+    "child_victims",
+    "child_victims_previous_year",
+    "change_percent",
+    "per_100k_children",
+    "convictions",
+    "note",
+]
+
+
+def _table_rows(request: HttpRequest) -> list[list]:
+    rows = selectors.region_table(user=request.user, year=_year(request))
+    return [
+        [
+            r.region.code,
+            r.reports,
+            r.overdue_breaches,
+            r.child_victims,
+            r.child_victims_previous_year,
+            r.change_percent if r.change_percent is not None else "",
+            r.per_100k if r.per_100k is not None else "",
+            r.convictions,
+            r.note.text if r.note else "",
+        ]
+        for r in rows
+    ]
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The region table as CSV or Excel, with the viewer's permissions applied."""
+    rows = _table_rows(request)
+    name = f"qorgau-regions-{_year(request)}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(TABLE_COLUMNS)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = str(_year(request))
+        sheet.append(TABLE_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    raise PermissionDenied
+
+
+@login_required
+@require_GET
+def monthly(request: HttpRequest) -> HttpResponse:
+    """A printable monthly report: the month's figures, the region table and the chiefs' notes."""
+    try:
+        month = date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        month = timezone.localdate().replace(day=1)
+    scope = selectors.scope_for(
+        user=request.user, year=month.year, region_code=request.GET.get("region")
+    )
+    figures = selectors.summary(scope=scope)
+    table = selectors.region_table(user=request.user, year=month.year)
+    notes = selectors.notes_for_month(user=request.user, month=month)
+    return render(
+        request,
+        "analytics/monthly.html",
+        {"month": month, "f": figures, "table": table, "notes": notes, "scope": scope},
+    )
