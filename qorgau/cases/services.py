@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from qorgau.cases.models import (
     Suspect,
     Victim,
 )
+from qorgau.core.bulk import update_from_values
 from qorgau.core.enums import Gender, Role
 from qorgau.core.models import CriminalArticle, Notification, Region, User
 from qorgau.core.services import audit_append
@@ -530,7 +531,8 @@ def _assign_region(region_id, waiting, policy, covered_set, acting_user) -> int:
     if not pool:
         return 0
     counts = open_case_counts([p.pk for p in pool])
-    epoch = datetime.min.replace(tzinfo=UTC)
+    # who was assigned least recently: (0, timestamp) before this batch, (1, order) within it
+    last = {p.pk: (0, p.last_assigned_at.timestamp() if p.last_assigned_at else 0.0) for p in pool}
     cases = list(
         waiting.select_for_update()
         .prefetch_related("articles", "victims")
@@ -542,18 +544,26 @@ def _assign_region(region_id, waiting, policy, covered_set, acting_user) -> int:
         key = tuple(genders) if genders is not None else None
         if key not in heaps:
             heaps[key] = [
-                (counts[p.pk], p.last_assigned_at or epoch, p.pk)
+                (counts[p.pk], last[p.pk], p.pk)
                 for p in pool
                 if genders is None or p.user.gender in genders
             ]
             heapq.heapify(heaps[key])
         return heaps[key]
 
+    def least_loaded(heap: list) -> int:
+        # entries go stale when the prosecutor took a case through another heap: refresh lazily
+        while True:
+            load, order, pk = heapq.heappop(heap)
+            if (load, order) == (counts[pk], last[pk]):
+                return pk
+            heapq.heappush(heap, (counts[pk], last[pk], pk))
+
     now = timezone.now()
-    updates: list[Case] = []
+    assigned: list[tuple] = []
     events: list[CaseEvent] = []
     by_pk = {p.pk: p for p in pool}
-    for case in cases:
+    for n, case in enumerate(cases):
         covered, genders = required_genders(
             article_numbers={a.number for a in case.articles.all()},
             victim_preferences=[v.preferred_prosecutor_gender for v in case.victims.all()],
@@ -562,41 +572,36 @@ def _assign_region(region_id, waiting, policy, covered_set, acting_user) -> int:
         heap = heap_for(genders)
         if not heap:
             continue
-        load, _last, pk = heapq.heappop(heap)
-        counts[pk] = load + 1
-        heapq.heappush(heap, (load + 1, now, pk))
-        for other_key, other in heaps.items():  # the same prosecutor in the other heaps
-            if other is not heap and any(entry[2] == pk for entry in other):
-                heaps[other_key] = [
-                    (counts[e[2]], now if e[2] == pk else e[1], e[2]) for e in other
-                ]
-                heapq.heapify(heaps[other_key])
-        case.prosecutor_id, case.unassigned_reason = pk, ""
-        case.covered, case.policy_version = covered, policy.version if policy else None
-        case.updated_at = now
-        updates.append(case)
+        pk = least_loaded(heap)
+        counts[pk] += 1
+        last[pk] = (1, n)
+        heapq.heappush(heap, (counts[pk], last[pk], pk))
+        assigned.append((case.pk, pk, "", covered, policy.version if policy else None, now))
         events.append(
             CaseEvent(
-                case=case,
+                case_id=case.pk,
                 created_at=now,
                 kind=CaseEventKind.ASSIGNED,
                 actor=acting_user,
                 details={"prosecutor": pk},
             )
         )
-    Case.objects.bulk_update(
-        updates,
-        ["prosecutor", "unassigned_reason", "covered", "policy_version", "updated_at"],
-        batch_size=1000,
+    update_from_values(
+        table="cases_case",
+        key="id",
+        columns=["prosecutor_id", "unassigned_reason", "covered", "policy_version", "updated_at"],
+        rows=assigned,
+        casts=["bigint", "varchar", "boolean", "integer", "timestamptz"],
     )
-    CaseEvent.objects.bulk_create(events, batch_size=1000)
-    touched = {c.prosecutor_id for c in updates}
+    CaseEvent.objects.bulk_create(events, batch_size=2000)
+    touched = {row[1] for row in assigned}
     Prosecutor.objects.filter(pk__in=touched).update(last_assigned_at=now)
+    updates = assigned
     if updates:
         audit_append(
             actor=acting_user,
             action="case.assign_batch",
-            region=by_pk[updates[0].prosecutor_id].user.region,
+            region=by_pk[updates[0][1]].user.region,
             details={"cases": len(updates), "prosecutors": len(touched)},
         )
     return len(updates)
@@ -611,81 +616,133 @@ class TickStats:
     assigned_from_queue: int = 0
 
 
+def ineligible_holdings(policy: AssignmentPolicy):
+    """Open covered cases held by a prosecutor who may not hold them under the policy (in SQL).
+
+    Mirrors `required_genders`: victims who agree on a gender decide; otherwise the policy does."""
+    numbers = covered_numbers(policy)
+    covered = Exists(
+        Case.articles.through.objects.filter(
+            case_id=OuterRef("pk"), criminalarticle__number__in=numbers
+        )
+    )
+    qs = Case.objects.filter(stage__in=OPEN_STAGES, prosecutor__isnull=False).filter(covered)
+    by_policy = ~Q(prosecutor__user__gender__in=list(policy.eligible_genders))
+    if not policy.honour_victim_preference:
+        return qs.filter(by_policy)
+    holder = OuterRef("prosecutor__user__gender")
+    prefers_holder = Exists(
+        Victim.objects.filter(case_id=OuterRef("pk"), preferred_prosecutor_gender=holder)
+    )
+    prefers_other = Exists(
+        Victim.objects.filter(case_id=OuterRef("pk"))
+        .exclude(preferred_prosecutor_gender="")
+        .exclude(preferred_prosecutor_gender=holder)
+    )
+    return qs.filter(
+        (by_policy & ~(prefers_holder & ~prefers_other)) | (prefers_other & ~prefers_holder)
+    )
+
+
 def handover_tick(*, now: datetime | None = None) -> TickStats:
-    """Idempotent: set handover deadlines under the policy in force, mark finished handovers, and
-    propose (or, if the policy says so, make) the reassignment of overdue ones."""
+    """Idempotent and set-based: set handover deadlines under the policy in force, mark finished
+    handovers, and propose (or, if the policy says so, make) the reassignment of overdue ones."""
     now = now or timezone.now()
     stats = TickStats()
     policy = policy_in_force(timezone.localdate(now))
     if policy is None:
         return stats
     start = timezone.make_aware(datetime.combine(policy.effective_from, time.min))
-    numbers = covered_numbers(policy)
-    open_cases = (
-        Case.objects.open()
-        .filter(prosecutor__isnull=False, articles__number__in=numbers)
-        .distinct()
-        .select_related("prosecutor__user", "region")
-        .prefetch_related("articles", "victims")
-    )
-    for case in open_cases.filter(handover_deadline__isnull=True).iterator(chunk_size=2000):
-        _covered, genders = _case_requirements(case, policy)
-        if genders is None or case.prosecutor.user.gender in genders:
-            continue
-        deadline = max(start, case.created_at) + timedelta(days=policy.handover_days)
-        if Case.objects.filter(pk=case.pk, handover_deadline__isnull=True).update(
-            handover_deadline=deadline
-        ):
-            stats.deadlines_set += 1
-            _event(case, CaseEventKind.HANDOVER_DUE, deadline=deadline.isoformat())
-    # finished: the holder may now hold it (reassigned by hand), or the case is no longer open
+    days = timedelta(days=policy.handover_days)
+    ineligible = ineligible_holdings(policy)
+    with transaction.atomic():
+        fresh = list(
+            ineligible.filter(handover_deadline__isnull=True).values_list("pk", "created_at")
+        )
+        rows = [(pk, max(start, created) + days) for pk, created in fresh]
+        update_from_values(
+            table="cases_case",
+            key="id",
+            columns=["handover_deadline"],
+            rows=rows,
+            casts=["timestamptz"],
+        )
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case_id=pk,
+                    created_at=now,
+                    kind=CaseEventKind.HANDOVER_DUE,
+                    details={"deadline": d.isoformat()},
+                )
+                for pk, d in rows
+            ],
+            batch_size=2000,
+        )
+        stats.deadlines_set = len(rows)
     pending = Case.objects.filter(handover_deadline__isnull=False, handover_done_at__isnull=True)
+    # finished: no longer open, or now held by someone who may hold it
     stats.done += pending.exclude(stage__in=OPEN_STAGES).update(handover_done_at=now)
-    for case in (
+    stats.done += (
         pending.filter(stage__in=OPEN_STAGES)
-        .select_related("prosecutor__user", "region")
-        .prefetch_related("articles", "victims")
-        .iterator(chunk_size=2000)
-    ):
-        _covered, genders = _case_requirements(case, policy)
-        if case.prosecutor is not None and (
-            genders is None or case.prosecutor.user.gender in genders
-        ):
-            stats.done += Case.objects.filter(pk=case.pk, handover_done_at__isnull=True).update(
-                handover_done_at=now
+        .exclude(pk__in=ineligible.values("pk"))
+        .update(handover_done_at=now)
+    )
+    overdue = pending.filter(
+        stage__in=OPEN_STAGES, handover_deadline__lt=now, pk__in=ineligible.values("pk")
+    )
+    if policy.auto_reassign:
+        with transaction.atomic():
+            moved = list(overdue.values_list("pk", "region_id"))
+            Case.objects.filter(pk__in=[pk for pk, _r in moved]).update(
+                prosecutor=None,
+                unassigned_reason=UnassignedReason.RETURNED,
+                handover_done_at=now,
+                updated_at=now,
             )
-            continue
-        if case.handover_deadline >= now:
-            continue
-        if policy.auto_reassign:
-            with transaction.atomic():
-                pool = candidates(case.region_id, genders)
-                chosen = pick(pool, open_case_counts([p.pk for p in pool]))
-                if chosen is not None:
-                    case_reassign(
-                        case=case, prosecutor=chosen, acting_user=None, reason="handover overdue"
+            CaseEvent.objects.bulk_create(
+                [
+                    CaseEvent(
+                        case_id=pk,
+                        created_at=now,
+                        kind=CaseEventKind.REASSIGNED,
+                        details={"handover": "overdue"},
                     )
-                    stats.reassigned += 1
-                    continue
-        if Case.objects.filter(pk=case.pk, handover_proposed_at__isnull=True).update(
-            handover_proposed_at=now
-        ):
-            stats.proposed += 1
-            _event(case, CaseEventKind.HANDOVER_PROPOSED)
-            _notify_chiefs(case)
+                    for pk, _r in moved
+                ],
+                batch_size=2000,
+            )
+        stats.reassigned = (
+            assign_pending(region_ids=sorted({r for _pk, r in moved})) if moved else 0
+        )
+    else:
+        with transaction.atomic():
+            proposed = list(
+                overdue.filter(handover_proposed_at__isnull=True).values_list("pk", "region_id")
+            )
+            Case.objects.filter(pk__in=[pk for pk, _r in proposed]).update(handover_proposed_at=now)
+            CaseEvent.objects.bulk_create(
+                [
+                    CaseEvent(case_id=pk, created_at=now, kind=CaseEventKind.HANDOVER_PROPOSED)
+                    for pk, _r in proposed
+                ],
+                batch_size=2000,
+            )
+            for region_id in sorted({r for _pk, r in proposed}):
+                _notify_chiefs(region_id=region_id, day=timezone.localdate(now))
+            stats.proposed = len(proposed)
     stats.assigned_from_queue = assign_pending()
     return stats
 
 
-def _notify_chiefs(case: Case) -> None:
+def _notify_chiefs(*, region_id: int, day: date) -> None:
+    """One alert a day per chief whose region has handovers proposed for reassignment."""
     from django.urls import reverse
 
-    url = reverse("cases:detail", args=[case.public_id])
-    for chief in User.objects.filter(
-        role=Role.REGIONAL_CHIEF, region_id=case.region_id, is_active=True
-    ):
+    url = reverse("cases:handover")
+    for chief in User.objects.filter(role=Role.REGIONAL_CHIEF, region_id=region_id, is_active=True):
         Notification.objects.get_or_create(
-            user=chief, kind="handover_overdue", object_ref=case.public_id, defaults={"url": url}
+            user=chief, kind="handover_overdue", object_ref=f"{day:%Y-%m-%d}", defaults={"url": url}
         )
 
 

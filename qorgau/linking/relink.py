@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from qorgau.core.bulk import update_from_values
 from qorgau.linking.identifiers import LINKING_KINDS
 from qorgau.linking.models import Identifier, IdentifierUse, Subject
 
@@ -53,24 +54,10 @@ class RelinkStats:
 
 
 def _bulk_set_subject(pairs: list[tuple[int, int | None]]) -> None:
-    """UPDATE identifier SET subject_id = … for many rows at once (one statement per chunk)."""
-    with connection.cursor() as cursor:
-        for start in range(0, len(pairs), CHUNK):
-            chunk = pairs[start : start + CHUNK]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
-            params = [v for pair in chunk for v in pair]
-            if connection.vendor == "postgresql":
-                sql = (  # only %s placeholders are joined in: the values are parameters
-                    "UPDATE linking_identifier AS i SET subject_id = v.s::bigint FROM (VALUES "  # noqa: S608
-                    f"{values}) AS v(id, s) WHERE i.id = v.id::bigint"
-                )
-            else:
-                sql = (
-                    "WITH v(id, s) AS (VALUES " + values + ") UPDATE linking_identifier "  # noqa: S608
-                    "SET subject_id = (SELECT s FROM v WHERE v.id = linking_identifier.id) "
-                    "WHERE id IN (SELECT id FROM v)"
-                )
-            cursor.execute(sql, params)
+    """UPDATE identifier SET subject_id = … for many rows at once."""
+    update_from_values(
+        table="linking_identifier", key="id", columns=["subject_id"], rows=pairs, casts=["bigint"]
+    )
 
 
 @transaction.atomic
