@@ -34,6 +34,16 @@ ROLE_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
             "intake.change_platformtoken",
             "intake.view_triageruleset",
             "intake.add_triageruleset",
+            "prevention.view_school",
+            "prevention.add_school",
+            "prevention.change_school",
+            "prevention.view_partnerorganisation",
+            "prevention.add_partnerorganisation",
+            "prevention.change_partnerorganisation",
+            "prevention.view_partnermember",
+            "prevention.add_partnermember",
+            "prevention.change_partnermember",
+            "prevention.delete_partnermember",
         }
     ),
 }

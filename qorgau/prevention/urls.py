@@ -1,7 +1,61 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from qorgau.prevention import views  # noqa: F401
+from qorgau.prevention import views
 
 app_name = "prevention"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("help/<slug:slug>/", views.guidance_page, name="guidance"),
+    path("staff/prevention/", views.coverage, name="coverage"),
+    path("staff/prevention/cascade/", views.cascade, name="cascade"),
+    path("staff/prevention/schools/", views.school_list, name="school_list"),
+    path("staff/prevention/schools/new/", views.school_new, name="school_new"),
+    path("staff/prevention/schools/import/", views.school_import, name="school_import"),
+    path("staff/prevention/schools/<str:public_id>/", views.school_detail, name="school_detail"),
+    path("staff/prevention/teachers/", views.teacher_list, name="teacher_list"),
+    path("staff/prevention/teachers/new/", views.teacher_new, name="teacher_new"),
+    path("staff/prevention/teachers/<str:public_id>/", views.teacher_detail, name="teacher_detail"),
+    path("staff/prevention/trainings/", views.session_list, name="session_list"),
+    path("staff/prevention/trainings/new/", views.session_new, name="session_new"),
+    path(
+        "staff/prevention/trainings/<str:public_id>/", views.session_detail, name="session_detail"
+    ),
+    path(
+        "staff/prevention/trainings/<str:public_id>/do/<slug:action>/",
+        views.session_action,
+        name="session_action",
+    ),
+    path(
+        "staff/prevention/certificates/<str:certificate_id>/",
+        views.certificate,
+        name="certificate",
+    ),
+    path("staff/prevention/rounds/", views.round_list, name="round_list"),
+    path("staff/prevention/rounds/new/", views.round_new, name="round_new"),
+    path("staff/prevention/rounds/<str:public_id>/", views.round_detail, name="round_detail"),
+    path(
+        "staff/prevention/rounds/<str:public_id>/do/<slug:action>/",
+        views.round_action,
+        name="round_action",
+    ),
+    path("staff/partner-referrals/", views.referral_list, name="referral_list"),
+    path("staff/partner-referrals/figures/", views.referral_figures, name="referral_figures"),
+    path(
+        "staff/partner-referrals/<str:public_id>/",
+        views.referral_detail,
+        name="referral_detail",
+    ),
+    path(
+        "staff/reports/<str:public_id>/to-partner/",
+        views.report_to_partner,
+        name="report_to_partner",
+    ),
+    path("staff/cases/<str:public_id>/to-partner/", views.case_to_partner, name="case_to_partner"),
+    path("staff/guidance/", views.guidance_overview, name="guidance_overview"),
+    path("staff/guidance/<slug:slug>/<str:language>/", views.guidance_edit, name="guidance_edit"),
+    path(
+        "staff/guidance/<slug:slug>/<str:language>/<int:number>/",
+        views.guidance_version,
+        name="guidance_version",
+    ),
+]

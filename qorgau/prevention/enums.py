@@ -1,0 +1,82 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SettlementKind(models.TextChoices):
+    TOWN = "town", _("Town")
+    VILLAGE = "village", _("Village")
+
+
+class InstructionLanguage(models.TextChoices):
+    KAZAKH = "kk", _("Kazakh")
+    RUSSIAN = "ru", _("Russian")
+    UZBEK = "uz", _("Uzbek")
+    UYGHUR = "ug", _("Uyghur")
+    TAJIK = "tg", _("Tajik")
+    ENGLISH = "en", _("English")
+
+
+class RoundStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+
+
+class PartnerKind(models.TextChoices):
+    CIVIL_MOVEMENT = "civil_movement", _("Civil movement")
+    NGO = "ngo", _("Non-governmental organisation")
+    OTHER = "other", _("Other")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("Being worked on")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
+
+
+# The partner's answers: from where a referral may go (a table, as for every status change).
+REFERRAL_TRANSITIONS: dict[str, set[str]] = {
+    ReferralStatus.SENT: {
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.DONE,
+        ReferralStatus.DECLINED,
+    },
+    ReferralStatus.ACCEPTED: {
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.DONE,
+        ReferralStatus.DECLINED,
+    },
+    ReferralStatus.IN_PROGRESS: {ReferralStatus.DONE, ReferralStatus.DECLINED},
+    ReferralStatus.DONE: {ReferralStatus.IN_PROGRESS},
+    ReferralStatus.DECLINED: set(),
+}
+
+
+class ReferralKind(models.TextChoices):
+    REPORT = "report", _("Red Button report")
+    CASE = "case", _("Criminal case")
+
+
+class GuidanceSlug(models.TextChoices):
+    PICTURES = "pictures", _("If someone online asks you for pictures")
+    BLACKMAIL = "blackmail", _("If you are being blackmailed")
+    RIGHTS = "rights", _("Your rights as a victim")
+    PARENTS = "parents", _("For parents")
+    TEACHERS = "teachers", _("For teachers")
+
+
+GUIDANCE_ORDER = [s.value for s in GuidanceSlug]
+
+
+class GuidanceLanguage(models.TextChoices):
+    KAZAKH = "kk", "Қазақша"
+    RUSSIAN = "ru", "Русский"
+    ENGLISH = "en", "English"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Replaced by a newer version")
