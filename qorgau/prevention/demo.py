@@ -80,7 +80,7 @@ def _cascade(rng: random.Random, region: Region, *, masters: int, today: date) -
             )
             came = [a.pk for a in session.attendances.all()][: max(len(attendees) - 1, 1)]
             services.session_record_attendance(acting_user=None, session=session, present=came)
-            services.session_certify(acting_user=None, session=session)
+            services.session_certify(acting_user=None, session=session, on=session.held_on)
             next_trainers.extend(
                 Teacher.objects.filter(pk__in=[a.pk for a in attendees], level=level)
             )

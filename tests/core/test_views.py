@@ -120,9 +120,10 @@ CASE_PAGES = {
 }
 
 OFFENDER_PAGES = {"/staff/offenders/", "/staff/offenders/coverage/", "/staff/supervision/"}
+PREVENTION_PAGES = {"/staff/prevention/", "/staff/partner-referrals/"}
 
 NAVIGATION = {
-    "analyst": {"/staff/", "/staff/reports/"},
+    "analyst": {"/staff/", "/staff/reports/", "/staff/partner-referrals/"},
     "prosecutor": {"/staff/", "/staff/cases/"},
     "chief": {
         "/staff/",
@@ -132,6 +133,7 @@ NAVIGATION = {
         "/staff/audit/",
         *CASE_PAGES,
         *OFFENDER_PAGES,
+        *PREVENTION_PAGES,
     },
     "central": {
         "/staff/",
@@ -140,8 +142,10 @@ NAVIGATION = {
         "/staff/people/",
         "/staff/audit/",
         "/staff/offenders/import/",
+        "/staff/guidance/",
         *CASE_PAGES,
         *OFFENDER_PAGES,
+        *PREVENTION_PAGES,
     },
     "clinician": {
         "/staff/",
@@ -150,8 +154,8 @@ NAVIGATION = {
         "/staff/offenders/import/",
     },
     "police": {"/staff/", "/staff/offenders/", "/staff/supervision/"},
-    "educator": {"/staff/"},
-    "partner": {"/staff/"},
+    "educator": {"/staff/", "/staff/prevention/"},
+    "partner": {"/staff/", "/staff/partner-referrals/", "/staff/partner-referrals/figures/"},
     "admin": {"/staff/", "/staff/people/", "/staff/audit/"},
 }
 
