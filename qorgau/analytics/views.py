@@ -51,6 +51,16 @@ def _charts(scope: selectors.Scope, figures: dict, table: list) -> list[charts.C
     return made
 
 
+def _training(request: HttpRequest, scope: selectors.Scope):
+    """The training cascade's coverage for the scope (the prevention app's figures)."""
+    from qorgau.prevention.selectors import coverage_for_user
+
+    coverage = coverage_for_user(user=request.user, region=scope.region)
+    if scope.region is None and coverage.national is not None:
+        return coverage.national
+    return coverage.rows[0] if coverage.rows else None
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -75,6 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "is_chief": request.user.role == Role.REGIONAL_CHIEF,
         "month": timezone.localdate().replace(day=1),
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "training": _training(request, scope),
     }
     return render(request, "analytics/dashboard.html", context)
 
