@@ -625,11 +625,12 @@ def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _refer_to_partner(request: HttpRequest, *, source: Any, back: str, kind: str) -> HttpResponse:
-    form = PartnerReferralForm(request.POST, organisations=selectors.partner_organisation_list())
+    organisations = {str(o.pk): o for o in selectors.partner_organisation_list()}
+    form = PartnerReferralForm(request.POST, organisations=organisations.values())
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back, public_id=source.public_id)
-    organisation = selectors.partner_organisation_list().get(pk=form.cleaned_data["organisation"])
+    organisation = organisations[form.cleaned_data["organisation"]]
     call = (
         services.partner_referral_from_report
         if kind == "report"

@@ -233,3 +233,13 @@ def test_the_editors_overview_shows_published_and_newer_drafts(central, guidance
     cells = {c.language: c for c in pages[-1][2]}
     assert cells["kk"].has_newer_draft and not cells["ru"].has_newer_draft
     assert cells["ru"].published.number == 1
+
+
+def test_the_shipped_guidance_loads_once_in_three_languages(guidance):
+    from qorgau.prevention.markup import load_shipped_guidance
+    from qorgau.prevention.models import GuidancePage, GuidanceVersion
+
+    assert load_shipped_guidance(GuidancePage, GuidanceVersion) == 0
+    published = GuidanceVersion.objects.filter(status="published")
+    assert published.count() == 15
+    assert set(published.values_list("language", flat=True)) == {"kk", "ru", "en"}

@@ -533,3 +533,33 @@ def test_only_the_central_office_edits_guidance(client, personas, guidance, pers
         client.post("/staff/guidance/rights/en/", {"title": "x", "body_markdown": "y"}).status_code
         == 403
     )
+
+
+# --- The admin ------------------------------------------------------------------------------------
+
+
+def test_the_administrator_manages_schools_and_partners_in_the_admin(
+    client, admin_user, partner, make_school, organisation
+):
+    school = make_school()
+    client.force_login(admin_user)
+    assert client.get("/admin/prevention/school/").status_code == 200
+    assert client.get(f"/admin/prevention/school/{school.pk}/change/").status_code == 200
+    response = client.post(
+        "/admin/prevention/partnerorganisation/add/",
+        {
+            "name": "Demo NGO",
+            "kind": "ngo",
+            "contact_email": "",
+            "is_active": "on",
+            "members-TOTAL_FORMS": "1",
+            "members-INITIAL_FORMS": "0",
+            "members-0-user": partner.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert partner.partner_membership.organisation.name == "Demo NGO"
+    assert AuditEntry.objects.filter(action="admin.add").exists()
+    # administrators never see referrals, rounds or the cascade
+    assert client.get("/admin/prevention/partnerreferral/").status_code == 404
+    assert client.get("/staff/partner-referrals/").status_code == 403
