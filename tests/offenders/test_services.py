@@ -8,7 +8,7 @@ from django.utils import timezone
 from qorgau.core.models import Notification
 from qorgau.offenders import iin, services
 from qorgau.offenders.enums import MeetingStatus, PersonStatus
-from qorgau.offenders.models import Meeting, Person
+from qorgau.offenders.models import Person
 
 pytestmark = pytest.mark.django_db
 
