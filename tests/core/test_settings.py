@@ -85,3 +85,12 @@ def test_passwords_are_hashed_with_argon2_in_production():
     import qorgau.settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+
+    settings_text = (ROOT / "qorgau" / "settings.py").read_text()
+    read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', settings_text))
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read - listed == set()
