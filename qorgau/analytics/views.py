@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from qorgau.analytics import charts, selectors, services
+from qorgau.cases.enums import Stage
 from qorgau.core.enums import Role
 from qorgau.intake.enums import Category, Priority
 
@@ -86,6 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "month": timezone.localdate().replace(day=1),
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         "training": _training(request, scope),
+        "stage_labels": dict(Stage.choices),
     }
     return render(request, "analytics/dashboard.html", context)
 
