@@ -78,6 +78,7 @@ def test_reading_and_moving_the_stage(client, chief, make_prosecutor):
         f"/api/v1/cases/{case_id}",
         {"stage": "pretrial"},
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
         **auth(holder.user),
     )
     assert response.status_code == 422 and "reason" in response.json()["detail"][0]["message"]

@@ -29,7 +29,7 @@ def test_a_token_acts_as_its_user(client, analyst):
         "role": "analyst",
         "region": "KZ-75",
         "gender": "f",
-        "language": "ru",
+        "language": "en",
     }
 
 

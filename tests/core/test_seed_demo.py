@@ -61,5 +61,7 @@ def test_every_app_gets_synthetic_demo_data(reference_data, var_dir, settings, t
     from qorgau.offenders.models import Person
 
     assert SpikeAlert.objects.filter(region__code="KZ-19").exists()  # a spike seeded in the demo
-    assert Case.objects.filter(prosecutor__isnull=True).exists()  # Shymkent has no eligible prosecutor
+    assert Case.objects.filter(
+        prosecutor__isnull=True
+    ).exists()  # Shymkent has no eligible prosecutor
     assert Person.objects.filter(status="supervised").exists()
