@@ -175,7 +175,7 @@ _SQL_KIND = re.compile(
     r"DECLARE|\w+)",
     re.IGNORECASE,
 )
-_SQL_TABLE = re.compile(r'(?:FROM|INTO|UPDATE)\s+"(\w+)"', re.IGNORECASE)
+_SQL_TABLE = re.compile(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
 
 
 def sql_kind(sql: str) -> str:
@@ -918,7 +918,9 @@ def print_table(lines: list[dict[str, Any]]) -> None:
         verdict = ""
         if "meets_target" in entry:
             verdict = "ok" if entry["meets_target"] else "MISSED"
-        queries = entry.get("queries", entry.get("queries_per_case", ""))
+        queries = entry.get("queries", "")
+        if "queries_per_case" in entry:
+            queries = f"{entry['queries_per_case']:g}/case"
         print(
             f"  {entry['name']:40} {_fmt(entry['value']):>10} {entry['unit']:4} "
             f"{entry.get('target', ''):>7} {verdict:8} {_fmt(queries):>8} {entry['open_cases']:>7}",

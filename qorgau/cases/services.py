@@ -533,11 +533,23 @@ def _assign_region(region_id, waiting, policy, covered_set, acting_user) -> int:
     counts = open_case_counts([p.pk for p in pool])
     # who was assigned least recently: (0, timestamp) before this batch, (1, order) within it
     last = {p.pk: (0, p.last_assigned_at.timestamp() if p.last_assigned_at else 0.0) for p in pool}
-    cases = list(
-        waiting.select_for_update()
-        .prefetch_related("articles", "victims")
-        .order_by("created_at", "pk")
+    # the cases, locked, and what decides who may hold them: articles and victims' preferences,
+    # read as plain rows (building related managers for thousands of cases costs seconds)
+    case_ids = list(
+        waiting.select_for_update().order_by("created_at", "pk").values_list("pk", flat=True)
     )
+    numbers: dict[int, set[str]] = {pk: set() for pk in case_ids}
+    for case_id, number in Case.articles.through.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "criminalarticle__number"
+    ):
+        numbers[case_id].add(number)
+    preferences: dict[int, list[str]] = {pk: [] for pk in case_ids}
+    for case_id, preferred in (
+        Victim.objects.filter(case_id__in=case_ids)
+        .exclude(preferred_prosecutor_gender="")
+        .values_list("case_id", "preferred_prosecutor_gender")
+    ):
+        preferences[case_id].append(preferred)
     heaps: dict[tuple[str, ...] | None, list] = {}
 
     def heap_for(genders: list[str] | None) -> list:
@@ -563,11 +575,9 @@ def _assign_region(region_id, waiting, policy, covered_set, acting_user) -> int:
     assigned: list[tuple] = []
     events: list[CaseEvent] = []
     by_pk = {p.pk: p for p in pool}
-    for n, case in enumerate(cases):
+    for n, case_id in enumerate(case_ids):
         covered, genders = required_genders(
-            article_numbers={a.number for a in case.articles.all()},
-            victim_preferences=[v.preferred_prosecutor_gender for v in case.victims.all()],
-            policy=policy,
+            article_numbers=numbers[case_id], victim_preferences=preferences[case_id], policy=policy
         )
         heap = heap_for(genders)
         if not heap:
@@ -576,10 +586,10 @@ def _assign_region(region_id, waiting, policy, covered_set, acting_user) -> int:
         counts[pk] += 1
         last[pk] = (1, n)
         heapq.heappush(heap, (counts[pk], last[pk], pk))
-        assigned.append((case.pk, pk, "", covered, policy.version if policy else None, now))
+        assigned.append((case_id, pk, "", covered, policy.version if policy else None, now))
         events.append(
             CaseEvent(
-                case_id=case.pk,
+                case_id=case_id,
                 created_at=now,
                 kind=CaseEventKind.ASSIGNED,
                 actor=acting_user,
