@@ -17,7 +17,7 @@ class Subject(TimeStamped):
     """One person (as far as the records tell) behind reports, cases and register entries that share
     an identifier. Grown as reports arrive; merged when an identifier joins two."""
 
-    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    public_id = models.CharField(max_length=16, default=new_public_id, editable=False)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
     )
@@ -31,6 +31,10 @@ class Subject(TimeStamped):
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
         indexes = [models.Index(fields=["last_seen"], name="linking_subject_last_seen")]
+        # constraints rather than unique=True: no extra LIKE index to write on every insert
+        constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="linking_subject_public_id")
+        ]
 
     def __str__(self) -> str:
         return self.public_id
@@ -40,17 +44,24 @@ class Identifier(TimeStamped):
     """A normalised identifier. The value is encrypted; a keyed hash of kind:value finds it."""
 
     kind = models.CharField(_("kind"), max_length=16)
-    lookup = models.CharField(max_length=64, unique=True)
+    lookup = models.CharField(max_length=64)
     value = EncryptedTextField(_("value"))
     normalised = models.BooleanField(_("normalised"), default=True)
+    # indexed by (subject, kind) below; no index of its own
     subject = models.ForeignKey(
-        Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="identifiers"
+        Subject,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="identifiers",
+        db_index=False,
     )
 
     class Meta:
         verbose_name = _("identifier")
         verbose_name_plural = _("identifiers")
         indexes = [models.Index(fields=["subject", "kind"], name="linking_identifier_subject")]
+        constraints = [models.UniqueConstraint(fields=["lookup"], name="linking_identifier_lookup")]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.lookup[:8]}…"
@@ -63,7 +74,10 @@ class IdentifierUse(models.Model):
     that the linking app does not depend on the apps that use it.
     """
 
-    identifier = models.ForeignKey(Identifier, on_delete=models.CASCADE, related_name="uses")
+    # indexed by the unique (identifier, owner_type, owner_id) constraint; no index of its own
+    identifier = models.ForeignKey(
+        Identifier, on_delete=models.CASCADE, related_name="uses", db_index=False
+    )
     owner_type = models.CharField(max_length=32)
     owner_id = models.BigIntegerField()
     region = models.ForeignKey(

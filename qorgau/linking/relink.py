@@ -138,7 +138,7 @@ def relink_all() -> RelinkStats:
     _bulk_set_subject(changes)
 
     # subjects that no longer hold anything point at where their identifiers went
-    orphans = [pk for pk in subjects if pk not in keep]
+    orphans = {pk for pk in subjects if pk not in keep}
     moved = {current[pk]: wanted[pk] for pk in kinds if current.get(pk) in orphans and wanted[pk]}
     for old, new in moved.items():
         Subject.objects.filter(pk=old).update(merged_into_id=new)

@@ -91,6 +91,12 @@ def _merge(subjects: list[Subject]) -> tuple[Subject, list[Subject]]:
         Subject.objects.filter(merged_into_id__in=other_ids).update(merged_into=root)
         root.first_seen = min(s.first_seen for s in subjects)
         root.last_seen = max(s.last_seen for s in subjects)
+        # an owner's linking identifiers always sit in one subject, so the counts simply add up
+        total: dict[str, int] = {}
+        for subject in subjects:
+            for kind, n in (subject.owner_counts or {}).items():
+                total[kind] = total.get(kind, 0) + n
+        root.owner_counts = total
     return root, others
 
 
@@ -154,8 +160,8 @@ def link_owner(
         root = Subject(first_seen=seen_at, last_seen=seen_at, owner_counts={})
     root.first_seen = min(root.first_seen, seen_at)
     root.last_seen = max(root.last_seen, seen_at)
-    if merged_or_old := (not new_owner or (subjects and result.merged)):
-        counts = None  # recounted below, after the identifiers have moved
+    if recount := not new_owner:
+        counts = None  # an owner seen before: recounted below, after the identifiers have moved
     else:
         counts = dict(root.owner_counts or {})
         result.others = {k: v for k, v in counts.items() if v}
@@ -170,7 +176,7 @@ def link_owner(
         Identifier.objects.filter(pk__in=moving).update(subject=root)
     _record_names(owner_type, owner_id, names, root)
     result.subject = root
-    if merged_or_old:
+    if recount:
         counts = recount_subject(subject=root)
         result.others = subject_owner_counts(subject=root, exclude=(owner_type, owner_id))
     return result
