@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from qorgau.analytics.models import ChildPopulation, DailyCount, RegionalNote, SpikeAlert
@@ -300,12 +301,16 @@ def monthly_series(*, scope: Scope, months: int = 24) -> list[dict]:
         if key in reports:
             reports[key] += value
     cases: dict[date, int] = dict.fromkeys(firsts, 0)
-    for opened in Case.objects.filter(
-        _region_q(scope, "region"), opened_on__gte=firsts[0]
-    ).values_list("opened_on", flat=True):
-        key = opened.replace(day=1)
+    by_month = (
+        Case.objects.filter(_region_q(scope, "region"), opened_on__gte=firsts[0])
+        .annotate(month=TruncMonth("opened_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+    )
+    for month, n in by_month:  # counted in the database, not row by row
+        key = month.date() if isinstance(month, datetime) else month
         if key in cases:
-            cases[key] += 1
+            cases[key] += n
     return [{"month": f, "reports": reports[f], "cases": cases[f]} for f in firsts]
 
 

@@ -175,6 +175,8 @@ class Case(TimeStamped):
             models.Index(fields=["region", "stage"], name="cases_case_region_stage"),
             models.Index(fields=["prosecutor", "stage"], name="cases_case_holder_stage"),
             models.Index(fields=["handover_deadline"], name="cases_case_handover"),
+            models.Index(fields=["opened_on", "region"], name="cases_case_opened"),
+            models.Index(fields=["verdict_on", "stage"], name="cases_case_verdict"),
         ]
 
     def __str__(self) -> str:
