@@ -12,6 +12,15 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the dashboard keeps its figures for a minute)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Code outside a request speaks English in tests, and no test leaks its language to the next."""
     with translation.override("en"):

@@ -53,7 +53,12 @@ class DailyCount(models.Model):
                 fields=["metric", "day", "region_code", "key"], name="analytics_daily_once"
             )
         ]
-        indexes = [models.Index(fields=["metric", "key", "day"], name="analytics_daily_key")]
+        indexes = [
+            models.Index(fields=["metric", "key", "day"], name="analytics_daily_key"),
+            models.Index(
+                fields=["metric", "region_code", "day", "key"], name="analytics_daily_region"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.region_code} {self.metric}:{self.key}={self.value}"

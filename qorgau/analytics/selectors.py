@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -21,6 +22,26 @@ from qorgau.offenders.enums import MeetingStatus, PersonStatus
 from qorgau.offenders.models import Examination, Meeting, Person
 
 PRIORITIES = ["P1", "P2", "P3", "P4"]
+
+
+def _summary_keys() -> list[str]:
+    """Every daily-count key the summary reads, named (an IN list uses the index; LIKE does not)."""
+    from qorgau.intake.enums import Source
+
+    return [
+        "all",
+        *(f"category:{c}" for c in Category.values),
+        *(f"priority:{p}" for p in PRIORITIES),
+        *(f"source:{s}" for s in Source.values),
+        *(f"breach:{p}" for p in PRIORITIES),
+    ]
+
+
+def _ttfa_keys() -> list[str]:
+    return [f"ttfa:{p}:{bound}" for p in PRIORITIES for bound in [*TTFA_BUCKETS, 10**6]]
+
+
+BREACH_KEYS = [f"breach:{p}" for p in PRIORITIES]
 SMALL = 10  # a figure resting on fewer cases than this gets a note
 
 
@@ -99,9 +120,7 @@ def offenders_in_custody(scope: Scope) -> tuple[int, int]:
     return inmates.count(), examined
 
 
-def _daily(
-    scope: Scope, keys: list[str] | None = None, prefix: str | None = None, start=None, end=None
-):
+def _daily(scope: Scope, keys: list[str] | None = None, start=None, end=None):
     qs = DailyCount.objects.filter(
         metric="reports", day__gte=start or scope.start, day__lte=end or scope.end
     )
@@ -109,13 +128,11 @@ def _daily(
         qs = qs.filter(region_code=scope.region.code)
     if keys is not None:
         qs = qs.filter(key__in=keys)
-    if prefix is not None:
-        qs = qs.filter(key__startswith=prefix)
     return qs
 
 
 def report_counts(scope: Scope) -> dict[str, int]:
-    rows = _daily(scope).exclude(key__startswith="ttfa:").values("key").annotate(n=Sum("value"))
+    rows = _daily(scope, keys=_summary_keys()).values("key").annotate(n=Sum("value"))
     return {r["key"]: r["n"] for r in rows}
 
 
@@ -134,14 +151,29 @@ def median_minutes(histogram: dict[int, int]) -> int | None:
 def time_to_first_action(scope: Scope) -> dict[str, int | None]:
     """Median minutes to the first action per priority (to the upper bound of its bucket)."""
     histograms: dict[str, dict[int, int]] = {p: {} for p in PRIORITIES}
-    for row in _daily(scope, prefix="ttfa:").values("key").annotate(n=Sum("value")):
+    for row in _daily(scope, keys=_ttfa_keys()).values("key").annotate(n=Sum("value")):
         _ttfa, priority, bound = row["key"].split(":")
         histograms[priority][int(bound)] = row["n"]
     return {p: median_minutes(h) for p, h in histograms.items()}
 
 
+SUMMARY_TTL = (
+    60  # seconds: every figure is at most a minute old, like the daily counts `tick` fills
+)
+
+
 def summary(*, scope: Scope) -> dict:
-    """The dashboard's figures (and the API's), with their context."""
+    """The dashboard's figures (and the API's), with their context; computed at most once a minute
+    per year and region (the same for every reader allowed to see them)."""
+    key = f"qorgau:summary:{scope.year}:{scope.region.code if scope.region else 'KZ'}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _summary(scope=scope)
+        cache.set(key, cached, SUMMARY_TTL)
+    return cached
+
+
+def _summary(*, scope: Scope) -> dict:
     year = scope.year
     population = children(scope)
     victims, victims_prev = child_victims(scope, year), child_victims(scope, year - 1)
@@ -236,7 +268,7 @@ def region_table(*, user: User, year: int) -> list[RegionRow]:
     )
     breaches = dict(
         DailyCount.objects.filter(
-            metric="reports", key__startswith="breach:", day__gte=start, day__lte=end
+            metric="reports", key__in=BREACH_KEYS, day__gte=start, day__lte=end
         )
         .values_list("region_code")
         .annotate(n=Sum("value"))
