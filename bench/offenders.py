@@ -132,7 +132,20 @@ def wait_quiet(args: argparse.Namespace, what: str) -> dict[str, Any]:
         "loadavg_1m_measured": round(load, 2),
         "load_wait_s": round(time.monotonic() - started, 1),
         "load_quiet": quiet,
+        "_clock": (time.monotonic(), time.process_time()),
     }
+
+
+def end_phase(load: dict[str, Any]) -> None:
+    """Adds the load at the end of the phase and how much of its wall time this process had the
+    CPU (its own Python work; PostgreSQL's backend is another process): a share far under the one
+    expected says other processes took the CPU."""
+    wall0, cpu0 = load.pop("_clock")
+    wall, cpu = time.monotonic() - wall0, time.process_time() - cpu0
+    load["loadavg_1m_after"] = round(os.getloadavg()[0], 2)
+    load["phase_wall_s"] = round(wall, 1)
+    load["process_cpu_s"] = round(cpu, 1)
+    load["process_cpu_share"] = round(cpu / wall, 3) if wall else None
 
 
 # --- PostgreSQL (outside Django: creating and dropping the database) ---------------------------------
@@ -949,6 +962,8 @@ class SearchRun:
     ranked_6_20: int
     not_found: int
     miss_classes: dict[str, int]
+    misses_with_namesake: int
+    ms_by_variant: dict[str, float | None]
     by_variant: dict[str, list[int]]
     queries_per_search: float
     sql_ms_per_search: float
@@ -1029,7 +1044,7 @@ def run_search(
     # Scoring after the timed loop (it queries). A miss is classified by the intended person's own
     # score for the query (its best name, as `best_matches` scores it): under the cutoff (the
     # search cannot return it), tied with the fifth (equal scores are ordered by id), or outscored.
-    hit = top1 = ranked = not_found = 0
+    hit = top1 = ranked = not_found = namesakes = 0
     classes: Counter = Counter()
     by_variant: dict[str, list[int]] = {}
     examples = []
@@ -1039,7 +1054,9 @@ def run_search(
         if pk not in [f[0] for f in found[:TOP_N]]
     ]
     skeletons = skeletons_of([pk for _t, _v, pk, _f in misses])
-    for (_text, variant, pk), found in zip(measured, results, strict=True):
+    by_variant_ms: dict[str, list[float]] = {}
+    for (_text, variant, pk), found, ms in zip(measured, results, times, strict=True):
+        by_variant_ms.setdefault(variant.split("+")[1], []).append(ms)
         counts = by_variant.setdefault(variant.split("+")[1], [0, 0])
         counts[1] += 1
         ids = [f[0] for f in found]
@@ -1064,7 +1081,7 @@ def run_search(
             kind = "outscored"
         classes[kind] += 1
         if mine & set().union(*skeletons_for_top(found, skeletons)):
-            classes["exact_namesake_in_top5"] += 1
+            namesakes += 1
         if len(examples) < 10:
             rank = ids.index(pk) + 1 if pk in ids else None
             examples.append(
@@ -1080,6 +1097,10 @@ def run_search(
         ranked_6_20=ranked,
         not_found=not_found,
         miss_classes=dict(classes),
+        misses_with_namesake=namesakes,
+        ms_by_variant={
+            key: _round(percentile(values, 50)) for key, values in sorted(by_variant_ms.items())
+        },
         by_variant=by_variant,
         queries_per_search=counter.queries / n,
         sql_ms_per_search=counter.seconds * 1000 / n,
@@ -1143,6 +1164,7 @@ def measure(args: argparse.Namespace, commit: str, loadavg_before: float) -> lis
         load = wait_quiet(args, "pilot import")
         log(f"pilot: import of {args.pilot_rows} rows (rolled back)")
         pilot = run_import(pilot_rows, world, load, rollback=True)
+        end_phase(load)
         check_import(pilot, "pilot")
         model = pilot.model()
         estimate = model.seconds(args.rows)
@@ -1164,6 +1186,7 @@ def measure(args: argparse.Namespace, commit: str, loadavg_before: float) -> lis
         load = wait_quiet(args, "import")
         log(f"import of {args.rows} rows")
         run = run_import(rows, world, load)
+        end_phase(load)
         check_import(run, "import")
         imports.append(run)
     else:
@@ -1183,6 +1206,7 @@ def measure(args: argparse.Namespace, commit: str, loadavg_before: float) -> lis
             estimate_text = f", ~{model.seconds(size):.0f} s expected" if model else ""
             log(f"import of {size} rows (register: {register_size()[0]}{estimate_text})")
             run = run_import(rows[offset : offset + size], world, load)
+            end_phase(load)
             check_import(run, f"import of {size} rows")
             imports.append(run)
             model = run.model()
@@ -1301,6 +1325,7 @@ def measure(args: argparse.Namespace, commit: str, loadavg_before: float) -> lis
     load = wait_quiet(args, "search")
     log(f"search: 1 cold + {args.queries} queries over {entries} entries ({names} names)")
     run = run_search(world, queries, load)
+    end_phase(load)
     p50, p99 = percentile(run.times_ms, 50), percentile(run.times_ms, 99)
     mean = sum(run.times_ms) / len(run.times_ms) if run.times_ms else None
     n = max(len(run.times_ms), 1)
@@ -1364,6 +1389,8 @@ def measure(args: argparse.Namespace, commit: str, loadavg_before: float) -> lis
         misses_ranked_6_to_20=run.ranked_6_20,
         misses_not_returned=run.not_found,
         miss_classes=run.miss_classes,
+        misses_with_exact_namesake_in_top5=run.misses_with_namesake,
+        p50_ms_by_variant=run.ms_by_variant,
         hit_rate_by_variant={
             k: {"hits": v[0], "queries": v[1], "rate": _round(v[0] / v[1], 3)}
             for k, v in sorted(run.by_variant.items())

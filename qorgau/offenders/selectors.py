@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -115,18 +115,22 @@ _cache_lock = threading.Lock()
 _cache: dict[str, object] = {"stamp": None, "choices": {}}
 
 
-def _register_skeletons() -> dict[int, str]:
-    """Skeletons of every register name, kept in memory until a new name is added."""
-    stamp = NameEntry.objects.filter(owner_type=PERSON_OWNER).aggregate(m=Max("pk"), n=Count("pk"))
-    key = (stamp["m"], stamp["n"])
+def _register_skeletons() -> tuple[dict[int, str], dict[int, int]]:
+    """Skeletons of every register name, kept in memory until a name is added (checked by the
+    newest name entry's id: one index lookup) or five minutes have passed."""
+    import time
+
+    newest = NameEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    now = time.monotonic()
     with _cache_lock:
-        if _cache["stamp"] != key:
+        if _cache["stamp"] != newest or now > _cache.get("until", 0):
             rows = NameEntry.objects.filter(owner_type=PERSON_OWNER).values_list(
                 "pk", "skeleton", "owner_id"
             )
             _cache["choices"] = {pk: skeleton for pk, skeleton, _owner in rows}
             _cache["owners"] = {pk: owner for pk, _skeleton, owner in rows}
-            _cache["stamp"] = key
+            _cache["stamp"] = newest
+            _cache["until"] = now + 300
         return _cache["choices"], _cache["owners"]
 
 
@@ -146,7 +150,8 @@ def person_search(*, user: User, name: str, limit: int = 20) -> list[SearchHit]:
     for match in matches:
         owner = owners[match.key]
         best[owner] = max(best.get(owner, 0), match.score)
-    people = Person.objects.select_related("region").in_bulk(list(best))
+    ranked = sorted(best, key=lambda owner: (-best[owner], owner))[: limit * 2]
+    people = Person.objects.select_related("region").in_bulk(ranked)
     if user.role in (Role.CLINICIAN, Role.POLICE_SUPERVISOR):
         allowed = set(
             visible_to(Person.objects.filter(pk__in=list(best)), user).values_list("pk", flat=True)

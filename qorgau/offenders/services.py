@@ -125,7 +125,7 @@ def validate_person(data: PersonInput) -> tuple[dict[str, Any], dict[str, list[s
 
 
 @transaction.atomic
-def person_create(*, acting_user: User | None, data: PersonInput) -> Person:
+def person_create(*, acting_user: User | None, data: PersonInput, audit: bool = True) -> Person:
     """A register entry; its phones, handles and names join the linking index, so that reports
     naming them are flagged."""
     clean, errors = validate_person(data)
@@ -158,7 +158,8 @@ def person_create(*, acting_user: User | None, data: PersonInput) -> Person:
     )
     if link.subject is not None and link.others.get("intake.report"):
         _flag_reports(link.subject)
-    audit_append(actor=acting_user, action="offender.create", obj=person, region=person.region)
+    if audit:  # an import writes one entry for all its rows (see import_register_csv)
+        audit_append(actor=acting_user, action="offender.create", obj=person, region=person.region)
     return person
 
 
@@ -183,6 +184,7 @@ def conviction_add(
     sentence_end: date,
     facility: Facility | None = None,
     case: Case | None = None,
+    audit: bool = True,
 ) -> Conviction:
     """Record a conviction; an inmate of a covered article gets an examination scheduled."""
     if sentence_end < sentence_start:
@@ -210,7 +212,10 @@ def conviction_add(
         Examination.objects.create(
             person=person, scheduled_for=admitted + timedelta(days=settings.QORGAU_EXAMINATION_DAYS)
         )
-    audit_append(actor=acting_user, action="offender.conviction", obj=person, region=person.region)
+    if audit:
+        audit_append(
+            actor=acting_user, action="offender.conviction", obj=person, region=person.region
+        )
     return conviction
 
 
@@ -688,7 +693,7 @@ def import_register_csv(
         return result
     with transaction.atomic():
         for _line, data, conviction in prepared:
-            person = person_create(acting_user=acting_user, data=data)
+            person = person_create(acting_user=acting_user, data=data, audit=False)
             if conviction["articles"] and conviction["start"] and conviction["end"]:
                 conviction_add(
                     acting_user=acting_user,
@@ -697,6 +702,7 @@ def import_register_csv(
                     sentence_start=conviction["start"],
                     sentence_end=conviction["end"],
                     facility=data.facility,
+                    audit=False,
                 )
             result.imported += 1
         audit_append(
