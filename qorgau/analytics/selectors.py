@@ -253,13 +253,22 @@ class RegionRow:
 
 
 def region_table(*, user: User, year: int) -> list[RegionRow]:
-    """Region by region: the central office sees all, a chief their own."""
+    """Region by region: the central office sees all, a chief their own (kept a minute, like summary)."""
     if user.role == Role.CENTRAL_OFFICE:
         regions = list(Region.objects.all())
     elif user.role == Role.REGIONAL_CHIEF and user.region_id:
         regions = [user.region]
     else:
         raise PermissionDenied
+    key = f"qorgau:regions:{year}:{'all' if len(regions) > 1 else regions[0].code}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _region_table(regions, year)
+        cache.set(key, cached, SUMMARY_TTL)
+    return cached
+
+
+def _region_table(regions: list[Region], year: int) -> list[RegionRow]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     reports = dict(
         DailyCount.objects.filter(metric="reports", key="all", day__gte=start, day__lte=end)
@@ -318,6 +327,15 @@ def region_table(*, user: User, year: int) -> list[RegionRow]:
 
 def monthly_series(*, scope: Scope, months: int = 24) -> list[dict]:
     """Reports and cases per month over the last `months` months up to the scope's year end."""
+    key = f"qorgau:months:{scope.year}:{scope.region.code if scope.region else 'KZ'}:{months}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _monthly_series(scope=scope, months=months)
+        cache.set(key, cached, SUMMARY_TTL)
+    return [dict(row) for row in cached]
+
+
+def _monthly_series(*, scope: Scope, months: int) -> list[dict]:
     last = min(scope.end, timezone.localdate()).replace(day=1)
     firsts = []
     cursor = last

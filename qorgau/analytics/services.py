@@ -188,4 +188,9 @@ def note_save(*, acting_user: User, month: date, text: str) -> RegionalNote:
         defaults={"text": text, "author": acting_user},
     )
     audit_append(actor=acting_user, action="analytics.note", obj=note, region=acting_user.region)
+    # the region table keeps its rows a minute: show the new note at once
+    from django.core.cache import cache
+
+    for scope in ("all", acting_user.region.code):
+        cache.delete(f"qorgau:regions:{note.month.year}:{scope}")
     return note

@@ -51,3 +51,11 @@ def test_the_dashboard_costs_a_bounded_number_of_queries(
     client.force_login(central)
     with django_assert_max_num_queries(40):
         client.get("/staff/dashboard/")
+
+
+def test_a_chiefs_note_shows_at_once_despite_the_cached_figures(client, chief):
+    client.force_login(chief)
+    client.get("/staff/dashboard/")
+    client.post("/staff/dashboard/note/", {"text": "Synthetic note: we need a psychologist."})
+    html = client.get("/staff/dashboard/").content.decode()
+    assert "Synthetic note: we need a psychologist." in html
