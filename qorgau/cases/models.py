@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,13 +14,9 @@ from qorgau.cases.enums import (
 )
 from qorgau.core.enums import Gender, Role
 from qorgau.core.fields import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
-from qorgau.core.models import CriminalArticle, Region, TimeStamped, User
+from qorgau.core.models import CriminalArticle, Region, TimeStamped, User, new_public_id
 from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
 from qorgau.intake.models import Report
-
-
-def new_public_id() -> str:
-    return secrets.token_urlsafe(9)
 
 
 class ProsecutorQuerySet(ScopedQuerySet):

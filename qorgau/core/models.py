@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -10,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.enums import REGIONAL_ROLES, Gender, HelplineAudience, Language, RegionKind, Role
 from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+
+
+def new_public_id() -> str:
+    """A random identifier for URLs (never the sequential primary key); each app's migrations name
+    it through the app's models module, which imports it from here."""
+    return secrets.token_urlsafe(9)
 
 
 class TimeStamped(models.Model):

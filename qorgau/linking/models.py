@@ -1,16 +1,10 @@
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.fields import EncryptedTextField
-from qorgau.core.models import Region, TimeStamped
-
-
-def new_public_id() -> str:
-    return secrets.token_urlsafe(9)
+from qorgau.core.models import Region, TimeStamped, new_public_id
 
 
 class Subject(TimeStamped):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from qorgau.cases.models import Case
 from qorgau.core.enums import Role
 from qorgau.core.fields import EncryptedJSONField, EncryptedTextField
-from qorgau.core.models import CriminalArticle, Region, TimeStamped, User
+from qorgau.core.models import CriminalArticle, Region, TimeStamped, User, new_public_id
 from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
 from qorgau.offenders.enums import (
     MeetingStatus,
@@ -18,10 +16,6 @@ from qorgau.offenders.enums import (
     RiskLevel,
     TreatmentStatus,
 )
-
-
-def new_public_id() -> str:
-    return secrets.token_urlsafe(9)
 
 
 class Facility(TimeStamped):

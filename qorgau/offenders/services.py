@@ -240,9 +240,9 @@ def examination_record(
     Examination.objects.filter(pk=exam.pk).update(
         done_on=done_on,
         clinician=acting_user,
-        findings=_enc(Examination, "findings", findings),
+        findings=findings or None,
         diagnostic_codes=codes,
-        recommendations=_enc(Examination, "recommendations", recommendations),
+        recommendations=recommendations or None,
         updated_at=timezone.now(),
     )
     exam.refresh_from_db()
@@ -250,15 +250,6 @@ def examination_record(
         actor=acting_user, action="offender.examination", obj=exam.person, region=exam.person.region
     )
     return exam
-
-
-def _enc(model, name: str, value: str):
-
-    from qorgau.core.fields import Ciphertext
-
-    if not value:
-        return None
-    return Ciphertext(model._meta.get_field(name).get_prep_value(value))
 
 
 def _icd10(code: str) -> bool:
@@ -476,7 +467,7 @@ def meeting_record(
         status=status,
         recorded_on=on,
         recorded_by=acting_user,
-        notes=_enc(Meeting, "notes", notes),
+        notes=notes or None,
         updated_at=timezone.now(),
     )
     meeting.refresh_from_db()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.enums import Role
 from qorgau.core.fields import EncryptedTextField
-from qorgau.core.models import Region, TimeStamped, User
+from qorgau.core.models import Region, TimeStamped, User, new_public_id
 from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
 from qorgau.prevention.enums import (
     GuidanceLanguage,
@@ -22,11 +20,6 @@ from qorgau.prevention.enums import (
     SettlementKind,
     VersionStatus,
 )
-
-
-def new_public_id() -> str:
-    return secrets.token_urlsafe(9)
-
 
 # Schools, teachers, trainings and rounds: the coordinator works in their region, the chief reads it,
 # the central office reads every region.
