@@ -5,15 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from qorgau.analytics import selectors
+from qorgau.core.schemas import ErrorOut
 
 router = Router(tags=["national picture"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class SummaryOut(Schema):
@@ -40,7 +37,11 @@ class SummaryOut(Schema):
     response={200: SummaryOut, 403: ErrorOut},
     summary="The national (or a region's) figures for a year",
 )
-def stats_summary(request: HttpRequest, year: int | None = None, region: str | None = None):
+def stats_summary(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=2000, le=2100),
+    region: str | None = None,
+):
     try:
         scope = selectors.scope_for(user=request.user, year=year, region_code=region)
     except PermissionDenied:

@@ -13,6 +13,7 @@ from pydantic import Field
 from qorgau.cases import selectors, services
 from qorgau.cases.models import Case
 from qorgau.core.enums import REGIONAL_ROLES, Role
+from qorgau.core.schemas import ErrorOut
 
 router = Router(tags=["criminal cases"])
 
@@ -26,7 +27,7 @@ class VictimIn(Schema):
     preferred_prosecutor_gender: Literal["f", "m"] | None = None
 
 
-class SuspectIn(Schema):
+class CaseSuspectIn(Schema):
     name: str | None = None
     identifiers: list[dict[str, str]] = []
 
@@ -36,7 +37,7 @@ class CaseIn(Schema):
     articles: list[str]
     region: str = Field(description="ISO 3166-2:KZ code, e.g. KZ-75")
     victims: list[VictimIn] = []
-    suspects: list[SuspectIn] = []
+    suspects: list[CaseSuspectIn] = []
     opened_on: date | None = None
     report: str | None = Field(None, description="id of the Red Button report the case comes from")
 
@@ -71,15 +72,6 @@ class CaseOut(Schema):
     victims: list[VictimOut]
     report: str | None
     handover_deadline: datetime | None
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: list[FieldError] | str
 
 
 def case_out(case: Case) -> dict:

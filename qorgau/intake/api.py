@@ -15,6 +15,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from qorgau.core.enums import Role
+from qorgau.core.schemas import ErrorOut
 from qorgau.core.services import api_token_authenticate
 from qorgau.intake import selectors, services
 from qorgau.intake.enums import Source
@@ -114,15 +115,6 @@ class ReportStatusOut(Schema):
     received_at: datetime
     status_changed_at: datetime | None
     region: str | None
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: list[FieldError] | str
 
 
 def _decode_evidence(items: list[EvidenceIn]) -> list[IncomingFile]:

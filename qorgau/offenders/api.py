@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qorgau.core.enums import Role
+from qorgau.core.schemas import ErrorOut
 from qorgau.offenders import selectors, services
 from qorgau.offenders.enums import PersonStatus
 
@@ -18,7 +19,7 @@ router = Router(tags=["offenders"])
 MAY_REGISTER = {Role.CENTRAL_OFFICE, Role.CLINICIAN, Role.REGIONAL_CHIEF}
 
 
-class IdentifierIn(Schema):
+class PersonIdentifierIn(Schema):
     kind: str
     value: str
 
@@ -31,7 +32,7 @@ class PersonIn(Schema):
     )
     full_name_latin: str | None = None
     aliases: list[str] = []
-    identifiers: list[IdentifierIn] = []
+    identifiers: list[PersonIdentifierIn] = []
     status: Literal["in_custody", "supervised", "ended"] = "in_custody"
     region: str | None = Field(
         None, description="ISO 3166-2:KZ code; the facility's region if omitted"
@@ -54,15 +55,6 @@ class SearchHitOut(Schema):
     status: str
     region: str
     score: float
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: list[FieldError] | str
 
 
 def _out(person) -> dict:

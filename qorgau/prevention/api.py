@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qorgau.core.permissions import visibility_of
+from qorgau.core.schemas import ErrorOut
 from qorgau.prevention import selectors, services
 from qorgau.prevention.models import PartnerReferral, School
 
@@ -32,10 +33,6 @@ class CoverageOut(Schema):
     target_total: int
     regions: list[CoverageRowOut]
     national: CoverageRowOut | None
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class StatusCount(Schema):
