@@ -1098,6 +1098,29 @@ def report_record_case(*, report: Report, acting_user: User, registry_number: st
     return report
 
 
+def _unlink_purged(report_ids: list[int]) -> None:
+    """What linking kept of purged reports goes with them: their identifier uses and name skeletons,
+    identifiers nothing else uses any more, and the subjects' counts (else triage would still count
+    the purged reports as "other reports" of the subject)."""
+    from qorgau.linking.models import Identifier, IdentifierUse, NameEntry, Subject
+    from qorgau.linking.services import recount_subject
+
+    uses = IdentifierUse.objects.filter(owner_type=REPORT_OWNER, owner_id__in=report_ids)
+    identifier_ids = set(uses.values_list("identifier_id", flat=True))
+    subject_ids = set(
+        Identifier.objects.filter(pk__in=identifier_ids, subject__isnull=False).values_list(
+            "subject_id", flat=True
+        )
+    )
+    uses.delete()
+    NameEntry.objects.filter(owner_type=REPORT_OWNER, owner_id__in=report_ids).delete()
+    Identifier.objects.filter(pk__in=identifier_ids).exclude(
+        pk__in=IdentifierUse.objects.values("identifier_id")
+    ).delete()
+    for subject in Subject.objects.filter(pk__in=subject_ids):
+        recount_subject(subject=subject)
+
+
 def purge_expired_reports(*, now: datetime | None = None, batch: int = 500) -> int:
     """Delete closed unfounded reports past their retention, with their files; audit the count."""
     now = now or timezone.now()
@@ -1116,9 +1139,7 @@ def purge_expired_reports(*, now: datetime | None = None, batch: int = 500) -> i
                 .exclude(storage_name="")
                 .values_list("storage_name", flat=True)
             )
-            from qorgau.linking.models import IdentifierUse
-
-            IdentifierUse.objects.filter(owner_type=REPORT_OWNER, owner_id__in=ids_).delete()
+            _unlink_purged(ids_)
             Report.objects.filter(duplicate_of_id__in=ids_).update(duplicate_of=None)
             deleted = Report.objects.filter(pk__in=ids_).delete()[1].get("intake.Report", 0)
             transaction.on_commit(
