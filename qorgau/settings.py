@@ -100,9 +100,22 @@ if DATABASE_URL:
     }
     # Server-side parameter binding (psycopg prepares repeated statements): off by default, since it
     # measured no faster for the intake here (bench notes); the suite passes with it on.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
-        "DATABASE_SERVER_SIDE_BINDING", False
-    )
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+            "DATABASE_SERVER_SIDE_BINDING", False
+        )
+    # A read replica (streaming replication) for the dashboard's figures: qorgau.core.db_router
+    # sends the analytics selectors' reads there; every write and every other read stays on the
+    # primary. The replica's schema comes from the primary, so nothing migrates it.
+    DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+    if DATABASE_REPLICA_URL:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("CONN_MAX_AGE", 60),
+            conn_health_checks=env_bool("CONN_HEALTH_CHECKS", False),
+        )
+        # Tests see the primary under this name (no second test database to fill).
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 else:
     SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "qorgau.sqlite3")))
     DATABASES = {
@@ -120,6 +133,8 @@ else:
             },
         }
     }
+
+DATABASE_ROUTERS = ["qorgau.core.db_router.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -205,8 +220,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Background work: the Django tasks API, on the database by default.
-TASKS = {"default": {"BACKEND": env_str("QORGAU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Background work: the Django tasks API, on the database by default (`manage.py db_worker`), on
+# Redis through RQ when REDIS_URL is set (`manage.py rqworker default`). QORGAU_TASKS_BACKEND names
+# another backend outright.
+REDIS_URL = env_str("REDIS_URL")
+_tasks_backend = env_str(
+    "QORGAU_TASKS_BACKEND",
+    "django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend",
+)
+TASKS = {"default": {"BACKEND": _tasks_backend}}
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            # Seconds a task may run before RQ stops it and records it as failed.
+            "DEFAULT_TIMEOUT": env_int("QORGAU_TASK_TIMEOUT", 1800),
+        }
+    }
+# Attempts of a failing task before it stays failed (kept, visible in /healthz and the admin).
+QORGAU_TASK_ATTEMPTS = env_int("QORGAU_TASK_ATTEMPTS", 5)
+# Seconds before the first retry; doubled at every further attempt.
+QORGAU_TASK_RETRY_SECONDS = env_int("QORGAU_TASK_RETRY_SECONDS", 30)
+# A database task still "running" after this many seconds lost its worker: `tick` puts it back.
+QORGAU_TASK_TIMEOUT = env_int("QORGAU_TASK_TIMEOUT", 1800)
 
 # The address of the site, for links in e-mails.
 QORGAU_SITE_URL = env_str("QORGAU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

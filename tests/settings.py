@@ -16,6 +16,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 QORGAU_TRIAGE_RULES_TTL = 0
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The RQ tests (tests/core/test_tasks.py) use this Redis database; they skip when it does not answer.
+RQ_QUEUES = {
+    "default": {"URL": os.environ.get("QORGAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")}
+}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

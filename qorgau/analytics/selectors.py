@@ -15,6 +15,7 @@ from qorgau.analytics.models import ChildPopulation, DailyCount, RegionalNote, S
 from qorgau.analytics.services import TTFA_BUCKETS
 from qorgau.cases.enums import Stage
 from qorgau.cases.models import Case, Victim
+from qorgau.core.db_router import replica_reads
 from qorgau.core.enums import Role
 from qorgau.core.models import Region, User
 from qorgau.intake.enums import Category
@@ -168,7 +169,8 @@ def summary(*, scope: Scope) -> dict:
     key = f"qorgau:summary:{scope.year}:{scope.region.code if scope.region else 'KZ'}"
     cached = cache.get(key)
     if cached is None:
-        cached = _summary(scope=scope)
+        with replica_reads():
+            cached = _summary(scope=scope)
         cache.set(key, cached, SUMMARY_TTL)
     return cached
 
@@ -263,7 +265,8 @@ def region_table(*, user: User, year: int) -> list[RegionRow]:
     key = f"qorgau:regions:{year}:{'all' if len(regions) > 1 else regions[0].code}"
     cached = cache.get(key)
     if cached is None:
-        cached = _region_table(regions, year)
+        with replica_reads():
+            cached = _region_table(regions, year)
         cache.set(key, cached, SUMMARY_TTL)
     return cached
 
@@ -330,7 +333,8 @@ def monthly_series(*, scope: Scope, months: int = 24) -> list[dict]:
     key = f"qorgau:months:{scope.year}:{scope.region.code if scope.region else 'KZ'}:{months}"
     cached = cache.get(key)
     if cached is None:
-        cached = _monthly_series(scope=scope, months=months)
+        with replica_reads():
+            cached = _monthly_series(scope=scope, months=months)
         cache.set(key, cached, SUMMARY_TTL)
     return [dict(row) for row in cached]
 

@@ -15,16 +15,21 @@ from qorgau.core.enums import Role
 from qorgau.core.forms import AuditFilterForm, LoginForm
 from qorgau.core.models import AuditEntry, User
 from qorgau.core.permissions import Scope, requires_visibility, visibility_of
+from qorgau.core.tasks import queue_health
 
 PAGE_SIZE = 50
 
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For monitoring and load balancers: 200 when the database answers, 503 when it does not."""
-    ok = selectors.database_ok()
+    """For monitoring and load balancers: 200 when the database and the task queue answer, 503
+    (saying which) when one does not. The body names no personal data, only counts."""
+    database = selectors.database_ok()
+    queue_ok, queue_line = queue_health() if database else (False, "queue not checked")
+    ok = database and queue_ok
+    lines = ["ok" if ok else "unavailable", "database ok" if database else "database unavailable"]
     return HttpResponse(
-        "ok\n" if ok else "database unavailable\n",
+        "\n".join([*lines, queue_line, ""]),
         status=200 if ok else 503,
         content_type="text/plain",
     )

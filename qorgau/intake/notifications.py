@@ -8,10 +8,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from qorgau.core.enums import Role
 from qorgau.core.models import Notification, User
+from qorgau.core.tasks import retried_task
 from qorgau.intake.models import Report
 
 
@@ -55,7 +55,7 @@ def notify_p1(*, report: Report) -> int:
     return len(fresh)
 
 
-@task()
+@retried_task()
 def send_p1_email(*, user_id: int, report_public_id: str) -> None:
     """The e-mail says only that there is an urgent report and where: never its contents."""
     user = User.objects.get(pk=user_id)

@@ -94,3 +94,29 @@ def test_env_example_lists_every_variable_the_settings_read():
     read = set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z_]+)"', settings_text))
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - listed == set()
+
+
+def test_gunicorn_runs_two_workers_per_core_plus_one_unless_told(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 4)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["workers"] == 9
+    assert "%(q)s" not in config["access_log_format"]  # no query strings in the log
+    assert "%(h)s" not in config["access_log_format"]  # no addresses either
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 3
+
+
+def test_env_example_lists_every_variable_of_the_gunicorn_configuration():
+    import re
+
+    read = set(
+        re.findall(
+            r'_int\("([A-Z_]+)"|environ\.get\("([A-Z_]+)"', (ROOT / "gunicorn.conf.py").read_text()
+        )
+    )
+    read = {a or b for a, b in read}
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read and read - listed == set()

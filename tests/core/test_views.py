@@ -9,6 +9,32 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
+class TestHealthz:
+    @pytest.fixture(autouse=True)
+    def _database_queue(self, settings):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def test_it_answers_200_when_the_database_and_the_queue_answer(self, client):
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.content.decode().splitlines() == [
+            "ok",
+            "database ok",
+            "queue ok (database): nothing waiting",
+        ]
+
+    def test_it_answers_503_naming_the_queue_when_redis_is_down(self, client, settings):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+        settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # nothing listens
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert response.content.decode().splitlines() == [
+            "unavailable",
+            "database ok",
+            "queue unavailable: ConnectionError",
+        ]
+
+
 class TestPublicPages:
     def test_home_has_the_red_button_the_quick_exit_and_the_helplines(self, client, reference_data):
         response = client.get("/")

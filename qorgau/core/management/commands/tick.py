@@ -13,7 +13,20 @@ class Command(BaseCommand):
         "safe to run every minute and on several workers at once. Each app's `periodic.run()` is called."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="hand the tick to a background worker (the tasks queue) instead of running it here",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            from qorgau.core.tasks import tick
+
+            result = tick.enqueue()
+            self.stdout.write(f"tick enqueued as task {result.id}")
+            return
         for config in apps.get_app_configs():
             if not config.name.startswith("qorgau."):
                 continue

@@ -14,7 +14,20 @@ class Command(BaseCommand):
         "(in one transaction; subjects keep their numbers where they can)."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="hand the re-link to a background worker instead of running it here",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            from qorgau.linking.tasks import relink
+
+            result = relink.enqueue()
+            self.stdout.write(f"re-link enqueued as task {result.id}")
+            return
         started = time.perf_counter()
         stats = relink_all()
         self.stdout.write(

@@ -1,0 +1,205 @@
+"""Background tasks: on the database and on Redis (RQ), a failing task is retried and never lost."""
+
+import socket
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from qorgau.core.tasks import queue_health, requeue_lost_tasks
+from qorgau.intake.notifications import send_p1_email
+from tests.factories import UserFactory
+from tests.testapp.mail import FlakyEmailBackend
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+FLAKY_MAIL = "tests.testapp.mail.FlakyEmailBackend"
+
+
+def redis_answers() -> bool:
+    url = urlsplit(settings.RQ_QUEUES["default"]["URL"])
+    try:
+        socket.create_connection((url.hostname, url.port or 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def smtp_down_twice():
+    FlakyEmailBackend.failures = 2
+    yield
+    FlakyEmailBackend.failures = 0
+
+
+@pytest.fixture
+def duty_analyst(almaty):
+    return UserFactory(username="duty", email="duty@example.invalid", region=almaty)
+
+
+def run_db_worker():
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay")
+
+
+# --- the database backend ------------------------------------------------------------------
+
+
+@override_settings(
+    TASKS=DB_TASKS, EMAIL_BACKEND=FLAKY_MAIL, QORGAU_TASK_RETRY_SECONDS=0, QORGAU_TASK_ATTEMPTS=5
+)
+def test_a_task_that_fails_is_retried_until_it_succeeds_on_the_database(
+    transactional_db, duty_analyst, smtp_down_twice
+):
+    from django_tasks_db.models import DBTaskResult
+
+    send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    run_db_worker()
+
+    statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
+    assert statuses == ["FAILED", "FAILED", "SUCCESSFUL"]
+    assert all(
+        "SMTP server unavailable" in t
+        for t in DBTaskResult.objects.failed().values_list("traceback", flat=True)
+    )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["duty@example.invalid"]
+
+
+@override_settings(
+    TASKS=DB_TASKS, EMAIL_BACKEND=FLAKY_MAIL, QORGAU_TASK_RETRY_SECONDS=0, QORGAU_TASK_ATTEMPTS=2
+)
+def test_a_task_that_keeps_failing_stays_in_the_database_as_failed(
+    transactional_db, duty_analyst, smtp_down_twice
+):
+    from django_tasks_db.models import DBTaskResult
+
+    send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    run_db_worker()
+
+    failed = DBTaskResult.objects.failed()
+    assert failed.count() == 2
+    assert not DBTaskResult.objects.ready().exists()
+    # The last attempt keeps everything needed to run it again by hand.
+    assert {r.args_kwargs["kwargs"]["user_id"] for r in failed} == {duty_analyst.pk}
+    assert mail.outbox == []
+
+
+@override_settings(TASKS=DB_TASKS, QORGAU_TASK_TIMEOUT=600)
+def test_tick_queues_again_a_task_whose_worker_died(transactional_db, duty_analyst):
+    from django_tasks_db.models import DBTaskResult
+
+    result = send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=11)
+    )
+    recent = send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-OTHER")
+    DBTaskResult.objects.filter(pk=recent.id).update(
+        status="RUNNING", started_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert requeue_lost_tasks() == 1
+    run_db_worker()
+
+    assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(pk=recent.id).status == "RUNNING"
+    assert len(mail.outbox) == 1
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_tick_enqueue_hands_the_tick_to_a_worker(transactional_db, reference_data):
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("tick", "--enqueue")
+    assert DBTaskResult.objects.ready().get().task_path == "qorgau.core.tasks.tick"
+    run_db_worker()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@override_settings(TASKS=DB_TASKS)
+def test_queue_health_reads_the_database_queue(db, duty_analyst):
+    assert queue_health() == (True, "queue ok (database): nothing waiting")
+    send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    ok, line = queue_health()
+    assert ok
+    assert line.startswith("queue ok (database): the next task has waited")
+
+
+# --- RQ on Redis ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rq_queue():
+    if not redis_answers():
+        pytest.skip(f"Redis does not answer at {settings.RQ_QUEUES['default']['URL']}")
+    import django_rq
+
+    queue = django_rq.get_queue("default")
+    queue.empty()
+    for registry in (queue.failed_job_registry, queue.scheduled_job_registry):
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+    yield queue
+    queue.empty()
+
+
+def run_rq_worker(queue):
+    """An RQ worker in this process (SimpleWorker: no fork, so it sees the test database), with its
+    scheduler for the retries, until nothing is left to run."""
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+    from rq.scheduler import RQScheduler
+
+    scheduler = RQScheduler([queue], connection=queue.connection)
+    scheduler.acquire_locks()
+    try:
+        _drain(queue, scheduler, SimpleWorker, Job)
+    finally:
+        scheduler.release_locks()
+
+
+def _drain(queue, scheduler, worker_class, job_class):
+    for _ in range(100):
+        scheduler.enqueue_scheduled_jobs()
+        if queue.count:
+            worker_class([queue], connection=queue.connection, job_class=job_class).work(burst=True)
+        elif queue.scheduled_job_registry.count == 0:
+            return
+        else:
+            time.sleep(0.1)  # a retry due within the second
+    raise AssertionError("the RQ queue did not empty")
+
+
+@override_settings(
+    TASKS=RQ_TASKS, EMAIL_BACKEND=FLAKY_MAIL, QORGAU_TASK_RETRY_SECONDS=0, QORGAU_TASK_ATTEMPTS=5
+)
+def test_a_task_that_fails_is_retried_until_it_succeeds_on_redis(
+    db, rq_queue, duty_analyst, smtp_down_twice
+):
+    first = send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    run_rq_worker(rq_queue)
+
+    assert len(mail.outbox) == 1
+    assert send_p1_email.get_result(first.id).status == "FAILED"
+    assert rq_queue.failed_job_registry.count == 2
+
+
+@override_settings(
+    TASKS=RQ_TASKS, EMAIL_BACKEND=FLAKY_MAIL, QORGAU_TASK_RETRY_SECONDS=0, QORGAU_TASK_ATTEMPTS=2
+)
+def test_a_task_that_keeps_failing_stays_in_redis_as_failed(
+    db, rq_queue, duty_analyst, smtp_down_twice
+):
+    send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    run_rq_worker(rq_queue)
+
+    assert mail.outbox == []
+    assert rq_queue.failed_job_registry.count == 2
+    ok, line = queue_health()
+    assert ok
+    assert line == "queue ok (redis): 0 waiting, 2 failed"
