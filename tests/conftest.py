@@ -16,7 +16,10 @@ def _fresh_cache():
     """Each test starts with an empty cache (the dashboard keeps its figures for a minute)."""
     from django.core.cache import cache
 
+    from qorgau.core.selectors import region_cache_clear
+
     cache.clear()
+    region_cache_clear()  # regions a test made are rolled back after it
     yield
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,26 @@ def canonical_content(entry: Any) -> bytes:
 
 def entry_hash(entry: Any) -> str:
     return hashlib.sha256(canonical_content(entry)).hexdigest()
+
+
+def canonical_template(entry: Any) -> tuple[str, str]:
+    """The canonical content split around the two values only the chain head knows.
+
+    `head + prev_hash + middle + str(seq) + "}"` is exactly `canonical_content(entry)` once the
+    entry has its `prev_hash` and `seq`: the database can then compute the hash in the statement
+    that appends the entry (see `core.services.audit_append`). `entry` is left as it was.
+    """
+    marker = secrets.token_hex(16)  # random: cannot also occur in the entry's other values
+    saved = entry.prev_hash, entry.seq
+    entry.prev_hash, entry.seq = marker, 0
+    try:
+        text = canonical_content(entry).decode()
+    finally:
+        entry.prev_hash, entry.seq = saved
+    head, tail = text.split(marker)
+    if not tail.endswith(',"seq":0}'):  # "seq" sorts last among the keys
+        raise ValueError("the canonical content no longer ends with the sequence number")
+    return head, tail[: -len("0}")]
 
 
 @dataclass(frozen=True)

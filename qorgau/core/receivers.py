@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from qorgau.core import services
+from qorgau.core import selectors, services
+from qorgau.core.models import Region
 from qorgau.core.utils import client_ip
 
 
@@ -27,3 +29,9 @@ def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs:
     services.audit_login_failed(
         username=str(credentials.get("username", "")), ip=client_ip(request)
     )
+
+
+@receiver(post_save, sender=Region, dispatch_uid="qorgau_region_cache_save")
+@receiver(post_delete, sender=Region, dispatch_uid="qorgau_region_cache_delete")
+def _region_changed(sender: Any, **kwargs: Any) -> None:
+    selectors.region_cache_clear()

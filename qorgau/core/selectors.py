@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import Http404
@@ -15,8 +17,24 @@ def region_list() -> QuerySet[Region]:
     return Region.objects.all()
 
 
+# Regions are reference data (ISO 3166-2 codes): each process keeps them for a few minutes, and a
+# change made through this process clears its copy at once (core.receivers).
+REGION_CACHE_SECONDS = 300.0
+_regions: dict[str, object] = {"until": 0.0, "by_code": {}}
+
+
+def region_cache_clear() -> None:
+    _regions.update(until=0.0, by_code={})
+
+
 def region_get_by_code(*, code: str) -> Region | None:
-    return Region.objects.filter(code=code.strip().upper()).first()
+    """The region with this code (any case, spaces trimmed), or None: no query on the hot path."""
+    now = time.monotonic()
+    if now >= _regions["until"]:
+        _regions.update(
+            by_code={r.code: r for r in Region.objects.all()}, until=now + REGION_CACHE_SECONDS
+        )
+    return _regions["by_code"].get(code.strip().upper())
 
 
 def criminal_article_list() -> QuerySet[CriminalArticle]:

@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from qorgau.core.audit_chain import GENESIS_HASH, entry_hash
+from qorgau.core.audit_chain import GENESIS_HASH, canonical_template, entry_hash
 from qorgau.core.enums import Gender, Language, Role
 from qorgau.core.models import ApiToken, AuditChainHead, AuditEntry, Region, TokenBucket, User
 
@@ -61,9 +61,7 @@ def audit_append(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    head = _lock_chain_head()
     entry = AuditEntry(
-        seq=head.seq + 1,
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_label=(actor.get_username() if actor is not None and actor.pk else "")[:150],
@@ -73,12 +71,68 @@ def audit_append(
         region=region,
         ip=ip,
         details=details or {},
-        prev_hash=head.hash,
     )
+    if connection.vendor == "postgresql" and _append_in_one_statement(entry):
+        return entry
+    head = _lock_chain_head()
+    entry.seq, entry.prev_hash = head.seq + 1, head.hash
     entry.hash = entry_hash(entry)
     entry.save(force_insert=True)
     AuditChainHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
     return entry
+
+
+# One round trip on PostgreSQL: lock the chain head, insert the entry with its hash computed by the
+# database from the canonical content (`canonical_template`), move the head. The head stays locked
+# until the caller's transaction ends, as with the three statements it replaces.
+_APPEND_SQL = """
+WITH head AS (
+    SELECT seq + 1 AS seq, hash AS prev FROM core_auditchainhead WHERE id = 1 FOR UPDATE
+), entry AS (
+    INSERT INTO core_auditentry (seq, created_at, actor_id, actor_label, action, object_type,
+                                 object_id, region_id, ip, details, prev_hash, hash)
+    SELECT head.seq, %s::timestamptz, %s::bigint, %s::varchar, %s::varchar, %s::varchar,
+           %s::varchar, %s::bigint, %s::inet, %s::jsonb, head.prev,
+           encode(sha256(convert_to(%s::text || head.prev || %s::text || head.seq::text || '}',
+                                    'UTF8')), 'hex')
+    FROM head
+    RETURNING id, seq, prev_hash, hash
+), moved AS (
+    UPDATE core_auditchainhead SET seq = entry.seq, hash = entry.hash
+    FROM entry WHERE core_auditchainhead.id = 1
+)
+SELECT id, seq, prev_hash, hash FROM entry
+"""
+
+
+def _append_in_one_statement(entry: AuditEntry) -> bool:
+    """Append `entry` in one statement (PostgreSQL); False when the chain head row does not exist
+    yet (the first append creates it on the general path)."""
+    head_text, middle_text = canonical_template(entry)
+    details = AuditEntry._meta.get_field("details").get_db_prep_save(entry.details, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPEND_SQL,
+            [
+                entry.created_at,
+                entry.actor_id,
+                entry.actor_label,
+                entry.action,
+                entry.object_type,
+                entry.object_id,
+                entry.region_id,
+                entry.ip,
+                details,
+                head_text,
+                middle_text,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry.pk, entry.seq, entry.prev_hash, entry.hash = row
+    entry._state.adding, entry._state.db = False, connection.alias
+    return True
 
 
 def audit_personal_view(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.core.models import Region, User
+from qorgau.core.selectors import region_get_by_code
 from qorgau.core.services import audit_append
 from qorgau.intake import evidence as evidence_files
 from qorgau.intake import receipts
@@ -165,7 +166,7 @@ def validate(draft: ReportDraft) -> tuple[dict[str, Any], dict[str, list[str]]]:
 
     clean["region"] = None
     if draft.region_code:
-        region = Region.objects.filter(code=draft.region_code.strip().upper()).first()
+        region = region_get_by_code(code=draft.region_code)
         if region is None:
             error(
                 "region",

@@ -132,24 +132,29 @@ def link_owner(
     identifiers = _identifiers_for(found)
     by_key = {i.lookup: i for i in identifiers}
     origins = {lookup_key(f.kind, f.value): f.origin for f in found}
-    IdentifierUse.objects.bulk_create(
-        [
-            IdentifierUse(
-                identifier=i,
-                owner_type=owner_type,
-                owner_id=owner_id,
-                region=region,
-                origin=origins.get(key, "field"),
-                seen_at=seen_at,
-            )
-            for key, i in by_key.items()
-        ],
-        ignore_conflicts=True,
-    )
+    uses = [
+        IdentifierUse(
+            identifier=i,
+            owner_type=owner_type,
+            owner_id=owner_id,
+            region=region,
+            origin=origins.get(key, "field"),
+            seen_at=seen_at,
+        )
+        for key, i in by_key.items()
+    ]
+    name_keys = sorted({key[:200] for key in (skeleton(n) for n in names if n) if key})
+    # A new owner on PostgreSQL: the writes below go in one statement (`_write_in_one_statement`).
+    one_statement = new_owner and connection.vendor == "postgresql"
+    if not one_statement:
+        IdentifierUse.objects.bulk_create(uses, ignore_conflicts=True)
     linking = [i for i in identifiers if i.kind in LINKING_KINDS and i.normalised]
     result = LinkResult(subject=None, identifiers=identifiers)
     if not linking:
-        _record_names(owner_type, owner_id, names, None)
+        if one_statement:
+            _write_in_one_statement(owner_type, owner_id, None, [], uses, name_keys)
+        else:
+            _record_names(owner_type, owner_id, name_keys, None)
         return result
 
     subjects = _lock_roots({i.subject_id for i in linking if i.subject_id})
@@ -167,14 +172,18 @@ def link_owner(
         result.others = {k: v for k, v in counts.items() if v}
         counts[owner_type] = counts.get(owner_type, 0) + 1
         root.owner_counts = counts
-    if root.pk is None:
-        root.save(force_insert=True)
+    # (a new subject has no primary key yet: every linking identifier moves to it)
+    moving = [i.pk for i in linking if root.pk is None or i.subject_id != root.pk]
+    if one_statement:
+        _write_in_one_statement(owner_type, owner_id, root, moving, uses, name_keys)
     else:
-        root.save(update_fields=["first_seen", "last_seen", "owner_counts", "updated_at"])
-    moving = [i.pk for i in linking if i.subject_id != root.pk]
-    if moving:
-        Identifier.objects.filter(pk__in=moving).update(subject=root)
-    _record_names(owner_type, owner_id, names, root)
+        if root.pk is None:
+            root.save(force_insert=True)
+        else:
+            root.save(update_fields=["first_seen", "last_seen", "owner_counts", "updated_at"])
+        if moving:
+            Identifier.objects.filter(pk__in=moving).update(subject=root)
+        _record_names(owner_type, owner_id, name_keys, root)
     result.subject = root
     if recount:
         counts = recount_subject(subject=root)
@@ -183,14 +192,87 @@ def link_owner(
 
 
 def _record_names(
-    owner_type: str, owner_id: int, names: Iterable[str], subject: Subject | None
+    owner_type: str, owner_id: int, name_keys: Iterable[str], subject: Subject | None
 ) -> None:
     rows = [
-        NameEntry(owner_type=owner_type, owner_id=owner_id, skeleton=key[:200], subject=subject)
-        for key in {skeleton(n) for n in names if n}
-        if key
+        NameEntry(owner_type=owner_type, owner_id=owner_id, skeleton=key, subject=subject)
+        for key in name_keys
     ]
     NameEntry.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _write_in_one_statement(
+    owner_type: str,
+    owner_id: int,
+    root: Subject | None,
+    moving: list[int],
+    uses: list[IdentifierUse],
+    name_keys: list[str],
+) -> None:
+    """PostgreSQL: what `link_owner` writes for a new owner, as one statement of data-modifying CTEs
+    (insert or update the subject, move the identifiers to it, record the uses and the names)
+    instead of up to five round trips. `root` gets its primary key when it was new."""
+    parts: list[str] = []
+    params: list[object] = []
+    subject_ref = "NULL::bigint"
+    if root is not None:
+        now = timezone.now()
+        counts = Subject._meta.get_field("owner_counts").get_db_prep_save(
+            root.owner_counts, connection
+        )
+        if root.pk is None:
+            root.created_at = root.updated_at = now
+            parts.append(
+                "s AS (INSERT INTO linking_subject (created_at, updated_at, public_id, "
+                "merged_into_id, first_seen, last_seen, owner_counts) VALUES "
+                "(%s, %s, %s, NULL, %s, %s, %s::jsonb) RETURNING id)"
+            )
+            params += [now, now, root.public_id, root.first_seen, root.last_seen, counts]
+        else:
+            root.updated_at = now
+            parts.append(
+                "s AS (UPDATE linking_subject SET first_seen = %s, last_seen = %s, "
+                "owner_counts = %s::jsonb, updated_at = %s WHERE id = %s RETURNING id)"
+            )
+            params += [root.first_seen, root.last_seen, counts, now, root.pk]
+        subject_ref = "(SELECT id FROM s)"
+        if moving:
+            parts.append(
+                f"i AS (UPDATE linking_identifier SET subject_id = {subject_ref} "  # noqa: S608
+                "WHERE id = ANY(%s::bigint[]))"
+            )
+            params.append(moving)
+    if uses:
+        parts.append(
+            "u AS (INSERT INTO linking_identifieruse (identifier_id, owner_type, owner_id, "
+            "region_id, origin, seen_at) SELECT * FROM UNNEST(%s::bigint[], %s::varchar[], "
+            "%s::bigint[], %s::bigint[], %s::varchar[], %s::timestamptz[]) ON CONFLICT DO NOTHING)"
+        )
+        params += [
+            [u.identifier_id for u in uses],
+            [u.owner_type for u in uses],
+            [u.owner_id for u in uses],
+            [u.region_id for u in uses],
+            [u.origin for u in uses],
+            [u.seen_at for u in uses],
+        ]
+    if name_keys:
+        parts.append(
+            "n AS (INSERT INTO linking_nameentry (owner_type, owner_id, skeleton, subject_id) "  # noqa: S608
+            f"SELECT %s, %s, key, {subject_ref} FROM UNNEST(%s::varchar[]) AS key "
+            "ON CONFLICT DO NOTHING)"
+        )
+        params += [owner_type, owner_id, name_keys]
+    if not parts:
+        return
+    # only the fixed fragments above are joined into the statement; every value is a parameter
+    final = "SELECT id FROM s" if root is not None else "SELECT 1"
+    with connection.cursor() as cursor:
+        cursor.execute("WITH " + ", ".join(parts) + " " + final, params)
+        row = cursor.fetchone()
+    if root is not None and root.pk is None:
+        root.pk = row[0]
+        root._state.adding, root._state.db = False, connection.alias
 
 
 def recount_subject(*, subject: Subject) -> dict[str, int]:
