@@ -17,13 +17,14 @@ from qorgau.intake.models import Report
 
 def on_duty_analysts(report: Report) -> list[User]:
     """Who must know at once: the region's on-duty analysts (the central office for the central queue)."""
+    # asked for every P1 report: only what the alert needs
     if report.region_id is None:
-        return list(User.objects.filter(is_active=True, role=Role.CENTRAL_OFFICE, on_duty=True))
-    return list(
-        User.objects.filter(
+        users = User.objects.filter(is_active=True, role=Role.CENTRAL_OFFICE, on_duty=True)
+    else:
+        users = User.objects.filter(
             is_active=True, role=Role.ANALYST, region_id=report.region_id, on_duty=True
         )
-    )
+    return list(users.only("pk", "email", "language"))
 
 
 def notify_p1(*, report: Report) -> int:

@@ -11,6 +11,7 @@ rules (links to other reports or to the offender register) then lift it by a lev
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -304,16 +305,19 @@ def normalise_text(text: str) -> str:
     return " ".join(re.findall(r"[\w'-]+", text))
 
 
+@functools.lru_cache(maxsize=512)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One expression for a rule's terms: each matches at the start of a word of the normalised
+    text (a word's beginning, so "угрож" finds "угрожает"; a phrase from a word's beginning)."""
+    wanted = sorted({t.lower().replace("ё", "е") for t in terms if t}, key=len, reverse=True)
+    if not wanted:
+        return None
+    return re.compile("(?:^| )(?:" + "|".join(re.escape(t) for t in wanted) + ")")
+
+
 def _terms_match(terms: dict[str, list[str]], text: str, tokens: list[str]) -> bool:
-    for language in LANGUAGES:
-        for term in terms.get(language, []):
-            term = term.lower().replace("ё", "е")
-            if " " in term or "-" in term:
-                if f" {term}" in f" {text}":
-                    return True
-            elif any(token.startswith(term) for token in tokens):
-                return True
-    return False
+    pattern = _terms_pattern(tuple(t for language in LANGUAGES for t in terms.get(language, ())))
+    return pattern is not None and bool(tokens) and pattern.search(text) is not None
 
 
 def _matches(rule: dict[str, Any], data: TriageInput, text: str, tokens: list[str]) -> bool:

@@ -104,6 +104,8 @@ def _lock_roots(subject_ids: set[int]) -> list[Subject]:
     """Lock the subjects (in id order, so concurrent merges cannot deadlock), following any that a
     concurrent merge folded into another to the subject that now holds them."""
     ids = set(subject_ids)
+    if not ids:
+        return []
     while True:
         locked = list(Subject.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk"))
         parents = {s.merged_into_id for s in locked if s.merged_into_id is not None}

@@ -34,6 +34,30 @@ class TestAuditAppend:
         entry = services.audit_append(actor=None, action="x")
         assert entry.seq == 1 and entry.prev_hash == GENESIS_HASH
 
+    def test_awkward_content_is_hashed_exactly_as_the_verifier_reads_it(self, analyst, almaty):
+        """On PostgreSQL the database computes the hash: quotes, backslashes, Kazakh and Russian
+        letters, a stand-in for the chain's own fields and an IP must all verify afterwards."""
+        awkward = {
+            "note": 'Қазақ "тілі" \\ русский\n\t',
+            "prev_hash": "0" * 64,
+            "seq": 7,
+            "nested": {"b": [1, 2.5, None, True], "a": "}"},
+        }
+        entry = services.audit_append(
+            actor=analyst,
+            action="test.awkward",
+            object_type="core.user",
+            object_id="42",
+            region=almaty,
+            ip="2001:db8::1",
+            details=awkward,
+        )
+        stored = AuditEntry.objects.get(pk=entry.pk)
+        assert stored.hash == entry.hash and stored.seq == entry.seq
+        assert stored.details == awkward and stored.ip == "2001:db8::1"
+        assert AuditChainHead.objects.get(pk=1).hash == entry.hash
+        assert verify() == (AuditEntry.objects.count(), None)
+
     def test_entries_cannot_be_changed_or_deleted_through_the_model(self, analyst):
         entry = services.audit_append(actor=analyst, action="test.one")
         with pytest.raises(PermissionError):

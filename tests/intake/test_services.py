@@ -277,3 +277,31 @@ class TestStaffSide:
         item = report.evidence.get()
         assert services.evidence_open(item=item, acting_user=analyst) == b"hello"
         assert AuditEntry.objects.filter(action="evidence.download", actor=analyst).exists()
+
+
+@pytest.mark.django_db
+class TestPlatformToken:
+    def test_a_token_names_its_platform_and_records_its_use_at_most_every_five_minutes(self):
+        row, token = services.platform_token_create(acting_user=None, platform_name="Chat app")
+        platform = services.platform_authenticate(token=token)
+        assert platform.pk == row.platform_id and platform.name == "Chat app"
+        row.refresh_from_db()
+        first_use = row.last_used_at
+        assert first_use is not None
+        services.platform_authenticate(token=token)
+        row.refresh_from_db()
+        assert row.last_used_at == first_use  # a use a moment later is not written again
+        long_ago = timezone.now() - timedelta(hours=1)
+        type(row).objects.filter(pk=row.pk).update(last_used_at=long_ago)
+        services.platform_authenticate(token=token)
+        row.refresh_from_db()
+        assert row.last_used_at > long_ago + timedelta(minutes=59)
+
+    def test_a_revoked_token_or_a_switched_off_platform_is_refused(self):
+        row, token = services.platform_token_create(acting_user=None, platform_name="Forum")
+        other_row, other = services.platform_token_create(acting_user=None, platform_name="Game")
+        services.platform_token_revoke(acting_user=None, token=row)
+        type(other_row.platform).objects.filter(pk=other_row.platform_id).update(is_active=False)
+        assert services.platform_authenticate(token=token) is None
+        assert services.platform_authenticate(token=other) is None
+        assert services.platform_authenticate(token=token[:-1] + "x") is None

@@ -1,8 +1,16 @@
 """Triage rules: structured fields and narrative words in Kazakh, Russian and English."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from qorgau.intake.triage import DEFAULT_RULES, TriageInput, evaluate, validate_rules
+from qorgau.intake.triage import (
+    DEFAULT_RULES,
+    TriageInput,
+    evaluate,
+    normalise_text,
+    validate_rules,
+)
 
 MEETING = {
     "kk": "Ол маған ертең сабақтан кейін кездесейік деп жазды, ешкімге айтпа деді.",
@@ -49,6 +57,37 @@ def test_word_forms_match_not_only_exact_words():
             evaluate(DEFAULT_RULES, TriageInput(category="grooming", narrative=text)).priority
             == "P1"
         ), text
+
+
+def _word_start_reference(terms: list[str], narrative: str) -> bool:
+    """What a term matching means, written plainly: a word starts with it, or the text from a
+    word's start begins with the phrase."""
+    text = normalise_text(narrative)
+    tokens = text.split()
+    for term in terms:
+        term = term.lower().replace("ё", "е")
+        if not term:
+            continue
+        if " " in term or "-" in term:
+            if f" {term}" in f" {text}":
+                return True
+        elif any(token.startswith(term) for token in tokens):
+            return True
+    return False
+
+
+WORDS = st.sampled_from(["встреч", "завтра", "ертең", "meet", "фото", "a-b", "x", "ё", "Ещё"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    terms=st.lists(st.one_of(WORDS, st.text(max_size=6)), max_size=4),
+    narrative=st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=6).map(" ".join),
+)
+def test_a_rule_matches_exactly_when_a_word_begins_with_one_of_its_terms(terms, narrative):
+    rule = {"code": "t", "priority": "P2", "any": {"ru": terms}}
+    matched = evaluate({"rules": [rule]}, TriageInput(category="other", narrative=narrative))
+    assert (matched.priority == "P2") == _word_start_reference(terms, narrative)
 
 
 def test_a_young_child_and_sexual_content_is_p1():
