@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,17 +14,22 @@ from qorgau.core.models import Notification, User
 from qorgau.core.tasks import retried_task
 from qorgau.intake.models import Report
 
+# Asked for every P1 report: fixed statements, the role and the region as parameters.
+_ON_DUTY_SQL = "SELECT id, email FROM core_user WHERE is_active AND on_duty AND role = %s"
+_IN_REGION = " AND region_id = %s ORDER BY id"
+_CENTRAL = " ORDER BY id"
 
-def on_duty_analysts(report: Report) -> list[User]:
-    """Who must know at once: the region's on-duty analysts (the central office for the central queue)."""
-    # asked for every P1 report: only what the alert needs
+
+def on_duty_analysts(report: Report) -> list[tuple[int, str]]:
+    """Who must know at once, as (user id, e-mail): the region's on-duty analysts, or the on-duty
+    central office for the central queue."""
     if report.region_id is None:
-        users = User.objects.filter(is_active=True, role=Role.CENTRAL_OFFICE, on_duty=True)
+        sql, params = _ON_DUTY_SQL + _CENTRAL, [Role.CENTRAL_OFFICE.value]
     else:
-        users = User.objects.filter(
-            is_active=True, role=Role.ANALYST, region_id=report.region_id, on_duty=True
-        )
-    return list(users.only("pk", "email", "language"))
+        sql, params = _ON_DUTY_SQL + _IN_REGION, [Role.ANALYST.value, report.region_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, email or "") for pk, email in cursor.fetchall()]
 
 
 def notify_p1(*, report: Report) -> int:
@@ -35,21 +40,21 @@ def notify_p1(*, report: Report) -> int:
     url = reverse("intake:staff_detail", args=[report.public_id])
     already = set(
         Notification.objects.filter(
-            kind="report_p1", object_ref=report.public_id, user__in=users
+            kind="report_p1", object_ref=report.public_id, user_id__in=[pk for pk, _ in users]
         ).values_list("user_id", flat=True)
     )
-    fresh = [u for u in users if u.pk not in already]
+    fresh = [(pk, email) for pk, email in users if pk not in already]
     Notification.objects.bulk_create(
         [
-            Notification(user=u, kind="report_p1", object_ref=report.public_id, url=url)
-            for u in fresh
+            Notification(user_id=pk, kind="report_p1", object_ref=report.public_id, url=url)
+            for pk, _ in fresh
         ],
         ignore_conflicts=True,
     )
-    for user in fresh:
-        if user.email:
+    for pk, email in fresh:
+        if email:
             transaction.on_commit(
-                lambda user_id=user.pk: send_p1_email.enqueue(
+                lambda user_id=pk: send_p1_email.enqueue(
                     user_id=user_id, report_public_id=report.public_id
                 )
             )

@@ -159,6 +159,23 @@ def test_a_p1_report_alerts_the_regions_on_duty_analysts_in_the_app_and_by_email
     assert "встрет" not in mail.outbox[0].body  # never the contents
 
 
+def test_a_p1_report_without_a_region_alerts_the_central_office_on_duty_only(
+    analyst, central, django_capture_on_commit_callbacks
+):
+    from qorgau.core.services import user_set_on_duty
+
+    user_set_on_duty(user=analyst, on_duty=True)
+    user_set_on_duty(user=central, on_duty=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit(region="", narrative="Он сказал, что завтра встретит её после школы.")
+    assert report.priority == "P1" and report.region is None
+    assert Notification.objects.filter(user=central, object_ref=report.public_id).exists()
+    assert not Notification.objects.filter(user=analyst).exists()
+    user_set_on_duty(user=central, on_duty=False)
+    later = submit(region="", narrative="Он сказал, что завтра встретит её после школы.")
+    assert not Notification.objects.filter(object_ref=later.public_id).exists()
+
+
 def test_overdue_reports_stand_out(analyst):
     report = submit(category="other", narrative="Information")
     Report.objects.filter(pk=report.pk).update(respond_by=timezone.now() - timedelta(minutes=1))
