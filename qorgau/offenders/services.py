@@ -621,8 +621,19 @@ def import_register_csv(
 
     Rows are imported in one transaction, so a failure part-way leaves nothing half-imported."""
     result = ImportResult()
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("full_name", "date_of_birth") if c not in (reader.fieldnames or [])]
+    try:
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+        fieldnames = reader.fieldnames or []
+        rows = list(reader)
+    except csv.Error as exc:  # a damaged file (stray quotes, NUL bytes): say so, import nothing
+        result.errors.append(
+            (
+                max(reader.line_num, 1),
+                _("The file cannot be read as CSV: %(error)s") % {"error": exc},
+            )
+        )
+        return result
+    missing = [c for c in ("full_name", "date_of_birth") if c not in fieldnames]
     if missing:
         result.errors.append(
             (1, _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
@@ -631,7 +642,8 @@ def import_register_csv(
     facilities = {f.name.lower(): f for f in Facility.objects.all()}
     prepared: list[tuple[int, PersonInput, dict]] = []
     seen_iins: set[str] = set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in enumerate(rows, start=2):
+        row = {k: v or "" for k, v in row.items() if isinstance(k, str)}  # short or long rows
         problems = []
         facility = None
         if (row.get("facility") or "").strip():
