@@ -57,3 +57,45 @@ class QorgauLocaleMiddleware(LocaleMiddleware):
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Refuse a NUL character in the path, the query, a form field or a JSON body (`\\u0000`).
+
+    PostgreSQL cannot store NUL in text: without this, such a request reached the database and
+    answered 500 (found by property tests and fuzzing on PostgreSQL). Django's form fields refuse
+    NUL already; the API and query strings did not. Files (multipart) may of course contain it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = self._nul_field(request)
+        if field is None:
+            return self.get_response(request)
+        from django.http import HttpResponseBadRequest, JsonResponse
+        from django.utils.translation import gettext as _
+
+        message = _("The text contains a NUL character (\\0), which cannot be stored. Remove it.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": [{"field": field, "message": message}]}, status=422)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+    @staticmethod
+    def _nul_field(request: HttpRequest) -> str | None:
+        if "\x00" in request.path:
+            return "path"
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return key.replace("\x00", "")[:60] or "query"
+        content_type = request.content_type or ""
+        if request.method in ("POST", "PUT", "PATCH"):
+            if content_type == "application/json":
+                if b"\\u0000" in request.body.lower() or b"\x00" in request.body:
+                    return "body"
+            elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                for key, values in request.POST.lists():
+                    if "\x00" in key or any("\x00" in v for v in values):
+                        return key.replace("\x00", "")[:60] or "body"
+        return None
