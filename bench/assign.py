@@ -23,19 +23,15 @@ short table goes to stderr. The database is dropped at the end (`--keep-db` keep
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import cProfile
 import io
 import json
-import math
 import os
 import pstats
 import random
 import re
-import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,8 +42,21 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results.jsonl"
+from _common import (
+    RESULTS,
+    BenchError,
+    Interrupted,
+    MissingPrerequisite,
+    configure_environment,
+    drop_database,
+    git_commit,
+    log,
+    percentile,
+    pg_connect,
+    pg_url,
+    recreate_database,
+)
+
 DB_NAME = "qorgau_bench_assign"
 
 # The issue's contract (2 cores, PostgreSQL).
@@ -57,115 +66,11 @@ TARGET_TICK_S = 5.0
 OVERDUE_DAYS = 8  # the default policy gives 7 days to hand over
 
 
-class BenchError(Exception):
-    """A precondition or a step failed: the message says which; the script exits non-zero."""
-
-
-class MissingPrerequisite(BenchError):
-    """PostgreSQL or psycopg is missing: exit status 2."""
-
-
-class Interrupted(BaseException):
-    """Raised by the SIGTERM/SIGALRM handlers so that every `finally` runs, like KeyboardInterrupt."""
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() or "unknown"
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
-    return ordered[rank]
-
-
 def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
 # --- PostgreSQL (outside Django: creating and dropping the database) ---------------------------------
-
-
-def pg_url(base: str, dbname: str) -> str:
-    return f"{base.rstrip('/')}/{dbname}"
-
-
-def pg_connect(url: str, **kwargs: Any) -> Any:
-    import psycopg
-
-    try:
-        return psycopg.connect(url, connect_timeout=5, **kwargs)
-    except psycopg.OperationalError as exc:
-        raise MissingPrerequisite(
-            f"PostgreSQL is not reachable at {url} ({str(exc).strip().splitlines()[0]}). "
-            "Start it (e.g. `pg_ctlcluster 15 main start`) or pass --pg-url."
-        ) from exc
-
-
-def recreate_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-
-
-def drop_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    try:
-        with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-            )
-    except Exception as exc:
-        log(f"could not drop database {dbname}: {exc}")
-
-
-def configure_environment(database_url: str, var_dir: Path) -> None:
-    """The production-like settings, before Django is imported: DEBUG off, throwaway keys."""
-    for name in list(os.environ):
-        # Settings read NAME_FILE as well as NAME: a developer's files must not override ours.
-        if name.endswith("_FILE") and name[: -len("_FILE")] in {"SECRET_KEY", "QORGAU_MASTER_KEY"}:
-            del os.environ[name]
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "qorgau.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "QORGAU_MASTER_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "QORGAU_PREVIOUS_MASTER_KEYS": "",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "SECURE_HSTS_PRELOAD": "false",
-            "CONN_MAX_AGE": "600",
-            "LOG_LEVEL": "WARNING",
-            "QORGAU_VAR_DIR": str(var_dir),
-        }
-    )
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
 
 
 # --- Measuring: wall time, queries, optional cProfile --------------------------------------------------

@@ -27,7 +27,6 @@ keeps it).
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import cProfile
 import io
@@ -36,10 +35,8 @@ import math
 import os
 import pstats
 import re
-import secrets
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,8 +46,23 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results.jsonl"
+from _common import (
+    RESULTS,
+    BenchError,
+    Interrupted,
+    MissingPrerequisite,
+    busy_cores,
+    configure_environment,
+    cpu_snapshot,
+    drop_database,
+    git_commit,
+    log,
+    percentile,
+    pg_connect,
+    pg_url,
+    recreate_database,
+)
+
 DB_NAME = "qorgau_bench_dashboard"
 
 # The issue's contract (2 cores, PostgreSQL).
@@ -98,69 +110,11 @@ NARRATIVE = (
 _SAFE = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-class BenchError(Exception):
-    """A precondition or a step failed: the message says which; the script exits non-zero."""
-
-
-class MissingPrerequisite(BenchError):
-    """PostgreSQL or psycopg is missing: exit status 2."""
-
-
-class Interrupted(BaseException):
-    """Raised by the SIGTERM/SIGALRM handlers so that every `finally` runs, like KeyboardInterrupt."""
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - read-only, fixed arguments
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() or "unknown"
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (with 30 requests, p99 is the slowest one)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
-    return ordered[rank]
-
-
 def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
 # --- Load of the machine ------------------------------------------------------------------------------
-
-
-def cpu_snapshot() -> tuple[int, int]:
-    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
-    try:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    except (OSError, IndexError):
-        return 0, 0
-    values = [int(v) for v in fields[:8]]
-    idle = values[3] + values[4]  # idle + iowait
-    return sum(values) - idle, sum(values)
-
-
-def busy_cores(before: tuple[int, int], after: tuple[int, int]) -> float | None:
-    total = after[1] - before[1]
-    if total <= 0:
-        return None
-    return (after[0] - before[0]) / total * (os.cpu_count() or 1)
 
 
 @dataclass
@@ -220,73 +174,6 @@ def measured_phase(args: argparse.Namespace, what: str) -> Iterator[Load]:
 
 
 # --- PostgreSQL (outside Django: creating and dropping the database) ---------------------------------
-
-
-def pg_url(base: str, dbname: str) -> str:
-    return f"{base.rstrip('/')}/{dbname}"
-
-
-def pg_connect(url: str, **kwargs: Any) -> Any:
-    import psycopg
-
-    try:
-        return psycopg.connect(url, connect_timeout=5, **kwargs)
-    except psycopg.OperationalError as exc:
-        raise MissingPrerequisite(
-            f"PostgreSQL is not reachable at {url} ({str(exc).strip().splitlines()[0]}). "
-            "Start it (e.g. `pg_ctlcluster 15 main start`) or pass --pg-url."
-        ) from exc
-
-
-def recreate_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-
-
-def drop_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    try:
-        with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-            )
-        log(f"dropped database {dbname}")
-    except Exception as exc:
-        log(f"could not drop database {dbname}: {exc}")
-
-
-def configure_environment(database_url: str, var_dir: Path) -> None:
-    """The production-like settings, before Django is imported: DEBUG off, throwaway keys."""
-    for name in list(os.environ):
-        # Settings read NAME_FILE as well as NAME: a developer's files must not override ours.
-        if name.endswith("_FILE") and name[: -len("_FILE")] in {"SECRET_KEY", "QORGAU_MASTER_KEY"}:
-            del os.environ[name]
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "qorgau.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "QORGAU_MASTER_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "QORGAU_PREVIOUS_MASTER_KEYS": "",
-            # "testserver" is the host name of Django's test Client.
-            "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "SECURE_HSTS_PRELOAD": "false",
-            "CONN_MAX_AGE": "600",
-            "LOG_LEVEL": "WARNING",
-            "QORGAU_VAR_DIR": str(var_dir),
-        }
-    )
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
 
 
 # --- SQL helpers --------------------------------------------------------------------------------------
@@ -1299,7 +1186,11 @@ def database(args: argparse.Namespace) -> Iterator[None]:
     """A fresh database, Django set up and migrated on it; dropped whatever happens."""
     pg_connect(pg_url(args.pg_url, "postgres")).close()
     with tempfile.TemporaryDirectory(prefix="qorgau-bench-dashboard-") as tmp:
-        configure_environment(pg_url(args.pg_url, args.db_name), Path(tmp))
+        configure_environment(
+            pg_url(args.pg_url, args.db_name),
+            Path(tmp),
+            hosts="127.0.0.1,localhost,testserver",  # the test Client's host
+        )
         log(f"creating database {args.db_name}")
         recreate_database(args.pg_url, args.db_name)
         try:

@@ -21,7 +21,6 @@ Target on 2 cores (the issue's contract): >= 600 reports/s, p99 < 100 ms, >= 0.3
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import hashlib
 import json
@@ -45,8 +44,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results.jsonl"
+from _common import (
+    REPO,
+    RESULTS,
+    BenchError,
+    Interrupted,
+    MissingPrerequisite,
+    app_environment,
+    drop_database,
+    git_commit,
+    log,
+    manage,
+    percentile,
+    pg_connect,
+    pg_url,
+    recreate_database,
+)
+
 REGIONS = ["KZ-75", "KZ-71", "KZ-79", "KZ-19"]
 REPORT_PATH = "/api/v1/reports"
 BARE_PATH = "/healthz"
@@ -57,38 +71,7 @@ WRK_THREADS = 2
 SHM = Path("/dev/shm")  # noqa: S108 - not a temporary file: gunicorn's documented choice
 
 
-class BenchError(Exception):
-    """A precondition or a step failed: the message says which; the script exits non-zero."""
-
-
-class MissingPrerequisite(BenchError):
-    """wrk, PostgreSQL or psycopg is missing: exit status 2."""
-
-
-class Interrupted(BaseException):
-    """Raised by the SIGTERM handler so that every `finally` runs, like KeyboardInterrupt."""
-
-
 # --- Small helpers ------------------------------------------------------------------------------------
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() or "unknown"
 
 
 def free_port() -> int:
@@ -111,14 +94,6 @@ def kill_group(proc: subprocess.Popen[Any], *, grace: float = 10.0) -> None:
         proc.wait(timeout=5)
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
-    return ordered[rank]
-
-
 def lua_string(value: str) -> str:
     """A Lua double-quoted string literal of `value` (bytes escaped as \\ddd where needed)."""
     out = []
@@ -134,44 +109,6 @@ def lua_string(value: str) -> str:
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------
-
-
-def pg_url(base: str, dbname: str) -> str:
-    return f"{base.rstrip('/')}/{dbname}"
-
-
-def pg_connect(url: str, **kwargs: Any) -> Any:
-    import psycopg
-
-    try:
-        return psycopg.connect(url, connect_timeout=5, **kwargs)
-    except psycopg.OperationalError as exc:
-        raise MissingPrerequisite(
-            f"PostgreSQL is not reachable at {url} ({str(exc).strip().splitlines()[0]}). "
-            "Start it (e.g. `pg_ctlcluster 15 main start`) or pass --pg-url."
-        ) from exc
-
-
-def recreate_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-
-
-def drop_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    try:
-        with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-            )
-    except Exception as exc:
-        log(f"could not drop database {dbname}: {exc}")
 
 
 def count_reports(url: str) -> int:
@@ -190,54 +127,6 @@ def pg_settings(url: str) -> dict[str, str]:
 
 
 # --- The application --------------------------------------------------------------------------------
-
-
-def app_environment(database_url: str, var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in list(env):
-        # Settings read NAME_FILE as well as NAME: a developer's files must not override ours.
-        if name.endswith("_FILE") and name[: -len("_FILE")] in {"SECRET_KEY", "QORGAU_MASTER_KEY"}:
-            del env[name]
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "QORGAU_MASTER_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "QORGAU_PREVIOUS_MASTER_KEYS": "",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "SECURE_HSTS_PRELOAD": "false",
-            "CONN_MAX_AGE": "600",
-            "LOG_LEVEL": "WARNING",
-            "QORGAU_VAR_DIR": str(var_dir),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    return env
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
-    try:
-        out = subprocess.run(  # noqa: S603
-            [sys.executable, str(REPO / "manage.py"), *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            start_new_session=True,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"`manage.py {' '.join(args)}` did not finish in {timeout:.0f} s") from exc
-    if out.returncode != 0:
-        tail = "\n".join((out.stderr or out.stdout).strip().splitlines()[-15:])
-        raise BenchError(
-            f"`manage.py {' '.join(args)}` failed (exit {out.returncode}); if the application is "
-            f"being edited, retry in a minute.\n{tail}"
-        )
-    return out.stdout
 
 
 @dataclass

@@ -28,12 +28,10 @@ Targets (the issue's contract): p99 < 10 ms per report at 10 million identifiers
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import cProfile
 import io
 import json
-import math
 import os
 import pstats
 import random
@@ -50,8 +48,26 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results.jsonl"
+from _common import (
+    REPO,
+    RESULTS,
+    BenchError,
+    Interrupted,
+    MissingPrerequisite,
+    app_environment,
+    busy_cores,
+    cpu_snapshot,
+    drop_database,
+    git_commit,
+    log,
+    manage,
+    percentile,
+    pg_connect,
+    pg_url,
+    recreate_database,
+    setup_django,
+)
+
 TARGET_LINK_P99_MS = 10.0
 TARGET_LINK_AT_IDENTIFIERS = 10_000_000
 TARGET_RELINK_S = 120.0
@@ -84,47 +100,7 @@ OPTIONAL_COLUMNS = {
 }  # lines buffered per table before they are written to its COPY stream
 
 
-class BenchError(Exception):
-    """A precondition or a step failed: the message says which; the script exits non-zero."""
-
-
-class MissingPrerequisite(BenchError):
-    """PostgreSQL or psycopg is missing: exit status 2."""
-
-
-class Interrupted(BaseException):
-    """Raised by the SIGTERM handler so that every `finally` runs, like KeyboardInterrupt."""
-
-
 # --- Small helpers ------------------------------------------------------------------------------------
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - read-only, fixed arguments
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() or "unknown"
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (the same definition as bench/intake.py)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
-    return ordered[rank]
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -165,25 +141,6 @@ def peak_rss_mb() -> float:
     parent's size; VmHWM belongs to the address space the child got at execve, so it is its own."""
     hwm = _proc_status_mb("VmHWM")
     return hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_snapshot() -> tuple[int, int]:
-    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
-    try:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    except (OSError, IndexError):
-        return 0, 0
-    values = [int(v) for v in fields[:8]]
-    idle = values[3] + values[4]  # idle + iowait
-    return sum(values) - idle, sum(values)
-
-
-def busy_cores(before: tuple[int, int], after: tuple[int, int]) -> float | None:
-    """How many cores were busy on average between two snapshots (every process)."""
-    total = after[1] - before[1]
-    if total <= 0:
-        return None
-    return (after[0] - before[0]) / total * (os.cpu_count() or 1)
 
 
 def wait_quiet(max_wait: float, what: str) -> float | None:
@@ -239,44 +196,6 @@ def measured_load(args: argparse.Namespace, what: str):
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------
-
-
-def pg_url(base: str, dbname: str) -> str:
-    return f"{base.rstrip('/')}/{dbname}"
-
-
-def pg_connect(url: str, **kwargs: Any) -> Any:
-    import psycopg
-
-    try:
-        return psycopg.connect(url, connect_timeout=5, **kwargs)
-    except psycopg.OperationalError as exc:
-        raise MissingPrerequisite(
-            f"PostgreSQL is not reachable at {url} ({str(exc).strip().splitlines()[0]}). "
-            "Start it (e.g. `pg_ctlcluster 15 main start`) or pass --pg-url."
-        ) from exc
-
-
-def recreate_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-
-
-def drop_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    try:
-        with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-            )
-    except Exception as exc:
-        log(f"could not drop database {dbname}: {exc}")
 
 
 def pg_settings(url: str) -> dict[str, str]:
@@ -423,69 +342,6 @@ def restore_after_load(conn: Any, schema: Schema) -> None:
 
 
 # --- The application --------------------------------------------------------------------------------
-
-
-def app_environment(database_url: str, var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in list(env):
-        # Settings read NAME_FILE as well as NAME: a developer's files must not override ours.
-        if name.endswith("_FILE") and name[: -len("_FILE")] in {"SECRET_KEY", "QORGAU_MASTER_KEY"}:
-            del env[name]
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "QORGAU_MASTER_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "QORGAU_PREVIOUS_MASTER_KEYS": "",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "SECURE_HSTS_PRELOAD": "false",
-            "CONN_MAX_AGE": "600",
-            "LOG_LEVEL": "WARNING",
-            "QORGAU_VAR_DIR": str(var_dir),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "DJANGO_SETTINGS_MODULE": "qorgau.settings",
-        }
-    )
-    return env
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
-    try:
-        out = subprocess.run(  # noqa: S603 - our interpreter and manage.py, fixed arguments
-            [sys.executable, str(REPO / "manage.py"), *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            start_new_session=True,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"`manage.py {' '.join(args)}` did not finish in {timeout:.0f} s") from exc
-    if out.returncode != 0:
-        tail = "\n".join((out.stderr or out.stdout).strip().splitlines()[-15:])
-        raise BenchError(
-            f"`manage.py {' '.join(args)}` failed (exit {out.returncode}); if the application is "
-            f"being edited, retry in a minute.\n{tail}"
-        )
-    return out.stdout
-
-
-def setup_django(env: dict[str, str]) -> None:
-    """Django in this process, with exactly the environment `manage.py migrate` ran with."""
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "qorgau.settings"
-    import django
-
-    try:
-        django.setup()
-    except Exception as exc:
-        raise BenchError(
-            f"django.setup() failed ({exc}); if the application is being edited, retry in a minute."
-        ) from exc
 
 
 # --- Synthetic identifiers, subjects and reports -----------------------------------------------------

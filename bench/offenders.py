@@ -31,18 +31,15 @@ figures are not inflated).
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import cProfile
 import csv
 import io
 import json
-import math
 import os
 import pstats
 import random
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -55,8 +52,23 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results.jsonl"
+from _common import (
+    REPO,
+    RESULTS,
+    BenchError,
+    Interrupted,
+    MissingPrerequisite,
+    app_environment,
+    drop_database,
+    git_commit,
+    log,
+    percentile,
+    pg_connect,
+    pg_url,
+    recreate_database,
+    setup_django,
+)
+
 DB_NAME = "qorgau_bench_offenders"
 
 # The issue's contract (2 cores, PostgreSQL).
@@ -68,45 +80,6 @@ FACILITY_NAME = "ИК-161/3 (бенчмарк)"
 SEARCH_CUTOFF = 70  # person_search's cutoff for best_matches
 SEARCH_RESERVE_S = 900  # what the bulk path, the search and the output need after the imports
 FACILITY_REGION = "KZ-75"
-
-
-class BenchError(Exception):
-    """A precondition or a step failed: the message says which; the script exits non-zero."""
-
-
-class MissingPrerequisite(BenchError):
-    """PostgreSQL or psycopg is missing: exit status 2."""
-
-
-class Interrupted(BaseException):
-    """Raised by the SIGTERM/SIGALRM handlers so that every `finally` runs, like KeyboardInterrupt."""
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - read-only, fixed arguments
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return out.stdout.strip() or "unknown"
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
-    return ordered[rank]
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
@@ -151,72 +124,7 @@ def end_phase(load: dict[str, Any]) -> None:
 # --- PostgreSQL (outside Django: creating and dropping the database) ---------------------------------
 
 
-def pg_url(base: str, dbname: str) -> str:
-    return f"{base.rstrip('/')}/{dbname}"
-
-
-def pg_connect(url: str, **kwargs: Any) -> Any:
-    import psycopg
-
-    try:
-        return psycopg.connect(url, connect_timeout=5, **kwargs)
-    except psycopg.OperationalError as exc:
-        raise MissingPrerequisite(
-            f"PostgreSQL is not reachable at {url} ({str(exc).strip().splitlines()[0]}). "
-            "Start it (e.g. `pg_ctlcluster 15 main start`) or pass --pg-url."
-        ) from exc
-
-
-def recreate_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
-
-
-def drop_database(base: str, dbname: str) -> None:
-    from psycopg import sql
-
-    try:
-        with pg_connect(pg_url(base, "postgres"), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname))
-            )
-    except Exception as exc:
-        log(f"could not drop database {dbname}: {exc}")
-
-
 # --- The application ------------------------------------------------------------------------------------
-
-
-def app_environment(database_url: str, var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    for name in list(env):
-        # Settings read NAME_FILE as well as NAME: a developer's files must not override ours.
-        if name.endswith("_FILE") and name[: -len("_FILE")] in {"SECRET_KEY", "QORGAU_MASTER_KEY"}:
-            del env[name]
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "qorgau.settings",
-            "DATABASE_URL": database_url,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "QORGAU_MASTER_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-            "QORGAU_PREVIOUS_MASTER_KEYS": "",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "SECURE_HSTS_PRELOAD": "false",
-            "CONN_MAX_AGE": "600",
-            "LOG_LEVEL": "WARNING",
-            "QORGAU_VAR_DIR": str(var_dir),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    return env
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
@@ -239,21 +147,6 @@ def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
             f"being edited, retry in a minute.\n{tail}"
         )
     return out.stdout
-
-
-def setup_django(env: dict[str, str]) -> None:
-    """Django in this process, with exactly the environment `manage.py migrate` ran with."""
-    os.environ.update(env)
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    import django
-
-    try:
-        django.setup()
-    except Exception as exc:
-        raise BenchError(
-            f"django.setup() failed ({exc}); if the application is being edited, retry in a minute."
-        ) from exc
 
 
 # --- Measuring: statements, optional cProfile --------------------------------------------------------------

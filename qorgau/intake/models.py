@@ -181,6 +181,18 @@ class Report(TimeStamped):
                 fields=["region", "status", "priority", "created_at"], name="intake_report_queue"
             ),
             models.Index(fields=["status", "respond_by"], name="intake_report_deadline"),
+            # The open queues of the central office (no region to narrow them): by priority and
+            # by deadline. Partial: closed reports, most of the table in time, are not in them.
+            models.Index(
+                fields=["priority", "created_at", "id"],
+                condition=~Q(status="closed"),
+                name="intake_report_open_priority",
+            ),
+            models.Index(
+                fields=["respond_by", "priority", "id"],
+                condition=~Q(status="closed"),
+                name="intake_report_open_deadline",
+            ),
             models.Index(fields=["expires_at"], name="intake_report_expiry"),
             models.Index(fields=["created_at"], name="intake_report_created"),
         ]

@@ -1,0 +1,348 @@
+"""Memory of each kind of worker after real work: gunicorn workers, the database tasks worker and
+the RQ worker (when Redis answers).
+
+    .venv/bin/python bench/workers.py                    # 100,000 reports, 500 tasks
+    .venv/bin/python bench/workers.py --reports 20000 --tasks 200 --no-save
+
+It creates `qorgau_bench_workers` on the PostgreSQL server of --pg-url (dropped at the end unless
+--keep-db), migrates it, fills it with `manage.py generate`, then:
+
+- starts gunicorn with gunicorn.conf.py (GUNICORN_WORKERS=--gunicorn-workers, on 127.0.0.1:--port)
+  and sends --requests requests to each of /healthz, /, /report/, /help/ and the national summary
+  API (a central-office token);
+- starts `manage.py db_worker` and enqueues --tasks tasks: P1 e-mails (most), the figures refresh
+  (daily counts + spike detection) and `tick`, and waits until the queue is empty;
+- when Redis answers at --redis-url, starts `manage.py rqworker default --with-scheduler` and does
+  the same through RQ.
+
+Figures (MB, from /proc/PID/status after the work): `gunicorn_worker_rss_mb` (the largest worker,
+VmRSS; `peak_mb` is its VmHWM), `db_worker_rss_mb`, `rq_worker_rss_mb` (the RQ worker runs each job
+in a forked work horse that shares its pages; the line also gives the horse-free parent's figure).
+Target: each under 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from _common import (
+    REPO,
+    BenchError,
+    MissingPrerequisite,
+    app_environment,
+    append_results,
+    drop_database,
+    git_commit,
+    log,
+    manage,
+    pg_url,
+    recreate_database,
+)
+
+TARGET_MB = 250.0
+
+ENQUEUE = """
+import json, sys
+from qorgau.analytics.tasks import refresh_figures
+from qorgau.core.enums import Role
+from qorgau.core.models import Region
+from qorgau.core.services import api_token_create, user_create
+from qorgau.core.tasks import tick
+from qorgau.intake.notifications import send_p1_email
+from qorgau.core.models import User
+
+n = int(sys.argv[-1]) if sys.argv[-1].isdigit() else {tasks}
+user = User.objects.filter(username="bench-central").first()
+if user is None:
+    user = user_create(acting_user=None, username="bench-central", full_name="Bench Central",
+                       role=Role.CENTRAL_OFFICE, region=None, email="bench@example.invalid",
+                       password="bench-password-not-used-0123")
+token = api_token_create(acting_user=None, user=user, name="bench")[1] if {want_token} else ""
+refresh_figures.enqueue()
+tick.enqueue()
+for i in range(max(0, n - 2)):
+    send_p1_email.enqueue(user_id=user.pk, report_public_id=f"BENCH{{i}}")
+print(json.dumps({{"token": token}}))
+"""
+
+
+def status_mb(pid: int) -> dict[str, float]:
+    out = {}
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = round(int(value.split()[0]) / 1024, 1)
+    return out
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            text = (task / "children").read_text().split()
+            found += [int(p) for p in text]
+    return found
+
+
+def start(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 - our interpreter and fixed arguments
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def get(url: str, token: str = "") -> int:
+    request = urllib.request.Request(url)  # noqa: S310 - our own server on loopback
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
+
+
+def wait_until(check: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.5)
+    raise BenchError(f"{what} within {timeout:.0f} s")
+
+
+def ready_tasks(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN "
+            "('READY', 'RUNNING')"
+        ).fetchone()[0]
+
+
+def failed_tasks(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'"
+        ).fetchone()[0]
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
+    url = pg_url(args.pg_url, args.db_name)
+    env = app_environment(url, tmp)
+    env.update(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        QORGAU_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
+        GUNICORN_WORKERS=str(args.gunicorn_workers),
+        GUNICORN_BIND=f"127.0.0.1:{args.port}",
+    )
+    env.pop("REDIS_URL", None)
+    log("migrate, collectstatic, generate")
+    manage(env, "migrate", "--noinput", timeout=600)
+    manage(env, "collectstatic", "--noinput", timeout=300)
+    manage(env, "generate", f"--reports={args.reports}", "--no-progress", timeout=1800)
+    sizes = {"reports": args.reports, "tasks": args.tasks}
+    common = {"git_commit": git_commit(), "cores": os.cpu_count(), **sizes}
+    lines: list[dict[str, Any]] = []
+
+    def line(name: str, value: float, **extra: Any) -> None:
+        lines.append(
+            {
+                "name": name,
+                "value": value,
+                "unit": "MB",
+                "target": f"< {TARGET_MB:.0f} MB",
+                "meets_target": value < TARGET_MB,
+                **common,
+                **extra,
+                "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
+        )
+
+    # gunicorn
+    token = json.loads(
+        manage(env, "shell", "-c", ENQUEUE.format(tasks=0, want_token=True)).splitlines()[-1]
+    )["token"]
+    server = start(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "qorgau.wsgi"],
+        env,
+        tmp / "gunicorn.log",
+    )
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        wait_until(lambda: get(f"{base}/healthz") == 200, 60, "gunicorn did not answer")
+        year = datetime.now(UTC).year
+        statuses: dict[int, int] = {}
+        for _ in range(args.requests):
+            for path, tok in [
+                ("/healthz", ""),
+                ("/", ""),
+                ("/report/", ""),
+                ("/help/", ""),
+                (f"/api/v1/stats/summary?year={year}", token),
+            ]:
+                code = get(base + path, tok)
+                statuses[code] = statuses.get(code, 0) + 1
+        workers = children(server.pid)
+        mem = {pid: status_mb(pid) for pid in workers}
+        biggest = max(mem.values(), key=lambda m: m.get("VmRSS", 0))
+        line(
+            "gunicorn_worker_rss_mb",
+            biggest["VmRSS"],
+            peak_mb=biggest.get("VmHWM"),
+            workers=len(workers),
+            every_worker_mb=[m.get("VmRSS") for m in mem.values()],
+            requests=sum(statuses.values()),
+            status_counts=statuses,
+        )
+    finally:
+        stop(server)
+
+    # the database worker
+    manage(env, "shell", "-c", ENQUEUE.format(tasks=args.tasks, want_token=False))
+    worker = start(
+        [sys.executable, "manage.py", "db_worker", "--interval", "0.2"], env, tmp / "db_worker.log"
+    )
+    try:
+        started = time.monotonic()
+        wait_until(lambda: ready_tasks(url) == 0, args.task_timeout, "the db_worker did not finish")
+        took = time.monotonic() - started
+        mem = status_mb(worker.pid)
+        line(
+            "db_worker_rss_mb",
+            mem["VmRSS"],
+            peak_mb=mem.get("VmHWM"),
+            workers=1,
+            tasks_per_s=round(args.tasks / took, 1),
+            tasks_failed=failed_tasks(url),
+        )
+    finally:
+        stop(worker)
+
+    # RQ on Redis
+    if not redis_answers(args.redis_url):
+        log(f"Redis does not answer at {args.redis_url}: no RQ figure")
+        return lines
+    import redis
+
+    connection = redis.Redis.from_url(args.redis_url)
+    connection.delete("rq:queue:default", "rq:failed:default")
+    rq_env = {**env, "REDIS_URL": args.redis_url}
+    rq_env.pop("QORGAU_TASKS_BACKEND")
+    manage(rq_env, "shell", "-c", ENQUEUE.format(tasks=args.tasks, want_token=False))
+    worker = start(
+        [sys.executable, "manage.py", "rqworker", "default", "--with-scheduler"],
+        rq_env,
+        tmp / "rqworker.log",
+    )
+    try:
+        started = time.monotonic()
+        peak_horse = 0.0
+
+        def drained() -> bool:
+            nonlocal peak_horse
+            for pid in children(worker.pid):
+                peak_horse = max(peak_horse, status_mb(pid).get("VmRSS", 0.0))
+            return connection.llen("rq:queue:default") == 0 and not connection.zcard(
+                "rq:wip:default"
+            )
+
+        wait_until(drained, args.task_timeout, "the RQ worker did not finish")
+        took = time.monotonic() - started
+        mem = status_mb(worker.pid)
+        line(
+            "rq_worker_rss_mb",
+            max(mem["VmRSS"], peak_horse),
+            parent_mb=mem["VmRSS"],
+            work_horse_peak_mb=peak_horse or None,
+            peak_mb=mem.get("VmHWM"),
+            workers=1,
+            tasks_per_s=round(args.tasks / took, 1),
+            tasks_failed=connection.zcard("rq:failed:default"),
+        )
+    finally:
+        stop(worker)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Memory of each kind of worker (RSS).")
+    parser.add_argument("--reports", type=int, default=100_000)
+    parser.add_argument("--tasks", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=40, help="per endpoint")
+    parser.add_argument("--gunicorn-workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8751)
+    parser.add_argument("--task-timeout", type=float, default=600)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--db-name", default="qorgau_bench_workers")
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--no-save", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        recreate_database(args.pg_url, args.db_name)
+    except MissingPrerequisite as exc:
+        log(str(exc))
+        return 2
+    try:
+        with tempfile.TemporaryDirectory(prefix="qorgau-bench-workers-") as tmp:
+            lines = measure(args, Path(tmp))
+    except BenchError as exc:
+        log(f"failed: {exc}")
+        return 1
+    finally:
+        if not args.keep_db:
+            drop_database(args.pg_url, args.db_name)
+    for line in lines:
+        print(json.dumps(line))
+    if not args.no_save:
+        append_results(lines)
+    for line in lines:
+        log(f"{line['name']}: {line['value']} MB (target < {TARGET_MB:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
