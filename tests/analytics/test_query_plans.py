@@ -21,7 +21,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
@@ -93,7 +92,7 @@ def assert_indexed(statements: list[str]) -> None:
     assert statements
     bad = {sql: problems for sql in statements if (problems := plan_problems(sql))}
     for sql, problems in bad.items():
-        print("PLAN PROBLEM", problems, sql[sql.find(" FROM "):])
+        print("PLAN PROBLEM", problems, sql[sql.find(" FROM ") :])
     assert bad == {}
 
 
