@@ -49,7 +49,13 @@ SESSION_UNTIL = "qorgau_receipt_until"
 def _form_page(
     request: HttpRequest, form: ReportForm, *, status: int = 200, source: str = ""
 ) -> HttpResponse:
-    labels = {"next": _("Next"), "back": _("Back"), "step": _("Step %(n)s of %(total)s")}
+    labels = {
+        "next": _("Next"),
+        "back": _("Back"),
+        "step": _("Step %(n)s of %(total)s"),
+        "choose": _("Choose one of the answers to go on."),
+        "write": _("Tell us what happened, in a few words at least."),
+    }
     if not source:
         source = Source.WIDGET if request.POST.get("source") == Source.WIDGET else Source.WEB
     return render(

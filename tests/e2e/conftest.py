@@ -1,11 +1,23 @@
 """Browser tests: Playwright driving Debian's chromium against a live test server.
 
-They skip, saying why, only where no chromium can be found (the Makefile installs it with apt-get)."""
+They skip, saying why, only where no chromium can be found (the Makefile installs it with apt-get).
+
+Helpers every journey uses:
+- `staff_login(page, username_or_user, password)` signs a member of staff in through the real
+  sign-in form (and whatever steps that form asks for), the only way the journeys log staff in;
+- `screenshot(page, name)` writes docs/screenshots/<name>.png, only when QORGAU_SCREENSHOTS=1
+  (so that ordinary runs and CI never rewrite the tracked pictures);
+- `assert_accessible(page)` runs axe-core (vendored by axe-playwright-python: no network) and fails
+  on any "serious" or "critical" violation.
+"""
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = (
     os.environ.get("QORGAU_CHROMIUM")
@@ -20,7 +32,12 @@ ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--font-render-hinting=none",
 ]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TAKE_SCREENSHOTS = os.environ.get("QORGAU_SCREENSHOTS") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +53,66 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    tab = context.new_page()
-    tab.base = live_server.url
-    yield tab
-    context.close()
+def open_page(browser, live_server):
+    """open_page(viewport=PHONE, javascript=True): a new tab in a fresh browser context."""
+    contexts = []
+
+    def open_(viewport=PHONE, javascript=True, **options):
+        context = browser.new_context(
+            viewport=viewport, java_script_enabled=javascript, accept_downloads=True, **options
+        )
+        contexts.append(context)
+        tab = context.new_page()
+        tab.set_default_timeout(10_000)
+        tab.base = live_server.url
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    """A phone-sized tab with JavaScript."""
+    return open_page()
+
+
+@pytest.fixture
+def desktop(open_page):
+    """A desktop-sized tab with JavaScript, for the staff."""
+    return open_page(viewport=DESKTOP)
+
+
+def staff_login(page, username_or_user, password=PASSWORD):
+    """Sign in through the real staff sign-in form, as a person would, and land on a staff page."""
+    username = getattr(username_or_user, "username", username_or_user)
+    page.goto(page.base + "/staff/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/staff/login/" not in url)
+
+
+def screenshot(page, name, *, full_page=False):
+    """docs/screenshots/<name>.png, only when QORGAU_SCREENSHOTS=1."""
+    if not TAKE_SCREENSHOTS:
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled"
+    )
+
+
+def assert_accessible(page, *, where=""):
+    """axe-core over the page as it is now: no "serious" or "critical" violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not problems, f"accessibility problems on {where or page.url}:\n" + "\n".join(problems)

@@ -41,12 +41,24 @@
     step.appendChild(nav);
   });
   function valid(step) {
-    // the first step needs what happened and a few words; the rest is optional
-    if (step.id !== "step-what") return true;
-    var chosen = step.querySelector("input[name=category]:checked");
+    // what happened, a few words and who is reporting are needed; the rest is optional
+    var choices = {"step-what": "category", "step-who": "relation"}[step.id];
+    if (!choices) return true;
+    var alert = step.querySelector(".step-alert");
+    if (!alert) {
+      alert = document.createElement("p");
+      alert.className = "error step-alert";
+      alert.setAttribute("role", "alert");
+      step.querySelector(".step-nav").before(alert);
+    }
+    alert.textContent = "";
+    if (!step.querySelector("input[name=" + choices + "]:checked")) {
+      alert.textContent = labels.choose;
+      step.querySelector("input[name=" + choices + "]").focus();
+      return false;
+    }
     var text = step.querySelector("textarea[name=narrative]");
-    if (!chosen) { step.querySelector("input[name=category]").focus(); return false; }
-    if (!text.value.trim()) { text.focus(); return false; }
+    if (text && !text.value.trim()) { alert.textContent = labels.write; text.focus(); return false; }
     return true;
   }
   function show(index, quiet) {
