@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -13,7 +15,7 @@ from qorgau.core.enums import Role
 from qorgau.core.models import User
 from qorgau.core.permissions import visible_to
 from qorgau.linking.models import NameEntry
-from qorgau.linking.names import best_matches
+from qorgau.linking.names import NameIndex
 from qorgau.offenders.enums import MeetingStatus, PersonStatus
 from qorgau.offenders.models import Examination, Facility, Meeting, Person
 
@@ -111,27 +113,47 @@ def facilities_for_user(*, user: User) -> QuerySet[Facility]:
 
 # --- Name search across alphabets -----------------------------------------------------------------
 
-_cache_lock = threading.Lock()
-_cache: dict[str, object] = {"stamp": None, "choices": {}}
+_index_lock = threading.Lock()
+_index: dict[str, Any] = {}
+FULL_RELOAD_S = 600  # entries of deleted people drop out, late commits of lower ids come in
+LOOK_BACK = 1000  # ids below the newest seen that are read again when names are added
 
 
-def _register_skeletons() -> tuple[dict[int, str], dict[int, int]]:
-    """Skeletons of every register name, kept in memory until a name is added (checked by the
-    newest name entry's id: one index lookup) or five minutes have passed."""
-    import time
+def search_index_clear() -> None:
+    with _index_lock:
+        _index.clear()
 
-    newest = NameEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+def _register_index() -> tuple[NameIndex, dict[int, int]]:
+    """The register's name skeletons in a `NameIndex`, kept in this process (about 20 MB for
+    100,000 people) and checked on every search by the newest name entry's id (one index lookup).
+    Names added since are read and indexed alone (with the `LOOK_BACK` ids before the newest seen,
+    in case a transaction that took a lower id committed later); everything is read again every
+    `FULL_RELOAD_S` seconds, or when the newest id went down (a database restored or rolled back)."""
+    newest = NameEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     now = time.monotonic()
-    with _cache_lock:
-        if _cache["stamp"] != newest or now > _cache.get("until", 0):
+    with _index_lock:
+        stamp = _index.get("stamp")
+        if stamp is None or newest < stamp or now > _index["until"]:
+            index, owners = NameIndex(), {}
             rows = NameEntry.objects.filter(owner_type=PERSON_OWNER).values_list(
                 "pk", "skeleton", "owner_id"
             )
-            _cache["choices"] = {pk: skeleton for pk, skeleton, _owner in rows}
-            _cache["owners"] = {pk: owner for pk, _skeleton, owner in rows}
-            _cache["stamp"] = newest
-            _cache["until"] = now + 300
-        return _cache["choices"], _cache["owners"]
+            for pk, skeleton, owner in rows.iterator(chunk_size=20000):
+                index.add(pk, skeleton)
+                owners[pk] = owner
+            _index.update(index=index, owners=owners, stamp=newest, until=now + FULL_RELOAD_S)
+        elif newest != stamp:
+            index, owners = _index["index"], _index["owners"]
+            rows = NameEntry.objects.filter(
+                owner_type=PERSON_OWNER, pk__gt=max(stamp - LOOK_BACK, 0)
+            ).values_list("pk", "skeleton", "owner_id")
+            for pk, skeleton, owner in rows:
+                if pk not in owners:
+                    index.add(pk, skeleton)
+                    owners[pk] = owner
+            _index["stamp"] = newest
+        return _index["index"], _index["owners"]
 
 
 @dataclass
@@ -144,18 +166,20 @@ def person_search(*, user: User, name: str, limit: int = 20) -> list[SearchHit]:
     """Register entries ranked by how alike their names (and aliases) are to `name`, with scores."""
     if user.role not in MAY_SEARCH or not name.strip():
         return []
-    choices, owners = _register_skeletons()
-    matches = best_matches(name, choices, limit=limit * 3, cutoff=70)
+    index, owners = _register_index()
+    matches = index.best_matches(name, limit=limit * 3, cutoff=70)
     best: dict[int, float] = {}
     for match in matches:
         owner = owners[match.key]
         best[owner] = max(best.get(owner, 0), match.score)
-    ranked = sorted(best, key=lambda owner: (-best[owner], owner))[: limit * 2]
-    people = Person.objects.select_related("region").in_bulk(ranked)
+    ranked = sorted(best, key=lambda owner: (-best[owner], owner))
     if user.role in (Role.CLINICIAN, Role.POLICE_SUPERVISOR):
         allowed = set(
-            visible_to(Person.objects.filter(pk__in=list(best)), user).values_list("pk", flat=True)
+            visible_to(Person.objects.filter(pk__in=ranked), user).values_list("pk", flat=True)
         )
-        people = {pk: p for pk, p in people.items() if pk in allowed}
-    hits = [SearchHit(person=people[pk], score=score) for pk, score in best.items() if pk in people]
-    return sorted(hits, key=lambda h: (-h.score, h.person.pk))[:limit]
+        ranked = [pk for pk in ranked if pk in allowed]
+    # only the people shown are read (and their names decrypted); an entry deleted since the
+    # index was read is simply not among them
+    people = Person.objects.select_related("region").in_bulk(ranked[: limit + 5])
+    hits = [SearchHit(person=people[pk], score=best[pk]) for pk in ranked if pk in people]
+    return hits[:limit]

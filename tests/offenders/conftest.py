@@ -40,3 +40,12 @@ def inmate(facility):
         sentence_end=timezone.localdate() + timedelta(days=60),
     )
     return person
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index():
+    """The name search keeps an index per process; a test's rolled-back names must not leak."""
+    from qorgau.offenders.selectors import search_index_clear
+
+    search_index_clear()
+    yield

@@ -47,3 +47,33 @@ def test_names_are_found_across_alphabets(inmate, analyst, query):
 def test_roles_outside_the_register_cannot_search(inmate, educator, partner):
     assert selectors.person_search(user=educator, name="Zhakip") == []
     assert selectors.person_search(user=partner, name="Zhakip") == []
+
+
+def _register(facility, *names):
+    return [
+        services.person_create(
+            acting_user=None,
+            data=services.PersonInput(
+                full_name=name, date_of_birth=date(1975, 1, 1), facility=facility
+            ),
+        )
+        for name in names
+    ]
+
+
+@pytest.mark.parametrize("query", ["Иванов Сергей", "Ivanov Sergey", "Иванов Сергкй", "Ivamov Sergey"])
+def test_a_name_is_found_across_alphabets_and_with_a_typo_among_others(facility, analyst, query):
+    others = _register(facility, "Нұрлан Омаров", "Dana Tokayeva", "Болат Жұмабек")
+    (wanted,) = _register(facility, "Sergey Ivanov")
+    hits = selectors.person_search(user=analyst, name=query)
+    assert hits[0].person == wanted
+    assert not {h.person.pk for h in hits} & {p.pk for p in others}
+
+
+def test_a_person_added_after_a_search_is_found_by_the_next_one(inmate, analyst):
+    assert selectors.person_search(user=analyst, name="Sergey Ivanov") == []
+    (person,) = _register(inmate.facility, "Иванов Сергей")
+    hits = selectors.person_search(user=analyst, name="Sergey Ivanov")
+    assert [h.person for h in hits] == [person] and hits[0].score >= 90
+    # the entries read before are still searched
+    assert selectors.person_search(user=analyst, name="Zhakip Yergali")[0].person == inmate

@@ -234,3 +234,57 @@ def test_the_csv_import_leaves_nothing_behind_when_a_row_is_bad(facility):
 def test_the_csv_import_refuses_a_file_without_its_columns(facility):
     result = services.import_register_csv(acting_user=None, text="name;born\nA;B\n")
     assert result.imported == 0 and "Missing columns" in result.errors[0][1]
+
+
+def test_the_csv_import_reports_unknown_articles_and_imports_nothing(facility):
+    text = (
+        CSV_GOOD + "Synthetic Three,1983-02-03,,Demo Facility No. 1,999,2024-01-01,2030-01-01,,\n"
+    )
+    result = services.import_register_csv(acting_user=None, text=text)
+    assert result.imported == 0 and Person.objects.count() == 0
+    assert result.errors == [(3, "unknown articles: 999")]
+
+
+def test_the_csv_import_links_phones_encrypts_names_and_flags_earlier_reports(
+    facility, reference_data
+):
+    from django.db import connection
+
+    from qorgau.core.models import AuditEntry
+    from qorgau.intake import services as intake
+    from qorgau.intake.enums import Source
+    from qorgau.intake.models import Report
+    from qorgau.linking.selectors import subject_for_owner
+
+    report = intake.report_submit(
+        draft=intake.ReportDraft(
+            category="grooming", narrative="Номер 8 701 000 11 22", region_code="KZ-75"
+        ),
+        submitter=intake.Submitter(source=Source.WEB),
+    ).report
+    assert report.priority == "P3"
+    born = date(1984, 3, 4)
+    text = CSV_GOOD + (
+        f"Synthetic Four,{born},{iin.make(born, 'm', 7)},Demo Facility No. 1,121,"
+        "2024-01-01,2030-01-01,+7 701 000 1122,\n"
+    )
+    result = services.import_register_csv(acting_user=None, text=text)
+    assert result.imported == 2 and not result.errors
+    one, four = Person.objects.order_by("pk")
+    assert (one.full_name, four.full_name, four.iin) == (
+        "Synthetic One",
+        "Synthetic Four",
+        iin.make(born, "m", 7),
+    )
+    # both carry the report's phone: one subject, and the report is raised
+    assert subject_for_owner(owner_type="offenders.person", owner_id=one.pk) == subject_for_owner(
+        owner_type="offenders.person", owner_id=four.pk
+    )
+    assert Report.objects.get(pk=report.pk).priority == "P2"
+    assert AuditEntry.objects.filter(action="offender.import").count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT full_name FROM offenders_person WHERE id = %s", [four.pk])
+        assert b"Synthetic" not in bytes(cursor.fetchone()[0])
+    # the IIN is taken now: the same file again is refused row by row
+    again = services.import_register_csv(acting_user=None, text=text)
+    assert again.imported == 0 and "already in the register" in again.errors[0][1]
