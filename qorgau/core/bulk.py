@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.utils import timezone
 
 CHUNK = 5000
 
@@ -74,63 +75,58 @@ PLAIN_TYPES = frozenset(
 )
 
 
-def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Insert many new model instances and set their ids, as `bulk_create` does, faster.
-
-    On PostgreSQL: the ids are drawn from the table's sequence in one statement, then the rows go
-    in by COPY (every value prepared by its field, so encrypted fields are encrypted, defaults and
-    `auto_now_add` applied). Elsewhere (SQLite in tests): `bulk_create`. The rows must be new: COPY
-    has no ON CONFLICT."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=CHUNK)
-        return
-    meta = model._meta
-    conn = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-call proxy
-    fields = [(f, f.get_internal_type() in PLAIN_TYPES) for f in meta.concrete_fields]
-    with conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
-        names = ", ".join(conn.ops.quote_name(f.column) for f, _plain in fields)
-        with cursor.cursor.copy(
-            f"COPY {conn.ops.quote_name(meta.db_table)} ({names}) FROM STDIN"
-        ) as copy:
-            for obj in objs:
-                copy.write_row(
-                    [
-                        f.pre_save(obj, True)
-                        if plain
-                        else f.get_db_prep_save(f.pre_save(obj, True), conn)
-                        for f, plain in fields
-                    ]
-                )
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = conn.alias
-
-
 def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence]
-) -> None:
-    """Insert many new rows of plain values (ids, numbers, text, dates) given by column (attname),
-    without building model instances: COPY on PostgreSQL, `bulk_create` elsewhere. Every column
-    the table requires must be given; the rows must be new."""
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    returning_ids: bool = False,
+) -> list[int]:
+    """Insert many new rows given as values by field name (attname: `person_id`), without building
+    model instances (they cost more than the insert): COPY on PostgreSQL, values prepared by their
+    field where that matters (JSON, encrypted, timestamps), ids drawn from the sequence beforehand
+    with `returning_ids`; `bulk_create` elsewhere. Columns not given are NULL; `created_at` and
+    `updated_at`, when the model has them and they are not given, are now. The rows must be new."""
     if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=CHUNK
-        )
-        return
-    conn = connections[DEFAULT_DB_ALIAS]
+        return []
     meta = model._meta
-    names = ", ".join(conn.ops.quote_name(meta.get_field(c).column) for c in columns)
-    table = conn.ops.quote_name(meta.db_table)
-    with conn.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    now = timezone.now()
+    stamps = [
+        name
+        for name in ("created_at", "updated_at")
+        if name not in columns and any(f.attname == name for f in meta.concrete_fields)
+    ]
+    if connection.vendor != "postgresql":
+        objs = [
+            model(**dict(zip(columns, row, strict=True)), **dict.fromkeys(stamps, now))
+            for row in rows
+        ]
+        model.objects.bulk_create(objs, batch_size=CHUNK)
+        return [obj.pk for obj in objs]
+    conn = connections[DEFAULT_DB_ALIAS]
+    fields = [meta.get_field(c) for c in [*columns, *stamps]]
+    prepare = [
+        None if f.get_internal_type() in PLAIN_TYPES or f.attname in stamps else f for f in fields
+    ]
+    extra = [now] * len(stamps)
+    ids: list[int] = []
+    with conn.cursor() as cursor:
+        if returning_ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            fields.append(meta.pk)
+        names = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+        table = conn.ops.quote_name(meta.db_table)
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for n, row in enumerate(rows):
+                values = [
+                    value if field is None else field.get_db_prep_save(value, conn)
+                    for value, field in zip([*row, *extra], prepare, strict=True)
+                ]
+                if returning_ids:
+                    values.append(ids[n])
+                copy.write_row(values)
+    return ids

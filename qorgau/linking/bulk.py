@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from qorgau.core.bulk import insert_objects, insert_rows, update_from_values
+from qorgau.core.bulk import insert_rows, update_from_values
 from qorgau.linking.identifiers import LINKING_KINDS, Found
 from qorgau.linking.models import Identifier, IdentifierUse, NameEntry, Subject
 from qorgau.linking.names import skeleton
@@ -179,7 +179,15 @@ def link_owners_bulk(
     Subject.objects.bulk_update(
         changed, ["first_seen", "last_seen", "owner_counts", "updated_at"], batch_size=BULK_CHUNK
     )
-    insert_objects(Subject, [s for _c, s in new])
+    subject_ids = insert_rows(
+        Subject,
+        ["public_id", "first_seen", "last_seen", "owner_counts"],
+        [(s.public_id, s.first_seen, s.last_seen, s.owner_counts) for _c, s in new],
+        returning_ids=True,
+    )
+    for (_component, subject), pk in zip(new, subject_ids, strict=True):
+        subject.pk = subject.id = pk
+        subject._state.adding = False
     for component, subject in new:
         component["root"] = subject
         for owner_id in component["owners"]:

@@ -17,9 +17,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from qorgau.cases.models import Case
-from qorgau.core.bulk import insert_objects, insert_rows
+from qorgau.core.bulk import insert_rows
 from qorgau.core.enums import Role
-from qorgau.core.models import CriminalArticle, Notification, Region, User
+from qorgau.core.models import CriminalArticle, Notification, Region, User, new_public_id
 from qorgau.core.services import audit_append
 from qorgau.linking import identifiers as ids
 from qorgau.linking.services import link_owner
@@ -83,9 +83,12 @@ def validate_person(
     *,
     iin_taken: Callable[[str], bool] | None = None,
     regions: dict[str, Region] | None = None,
+    lookup: Callable[[str], str] = iin_lookup,
+    today: date | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """The checks of a register entry. An import passes `iin_taken` (IIN lookups already in the
-    register, read for the whole file at once) and `regions` (by code) so that no row queries."""
+    register, read for the whole file at once), `regions` (by code), `lookup` (the IIN's keyed hash,
+    kept for the file) and `today`, so that no row queries."""
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
     name = " ".join((data.full_name or "").split())
@@ -94,12 +97,12 @@ def validate_person(
     elif len(name) > 200:
         errors["full_name"] = [_("This name is too long.")]
     clean["full_name"] = name
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if data.date_of_birth is None:
         errors["date_of_birth"] = [_("Give the date of birth.")]
     elif not date(1900, 1, 1) <= data.date_of_birth <= today - timedelta(days=365 * 14):
         errors["date_of_birth"] = [_("This date of birth is not possible for a convicted person.")]
-    clean["iin"] = None
+    clean["iin"] = clean["iin_lookup"] = None
     if data.iin:
         try:
             parsed = iin_rules.parse(data.iin)
@@ -109,12 +112,13 @@ def validate_person(
             if data.date_of_birth and parsed.birth_date != data.date_of_birth:
                 errors["iin"] = [_("The IIN's date part does not match the date of birth.")]
             elif (
-                iin_taken(iin_lookup(parsed.value))
+                iin_taken(lookup(parsed.value))
                 if iin_taken is not None
-                else Person.objects.filter(iin_lookup=iin_lookup(parsed.value)).exists()
+                else Person.objects.filter(iin_lookup=lookup(parsed.value)).exists()
             ):
                 errors["iin"] = [_("This IIN is already in the register.")]
             clean["iin"] = parsed.value
+            clean["iin_lookup"] = lookup(parsed.value)
     if data.status not in PersonStatus.values:
         errors["status"] = [_("Unknown status.")]
     code = (data.region_code or "").upper()
@@ -632,13 +636,25 @@ def _date(text: str) -> date | None:
 IMPORT_CHUNK = 2000
 
 
-def _taken_iins(rows: list[PersonInput]) -> set[str]:
+def _iin_lookups() -> Callable[[str], str]:
+    """`iin_lookup` for the IINs of one file, each hashed once (kept only for the call)."""
+    seen: dict[str, str] = {}
+
+    def lookup(value: str) -> str:
+        if value not in seen:
+            seen[value] = iin_lookup(value)
+        return seen[value]
+
+    return lookup
+
+
+def _taken_iins(rows: list[PersonInput], lookup: Callable[[str], str]) -> set[str]:
     """The IIN lookups of these rows that are already in the register (a query per 2,000 rows)."""
     lookups = set()
     for data in rows:
         if data.iin:
             try:
-                lookups.add(iin_lookup(iin_rules.parse(data.iin).value))
+                lookups.add(lookup(iin_rules.parse(data.iin).value))
             except iin_rules.IINInvalid:
                 continue
     wanted, taken = sorted(lookups), set()
@@ -729,13 +745,17 @@ def import_register_csv(
         )
         parsed.append((line, data, problems, start, end, articles))
 
-    taken = _taken_iins([data for _l, data, *_rest in parsed])
+    lookup = _iin_lookups()
+    taken = _taken_iins([data for _l, data, *_rest in parsed], lookup)
+    today = timezone.localdate()
     prepared: list[tuple[PersonInput, dict[str, Any], list[str], date | None, date | None]] = []
     seen_iins: set[str] = set()
     for line, data, problems, start, end, articles in parsed:
         clean: dict[str, Any] = {}
         if data.facility is not None or not problems:
-            clean, errors = validate_person(data, iin_taken=taken.__contains__, regions=regions)
+            clean, errors = validate_person(
+                data, iin_taken=taken.__contains__, regions=regions, lookup=lookup, today=today
+            )
             problems.extend(f"{k}: {' '.join(v)}" for k, v in errors.items())
         if data.iin:
             if data.iin in seen_iins:
@@ -771,66 +791,78 @@ def _import_rows(
     """The writes of an import: bulk inserts, in the caller's transaction."""
     from qorgau.linking.bulk import OwnerLinks, link_owners_bulk
 
-    people = [
-        Person(
-            full_name=clean["full_name"],
-            full_name_latin=data.full_name_latin.strip() or None,
-            aliases=clean["aliases"] or None,
-            date_of_birth=data.date_of_birth,
-            iin=clean["iin"],
-            iin_lookup=iin_lookup(clean["iin"]) if clean["iin"] else None,
-            status=data.status,
-            region=clean["region"],
-            facility=data.facility,
-            admitted_on=data.admitted_on,
-        )
-        for data, clean, *_rest in prepared
-    ]
-    insert_objects(Person, people)
+    person_ids = insert_rows(
+        Person,
+        [
+            "public_id",
+            "full_name",
+            "full_name_latin",
+            "aliases",
+            "date_of_birth",
+            "iin",
+            "iin_lookup",
+            "status",
+            "region_id",
+            "facility_id",
+            "admitted_on",
+        ],
+        [
+            (
+                new_public_id(),
+                clean["full_name"],
+                data.full_name_latin.strip() or None,
+                clean["aliases"] or None,
+                data.date_of_birth,
+                clean["iin"],
+                clean["iin_lookup"],
+                data.status,
+                clean["region"].pk,
+                data.facility.pk if data.facility else None,
+                data.admitted_on,
+            )
+            for data, clean, *_rest in prepared
+        ],
+        returning_ids=True,
+    )
     articles = {a.number: a for a in CriminalArticle.objects.all()}
     convictions, their_articles, exams = [], [], []
     delay = timedelta(days=settings.QORGAU_EXAMINATION_DAYS)
-    for person, (data, _clean, numbers, start, end) in zip(people, prepared, strict=True):
+    for pk, (data, _clean, numbers, start, end) in zip(person_ids, prepared, strict=True):
         if not (numbers and start and end):
             continue
-        convictions.append(
-            Conviction(
-                person=person,
-                sentence_start=start,
-                sentence_end=end,
-                facility=data.facility or person.facility,
-            )
-        )
-        their_articles.append([articles[n] for n in dict.fromkeys(numbers)])
+        convictions.append((pk, start, end, data.facility.pk if data.facility else None))
+        their_articles.append([articles[n].pk for n in dict.fromkeys(numbers)])
         # a new entry has no examination yet: one is due if an article is covered
         if any(articles[n].covered_by_default for n in numbers):
-            exams.append(
-                Examination(person=person, scheduled_for=(person.admitted_on or start) + delay)
-            )
-    insert_objects(Conviction, convictions)
-    through = Conviction.articles.through
+            exams.append((pk, (data.admitted_on or start) + delay, []))
+    conviction_ids = insert_rows(
+        Conviction,
+        ["person_id", "sentence_start", "sentence_end", "facility_id"],
+        convictions,
+        returning_ids=True,
+    )
     insert_rows(
-        through,
+        Conviction.articles.through,
         ["conviction_id", "criminalarticle_id"],
         [
-            (conviction.pk, article.pk)
-            for conviction, found in zip(convictions, their_articles, strict=True)
-            for article in found
+            (conviction_id, article_id)
+            for conviction_id, found in zip(conviction_ids, their_articles, strict=True)
+            for article_id in found
         ],
     )
-    insert_objects(Examination, exams)
+    insert_rows(Examination, ["person_id", "scheduled_for", "diagnostic_codes"], exams)
     links = link_owners_bulk(
         owner_type=PERSON_OWNER,
         owners=[
             OwnerLinks(
-                owner_id=person.pk,
+                owner_id=pk,
                 found=clean["found"],
-                region_id=person.region_id,
+                region_id=clean["region"].pk,
                 names=[
                     n for n in (clean["full_name"], data.full_name_latin, *clean["aliases"]) if n
                 ],
             )
-            for person, (data, clean, *_rest) in zip(people, prepared, strict=True)
+            for pk, (data, clean, *_rest) in zip(person_ids, prepared, strict=True)
         ],
     )
     flagged = {}
@@ -839,4 +871,4 @@ def _import_rows(
             flagged[link.subject.pk] = link.subject
     for subject in flagged.values():
         _flag_reports(subject)
-    return len(people)
+    return len(person_ids)
