@@ -179,7 +179,12 @@ def person_search(*, user: User, name: str, limit: int = 20) -> list[SearchHit]:
         )
         ranked = [pk for pk in ranked if pk in allowed]
     # only the people shown are read (and their names decrypted); an entry deleted since the
-    # index was read is simply not among them
-    people = Person.objects.select_related("region").in_bulk(ranked[: limit + 5])
-    hits = [SearchHit(person=people[pk], score=best[pk]) for pk in ranked if pk in people]
-    return hits[:limit]
+    # index was read is not among them, and the next ones are read in its place
+    hits: list[SearchHit] = []
+    start = 0
+    while len(hits) < limit and start < len(ranked):
+        chunk = ranked[start : start + limit - len(hits)]
+        people = Person.objects.select_related("region").in_bulk(chunk)
+        hits += [SearchHit(person=people[pk], score=best[pk]) for pk in chunk if pk in people]
+        start += len(chunk)
+    return hits

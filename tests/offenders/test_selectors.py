@@ -61,7 +61,9 @@ def _register(facility, *names):
     ]
 
 
-@pytest.mark.parametrize("query", ["Иванов Сергей", "Ivanov Sergey", "Иванов Сергкй", "Ivamov Sergey"])
+@pytest.mark.parametrize(
+    "query", ["Иванов Сергей", "Ivanov Sergey", "Иванов Сергкй", "Ivamov Sergey"]
+)
 def test_a_name_is_found_across_alphabets_and_with_a_typo_among_others(facility, analyst, query):
     others = _register(facility, "Нұрлан Омаров", "Dana Tokayeva", "Болат Жұмабек")
     (wanted,) = _register(facility, "Sergey Ivanov")
@@ -77,3 +79,16 @@ def test_a_person_added_after_a_search_is_found_by_the_next_one(inmate, analyst)
     assert [h.person for h in hits] == [person] and hits[0].score >= 90
     # the entries read before are still searched
     assert selectors.person_search(user=analyst, name="Zhakip Yergali")[0].person == inmate
+
+
+def test_a_deleted_entry_drops_out_of_the_search_and_the_next_one_takes_its_place(
+    facility, analyst
+):
+    first, second = _register(facility, "Sergey Ivanov", "Sergei Ivanov")
+    assert {h.person for h in selectors.person_search(user=analyst, name="Ivanov Sergey")} == {
+        first,
+        second,
+    }
+    first.delete()
+    hits = selectors.person_search(user=analyst, name="Ivanov Sergey", limit=1)
+    assert [h.person for h in hits] == [second]
