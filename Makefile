@@ -13,7 +13,7 @@ DEV_SECRET := SECRET_KEY_FILE=$(CURDIR)/var/secret.key
 endif
 DEV := DEBUG=true $(DEV_MASTER) $(DEV_SECRET)
 
-.PHONY: install run test lint check messages clean-venv browser
+.PHONY: install run demo-code test lint check messages clean-venv browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,13 @@ run: install
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py seed_demo
 	@echo
-	@echo "Qorgau: http://127.0.0.1:8000/   staff: http://127.0.0.1:8000/staff/login/ (logins above, kept in var/demo-logins.txt)"
+	@echo "Qorgau: http://127.0.0.1:8000/   staff: http://127.0.0.1:8000/staff/login/ (logins above, kept in var/demo-logins.txt; code: make demo-code LOGIN=analyst)"
 	@echo
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The sign-in code of a demo user, as their authenticator app would show it (DEBUG only).
+demo-code: install
+	@$(DEV) $(PY) manage.py demo_otp $(LOGIN)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "qorgau.core",
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "qorgau.core.middleware.SecondFactorMiddleware",
     "qorgau.core.middleware.QorgauLocaleMiddleware",
     "qorgau.core.middleware.RejectNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -143,6 +148,26 @@ AUTHENTICATION_BACKENDS = ["qorgau.core.auth.RoleModelBackend"]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
 LOGOUT_REDIRECT_URL = "core:login"
+
+# Two-factor sign-in (django-otp): every staff role needs a TOTP device (qorgau.core.enums
+# SECOND_FACTOR_ROLES); until a session passes the second step it is treated as anonymous.
+OTP_TOTP_ISSUER = env_str("QORGAU_OTP_ISSUER", "Qorgau")
+# The secret of a device is never shown in the admin (an administrator may only see and delete one).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# django-otp's own per-device delay after a wrong code would refuse the right code silently after a
+# typo; the lockout below (per account and per address, with a message that says how long) does it.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Recovery codes given at enrolment (each works once).
+QORGAU_RECOVERY_CODES = env_int("QORGAU_RECOVERY_CODES", 10)
+
+# Lockout: wrong passwords and wrong codes taken from token buckets per account and per address.
+# After QORGAU_LOGIN_FAILURES_PER_ACCOUNT failures in a row the account accepts no attempt until the
+# bucket refills one attempt (QORGAU_LOGIN_LOCKOUT_SECONDS / failures); it is full again after
+# QORGAU_LOGIN_LOCKOUT_SECONDS. An address (a school, an office behind one NAT) gets more room.
+QORGAU_LOGIN_FAILURES_PER_ACCOUNT = env_int("QORGAU_LOGIN_FAILURES_PER_ACCOUNT", 5)
+QORGAU_LOGIN_FAILURES_PER_ADDRESS = env_int("QORGAU_LOGIN_FAILURES_PER_ADDRESS", 20)
+QORGAU_LOGIN_LOCKOUT_SECONDS = env_int("QORGAU_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

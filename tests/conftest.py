@@ -1,6 +1,14 @@
-"""Personas: one user per role in Almaty (KZ-75), plus an outsider analyst of Astana (KZ-71)."""
+"""Personas: one user per role in Almaty (KZ-75), plus an outsider analyst of Astana (KZ-71).
+
+Staff sign in with a password and a second factor. `client.force_login(user)` in these tests gives a
+fully signed-in session: the `client` fixture is a `StaffClient`, whose force_login also passes the
+second factor through django-otp's own `django_otp.login` with a real, confirmed TOTP device.
+`client.force_login_password_only(user)` stops after the password, for tests of the second step.
+"""
 
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 from django.utils import translation
 
 from qorgau.core.enums import Gender, Role
@@ -9,6 +17,54 @@ from qorgau.core.reference import load_reference_data
 from tests.factories import UserFactory, region
 
 PASSWORD = "correct horse battery staple"
+
+
+def totp_device_for(user):
+    """The user's confirmed TOTP device (created with a random key if they have none)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+    return device
+
+
+def totp_code(device) -> str:
+    """The code an authenticator app would show now for `device`, one the device has not accepted."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        # This step's code was used: the next step's is accepted too (tolerance 1).
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
+class StaffClient(Client):
+    """A test client whose force_login signs staff in completely (password and second factor)."""
+
+    def force_login(self, user, backend=None):
+        import django_otp
+
+        super().force_login(user, backend)
+        device = totp_device_for(user)
+        request = HttpRequest()
+        request.session = self.session
+        request.user = user
+        django_otp.login(request, device)
+        request.session.save()
+
+    def force_login_password_only(self, user, backend=None):
+        super().force_login(user, backend)
+
+
+@pytest.fixture
+def client():
+    return StaffClient()
 
 
 @pytest.fixture(autouse=True)

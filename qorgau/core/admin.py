@@ -8,6 +8,10 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.core import services
 from qorgau.core.models import ApiToken, AuditEntry, CriminalArticle, Helpline, Region, User
@@ -162,4 +166,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# Authenticators: an administrator sees who has one and deletes it when a phone is lost (the user then
+# sets up a new one at the next sign-in). Keys and recovery codes are never shown
+# (OTP_ADMIN_HIDE_SENSITIVE_DATA); every deletion is audited.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(AuditedModelAdmin, StaticDeviceAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

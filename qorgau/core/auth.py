@@ -27,6 +27,11 @@ ROLE_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
             "core.view_apitoken",
             "core.change_apitoken",
             "core.view_auditentry",
+            # a lost phone: see and delete the authenticator (never its key or codes)
+            "otp_totp.view_totpdevice",
+            "otp_totp.delete_totpdevice",
+            "otp_static.view_staticdevice",
+            "otp_static.delete_staticdevice",
             "intake.view_platform",
             "intake.add_platform",
             "intake.change_platform",

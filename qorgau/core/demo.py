@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.core import services
 from qorgau.core.enums import Gender, Language, Role
@@ -93,4 +94,12 @@ def seed_core(*, rng: random.Random, passwords: dict[str, str]) -> list[User]:
                 acting_user=None, user=user, password=passwords[demo.username]
             )
         users.append(user)
+    demo_authenticators_ensure(users)
     return users
+
+
+def demo_authenticators_ensure(users: list[User]) -> None:
+    """A random authenticator key per demo user: `manage.py demo_otp USERNAME` shows its code now."""
+    for user in users:
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)

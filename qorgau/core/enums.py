@@ -27,6 +27,12 @@ REGIONAL_ROLES = frozenset(
 )
 
 
+# Roles that must pass a second factor (TOTP or a recovery code) after the password. All of them:
+# each sees personal data (reports, cases, offenders, the people of schools and partners) or, for
+# administrators, can create accounts and reset passwords, i.e. become anyone. docs/security-auth.md.
+SECOND_FACTOR_ROLES = frozenset(Role)
+
+
 class Gender(models.TextChoices):
     FEMALE = "f", _("Female")
     MALE = "m", _("Male")

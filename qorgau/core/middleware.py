@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -99,3 +102,33 @@ class RejectNulCharactersMiddleware:
                     if "\x00" in key or any("\x00" in v for v in values):
                         return key.replace("\x00", "")[:60] or "body"
         return None
+
+
+class SecondFactorMiddleware:
+    """Until a session passes the second factor, its user is anonymous everywhere.
+
+    Denying by default (and not by decorating staff views) means no page, admin view or future URL can
+    forget the check. The user waiting for the second step is kept as `request.otp_pending_user` for the
+    views of that step; the logout view still sees them, so the logout is audited.
+    Placed after django-otp's OTPMiddleware, which tells whether the session is verified.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> None:
+        from qorgau.core.services import second_factor_required
+
+        request.otp_pending_user = None
+        user = request.user
+        if not second_factor_required(user) or user.is_verified():
+            return
+        request.otp_pending_user = user
+        match = request.resolver_match
+        if match is None or match.view_name != "core:logout":
+            request.user = AnonymousUser()

@@ -90,3 +90,10 @@ def unread_notification_count(*, user: User) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def user_has_authenticator(*, user: User) -> bool:
+    """Whether the user has set up an authenticator app (else the next sign-in enrols one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

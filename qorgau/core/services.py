@@ -11,9 +11,12 @@ from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.core.audit_chain import GENESIS_HASH, canonical_template, entry_hash
-from qorgau.core.enums import Gender, Language, Role
+from qorgau.core.enums import SECOND_FACTOR_ROLES, Gender, Language, Role
 from qorgau.core.models import ApiToken, AuditChainHead, AuditEntry, Region, TokenBucket, User
 
 TOKEN_PREFIX = "qg_"
@@ -347,3 +350,180 @@ def rate_limit_take(*, scope: str, value: str, capacity: int, per_seconds: float
         tokens -= 1.0
     TokenBucket.objects.filter(pk=bucket.pk).update(tokens=tokens, updated_at=now)
     return allowed
+
+
+def rate_limit_wait(*, scope: str, value: str, capacity: int, per_seconds: float) -> float:
+    """Seconds until the bucket of (scope, value) holds one token again (0 if it does); reads only."""
+    bucket = TokenBucket.objects.filter(key=rate_limit_key(scope, value)).first()
+    if bucket is None:
+        return 0.0
+    elapsed = max((timezone.now() - bucket.updated_at).total_seconds(), 0.0)
+    tokens = min(float(capacity), bucket.tokens + elapsed * capacity / per_seconds)
+    if tokens >= 1.0:
+        return 0.0
+    return (1.0 - tokens) * per_seconds / capacity
+
+
+# --- Sign-in: lockout and the second factor ---------------------------------------------------------
+
+LOGIN_ACCOUNT_SCOPE = "login.account"
+LOGIN_ADDRESS_SCOPE = "login.address"
+
+
+def _login_buckets(username: str, ip: str | None) -> list[tuple[str, str, int]]:
+    buckets = [
+        (
+            LOGIN_ACCOUNT_SCOPE,
+            username.strip().casefold(),
+            settings.QORGAU_LOGIN_FAILURES_PER_ACCOUNT,
+        )
+    ]
+    if ip:
+        buckets.append((LOGIN_ADDRESS_SCOPE, ip, settings.QORGAU_LOGIN_FAILURES_PER_ADDRESS))
+    return buckets
+
+
+def login_lockout_wait(*, username: str, ip: str | None) -> int:
+    """Whole seconds before this account or this address may try to sign in again (0: now)."""
+    wait = 0.0
+    for scope, value, capacity in _login_buckets(username, ip):
+        wait = max(
+            wait,
+            rate_limit_wait(
+                scope=scope,
+                value=value,
+                capacity=capacity,
+                per_seconds=settings.QORGAU_LOGIN_LOCKOUT_SECONDS,
+            ),
+        )
+    return int(wait) + (1 if wait % 1 else 0)
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, ip: str | None) -> None:
+    """Count one failed attempt (a wrong password or a wrong code) against the account and address."""
+    for scope, value, capacity in _login_buckets(username, ip):
+        rate_limit_take(
+            scope=scope,
+            value=value,
+            capacity=capacity,
+            per_seconds=settings.QORGAU_LOGIN_LOCKOUT_SECONDS,
+        )
+
+
+def audit_login_locked(*, username: str, ip: str | None, stage: str) -> AuditEntry:
+    """An attempt refused because the account or the address is locked out (never the secret typed)."""
+    known = User.objects.filter(username=username).first() if username else None
+    return audit_append(
+        actor=None,
+        action="auth.locked_out",
+        object_type="core.user" if known else "",
+        object_id=known.pk if known else "",
+        region=known.region if known else None,
+        ip=ip,
+        details={"username": username[:150], "known_user": known is not None, "stage": stage},
+    )
+
+
+def second_factor_required(user: Any) -> bool:
+    """Whether this user must pass a second factor after the password (enums.SECOND_FACTOR_ROLES)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.role in SECOND_FACTOR_ROLES or user.is_superuser
+    )
+
+
+def otp_totp_device_start(*, user: User) -> TOTPDevice:
+    """The authenticator a user is enrolling: an unconfirmed TOTP device, the same one until confirmed.
+
+    Refused (ValueError) once the user has a confirmed device: only an administrator deleting it (a lost
+    phone) opens enrolment again, so a stolen password alone cannot replace the second factor.
+    """
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValueError("the user already has an authenticator")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def otp_enrol_confirm(*, user: User, token: str, ip: str | None) -> tuple[Device, list[str]] | None:
+    """Confirm the authenticator being enrolled with its first code and give new recovery codes.
+
+    Returns the device and the recovery codes (shown once, never stored in clear elsewhere), or None
+    when the code is wrong.
+    """
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=False)
+        .order_by("pk")
+        .first()
+    )
+    if device is None or not device.verify_token(token):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    codes = recovery_codes_replace(user=user)
+    audit_append(
+        actor=user,
+        action="auth.otp_enrolled",
+        obj=user,
+        region=user.region,
+        ip=ip,
+        details={"recovery_codes": len(codes)},
+    )
+    return device, codes
+
+
+def recovery_codes_replace(*, user: User) -> list[str]:
+    """A new set of recovery codes for `user` (the old ones stop working); each works once."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.QORGAU_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def otp_verify(*, user: User, token: str, ip: str | None) -> Device | None:
+    """Check the code of the second step: the authenticator's, or a recovery code (used up).
+
+    Returns the device that accepted it, or None. A success is audited with its method; the caller
+    counts a failure against the lockout.
+    """
+    token = "".join(token.split()).lower()
+    if not token:
+        return None
+    device: Device | None = None
+    if token.isdigit():
+        for candidate in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            if candidate.verify_token(token):
+                device = candidate
+                break
+    else:
+        for candidate in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            if candidate.verify_token(token):
+                device = candidate
+                break
+    if device is None:
+        return None
+    details: dict[str, Any] = {"method": "totp" if isinstance(device, TOTPDevice) else "recovery"}
+    if isinstance(device, StaticDevice):
+        details["recovery_codes_left"] = device.token_set.count()
+    audit_append(
+        actor=user, action="auth.otp_verified", obj=user, region=user.region, ip=ip, details=details
+    )
+    return device
+
+
+def audit_otp_failed(*, user: User, ip: str | None, stage: str) -> AuditEntry:
+    """A wrong code at the second step or at enrolment (never the code typed)."""
+    return audit_append(
+        actor=user,
+        action="auth.otp_failed",
+        obj=user,
+        region=user.region,
+        ip=ip,
+        details={"stage": stage},
+    )

@@ -1,21 +1,37 @@
 from __future__ import annotations
 
+import math
+from base64 import b32encode
+from typing import Any
+from urllib.parse import urlencode
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from qorgau.core import selectors, services
 from qorgau.core.enums import Role
-from qorgau.core.forms import AuditFilterForm, LoginForm
+from qorgau.core.forms import AuditFilterForm, LoginForm, OtpCodeForm
 from qorgau.core.models import AuditEntry, User
 from qorgau.core.permissions import Scope, requires_visibility, visibility_of
 from qorgau.core.tasks import queue_health
+from qorgau.core.utils import client_ip
 
 PAGE_SIZE = 50
 
@@ -45,10 +61,210 @@ def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "public/help.html", {"helpline_rows": selectors.helpline_list()})
 
 
+def _lockout_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many failed attempts. Sign-in is paused for this account or this network: "
+        "try again in %(minutes)d minute.",
+        "Too many failed attempts. Sign-in is paused for this account or this network: "
+        "try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _second_step_url(name: str, next_url: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
 class LoginView(auth_views.LoginView):
+    """The password step; a locked-out account or address is refused before the password is checked."""
+
     template_name = "staff/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "otp_pending_user", None) is not None:
+            return redirect(
+                _second_step_url("core:login_verify", _safe_next(request, self.get_redirect_url()))
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")[:150]
+        ip = client_ip(request)
+        wait = services.login_lockout_wait(username=username, ip=ip)
+        if wait:
+            services.audit_login_locked(username=username, ip=ip, stage="password")
+            form = self.get_form_class()(request, initial={"username": username})
+            return self.render_to_response(
+                self.get_context_data(form=form, lockout_message=_lockout_message(wait)),
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        username = form.data.get("username", "")[:150]
+        if username and form.data.get("password"):
+            services.login_failure_record(username=username, ip=client_ip(self.request))
+        return super().form_invalid(form)
+
+    def get_success_url(self) -> str:
+        next_url = _safe_next(self.request, self.get_redirect_url())
+        user = self.request.user
+        if not services.second_factor_required(user):
+            return next_url
+        if selectors.user_has_authenticator(user=user):
+            return _second_step_url("core:login_verify", next_url)
+        return _second_step_url("core:login_enrol", next_url)
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    return getattr(request, "otp_pending_user", None)
+
+
+def _second_step_done(request: HttpRequest, user: User, device: Any) -> None:
+    request.user = user
+    django_otp.login(request, device)
+    # A new session key once the session is fully signed in (the password step's key was known
+    # to a browser that had not yet shown the second factor).
+    request.session.cycle_key()
+
+
+def _second_step_locked(request: HttpRequest, user: User, stage: str) -> int:
+    wait = services.login_lockout_wait(username=user.get_username(), ip=client_ip(request))
+    if wait:
+        services.audit_login_locked(
+            username=user.get_username(), ip=client_ip(request), stage=stage
+        )
+    return wait
+
+
+def _second_step_failed(request: HttpRequest, user: User, stage: str) -> None:
+    services.audit_otp_failed(user=user, ip=client_ip(request), stage=stage)
+    services.login_failure_record(username=user.get_username(), ip=client_ip(request))
+
+
+@require_http_methods(["GET", "POST"])
+def login_verify(request: HttpRequest) -> HttpResponse:
+    """The second step: a code from the authenticator app, or one of the recovery codes."""
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    user = _pending_user(request)
+    if user is None:
+        if request.user.is_authenticated:
+            return redirect(next_url)
+        return redirect_to_login(next_url, reverse("core:login"))
+    if not selectors.user_has_authenticator(user=user):
+        return redirect(_second_step_url("core:login_enrol", next_url))
+    form = OtpCodeForm(
+        request.POST or None,
+        help_text=_("The 6-digit code your authenticator app shows now, or one recovery code."),
+    )
+    status, lockout_message = 200, ""
+    if request.method == "POST":
+        wait = _second_step_locked(request, user, "code")
+        if wait:
+            lockout_message, status = _lockout_message(wait), 429
+        elif form.is_valid():
+            device = services.otp_verify(
+                user=user, token=form.cleaned_data["code"], ip=client_ip(request)
+            )
+            if device is not None:
+                _second_step_done(request, user, device)
+                if isinstance(device, StaticDevice):
+                    left = device.token_set.count()
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "You signed in with a recovery code. %(left)d recovery code is left.",
+                            "You signed in with a recovery code. %(left)d recovery codes are left.",
+                            left,
+                        )
+                        % {"left": left},
+                    )
+                return redirect(next_url)
+            _second_step_failed(request, user, "verify")
+            form.add_error(
+                "code",
+                _("This code is wrong or has been used. Type the code your app shows now."),
+            )
+    return render(
+        request,
+        "staff/login_verify.html",
+        {"form": form, "next": next_url, "pending_user": user, "lockout_message": lockout_message},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def login_enrol(request: HttpRequest) -> HttpResponse:
+    """First sign-in: set up an authenticator app (QR code drawn here, or the key typed), get recovery
+    codes once."""
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    user = _pending_user(request)
+    if user is None:
+        if request.user.is_authenticated:
+            return redirect(next_url)
+        return redirect_to_login(next_url, reverse("core:login"))
+    if selectors.user_has_authenticator(user=user):
+        return redirect(_second_step_url("core:login_verify", next_url))
+    device = services.otp_totp_device_start(user=user)
+    form = OtpCodeForm(
+        request.POST or None,
+        help_text=_("The 6-digit code the app shows after you add Qorgau to it."),
+    )
+    status, lockout_message = 200, ""
+    if request.method == "POST":
+        wait = _second_step_locked(request, user, "enrol")
+        if wait:
+            lockout_message, status = _lockout_message(wait), 429
+        elif form.is_valid():
+            confirmed = services.otp_enrol_confirm(
+                user=user, token=form.cleaned_data["code"].replace(" ", ""), ip=client_ip(request)
+            )
+            if confirmed is not None:
+                totp, codes = confirmed
+                _second_step_done(request, user, totp)
+                response = render(
+                    request, "staff/recovery_codes.html", {"codes": codes, "next": next_url}
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+            _second_step_failed(request, user, "enrol")
+            form.add_error(
+                "code",
+                _("This code is wrong. Check the phone's clock and type the code shown now."),
+            )
+    secret = b32encode(device.bin_key).decode("ascii")
+    response = render(
+        request,
+        "staff/login_enrol.html",
+        {
+            "form": form,
+            "next": next_url,
+            "pending_user": user,
+            "lockout_message": lockout_message,
+            "qr_svg": mark_safe(totp_qr_svg(device.config_url)),  # noqa: S308 (drawn here, no input)
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def totp_qr_svg(data: str) -> str:
+    """The QR code of `data` as inline SVG markup (no image request, nothing for the CSP to allow)."""
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+    return image.to_string(encoding="unicode")
 
 
 def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

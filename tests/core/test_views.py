@@ -1,10 +1,15 @@
 """Public and staff pages of the core app."""
 
+import base64
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from qorgau.core.models import AuditEntry
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, totp_code, totp_device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +113,14 @@ class TestLogin:
             assert response.status_code == 302
             assert response.url.startswith("/staff/login/?next=")
 
-    def test_a_right_password_signs_in_and_is_audited(self, client, analyst):
+    def test_a_right_password_leads_to_the_second_step_and_is_audited(self, client, analyst):
         response = client.post("/staff/login/", {"username": "analyst", "password": PASSWORD})
-        assert response.status_code == 302 and response.url == "/staff/"
+        # no authenticator yet: enrolment first
+        assert response.status_code == 302
+        assert response.url == "/staff/login/authenticator/?next=%2Fstaff%2F"
         entry = AuditEntry.objects.get(action="auth.login")
         assert entry.actor == analyst and entry.ip == "127.0.0.1"
+        assert client.get("/staff/").url.startswith("/staff/login/")
 
     def test_a_wrong_password_is_refused_clearly_and_audited(self, client, analyst):
         response = client.post(
@@ -135,6 +143,247 @@ class TestLogin:
         assert response.status_code == 302
         assert AuditEntry.objects.filter(action="auth.logout", actor=analyst).exists()
         assert client.get("/staff/").status_code == 302
+
+
+def sign_in_with_password(client, username="analyst", next_url="/staff/"):
+    return client.post(
+        "/staff/login/", {"username": username, "password": PASSWORD, "next": next_url}
+    )
+
+
+class TestSecondFactor:
+    def test_first_sign_in_enrols_an_authenticator_and_shows_recovery_codes_once(
+        self, client, analyst
+    ):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        sign_in_with_password(client, next_url="/staff/notifications/")
+        page = client.get("/staff/login/authenticator/?next=/staff/notifications/")
+        html = page.content.decode()
+        assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+        assert '<div class="qr-code"><svg' in html and "<path" in html  # drawn here, inline
+        device = TOTPDevice.objects.get(user=analyst)
+        assert not device.confirmed
+        secret = "".join(html.split('class="otp-secret">')[1].split("</code>")[0].split())
+        assert base64.b32decode(secret) == device.bin_key
+        # a reload shows the same key: the app the user is setting up keeps working
+        assert secret in "".join(client.get("/staff/login/authenticator/").content.decode().split())
+
+        response = client.post(
+            "/staff/login/authenticator/",
+            {"code": totp_code(device), "next": "/staff/notifications/"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        html = response.content.decode()
+        assert response.status_code == 200 and "Your recovery codes" in html
+        assert response["Cache-Control"] == "no-store"
+        codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", html)
+        assert len(codes) == 10 and len(set(codes)) == 10
+        assert 'href="/staff/notifications/"' in html
+        device.refresh_from_db()
+        assert device.confirmed
+        assert client.get("/staff/notifications/").status_code == 200
+        assert AuditEntry.objects.filter(action="auth.otp_enrolled", actor=analyst).exists()
+        # enrolment is over: the page does not show the key again
+        assert client.get("/staff/login/authenticator/").status_code == 302
+
+    def test_a_wrong_code_at_enrolment_is_refused_and_enrols_nothing(self, client, analyst):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        sign_in_with_password(client)
+        client.get("/staff/login/authenticator/")
+        response = client.post(
+            "/staff/login/authenticator/", {"code": "000000"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 200
+        assert "This code is wrong" in response.content.decode()
+        assert not TOTPDevice.objects.get(user=analyst).confirmed
+        assert client.get("/staff/").status_code == 302
+
+    def test_an_enrolled_user_types_the_code_after_the_password(self, client, analyst):
+        device = totp_device_for(analyst)
+        response = sign_in_with_password(client, next_url="/staff/people/")
+        assert response.url == "/staff/login/code/?next=%2Fstaff%2Fpeople%2F"
+        page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="en")
+        assert "type the code it shows" in page.content.decode()
+        response = client.post(
+            "/staff/login/code/", {"code": totp_code(device), "next": "/staff/notifications/"}
+        )
+        assert response.status_code == 302 and response.url == "/staff/notifications/"
+        assert client.get("/staff/").status_code == 200
+        entry = AuditEntry.objects.get(action="auth.otp_verified")
+        assert entry.actor == analyst and entry.details == {"method": "totp"}
+
+    def test_the_session_key_changes_when_the_second_step_is_passed(self, client, analyst):
+        device = totp_device_for(analyst)
+        sign_in_with_password(client)
+        before = client.cookies["qorgau_session"].value
+        client.post("/staff/login/code/", {"code": totp_code(device)})
+        assert client.cookies["qorgau_session"].value != before
+
+    def test_a_wrong_code_is_refused_clearly_and_audited(self, client, analyst):
+        device = totp_device_for(analyst)
+        sign_in_with_password(client)
+        right = totp_code(device)
+        wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+        response = client.post("/staff/login/code/", {"code": wrong}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert "This code is wrong or has been used" in response.content.decode()
+        assert client.get("/staff/").status_code == 302
+        entry = AuditEntry.objects.get(action="auth.otp_failed")
+        assert entry.actor == analyst and entry.details == {"stage": "verify"}
+        assert wrong not in str(entry.details)
+        # a typo is not punished: the right code works right after
+        assert client.post("/staff/login/code/", {"code": right}).status_code == 302
+        assert client.get("/staff/").status_code == 200
+
+    def test_a_code_is_accepted_once(self, client, analyst):
+        device = totp_device_for(analyst)
+        code = totp_code(device)
+        sign_in_with_password(client)
+        assert client.post("/staff/login/code/", {"code": code}).status_code == 302
+        client.post("/staff/logout/")
+        sign_in_with_password(client)
+        assert client.post("/staff/login/code/", {"code": code}).status_code == 200
+
+    def test_a_recovery_code_works_once(self, client, analyst):
+        from qorgau.core import services
+
+        totp_device_for(analyst)
+        codes = services.recovery_codes_replace(user=analyst)
+        sign_in_with_password(client)
+        response = client.post(
+            "/staff/login/code/",
+            {"code": codes[0].upper()},
+            follow=True,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.redirect_chain[-1][0] == "/staff/"
+        assert "9 recovery codes are left" in response.content.decode()
+        entry = AuditEntry.objects.get(action="auth.otp_verified")
+        assert entry.details == {"method": "recovery", "recovery_codes_left": 9}
+        client.post("/staff/logout/")
+        sign_in_with_password(client)
+        response = client.post("/staff/login/code/", {"code": codes[0]})
+        assert response.status_code == 200
+        assert client.get("/staff/").status_code == 302
+        assert client.post("/staff/login/code/", {"code": codes[1]}).status_code == 302
+
+    def test_an_unverified_session_cannot_open_any_staff_page(self, client, personas):
+        from django.urls import get_resolver
+
+        client.force_login_password_only(personas["admin"])
+        for url in ("/staff/", "/staff/people/", "/staff/audit/", "/staff/reports/", "/admin/"):
+            response = client.get(url)
+            assert response.status_code == 302, url
+            assert response.url.startswith(("/staff/login/", "/admin/login/")), url
+        assert get_resolver()  # the full walk over every URL is in test_permission_matrix
+        # the login page sends a half-signed-in user on to the second step
+        assert client.get("/staff/login/").url.startswith("/staff/login/code/")
+        assert client.get("/staff/login/code/").url.startswith("/staff/login/authenticator/")
+
+    def test_the_second_step_pages_need_the_password_first(self, client, reference_data):
+        for url in ("/staff/login/code/", "/staff/login/authenticator/"):
+            response = client.get(url)
+            assert response.status_code == 302 and response.url.startswith("/staff/login/?next=")
+
+    def test_a_fully_signed_in_user_skips_the_second_step_pages(self, client, analyst):
+        client.force_login(analyst)
+        assert client.get("/staff/login/code/?next=/staff/people/").url == "/staff/people/"
+        assert client.get("/staff/login/authenticator/").url == "/staff/"
+
+    def test_next_never_leaves_the_site(self, client, analyst):
+        device = totp_device_for(analyst)
+        sign_in_with_password(client)
+        response = client.post(
+            "/staff/login/code/", {"code": totp_code(device), "next": "https://evil.example/"}
+        )
+        assert response.url == "/staff/"
+
+    def test_cancel_signs_out_and_is_audited(self, client, analyst):
+        totp_device_for(analyst)
+        sign_in_with_password(client)
+        response = client.post("/staff/logout/")
+        assert response.status_code == 302
+        assert AuditEntry.objects.filter(action="auth.logout", actor=analyst).exists()
+        assert client.get("/staff/login/code/").url.startswith("/staff/login/?next=")
+
+
+class TestLockout:
+    @pytest.fixture(autouse=True)
+    def _thresholds(self, settings):
+        settings.QORGAU_LOGIN_FAILURES_PER_ACCOUNT = 3
+        settings.QORGAU_LOGIN_FAILURES_PER_ADDRESS = 5
+        settings.QORGAU_LOGIN_LOCKOUT_SECONDS = 600
+
+    def fail(self, client, username="analyst", address="127.0.0.1"):
+        return client.post(
+            "/staff/login/",
+            {"username": username, "password": "wrong"},
+            REMOTE_ADDR=address,
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    def test_an_account_is_locked_after_repeated_wrong_passwords(self, client, analyst):
+        for _ in range(3):
+            assert self.fail(client).status_code == 200
+        # even the right password is refused now, from another address, without being checked
+        response = client.post(
+            "/staff/login/",
+            {"username": "analyst", "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.9",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        html = response.content.decode()
+        assert response.status_code == 429
+        assert "Too many failed attempts" in html and "try again in 4 minutes" in html
+        assert client.get("/staff/").status_code == 302
+        entry = AuditEntry.objects.get(action="auth.locked_out")
+        assert entry.details == {"username": "analyst", "known_user": True, "stage": "password"}
+        assert entry.ip == "10.0.0.9"
+        assert PASSWORD not in str(AuditEntry.objects.values_list("details", flat=True))
+
+    def test_the_account_opens_again_when_the_time_has_passed(self, client, analyst):
+        from qorgau.core.models import TokenBucket
+
+        for _ in range(3):
+            self.fail(client)
+        TokenBucket.objects.update(updated_at=timezone.now() - timedelta(minutes=4))
+        response = client.post("/staff/login/", {"username": "analyst", "password": PASSWORD})
+        assert response.status_code == 302
+
+    def test_an_address_is_locked_after_wrong_passwords_for_many_accounts(
+        self, client, analyst, prosecutor
+    ):
+        for name in ("a1", "a2", "a3", "a4", "a5"):
+            self.fail(client, username=name, address="10.1.1.1")
+        response = client.post(
+            "/staff/login/",
+            {"username": "prosecutor", "password": PASSWORD},
+            REMOTE_ADDR="10.1.1.1",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 429
+        # another address is not affected
+        response = client.post(
+            "/staff/login/",
+            {"username": "prosecutor", "password": PASSWORD},
+            REMOTE_ADDR="10.1.1.2",
+        )
+        assert response.status_code == 302
+
+    def test_wrong_codes_count_too(self, client, analyst):
+        device = totp_device_for(analyst)
+        sign_in_with_password(client)
+        for _ in range(3):
+            client.post("/staff/login/code/", {"code": "000000"}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            "/staff/login/code/", {"code": totp_code(device)}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert response.status_code == 429
+        assert "Too many failed attempts" in response.content.decode()
+        assert client.get("/staff/").status_code == 302
+        assert AuditEntry.objects.filter(action="auth.locked_out", details__stage="code").exists()
 
 
 CASE_PAGES = {
@@ -260,6 +509,28 @@ class TestAdmin:
         assert response.status_code == 302
         entry = AuditEntry.objects.get(action="admin.change")
         assert entry.actor == admin_user and entry.details == {"fields": ["hours"]}
+
+    def test_an_administrator_resets_a_lost_authenticator_without_seeing_its_key(
+        self, client, admin_user, analyst
+    ):
+        from qorgau.core import services
+
+        lost = totp_device_for(analyst)
+        services.recovery_codes_replace(user=analyst)
+        client.force_login(admin_user)
+        url = reverse("admin:otp_totp_totpdevice_change", args=[lost.pk])
+        html = client.get(url).content.decode()
+        assert analyst.full_name in html and lost.key not in html
+        response = client.post(
+            reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 302
+        entry = AuditEntry.objects.get(action="admin.delete")
+        assert entry.actor == admin_user and entry.object_id == str(lost.pk)
+        # the analyst sets up a new authenticator at the next sign-in
+        client.post("/staff/logout/")
+        response = client.post("/staff/login/", {"username": "analyst", "password": PASSWORD})
+        assert response.url.startswith("/staff/login/authenticator/")
 
     @pytest.mark.parametrize("persona", ["analyst", "chief", "central", "prosecutor"])
     def test_other_roles_never_reach_the_admin(self, client, personas, persona):

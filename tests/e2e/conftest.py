@@ -84,14 +84,32 @@ def desktop(open_page):
     return open_page(viewport=DESKTOP)
 
 
-def staff_login(page, username_or_user, password=PASSWORD):
-    """Sign in through the real staff sign-in form, as a person would, and land on a staff page."""
-    username = getattr(username_or_user, "username", username_or_user)
-    page.goto(page.base + "/staff/login/")
-    page.fill("input[name=username]", username)
+def staff_login(page, username_or_user, password=PASSWORD, next_url="/staff/"):
+    """Sign a member of staff in through the real pages: the password, then the second factor.
+
+    The code is computed from the user's TOTP device key the way an authenticator app does (a device is
+    created for users who have none). Anyone signed in on this page before is signed out first.
+    Returns the user. `password` defaults to the personas' password.
+    """
+    from qorgau.core.models import User
+    from tests.conftest import totp_code, totp_device_for
+
+    user = (
+        username_or_user
+        if isinstance(username_or_user, User)
+        else User.objects.get(username=username_or_user)
+    )
+    device = totp_device_for(user)
+    page.context.clear_cookies()  # whoever was signed in on this page is signed out
+    page.goto(f"{page.base}/staff/login/?next={next_url}")
+    page.fill("input[name=username]", user.get_username())
     page.fill("input[name=password]", password)
-    page.click("main form button[type=submit]")
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.wait_for_url("**/staff/login/code/**")
+    page.fill("input[name=code]", totp_code(device))
+    page.click("form:has(input[name=code]) button[type=submit]")
     page.wait_for_url(lambda url: "/staff/login/" not in url)
+    return user
 
 
 def screenshot(page, name, *, full_page=False):

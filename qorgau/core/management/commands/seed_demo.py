@@ -9,8 +9,18 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from qorgau.core.demo import DEMO_USERS, demo_logins_path, seed_core
+from qorgau.core.demo import (
+    DEMO_USERS,
+    demo_authenticators_ensure,
+    demo_logins_path,
+    seed_core,
+)
 from qorgau.core.models import User
+
+SECOND_STEP_HINT = (
+    "then the sign-in code: `make demo-code LOGIN=analyst` "
+    "(or `manage.py demo_otp analyst` with DEBUG=true)"
+)
 
 
 class Command(BaseCommand):
@@ -34,8 +44,12 @@ class Command(BaseCommand):
         )
         complete = len(existing) == len(DEMO_USERS) and path.exists()
         if complete and not reset_passwords:
+            demo_authenticators_ensure(
+                list(User.objects.filter(username__in=[u.username for u in DEMO_USERS]))
+            )
             self.stdout.write(f"Demo data is already there; the logins are in {path}:")
             self.stdout.write(path.read_text(encoding="utf-8"))
+            self.stdout.write(f"# {SECOND_STEP_HINT}")
             return
         passwords = {u.username: secrets.token_urlsafe(12) for u in DEMO_USERS}
         with transaction.atomic():
@@ -44,6 +58,7 @@ class Command(BaseCommand):
         lines = [
             "# Qorgau demo logins (synthetic people; development only)",
             "# sign in at http://127.0.0.1:8000/staff/login/",
+            f"# {SECOND_STEP_HINT}",
         ]
         for demo in DEMO_USERS:
             lines.append(f"{demo.username:<12} {passwords[demo.username]:<20} {demo.describe()}")
