@@ -105,14 +105,24 @@ def report_form(request: HttpRequest) -> HttpResponse:
         form.add_service_errors(exc.errors)
         return _form_page(request, form, status=400)
     report = submission.report
+    code = format_code(submission.receipt_code) if submission.receipt_code else None
     return render(
         request,
         "intake/report_sent.html",
         {
             "report": report,
-            "receipt_code": format_code(submission.receipt_code)
-            if submission.receipt_code
-            else None,
+            "receipt_code": code,
+            # Saved by the browser from a data: link (no request, nothing kept on the server).
+            "receipt_file": "\n".join(
+                [
+                    _("Receipt code: %(code)s") % {"code": code},
+                    _("Open your report with it: %(url)s")
+                    % {"url": request.build_absolute_uri(reverse("intake:status"))},
+                    "",
+                ]
+            )
+            if code
+            else "",
             "replayed": submission.replayed,
             "advice": advice_for(report.category),
         },
