@@ -321,11 +321,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Personal data never in logs, at any level (see qorgau/core/log_filters.py).
+    "filters": {
+        "drop_template_context": {"()": "qorgau.core.log_filters.DropTemplateContext"},
+        "redact_queries": {"()": "qorgau.core.log_filters.RedactQueries"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request bodies and query values may carry personal data: log requests without them.
         "django.request": {"level": "ERROR"},
-        "django.db.backends": {"level": "WARNING"},
+        "django.db.backends": {"level": "WARNING", "filters": ["redact_queries"]},
+        "django.template": {"level": "INFO", "filters": ["drop_template_context"]},
     },
 }

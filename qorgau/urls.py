@@ -20,3 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "qorgau.core.views.bad_request"
+handler403 = "qorgau.core.views.permission_denied"
+handler404 = "qorgau.core.views.page_not_found"
