@@ -13,7 +13,7 @@ DEV_SECRET := SECRET_KEY_FILE=$(CURDIR)/var/secret.key
 endif
 DEV := DEBUG=true $(DEV_MASTER) $(DEV_SECRET)
 
-.PHONY: install run demo-code test lint check messages clean-venv browser
+.PHONY: install run demo-code test lint check messages clean-venv browser bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ check: lint
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-value-xyz \
 	  QORGAU_MASTER_KEY=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= ALLOWED_HOSTS=qorgau.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Every benchmark under bench/ against PostgreSQL (bench/run.py): quick sizes by default (about
+# 10-15 minutes), BENCH_SIZE=full for the issue's sizes, BENCH_ONLY=dashboard,workers for some.
+# Figures are appended to bench/results.jsonl; a table is printed at the end.
+bench: install
+	$(PY) bench/run.py
 
 # Extract messages (needs GNU gettext, developers only) and compile them in pure Python.
 messages: install

@@ -255,6 +255,9 @@ _tasks_backend = env_str(
     "django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend",
 )
 TASKS = {"default": {"BACKEND": _tasks_backend}}
+# `manage.py rqworker` runs the jobs of the tasks backend with its job class (without it every job
+# fails: "'Task' object is not callable").
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {

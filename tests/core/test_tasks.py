@@ -149,29 +149,27 @@ def rq_queue():
 
 
 def run_rq_worker(queue):
-    """An RQ worker in this process (SimpleWorker: no fork, so it sees the test database), with its
-    scheduler for the retries, until nothing is left to run."""
-    from django_tasks_rq.backend import Job
+    """An RQ worker as `manage.py rqworker` makes it (the job class from the settings), in this
+    process (SimpleWorker: no fork, so it sees the test database), with its scheduler for the
+    retries, until nothing is left to run."""
+    import django_rq
     from rq import SimpleWorker
     from rq.scheduler import RQScheduler
 
+    worker = django_rq.get_worker("default", worker_class=SimpleWorker)
     scheduler = RQScheduler([queue], connection=queue.connection)
     scheduler.acquire_locks()
     try:
-        _drain(queue, scheduler, SimpleWorker, Job)
+        for _ in range(100):
+            scheduler.enqueue_scheduled_jobs()
+            if queue.count:
+                worker.work(burst=True)
+            elif queue.scheduled_job_registry.count == 0:
+                return
+            else:
+                time.sleep(0.1)  # a retry due within the second
     finally:
         scheduler.release_locks()
-
-
-def _drain(queue, scheduler, worker_class, job_class):
-    for _ in range(100):
-        scheduler.enqueue_scheduled_jobs()
-        if queue.count:
-            worker_class([queue], connection=queue.connection, job_class=job_class).work(burst=True)
-        elif queue.scheduled_job_registry.count == 0:
-            return
-        else:
-            time.sleep(0.1)  # a retry due within the second
     raise AssertionError("the RQ queue did not empty")
 
 
