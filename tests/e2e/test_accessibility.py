@@ -65,7 +65,6 @@ def test_every_step_of_the_report_form_and_the_receipt_are_accessible(page):
     page.click("form.report-form button.report-button")
     page.wait_for_selector(".receipt-code")
     assert_accessible(page, where="the receipt page")
-    screenshot(page, "receipt-phone", full_page=True)
 
 
 def test_the_report_form_on_a_desktop_and_its_errors_are_accessible(open_page):
@@ -84,3 +83,18 @@ def test_the_report_form_on_a_desktop_and_its_errors_are_accessible(open_page):
     tab.wait_for_selector("#step-where:not([hidden]) .has-error")  # back to the step to correct
     assert tab.input_value("textarea[name=narrative]") == "Someone threatens to post my pictures."
     assert_accessible(tab, where="the form with its errors")
+
+
+def test_the_keyboard_reaches_the_way_out_early_and_the_report_button_soon_after(page):
+    page.goto(page.base + "/?lang=ru")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"  # skip link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "brand"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "quick-exit"
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if "report-button" in page.evaluate("document.activeElement.className"):
+            break
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/report/"

@@ -41,6 +41,13 @@ def register(number, code="KZ-75", articles=("120",)):
     )
 
 
+def named(user, full_name):
+    """Synthetic names, so that the screenshots read like a working day."""
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    return user
+
+
 def earlier_report(**fields):
     return intake.report_submit(
         draft=intake.ReportDraft(
@@ -85,7 +92,7 @@ def test_a_childs_report_goes_from_the_analysts_queue_to_a_female_prosecutor_and
     report = Report.objects.get(language="kk")
 
     # The analyst of Almaty: the child's report first in the queue, as P1.
-    staff_login(desktop, analyst)
+    staff_login(desktop, named(analyst, "Дана Әлиева"))
     desktop.goto(desktop.base + "/staff/reports/")
     first = desktop.locator("table.queue tbody tr").first
     assert first.locator(".priority").inner_text() == "P1"
@@ -145,7 +152,7 @@ def test_the_chief_sees_the_handover_board(desktop, chief, almaty):
     case = register("100000000002")
     Case.objects.filter(pk=case.pk).update(prosecutor=man, unassigned_reason="")
     cases.handover_tick()
-    staff_login(desktop, chief)
+    staff_login(desktop, named(chief, "Серік Жұмабаев"))
     desktop.goto(desktop.base + "/staff/cases/handover/")
     almaty_row = desktop.locator("table.table").first.locator("tr", has_text=almaty.name)
     assert almaty_row.locator("td").nth(1).inner_text() == "1"  # one handover open
@@ -164,10 +171,10 @@ def test_the_central_office_drills_into_a_region_and_exports_excel(desktop, cent
     for code in ("KZ-75", "KZ-75", "KZ-71"):
         earlier_report(category="grooming", region_code=code, narrative="Synthetic grooming.")
     call_command("tick")
-    staff_login(desktop, central)
+    staff_login(desktop, named(central, "Гүлнар Ахметова"))
     desktop.goto(desktop.base + "/staff/dashboard/")
     assert "Kazakhstan" in desktop.inner_text("h1")
-    screenshot(desktop, "dashboard-desktop", full_page=True)
+    screenshot(desktop, "dashboard-desktop")
 
     with desktop.expect_download() as download:
         desktop.click("text=Download as Excel")
@@ -210,7 +217,7 @@ def test_a_police_supervisor_records_a_missed_meeting_which_reaches_the_chief(
         region=almaty,
         officer=police,
     )
-    staff_login(desktop, police)
+    staff_login(desktop, named(police, "Нұрлан Қасымов"))
     desktop.goto(desktop.base + "/staff/supervision/")
     row = desktop.locator("table tbody tr", has_text="Жақып Ерғали")
     row.locator("select[name=status]").select_option("missed")
