@@ -6,7 +6,7 @@ import pytest
 
 from tests.e2e.conftest import DESKTOP, PHONE, TAKE_SCREENSHOTS, assert_accessible, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 STEPS = ["step-what", "step-who", "step-where", "step-person", "step-files", "step-contact"]
 

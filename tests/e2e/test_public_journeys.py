@@ -12,7 +12,7 @@ from qorgau.intake.enums import Source
 from qorgau.intake.models import Report
 from tests.e2e.conftest import screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NARRATIVE = "Бір адам Telegram-да маған суреттеріңді жібер, ертең кездесейік деп жазды."
 

@@ -21,7 +21,7 @@ from qorgau.intake.models import Report
 from tests.e2e.conftest import screenshot, staff_login
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def prosecutor(region, gender, name):
