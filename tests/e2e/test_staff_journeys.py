@@ -18,7 +18,8 @@ from qorgau.core.models import Notification
 from qorgau.intake import services as intake
 from qorgau.intake.enums import Source
 from qorgau.intake.models import Report
-from tests.e2e.conftest import screenshot, staff_login
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import TAKE_SCREENSHOTS, screenshot, staff_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -152,6 +153,14 @@ def test_the_chief_sees_the_handover_board(desktop, chief, almaty):
     case = register("100000000002")
     Case.objects.filter(pk=case.pk).update(prosecutor=man, unassigned_reason="")
     cases.handover_tick()
+    if TAKE_SCREENSHOTS:  # the first sign-in: the password, then setting up the authenticator
+        desktop.goto(desktop.base + "/staff/login/?lang=en")
+        screenshot(desktop, "sign-in-desktop")
+        desktop.fill("input[name=username]", chief.username)
+        desktop.fill("input[name=password]", PASSWORD)
+        desktop.click("form:has(input[name=password]) button[type=submit]")
+        desktop.wait_for_selector(".qr-code svg")
+        screenshot(desktop, "sign-in-authenticator-desktop", full_page=True)
     staff_login(desktop, named(chief, "Серік Жұмабаев"))
     desktop.goto(desktop.base + "/staff/cases/handover/")
     almaty_row = desktop.locator("table.table").first.locator("tr", has_text=almaty.name)

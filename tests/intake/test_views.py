@@ -59,6 +59,20 @@ class TestReportForm:
         assert report.evidence.get().content_type == "image/png"
         assert response.headers["Cache-Control"].startswith("max-age=0")
 
+    def test_the_receipt_code_can_be_saved_in_a_file_without_asking_the_server(
+        self, client, reference_data
+    ):
+        from urllib.parse import unquote
+
+        response = client.post("/report/?lang=en", form_data())
+        code = receipt_from(response)
+        link = re.search(
+            r'href="data:text/plain;charset=utf-8,([^"]+)" download="receipt.txt"',
+            response.content.decode(),
+        )
+        text = unquote(link.group(1))
+        assert f"Receipt code: {code}" in text and "http://testserver/report/status/" in text
+
     def test_a_resent_form_does_not_make_a_second_report(self, client, reference_data):
         client.post("/report/", form_data())
         response = client.post("/report/", form_data())
