@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -44,7 +45,31 @@ def duty_analyst(almaty):
 
 
 def run_db_worker():
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay")
+    """`manage.py db_worker --batch`'s loop: claim the next ready task (row lock), run it with the
+    worker's own run_task (which records success or failure), until none is ready. (The command
+    itself closes the database connection between tasks, which would end the test's transaction.)"""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    for _ in range(100):
+        ready = DBTaskResult.objects.ready().filter(backend_name="default")
+        with transaction.atomic():
+            task_result = ready.get_locked()
+            if task_result is None:
+                return
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+    raise AssertionError("the database queue did not empty")
 
 
 # --- the database backend ------------------------------------------------------------------
@@ -54,7 +79,7 @@ def run_db_worker():
     TASKS=DB_TASKS, EMAIL_BACKEND=FLAKY_MAIL, QORGAU_TASK_RETRY_SECONDS=0, QORGAU_TASK_ATTEMPTS=5
 )
 def test_a_task_that_fails_is_retried_until_it_succeeds_on_the_database(
-    transactional_db, duty_analyst, smtp_down_twice
+    db, duty_analyst, smtp_down_twice
 ):
     from django_tasks_db.models import DBTaskResult
 
@@ -75,7 +100,7 @@ def test_a_task_that_fails_is_retried_until_it_succeeds_on_the_database(
     TASKS=DB_TASKS, EMAIL_BACKEND=FLAKY_MAIL, QORGAU_TASK_RETRY_SECONDS=0, QORGAU_TASK_ATTEMPTS=2
 )
 def test_a_task_that_keeps_failing_stays_in_the_database_as_failed(
-    transactional_db, duty_analyst, smtp_down_twice
+    db, duty_analyst, smtp_down_twice
 ):
     from django_tasks_db.models import DBTaskResult
 
@@ -91,7 +116,7 @@ def test_a_task_that_keeps_failing_stays_in_the_database_as_failed(
 
 
 @override_settings(TASKS=DB_TASKS, QORGAU_TASK_TIMEOUT=600)
-def test_tick_queues_again_a_task_whose_worker_died(transactional_db, duty_analyst):
+def test_tick_queues_again_a_task_whose_worker_died(db, duty_analyst):
     from django_tasks_db.models import DBTaskResult
 
     result = send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
@@ -112,7 +137,7 @@ def test_tick_queues_again_a_task_whose_worker_died(transactional_db, duty_analy
 
 
 @override_settings(TASKS=DB_TASKS)
-def test_tick_enqueue_hands_the_tick_to_a_worker(transactional_db, reference_data):
+def test_tick_enqueue_hands_the_tick_to_a_worker(db, reference_data):
     from django_tasks_db.models import DBTaskResult
 
     call_command("tick", "--enqueue")
@@ -140,12 +165,18 @@ def rq_queue():
     import django_rq
 
     queue = django_rq.get_queue("default")
-    queue.empty()
-    for registry in (queue.failed_job_registry, queue.scheduled_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-    yield queue
-    queue.empty()
+    # Test suites running at once on this machine share the Redis database: one at a time.
+    lock = queue.connection.lock("qorgau:tests:rq", timeout=300, blocking_timeout=300)
+    assert lock.acquire(), "another test run kept the Redis test lock for 5 minutes"
+    try:
+        queue.empty()
+        for registry in (queue.failed_job_registry, queue.scheduled_job_registry):
+            for job_id in registry.get_job_ids():
+                registry.remove(job_id, delete_job=True)
+        yield queue
+        queue.empty()
+    finally:
+        lock.release()
 
 
 def run_rq_worker(queue):
