@@ -22,6 +22,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-true"
 
+# While SECRET_KEY is rotated: the old values, comma-separated (sessions and receipt codes keep working).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 # The master key wraps every data key of the encrypted fields (qorgau.core.crypto).
 # Production refuses to start without a well-formed one; development (DEBUG) may run without it
 # until an encrypted field is used, and `make run` writes one into var/.

@@ -67,3 +67,20 @@ def test_generated_codes_are_sixteen_digits_and_differ():
     made = {receipts.generate() for _ in range(200)}
     assert len(made) == 200
     assert all(receipts.normalise(code) == code for code in made)
+
+
+def test_a_code_handed_out_before_a_secret_key_rotation_still_opens_its_report(
+    reference_data, settings
+):
+    from qorgau.intake import services
+    from qorgau.intake.enums import Source
+
+    submission = services.report_submit(
+        draft=services.ReportDraft(category="other", narrative="Synthetic narrative"),
+        submitter=services.Submitter(source=Source.WEB),
+    )
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "rotated-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    settings.SECRET_KEY_FALLBACKS = [old]
+    opened = services.report_open_with_receipt(code_text=submission.receipt_code)
+    assert opened.pk == submission.report.pk
