@@ -30,7 +30,8 @@ from qorgau.intake import evidence as evidence_files
 from qorgau.intake import services
 from qorgau.intake.models import Report
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the reference data loaded by migrations is back for the tests after this one
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT = 8651
