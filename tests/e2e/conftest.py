@@ -149,15 +149,20 @@ def screenshot(page, name, *, full_page=False):
     )
 
 
-def assert_accessible(page, *, where=""):
-    """axe-core over the page as it is now: no "serious" or "critical" violation."""
+def accessibility_problems(page, *, where=""):
+    """axe-core over the page as it is now: its "serious" and "critical" violations, as text."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
+    return [
+        f"{where or page.url}: {v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert not problems, f"accessibility problems on {where or page.url}:\n" + "\n".join(problems)
+
+
+def assert_accessible(page, *, where=""):
+    """No "serious" or "critical" axe-core violation on the page as it is now."""
+    problems = accessibility_problems(page, where=where)
+    assert not problems, "accessibility problems:\n" + "\n".join(problems)

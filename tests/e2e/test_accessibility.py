@@ -4,42 +4,46 @@ photographed into docs/screenshots/ on a phone and on a desktop."""
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE, TAKE_SCREENSHOTS, assert_accessible, screenshot
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    TAKE_SCREENSHOTS,
+    accessibility_problems,
+    assert_accessible,
+    screenshot,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STEPS = ["step-what", "step-who", "step-where", "step-person", "step-files", "step-contact"]
 
 
-@pytest.mark.parametrize(
-    ("path", "name"),
-    [
-        ("/?lang=kk", "home"),
-        ("/help/?lang=ru", "help"),
-        ("/help/blackmail/?lang=en", "help-page"),
-        ("/help/pictures/?lang=kk", None),
-        ("/help/rights/?lang=ru", None),
-        ("/help/parents/?lang=en", None),
-        ("/help/teachers/?lang=en", None),
-        ("/embed/?lang=en", "embed"),
-        ("/report/status/?lang=en", None),
-    ],
-)
-def test_the_public_pages_have_no_serious_accessibility_problem(open_page, path, name):
-    tab = open_page(viewport=PHONE)
-    tab.goto(tab.base + path)
-    assert_accessible(tab, where=path)
-    if name and TAKE_SCREENSHOTS:
-        screenshot(tab, f"{name}-phone")
-        tab = open_page(viewport=DESKTOP)
-        tab.goto(tab.base + path)
-        screenshot(tab, f"{name}-desktop")
+PAGES = [  # (address, name of its screenshots or None)
+    ("/?lang=kk", "home"),
+    ("/help/?lang=ru", "help"),
+    ("/help/blackmail/?lang=en", "help-page"),
+    ("/help/pictures/?lang=kk", None),
+    ("/help/rights/?lang=ru", None),
+    ("/help/parents/?lang=en", None),
+    ("/help/teachers/?lang=en", None),
+    ("/embed/?lang=en", "embed"),
+    ("/report/status/?lang=en", None),
+]
 
 
-def test_the_home_page_on_a_desktop_has_no_serious_accessibility_problem(open_page):
-    tab = open_page(viewport=DESKTOP)
-    tab.goto(tab.base + "/?lang=ru")
-    assert_accessible(tab, where="the home page on a desktop")
+def test_the_public_pages_have_no_serious_accessibility_problem(open_page):
+    phone, desktop = open_page(viewport=PHONE), open_page(viewport=DESKTOP)
+    problems = []
+    for path, name in PAGES:
+        phone.goto(phone.base + path)
+        problems += accessibility_problems(phone, where=f"{path} (phone)")
+        if name and TAKE_SCREENSHOTS:
+            screenshot(phone, f"{name}-phone")
+            desktop.goto(desktop.base + path)
+            screenshot(desktop, f"{name}-desktop")
+    desktop.goto(desktop.base + "/?lang=ru")
+    problems += accessibility_problems(desktop, where="the home page (desktop)")
+    assert not problems, "\n".join(problems)
 
 
 def test_every_step_of_the_report_form_and_the_receipt_are_accessible(page):
