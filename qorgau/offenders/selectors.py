@@ -117,6 +117,7 @@ _index_lock = threading.Lock()
 _index: dict[str, Any] = {}
 FULL_RELOAD_S = 600  # entries of deleted people drop out, late commits of lower ids come in
 LOOK_BACK = 1000  # ids below the newest seen that are read again when names are added
+CHECK_EVERY_S = 1.0  # names added by other processes are searched within this time
 
 
 def search_index_clear() -> None:
@@ -124,15 +125,27 @@ def search_index_clear() -> None:
         _index.clear()
 
 
+def search_index_touch() -> None:
+    """Names were added by this process: the next search checks for them at once."""
+    with _index_lock:
+        _index["checked"] = 0.0
+
+
 def _register_index() -> tuple[NameIndex, dict[int, int]]:
     """The register's name skeletons in a `NameIndex`, kept in this process (about 20 MB for
-    100,000 people) and checked on every search by the newest name entry's id (one index lookup).
-    Names added since are read and indexed alone (with the `LOOK_BACK` ids before the newest seen,
-    in case a transaction that took a lower id committed later); everything is read again every
-    `FULL_RELOAD_S` seconds, or when the newest id went down (a database restored or rolled back)."""
-    newest = NameEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    100,000 people) and checked by the newest name entry's id (one index lookup) at most every
+    `CHECK_EVERY_S` (names this process adds: at once, see `search_index_touch`), so that busy
+    searching does not pay a round trip to the database each time. Names added since are read and
+    indexed alone (with the `LOOK_BACK` ids before the newest seen, in case a transaction that took
+    a lower id committed later); everything is read again every `FULL_RELOAD_S` seconds, or when
+    the newest id went down (a database restored or rolled back)."""
     now = time.monotonic()
     with _index_lock:
+        if "index" in _index and now - _index.get("checked", 0.0) < CHECK_EVERY_S:
+            return _index["index"], _index["owners"]
+    newest = NameEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with _index_lock:
+        _index["checked"] = now
         stamp = _index.get("stamp")
         if stamp is None or newest < stamp or now > _index["until"]:
             index, owners = NameIndex(), {}

@@ -46,6 +46,7 @@ from qorgau.offenders.models import (
     TreatmentSession,
     Violation,
 )
+from qorgau.offenders.selectors import search_index_touch
 
 PERSON_OWNER = "offenders.person"
 
@@ -179,6 +180,7 @@ def person_create(*, acting_user: User | None, data: PersonInput, audit: bool = 
         _flag_reports(link.subject)
     if audit:  # an import writes one entry for all its rows (see import_register_csv)
         audit_append(actor=acting_user, action="offender.create", obj=person, region=person.region)
+    search_index_touch()
     return person
 
 
@@ -871,4 +873,5 @@ def _import_rows(
             flagged[link.subject.pk] = link.subject
     for subject in flagged.values():
         _flag_reports(subject)
+    search_index_touch()
     return len(person_ids)

@@ -1,10 +1,12 @@
 """Coverage, today's meetings and the name search, by role."""
 
+import time
 from datetime import date
 
 import pytest
 
 from qorgau.offenders import selectors, services
+from qorgau.offenders.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,30 @@ def test_a_deleted_entry_drops_out_of_the_search_and_the_next_one_takes_its_plac
     first.delete()
     hits = selectors.person_search(user=analyst, name="Ivanov Sergey", limit=1)
     assert [h.person for h in hits] == [second]
+
+
+def test_names_added_by_another_process_are_searched_within_a_second(inmate, analyst, monkeypatch):
+    from qorgau.linking.services import link_owner
+
+    assert selectors.person_search(user=analyst, name="Sergey Ivanov") == []
+    # another worker registers a person: its names reach the linking index, not this process
+    (person,) = _register(inmate.facility, "Иванов Сергей")
+    selectors.search_index_clear()
+    selectors.person_search(user=analyst, name="Zhakip Yergali")
+    other = Person.objects.create(
+        full_name="Сергей Иванов", date_of_birth=date(1976, 1, 1), region=person.region
+    )
+    link_owner(
+        owner_type="offenders.person",
+        owner_id=other.pk,
+        found=[],
+        region=other.region,
+        names=["Сергей Иванов"],
+    )
+    assert [h.person for h in selectors.person_search(user=analyst, name="Sergey Ivanov")] == [
+        person
+    ]
+    later = time.monotonic() + selectors.CHECK_EVERY_S
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: later)
+    hits = selectors.person_search(user=analyst, name="Sergey Ivanov")
+    assert [h.person for h in hits] == [person, other]
