@@ -120,7 +120,9 @@ class LoginView(auth_views.LoginView):
     def get_success_url(self) -> str:
         next_url = _safe_next(self.request, self.get_redirect_url())
         user = self.request.user
-        if not services.second_factor_required(user):
+        # signed in just now with the password: not verified (django-otp marks only sessions it saw)
+        verified = getattr(user, "is_verified", lambda: False)()
+        if not services.second_factor_required(user) or verified:
             return next_url
         if selectors.user_has_authenticator(user=user):
             return _second_step_url("core:login_verify", next_url)

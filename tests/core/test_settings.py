@@ -124,3 +124,42 @@ def test_env_example_lists_every_variable_of_the_gunicorn_configuration():
     read = {a or b for a, b in read}
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read and read - listed == set()
+
+
+def test_production_cookies_are_secure_and_sessions_end_after_thirty_idle_minutes():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; print("
+            "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
+            "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, "
+            "s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, "
+            "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+            "s.SECURE_HSTS_PRELOAD, s.X_FRAME_OPTIONS)",
+        ],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "QORGAU_SES"))},
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 50,
+            "QORGAU_MASTER_KEY": GOOD_KEY,
+            "DJANGO_SETTINGS_MODULE": "qorgau.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        *["True"] * 5,
+        "Lax",
+        "1800",
+        "True",
+        "True",
+        "True",
+        "31536000",
+        "True",
+        "True",
+        "DENY",
+    ]

@@ -386,6 +386,57 @@ class TestLockout:
         assert AuditEntry.objects.filter(action="auth.locked_out", details__stage="code").exists()
 
 
+class TestSessionsAndHeaders:
+    def test_a_session_idle_longer_than_the_limit_is_signed_out(self, client, analyst, settings):
+        from django.contrib.sessions.models import Session
+
+        client.force_login(analyst)
+        assert client.get("/staff/").status_code == 200
+        session = Session.objects.get()
+        # each request moves the end of the session to the idle limit from now
+        left = (session.expire_date - timezone.now()).total_seconds()
+        assert settings.SESSION_COOKIE_AGE - 60 < left <= settings.SESSION_COOKIE_AGE
+        # thirty minutes without a request: what the server then holds
+        Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+        response = client.get("/staff/")
+        assert response.status_code == 302 and response.url.startswith("/staff/login/")
+
+    def test_the_session_cookie_is_http_only_same_site_and_secure_in_production(
+        self, analyst, settings
+    ):
+        from tests.conftest import StaffClient
+
+        settings.SESSION_COOKIE_SECURE = True
+        client = StaffClient()
+        totp_device_for(analyst)
+        sign_in_with_password(client)
+        cookie = client.cookies["qorgau_session"]
+        assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"
+        assert not cookie["max-age"] and not cookie["expires"]  # gone when the browser closes
+
+    def test_https_answers_carry_hsts(self, settings, reference_data):
+        from tests.conftest import StaffClient
+
+        settings.SECURE_HSTS_SECONDS = 31536000
+        settings.SECURE_HSTS_PRELOAD = True
+        response = StaffClient().get("/", secure=True)
+        assert (
+            response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+        )
+
+    def test_sign_in_pages_have_the_strict_policy_and_nothing_inline(self, client, analyst):
+        sign_in_with_password(client)
+        for url in ("/staff/login/", "/staff/login/authenticator/"):
+            response = client.get(url, follow=True)
+            policy = response.headers["Content-Security-Policy"]
+            assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+            assert "frame-ancestors 'none'" in policy
+            html = response.content.decode()
+            assert "<script>" not in html and "style=" not in html and " on" + "load=" not in html
+            assert "<style" not in html.split("<svg", 1)[-1]  # the QR code has no inline style
+            assert response.headers["X-Frame-Options"] == "DENY"
+
+
 CASE_PAGES = {
     "/staff/cases/",
     "/staff/cases/handover/",
