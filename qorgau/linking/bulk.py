@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from qorgau.core.bulk import insert_rows, update_from_values
 from qorgau.linking.identifiers import LINKING_KINDS, Found
-from qorgau.linking.models import Identifier, IdentifierUse, NameEntry, Subject
+from qorgau.linking.models import IdentifierUse, NameEntry, Subject
 from qorgau.linking.names import skeleton
 from qorgau.linking.relink import UnionFind
-from qorgau.linking.services import LinkResult, _merge, lookup_key
+from qorgau.linking.services import LinkResult, _merge, lookup_key, upsert_identifiers
 
 BULK_CHUNK = 1000
 
@@ -31,36 +31,14 @@ class OwnerLinks:
 
 
 def _identifier_rows_bulk(wanted: dict[str, Found], now) -> dict[str, tuple[int, int | None]]:
-    """lookup -> (identifier id, current subject id): `_identifiers_for` for many identifiers, in
-    chunks of one INSERT … ON CONFLICT … RETURNING each, in lookup order (as `link_owner` locks)."""
-    value_field = Identifier._meta.get_field("value")
+    """lookup -> (identifier id, current subject id): `upsert_identifiers` in chunks, in lookup
+    order (as `link_owner` locks)."""
     keys = sorted(wanted)
     out: dict[str, tuple[int, int | None]] = {}
-    with connection.cursor() as cursor:
-        for first in range(0, len(keys), BULK_CHUNK):
-            chunk = keys[first : first + BULK_CHUNK]
-            params: list = []
-            for key in chunk:
-                item = wanted[key]
-                params += [
-                    item.kind,
-                    key,
-                    value_field.get_db_prep_save(item.value, connection),
-                    item.normalised,
-                    now,
-                    now,
-                ]
-            # only "(%s, …)" placeholders are joined into the statement; every value is a parameter
-            sql = (
-                "INSERT INTO linking_identifier (kind, lookup, value, normalised, subject_id, "  # noqa: S608
-                "created_at, updated_at) VALUES "
-                + ", ".join(["(%s, %s, %s, %s, NULL, %s, %s)"] * len(chunk))
-                + " ON CONFLICT (lookup) DO UPDATE SET updated_at = excluded.updated_at "
-                "RETURNING id, lookup, subject_id"
-            )
-            cursor.execute(sql, params)
-            for pk, key, subject_id in cursor.fetchall():
-                out[key] = (pk, subject_id)
+    for first in range(0, len(keys), BULK_CHUNK):
+        chunk = keys[first : first + BULK_CHUNK]
+        for pk, _kind, key, _normalised, subject_id in upsert_identifiers(chunk, wanted, now):
+            out[key] = (pk, subject_id)
     return out
 
 

@@ -34,24 +34,18 @@ class LinkResult:
     others: dict[str, int] = field(default_factory=dict)
 
 
-def _identifiers_for(found: Iterable[Found]) -> list[Identifier]:
-    """The Identifier rows of these identifiers with their current subject, created where new.
+def upsert_identifiers(keys: list[str], wanted: dict[str, Found], now) -> list[tuple]:
+    """Insert the identifiers under these lookup keys, or touch the rows that exist: one
+    INSERT … ON CONFLICT (lookup) DO UPDATE … RETURNING (id, kind, lookup, normalised, subject_id).
 
-    One statement: INSERT … ON CONFLICT (lookup) DO UPDATE … RETURNING. A row another writer is
-    creating at the same moment is waited for and returned with the subject it committed, so two
-    reports about one person can never miss each other.
+    A row another writer is creating at the same moment is waited for and returned with the
+    subject it committed, so two reports about one person can never miss each other. Callers pass
+    the keys sorted: concurrent writers then lock rows in the same order.
     """
-    wanted: dict[str, Found] = {}
-    for item in found:
-        wanted.setdefault(lookup_key(item.kind, item.value), item)
-    if not wanted:
-        return []
-    now = timezone.now()
     value_field = Identifier._meta.get_field("value")
-    rows, params = [], []
-    for key in sorted(wanted):  # a fixed order: concurrent writers lock rows in the same order
+    params: list[object] = []
+    for key in keys:
         item = wanted[key]
-        rows.append("(%s, %s, %s, %s, NULL, %s, %s)")
         params += [
             item.kind,
             key,
@@ -63,14 +57,27 @@ def _identifiers_for(found: Iterable[Found]) -> list[Identifier]:
     # only "(%s, …)" placeholders are joined into the statement; every value is a parameter
     sql = (
         "INSERT INTO linking_identifier (kind, lookup, value, normalised, subject_id, created_at, "  # noqa: S608
-        "updated_at) VALUES " + ", ".join(rows) + " ON CONFLICT (lookup) DO UPDATE SET "
+        "updated_at) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, NULL, %s, %s)"] * len(keys))
+        + " ON CONFLICT (lookup) DO UPDATE SET "
         "updated_at = excluded.updated_at RETURNING id, kind, lookup, normalised, subject_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        returned = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _identifiers_for(found: Iterable[Found]) -> list[Identifier]:
+    """The Identifier rows of these identifiers with their current subject, created where new."""
+    wanted: dict[str, Found] = {}
+    for item in found:
+        wanted.setdefault(lookup_key(item.kind, item.value), item)
+    if not wanted:
+        return []
     result = []
-    for pk, kind, key, normalised, subject_id in returned:
+    for pk, kind, key, normalised, subject_id in upsert_identifiers(
+        sorted(wanted), wanted, timezone.now()
+    ):
         row = Identifier(
             pk=pk, kind=kind, lookup=key, normalised=bool(normalised), subject_id=subject_id
         )
