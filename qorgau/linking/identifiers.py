@@ -13,6 +13,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import phonenumbers
+from django.utils.translation import gettext_lazy as _
 
 PHONE = "phone"
 EMAIL = "email"
@@ -25,6 +26,24 @@ KINDS = [PHONE, EMAIL, URL, NAME, HANDLE, OTHER, *PLATFORMS]
 
 # The kinds that link reports to one subject automatically. Names never do: an analyst confirms.
 LINKING_KINDS = frozenset([PHONE, EMAIL, URL, *PLATFORMS])
+
+# What staff pages call each kind (platform names are names, the same in every language).
+KIND_LABELS = {
+    PHONE: _("Phone"),
+    EMAIL: _("E-mail"),
+    URL: _("Another site (link)"),
+    NAME: _("Name"),
+    HANDLE: _("Handle (@name), platform not said"),
+    OTHER: _("Other"),
+    "telegram": "Telegram",
+    "instagram": "Instagram",
+    "tiktok": "TikTok",
+    "whatsapp": "WhatsApp",
+    "vk": "VK",
+    "snapchat": "Snapchat",
+    "discord": "Discord",
+    "youtube": "YouTube",
+}
 
 
 @dataclass(frozen=True)

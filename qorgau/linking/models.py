@@ -60,6 +60,13 @@ class Identifier(TimeStamped):
     def __str__(self) -> str:
         return f"{self.kind}:{self.lookup[:8]}…"
 
+    @property
+    def kind_label(self) -> str:
+        """The kind as staff pages show it ("Phone", "Telegram", …)."""
+        from qorgau.linking.identifiers import KIND_LABELS
+
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
 
 class IdentifierUse(models.Model):
     """Where an identifier was seen: a report, a case's suspect, an offender's register entry.

@@ -219,6 +219,16 @@ class TestStaffPages:
         entry = AuditEntry.objects.get(action="personal.view")
         assert entry.actor == analyst and "narrative" in entry.details["fields"]
 
+    def test_the_report_page_names_each_identifier_kind_in_the_staff_language(
+        self, client, analyst
+    ):
+        client.post("/report/", form_data(suspect_phone="8 701 555 44 33"))
+        report = Report.objects.get()
+        client.force_login(analyst)
+        html = client.get(f"/staff/reports/{report.public_id}/?lang=ru").content.decode()
+        assert "<td>Телефон</td>" in html and "<td>Telegram</td>" in html
+        assert "<td>phone</td>" not in html
+
     @pytest.mark.parametrize(
         "persona", ["prosecutor", "clinician", "police", "educator", "partner", "admin"]
     )
