@@ -161,18 +161,25 @@ def audit_logout(*, user: User | None, ip: str | None) -> AuditEntry | None:
     return audit_append(actor=user, action="auth.logout", obj=user, region=user.region, ip=ip)
 
 
-def audit_login_failed(*, username: str, ip: str | None) -> AuditEntry:
-    """A refused login: the name typed is recorded (trimmed), never the password."""
+def _audit_refused_sign_in(
+    action: str, *, username: str, ip: str | None, **details: Any
+) -> AuditEntry:
+    """A refused sign-in: the name typed (trimmed) and whether it names a user; never a secret."""
     known = User.objects.filter(username=username).first() if username else None
     return audit_append(
         actor=None,
-        action="auth.login_failed",
+        action=action,
         object_type="core.user" if known else "",
         object_id=known.pk if known else "",
         region=known.region if known else None,
         ip=ip,
-        details={"username": username[:150], "known_user": known is not None},
+        details={"username": username[:150], "known_user": known is not None, **details},
     )
+
+
+def audit_login_failed(*, username: str, ip: str | None) -> AuditEntry:
+    """A refused login: the name typed is recorded (trimmed), never the password."""
+    return _audit_refused_sign_in("auth.login_failed", username=username, ip=ip)
 
 
 # --- Users ----------------------------------------------------------------------------------------
@@ -413,16 +420,7 @@ def login_failure_record(*, username: str, ip: str | None) -> None:
 
 def audit_login_locked(*, username: str, ip: str | None, stage: str) -> AuditEntry:
     """An attempt refused because the account or the address is locked out (never the secret typed)."""
-    known = User.objects.filter(username=username).first() if username else None
-    return audit_append(
-        actor=None,
-        action="auth.locked_out",
-        object_type="core.user" if known else "",
-        object_id=known.pk if known else "",
-        region=known.region if known else None,
-        ip=ip,
-        details={"username": username[:150], "known_user": known is not None, "stage": stage},
-    )
+    return _audit_refused_sign_in("auth.locked_out", username=username, ip=ip, stage=stage)
 
 
 def second_factor_required(user: Any) -> bool:
