@@ -474,13 +474,45 @@ def otp_enrol_confirm(*, user: User, token: str, ip: str | None) -> tuple[Device
     return device, codes
 
 
+RECOVERY_SALT = "qorgau.core.recovery_code"
+
+
+def recovery_code_digests(code: str) -> list[str]:
+    """What is stored for a recovery code: a keyed hash (16 hex digits: django-otp's token column),
+    never the code; one per SECRET_KEY in use, so that rotating SECRET_KEY with the old one in
+    SECRET_KEY_FALLBACKS keeps the codes already handed out."""
+    code = "".join(code.split()).lower()
+    return [
+        salted_hmac(RECOVERY_SALT, code, secret=secret).hexdigest()[:16]
+        for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    ]
+
+
 def recovery_codes_replace(*, user: User) -> list[str]:
-    """A new set of recovery codes for `user` (the old ones stop working); each works once."""
+    """A new set of recovery codes for `user` (the old ones stop working); each works once.
+
+    The codes are returned to be shown once; the database keeps only their keyed hashes."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(settings.QORGAU_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=recovery_code_digests(code)[0]) for code in codes]
+    )
     return codes
+
+
+def _use_recovery_code(user: User, code: str) -> StaticDevice | None:
+    """Find the user's recovery code by its hash and use it up (locked, so it works once)."""
+    used = (
+        StaticToken.objects.select_for_update()
+        .filter(device__user=user, device__confirmed=True, token__in=recovery_code_digests(code))
+        .select_related("device")
+        .first()
+    )
+    if used is None:
+        return None
+    used.delete()
+    return used.device
 
 
 @transaction.atomic
@@ -500,10 +532,7 @@ def otp_verify(*, user: User, token: str, ip: str | None) -> Device | None:
                 device = candidate
                 break
     else:
-        for candidate in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
-            if candidate.verify_token(token):
-                device = candidate
-                break
+        device = _use_recovery_code(user, token)
     if device is None:
         return None
     details: dict[str, Any] = {"method": "totp" if isinstance(device, TOTPDevice) else "recovery"}

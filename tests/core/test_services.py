@@ -157,3 +157,45 @@ class TestApiTokens:
     def test_garbage_is_refused(self, db):
         assert services.api_token_authenticate(token="qg_nothing_here") is None
         assert services.api_token_authenticate(token="Bearer x") is None
+
+
+@pytest.mark.django_db
+class TestRecoveryCodes:
+    def test_codes_are_kept_only_as_keyed_hashes_and_each_works_once(self, analyst):
+        from django_otp.plugins.otp_static.models import StaticToken
+
+        codes = services.recovery_codes_replace(user=analyst)
+        stored = set(StaticToken.objects.values_list("token", flat=True))
+        assert len(stored) == len(codes) and not stored & set(codes)
+        assert services.otp_verify(user=analyst, token=codes[3].upper(), ip=None) is not None
+        assert services.otp_verify(user=analyst, token=codes[3], ip=None) is None
+        assert StaticToken.objects.count() == len(codes) - 1
+
+    def test_another_users_code_does_not_open_this_account(self, analyst, outsider):
+        mine = services.recovery_codes_replace(user=analyst)
+        services.recovery_codes_replace(user=outsider)
+        assert services.otp_verify(user=outsider, token=mine[0], ip=None) is None
+
+    def test_codes_survive_a_secret_key_rotation_with_the_old_key_kept_as_fallback(
+        self, analyst, settings
+    ):
+        codes = services.recovery_codes_replace(user=analyst)
+        old = settings.SECRET_KEY
+        settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-" + old, [old]
+        assert services.otp_verify(user=analyst, token=codes[0], ip=None) is not None
+        settings.SECRET_KEY_FALLBACKS = []
+        assert services.otp_verify(user=analyst, token=codes[1], ip=None) is None
+
+    def test_codes_kept_in_clear_before_are_hashed_by_the_migration_and_still_work(self, analyst):
+        import importlib
+
+        from django.apps import apps
+        from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+        device = StaticDevice.objects.create(user=analyst, name="recovery codes", confirmed=True)
+        StaticToken.objects.create(device=device, token="abcd2345")
+        migration = importlib.import_module("qorgau.core.migrations.0004_hash_recovery_codes")
+        migration.hash_plain_codes(apps, None)
+        migration.hash_plain_codes(apps, None)  # run twice: a hash is left as it is
+        assert StaticToken.objects.get().token != "abcd2345"
+        assert services.otp_verify(user=analyst, token="ABCD 2345", ip=None) is not None
