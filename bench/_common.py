@@ -6,13 +6,16 @@ commit, and bench/results.jsonl. Imported by the scripts as `_common` (they run 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import math
 import os
 import secrets
+import signal
 import subprocess
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +210,95 @@ def setup_django(env: dict[str, str]) -> None:
         raise BenchError(
             f"django.setup() failed ({exc}); if the application is being edited, retry in a minute."
         ) from exc
+
+
+def migrate_in_process() -> None:
+    """django.setup() and migrate in this process (the environment already configured)."""
+    try:
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        log("migrating")
+        call_command("migrate", interactive=False, verbosity=0)
+    except Exception as exc:
+        raise BenchError(
+            f"Django setup or migrate failed ({type(exc).__name__}: {exc}); if the "
+            "application is being edited, retry in a minute."
+        ) from exc
+
+
+@contextlib.contextmanager
+def bench_database(
+    base: str,
+    dbname: str,
+    *,
+    keep: bool,
+    prefix: str,
+    prepare: Callable[[str, Path], None],
+) -> Iterator[None]:
+    """A fresh database `dbname`, made ready by `prepare(database URL, scratch directory)` (set the
+    environment, migrate, set Django up); dropped whatever happens, unless `keep`."""
+    pg_connect(pg_url(base, "postgres")).close()
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        log(f"creating database {dbname}")
+        recreate_database(base, dbname)
+        try:
+            prepare(pg_url(base, dbname), Path(tmp))
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                from django.db import connections
+
+                connections.close_all()
+            if keep:
+                log(f"keeping database {dbname}")
+            else:
+                drop_database(base, dbname)
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    raise Interrupted(f"signal {signum}")
+
+
+def run_bench(
+    timeout: int,
+    measure: Callable[[str], list[dict[str, Any]]],
+    *,
+    save: bool,
+    print_table: Callable[[list[dict[str, Any]]], None],
+) -> int:
+    """A bench script's main: signals, the time bound, `measure(git commit)`, the JSON lines on
+    stdout and in bench/results.jsonl (unless not `save`), the table; the exit status."""
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGALRM, _on_signal)
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        print(
+            "bench: psycopg is not installed in this Python; use .venv/bin/python", file=sys.stderr
+        )
+        return 2
+    commit = git_commit()
+    signal.alarm(timeout)
+    try:
+        lines = measure(commit)
+    except BenchError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, MissingPrerequisite) else 1
+    except (KeyboardInterrupt, Interrupted) as exc:
+        print(f"bench: interrupted ({exc}); the database was dropped", file=sys.stderr)
+        return 130
+    finally:
+        signal.alarm(0)
+    text = "".join(json.dumps(entry, ensure_ascii=False, default=str) + "\n" for entry in lines)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    if save:
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write(text)
+    print_table(lines)
+    return 0
 
 
 # --- Results -----------------------------------------------------------------------------------

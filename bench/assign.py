@@ -26,35 +26,27 @@ import argparse
 import contextlib
 import cProfile
 import io
-import json
 import os
 import pstats
 import random
 import re
-import signal
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from _common import (
-    RESULTS,
     BenchError,
-    Interrupted,
-    MissingPrerequisite,
+    bench_database,
     configure_environment,
-    drop_database,
-    git_commit,
     log,
+    migrate_in_process,
     percentile,
-    pg_connect,
-    pg_url,
-    recreate_database,
+    run_bench,
 )
 
 DB_NAME = "qorgau_bench_assign"
@@ -902,75 +894,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _on_signal(signum: int, frame: Any) -> None:
-    raise Interrupted(f"signal {signum}")
-
-
-@contextlib.contextmanager
-def database(args: argparse.Namespace) -> Iterator[None]:
-    """A fresh database, Django set up and migrated on it; dropped whatever happens."""
-    pg_connect(pg_url(args.pg_url, "postgres")).close()
-    with tempfile.TemporaryDirectory(prefix="qorgau-bench-assign-") as tmp:
-        configure_environment(pg_url(args.pg_url, args.db_name), Path(tmp))
-        log(f"creating database {args.db_name}")
-        recreate_database(args.pg_url, args.db_name)
-        try:
-            try:
-                import django
-                from django.core.management import call_command
-
-                django.setup()
-                log("migrating")
-                call_command("migrate", interactive=False, verbosity=0)
-            except Exception as exc:
-                raise BenchError(
-                    f"Django setup or migrate failed ({type(exc).__name__}: {exc}); if the "
-                    "application is being edited, retry in a minute."
-                ) from exc
-            yield
-        finally:
-            with contextlib.suppress(Exception):
-                from django.db import connections
-
-                connections.close_all()
-            if args.keep_db:
-                log(f"keeping database {args.db_name}")
-            else:
-                drop_database(args.pg_url, args.db_name)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGALRM, _on_signal)
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        print(
-            "bench: psycopg is not installed in this Python; use .venv/bin/python", file=sys.stderr
-        )
-        return 2
-    commit = git_commit()
-    signal.alarm(args.timeout)
-    try:
-        with database(args):
-            lines = measure(args, commit)
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, MissingPrerequisite) else 1
-    except (KeyboardInterrupt, Interrupted) as exc:
-        print(f"bench: interrupted ({exc}); the database was dropped", file=sys.stderr)
-        return 130
-    finally:
-        signal.alarm(0)
-    text = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in lines)
-    sys.stdout.write(text)
-    sys.stdout.flush()
-    if not args.no_save:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write(text)
-    print_table(lines)
-    return 0
+
+    def prepare(url: str, scratch: Path) -> None:
+        configure_environment(url, scratch)
+        migrate_in_process()
+
+    def run(commit: str) -> list[dict[str, Any]]:
+        with bench_database(
+            args.pg_url,
+            args.db_name,
+            keep=args.keep_db,
+            prefix="qorgau-bench-assign-",
+            prepare=prepare,
+        ):
+            return measure(args, commit)
+
+    return run_bench(args.timeout, run, save=not args.no_save, print_table=print_table)
 
 
 if __name__ == "__main__":

@@ -35,37 +35,27 @@ import contextlib
 import cProfile
 import csv
 import io
-import json
 import os
 import pstats
 import random
 import re
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from _common import (
-    REPO,
-    RESULTS,
     BenchError,
-    Interrupted,
-    MissingPrerequisite,
     app_environment,
-    drop_database,
-    git_commit,
+    bench_database,
     log,
+    manage,
     percentile,
-    pg_connect,
-    pg_url,
-    recreate_database,
+    run_bench,
     setup_django,
 )
 
@@ -119,34 +109,6 @@ def end_phase(load: dict[str, Any]) -> None:
     load["phase_wall_s"] = round(wall, 1)
     load["process_cpu_s"] = round(cpu, 1)
     load["process_cpu_share"] = round(cpu / wall, 3) if wall else None
-
-
-# --- PostgreSQL (outside Django: creating and dropping the database) ---------------------------------
-
-
-# --- The application ------------------------------------------------------------------------------------
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
-    try:
-        out = subprocess.run(  # noqa: S603 - our interpreter and manage.py, fixed arguments
-            [sys.executable, str(REPO / "manage.py"), *args],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            start_new_session=True,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"`manage.py {' '.join(args)}` did not finish in {timeout:.0f} s") from exc
-    if out.returncode != 0:
-        tail = "\n".join((out.stderr or out.stdout).strip().splitlines()[-15:])
-        raise BenchError(
-            f"`manage.py {' '.join(args)}` failed (exit {out.returncode}); if the application is "
-            f"being edited, retry in a minute.\n{tail}"
-        )
-    return out.stdout
 
 
 # --- Measuring: statements, optional cProfile --------------------------------------------------------------
@@ -1437,68 +1399,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _on_signal(signum: int, frame: Any) -> None:
-    raise Interrupted(f"signal {signum}")
-
-
-@contextlib.contextmanager
-def database(args: argparse.Namespace) -> Iterator[None]:
-    """A fresh database, migrated, Django set up on it in this process; dropped whatever happens."""
-    pg_connect(pg_url(args.pg_url, "postgres")).close()
-    with tempfile.TemporaryDirectory(prefix="qorgau-bench-offenders-") as tmp:
-        env = app_environment(pg_url(args.pg_url, args.db_name), Path(tmp))
-        log(f"creating database {args.db_name}")
-        recreate_database(args.pg_url, args.db_name)
-        try:
-            log("migrating (manage.py migrate)")
-            manage(env, "migrate", "--noinput")
-            setup_django(env)
-            yield
-        finally:
-            with contextlib.suppress(Exception):
-                from django.db import connections
-
-                connections.close_all()
-            if args.keep_db:
-                log(f"keeping database {args.db_name}")
-            else:
-                drop_database(args.pg_url, args.db_name)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGALRM, _on_signal)
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        print(
-            "bench: psycopg is not installed in this Python; use .venv/bin/python", file=sys.stderr
-        )
-        return 2
-    commit = git_commit()
-    loadavg_before = round(os.getloadavg()[0], 2)
-    args.deadline = time.monotonic() + args.timeout
-    signal.alarm(args.timeout)
-    try:
-        with database(args):
-            lines = measure(args, commit, loadavg_before)
-    except BenchError as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, MissingPrerequisite) else 1
-    except (KeyboardInterrupt, Interrupted) as exc:
-        print(f"bench: interrupted ({exc}); the database was dropped", file=sys.stderr)
-        return 130
-    finally:
-        signal.alarm(0)
-    text = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in lines)
-    sys.stdout.write(text)
-    sys.stdout.flush()
-    if not args.no_save:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write(text)
-    print_table(lines)
-    return 0
+
+    def prepare(url: str, scratch: Path) -> None:
+        env = app_environment(url, scratch)
+        log("migrating (manage.py migrate)")
+        manage(env, "migrate", "--noinput", timeout=600)
+        setup_django(env)
+
+    def run(commit: str) -> list[dict[str, Any]]:
+        loadavg_before = round(os.getloadavg()[0], 2)
+        args.deadline = time.monotonic() + args.timeout
+        with bench_database(
+            args.pg_url,
+            args.db_name,
+            keep=args.keep_db,
+            prefix="qorgau-bench-offenders-",
+            prepare=prepare,
+        ):
+            return measure(args, commit, loadavg_before)
+
+    return run_bench(args.timeout, run, save=not args.no_save, print_table=print_table)
 
 
 if __name__ == "__main__":
