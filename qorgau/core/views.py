@@ -155,15 +155,27 @@ def _second_step_failed(request: HttpRequest, user: User, stage: str) -> None:
     services.login_failure_record(username=user.get_username(), ip=client_ip(request))
 
 
+def _second_step_start(request: HttpRequest) -> tuple[str, User | None]:
+    """Where to go after the second step, and the user whose password was right (None if none)."""
+    return (
+        _safe_next(request, request.POST.get("next") or request.GET.get("next")),
+        _pending_user(request),
+    )
+
+
+def _no_second_step(request: HttpRequest, next_url: str) -> HttpResponse:
+    """No password step waiting: a signed-in user goes on, anyone else to the password."""
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    return redirect_to_login(next_url, reverse("core:login"))
+
+
 @require_http_methods(["GET", "POST"])
 def login_verify(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the authenticator app, or one of the recovery codes."""
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    user = _pending_user(request)
+    next_url, user = _second_step_start(request)
     if user is None:
-        if request.user.is_authenticated:
-            return redirect(next_url)
-        return redirect_to_login(next_url, reverse("core:login"))
+        return _no_second_step(request, next_url)
     if not selectors.user_has_authenticator(user=user):
         return redirect(_second_step_url("core:login_enrol", next_url))
     form = OtpCodeForm(
@@ -210,12 +222,9 @@ def login_verify(request: HttpRequest) -> HttpResponse:
 def login_enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: set up an authenticator app (QR code drawn here, or the key typed), get recovery
     codes once."""
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    user = _pending_user(request)
+    next_url, user = _second_step_start(request)
     if user is None:
-        if request.user.is_authenticated:
-            return redirect(next_url)
-        return redirect_to_login(next_url, reverse("core:login"))
+        return _no_second_step(request, next_url)
     if selectors.user_has_authenticator(user=user):
         return redirect(_second_step_url("core:login_verify", next_url))
     device = services.otp_totp_device_start(user=user)
