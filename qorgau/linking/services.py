@@ -35,12 +35,16 @@ class LinkResult:
 
 
 def upsert_identifiers(keys: list[str], wanted: dict[str, Found], now) -> list[tuple]:
-    """Insert the identifiers under these lookup keys, or touch the rows that exist: one
-    INSERT … ON CONFLICT (lookup) DO UPDATE … RETURNING (id, kind, lookup, normalised, subject_id).
+    """The identifier rows under these lookup keys, inserting those that are new: (id, kind,
+    lookup, normalised, subject_id) for every key.
 
-    A row another writer is creating at the same moment is waited for and returned with the
-    subject it committed, so two reports about one person can never miss each other. Callers pass
-    the keys sorted: concurrent writers then lock rows in the same order.
+    `INSERT … ON CONFLICT (lookup) DO NOTHING RETURNING …` inserts the new ones, then the rows that
+    already existed are read by a second statement. A row that exists is not locked: many reports
+    naming one common name, or one known phone, do not queue behind each other here (the subject
+    a linking identifier leads to is locked by `_lock_roots`). A row another writer is inserting at
+    the same moment is waited for by the INSERT, and the SELECT that follows (a new snapshot) reads
+    it with the subject that writer committed, so two reports about one person never miss each
+    other. Callers pass the keys sorted: concurrent inserters then wait in the same order.
     """
     value_field = Identifier._meta.get_field("value")
     params: list[object] = []
@@ -59,12 +63,17 @@ def upsert_identifiers(keys: list[str], wanted: dict[str, Found], now) -> list[t
         "INSERT INTO linking_identifier (kind, lookup, value, normalised, subject_id, created_at, "  # noqa: S608
         "updated_at) VALUES "
         + ", ".join(["(%s, %s, %s, %s, NULL, %s, %s)"] * len(keys))
-        + " ON CONFLICT (lookup) DO UPDATE SET "
-        "updated_at = excluded.updated_at RETURNING id, kind, lookup, normalised, subject_id"
+        + " ON CONFLICT (lookup) DO NOTHING RETURNING id, kind, lookup, normalised, subject_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        missing = set(keys).difference(row[2] for row in rows)
+        if missing:
+            rows += Identifier.objects.filter(lookup__in=sorted(missing)).values_list(
+                "id", "kind", "lookup", "normalised", "subject_id"
+            )
+    return rows
 
 
 def _identifiers_for(found: Iterable[Found]) -> list[Identifier]:

@@ -85,3 +85,38 @@ def test_concurrent_reports_about_one_person_end_as_one_subject(reference_data):
     assert errors == []
     roots = {subject_by_identifier(found=Found("telegram", f"alias{n}")).pk for n in range(6)}
     assert len(roots) == 1
+
+
+@pytest.mark.skipif("connections['default'].vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_a_known_name_in_a_report_in_flight_does_not_hold_up_the_next_report(reference_data):
+    """Many reports name the same common name; one still being stored must not make the others
+    wait for it (the identifier row of a known name is read, not locked)."""
+    from django.db import connection, transaction
+
+    name = Found("name", "иван")
+    link(1, name)  # the name is known (committed)
+    held, release = threading.Event(), threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                link(2, name, Found("phone", "+77010000002"))
+                held.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    try:
+        assert held.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")  # waiting would fail the test
+            result = link(3, name, Found("phone", "+77010000003"))
+    finally:
+        release.set()
+        thread.join()
+    assert result.subject is not None
+    assert Identifier.objects.filter(kind="name").count() == 1
