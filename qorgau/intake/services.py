@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.core.models import Region, User
+from qorgau.core.rows import insert_row
 from qorgau.core.selectors import region_get_by_code
 from qorgau.core.services import audit_append
 from qorgau.intake import evidence as evidence_files
@@ -325,8 +326,8 @@ def request_digest(payload: bytes) -> str:
 
 
 def _event(report: Report, kind: str, *, actor: User | None = None, **kwargs: Any) -> ReportEvent:
-    return ReportEvent.objects.create(
-        report=report, created_at=timezone.now(), kind=kind, actor=actor, **kwargs
+    return insert_row(
+        ReportEvent(report=report, created_at=timezone.now(), kind=kind, actor=actor, **kwargs)
     )
 
 
@@ -401,7 +402,7 @@ def report_submit(
             report.priority, report.priority_reasons = first.priority, first.reasons
             report.triage_version = version
             report.respond_by = response_deadline(first.priority, report.created_at)
-            report.save(force_insert=True)
+            insert_row(report)
             written = _store_files(report, draft.files, clean["sniffed"], later=False)
             link = _link_report(report, draft)
             if link.others:

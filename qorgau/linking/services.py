@@ -70,10 +70,18 @@ def upsert_identifiers(keys: list[str], wanted: dict[str, Found], now) -> list[t
         rows = cursor.fetchall()
         missing = set(keys).difference(row[2] for row in rows)
         if missing:
-            rows += Identifier.objects.filter(lookup__in=sorted(missing)).values_list(
-                "id", "kind", "lookup", "normalised", "subject_id"
-            )
+            if connection.vendor == "postgresql":  # one statement text whatever the number
+                cursor.execute(_EXISTING_SQL + "= ANY(%s)", [sorted(missing)])
+            else:
+                marks = ", ".join(["%s"] * len(missing))
+                cursor.execute(f"{_EXISTING_SQL}IN ({marks})", sorted(missing))
+            rows += [(*row[:3], bool(row[3]), row[4]) for row in cursor.fetchall()]
     return rows
+
+
+_EXISTING_SQL = (
+    "SELECT id, kind, lookup, normalised, subject_id FROM linking_identifier WHERE lookup "
+)
 
 
 def _identifiers_for(found: Iterable[Found]) -> list[Identifier]:

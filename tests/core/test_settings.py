@@ -163,3 +163,32 @@ def test_production_cookies_are_secure_and_sessions_end_after_thirty_idle_minute
         "True",
         "DENY",
     ]
+
+
+def _database_options(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    clean.update(env, DEBUG="true", DATABASE_URL="postgres://qorgau@127.0.0.1:5432/qorgau")
+    clean["DJANGO_SETTINGS_MODULE"] = "qorgau.settings"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(sorted(settings.DATABASES['default']"
+            "['OPTIONS'].items()))",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_postgresql_binds_on_the_server_and_prepares_statements_unless_told_not_to():
+    default = _database_options()
+    assert "('prepare_threshold', 2)" in default.stdout
+    assert "('server_side_binding', True)" in default.stdout
+    off = _database_options(DATABASE_PREPARE_THRESHOLD="off")
+    assert "prepare_threshold" not in off.stdout and off.returncode == 0, off.stderr
+    bad = _database_options(DATABASE_PREPARE_THRESHOLD="sometimes")
+    assert bad.returncode != 0 and "DATABASE_PREPARE_THRESHOLD" in bad.stderr

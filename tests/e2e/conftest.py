@@ -53,33 +53,6 @@ def browser():
 
 
 @pytest.fixture
-def programme_data(transactional_db):
-    """What the data migrations load (regions, articles, helplines, the first triage rules, the
-    default assignment policy, child population, Static-99R, the shipped guidance pages), loaded
-    again after a transactional flush.
-    Each loader is idempotent. (serialized_rollback cannot be used: after another transactional
-    test's flush, restoring its content types collides with the recreated ones.)"""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from qorgau.core.models import CriminalArticle, Helpline, Region
-    from qorgau.core.reference import load_reference_data
-    from qorgau.prevention.markup import load_shipped_guidance
-    from qorgau.prevention.models import GuidancePage, GuidanceVersion
-
-    if not Region.objects.exists():
-        load_reference_data(Region, CriminalArticle, Helpline)
-    import_module("qorgau.intake.migrations.0002_default_triage_rules").forwards(apps, None)
-    import_module("qorgau.cases.migrations.0002_default_policy").forwards(apps, None)
-    if not apps.get_model("analytics", "ChildPopulation").objects.exists():
-        import_module("qorgau.analytics.migrations.0002_child_population").forwards(apps, None)
-    if not apps.get_model("offenders", "RiskInstrument").objects.exists():
-        import_module("qorgau.offenders.migrations.0002_static99r").forwards(apps, None)
-    load_shipped_guidance(GuidancePage, GuidanceVersion)
-
-
-@pytest.fixture
 def open_page(browser, live_server, programme_data):
     """open_page(viewport=PHONE, javascript=True): a new tab in a fresh browser context."""
     contexts = []

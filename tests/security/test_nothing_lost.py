@@ -30,8 +30,7 @@ from qorgau.intake import evidence as evidence_files
 from qorgau.intake import services
 from qorgau.intake.models import Report
 
-# serialized_rollback: the reference data loaded by migrations is back for the tests after this one
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 PORT = 8651
@@ -101,7 +100,7 @@ class Server:
 
 
 @pytest.fixture
-def platform_token(reference_data):
+def platform_token(programme_data):
     return services.platform_token_create(acting_user=None, platform_name="Synthetic")[1]
 
 
