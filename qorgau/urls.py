@@ -10,6 +10,9 @@ admin.site.site_title = "Qorgau"
 admin.site.login = admin_login  # staff log in through /staff/login/, with its audit and messages
 
 urlpatterns = [
+    # First: the platform API is the busiest prefix (every report of every platform), and Django
+    # tries the patterns in order; no page of the apps below starts with api/v1/.
+    path("api/v1/", api.urls),
     path("", include("qorgau.core.urls")),
     path("", include("qorgau.intake.urls")),
     path("", include("qorgau.cases.urls")),
@@ -17,7 +20,6 @@ urlpatterns = [
     path("", include("qorgau.prevention.urls")),
     path("", include("qorgau.analytics.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
