@@ -129,6 +129,32 @@ def pg_settings(url: str) -> dict[str, str]:
 # --- The application --------------------------------------------------------------------------------
 
 
+def cpu_seconds(*, group: int | None = None, database: str | None = None) -> float:
+    """CPU time (user + system, seconds since start) of the processes of one process group (the
+    server: gunicorn's master and workers), or of the PostgreSQL backends connected to one database
+    (their process title names it). Processes that ended in between are not counted."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            if database is not None:
+                title = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, UnicodeDecodeError):
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if group is not None and int(fields[2]) != group:
+            continue
+        if database is not None and not (
+            title.startswith("postgres:") and f" {database} " in f"{title} "
+        ):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 @dataclass
 class Server:
     proc: subprocess.Popen[Any]
@@ -1101,6 +1127,9 @@ class Run:
     ceiling: CeilingResult | None
     ceiling_error: str
     reports_after_ceiling: int
+    # CPU seconds spent during the measured intake run by the server and by the database's backends
+    app_cpu_s: float | None = None
+    db_cpu_s: float | None = None
 
 
 class Bench:
@@ -1192,7 +1221,11 @@ class Bench:
             before = settled_count(self.database_url)
             limit = f", stopping after {args.requests} reports" if args.requests else ""
             log(f"intake: POST {REPORT_PATH} for {args.duration:g} s{limit}")
+            database = self.database_url.rsplit("/", 1)[-1]
+            app0, db0 = cpu_seconds(group=server.proc.pid), cpu_seconds(database=database)
             intake = self.post(server, args.duration, args.requests)
+            app_cpu = cpu_seconds(group=server.proc.pid) - app0
+            db_cpu = cpu_seconds(database=database) - db0
             after = settled_count(self.database_url)
             if args.warmup:
                 self.get_bare(server, min(args.warmup, 2.0))
@@ -1230,6 +1263,8 @@ class Bench:
             ceiling=ceiling,
             ceiling_error=ceiling_error,
             reports_after_ceiling=count_reports(self.database_url),
+            app_cpu_s=app_cpu,
+            db_cpu_s=db_cpu,
         )
 
 
@@ -1271,6 +1306,13 @@ def ceiling_statements(lock: str, rows: str) -> str:
         ]
     tail = ["INSERT core_auditentry", "UPDATE core_auditchainhead", "COMMIT"]
     return ", ".join(head + body + tail if lock == "first" else body + head + tail)
+
+
+def cpu_per_report(app_s: float | None, db_s: float | None, reports: int) -> float | None:
+    """Milliseconds of CPU per stored report (None when nothing was stored or measured)."""
+    if reports <= 0 or (app_s is None and db_s is None):
+        return None
+    return 1000 * ((app_s or 0.0) + (db_s or 0.0)) / reports
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -1354,6 +1396,17 @@ def figures(run: Run, args: argparse.Namespace, commit: str) -> list[dict[str, A
         },
         {"name": "intake_errors", "value": intake.errors, "unit": "responses", **intake_ctx},
         {
+            # CPU per report, the figure least moved by a faster or slower machine's load: the
+            # server's processes and the database's backends during the measured run, over the
+            # reports stored in it (the one at the end of the run included)
+            "name": "intake_cpu_ms_per_report",
+            "value": _round(cpu_per_report(run.app_cpu_s, run.db_cpu_s, stored), 3),
+            "unit": "ms",
+            **intake_ctx,
+            "app_cpu_ms_per_report": _round(cpu_per_report(run.app_cpu_s, None, stored), 3),
+            "db_cpu_ms_per_report": _round(cpu_per_report(None, run.db_cpu_s, stored), 3),
+        },
+        {
             "name": "bare_requests_per_s",
             "value": _round(bare.requests_per_s, 1),
             "unit": "requests/s",
@@ -1414,6 +1467,12 @@ def print_table(lines: list[dict[str, Any]]) -> None:
     print(
         f"  reports: {intake['reports_created_201']} answered 201, {intake['reports_stored_in_run']} stored, "
         f"{intake['errors']} errors; {intake['reports']} in the database after the run",
+        file=sys.stderr,
+    )
+    cpu = by_name["intake_cpu_ms_per_report"]
+    print(
+        f"  CPU per report: {_fmt(cpu['value'])} ms (server {_fmt(cpu['app_cpu_ms_per_report'])}, "
+        f"database backends {_fmt(cpu['db_cpu_ms_per_report'])})",
         file=sys.stderr,
     )
     verdict = "  targets: " + ", ".join(
