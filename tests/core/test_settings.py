@@ -13,19 +13,26 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
 
 
-def start(**env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "QORGAU_MASTER_KEY"}
-    }
+def run_settings(code: str, env: dict[str, str], *, drop=lambda name: False):
+    """`code` in a fresh interpreter with these settings (variables `drop` says are left out)."""
+    clean = {k: v for k, v in os.environ.items() if not drop(k)}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "qorgau.settings"
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=clean,
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def start(**env: str) -> subprocess.CompletedProcess:
+    return run_settings(
+        "import django; django.setup(); print('started')",
+        env,
+        drop=lambda name: name in {"DEBUG", "SECRET_KEY", "QORGAU_MASTER_KEY"},
     )
 
 
@@ -166,21 +173,11 @@ def test_production_cookies_are_secure_and_sessions_end_after_thirty_idle_minute
 
 
 def _database_options(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
-    clean.update(env, DEBUG="true", DATABASE_URL="postgres://qorgau@127.0.0.1:5432/qorgau")
-    clean["DJANGO_SETTINGS_MODULE"] = "qorgau.settings"
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; print(sorted(settings.DATABASES['default']"
-            "['OPTIONS'].items()))",
-        ],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    return run_settings(
+        "from django.conf import settings; "
+        "print(sorted(settings.DATABASES['default']['OPTIONS'].items()))",
+        {**env, "DEBUG": "true", "DATABASE_URL": "postgres://qorgau@127.0.0.1:5432/qorgau"},
+        drop=lambda name: name.startswith("DATABASE_"),
     )
 
 
