@@ -164,7 +164,10 @@ def decrypt_stream(source: IO[bytes], target: IO[bytes]) -> None:
 
 
 def backed_up_models() -> list[type[models.Model]]:
-    return [
+    """The models of the archive, each after the models its rows name by natural key (users before
+    the authenticators and recovery codes of django-otp's apps, which come first in INSTALLED_APPS:
+    a row whose user is not there yet cannot be written)."""
+    chosen = [
         model
         for model in apps.get_models()
         if model._meta.managed
@@ -172,6 +175,7 @@ def backed_up_models() -> list[type[models.Model]]:
         and model._meta.label_lower not in EXCLUDED
         and not model._meta.app_label.startswith("testapp")
     ]
+    return serializers.sort_dependencies([(None, chosen)], allow_cycles=True)
 
 
 def _encrypted(model: type[models.Model]) -> list[EncryptedField]:
@@ -346,6 +350,9 @@ def restore_archive(path: Path, *, force: bool = False) -> dict[str, Any]:
         workdir = Path(work)
         manifest, data = read_archive(Path(path), workdir)
         models_ = backed_up_models()
+        # archives written before the models were ordered: rows of a model after those it names
+        order = {m._meta.label_lower: i for i, m in enumerate(models_)}
+        data.sort(key=lambda row: order.get(row["model"], len(order)))
         encrypted = {m._meta.label_lower: {f.name for f in _encrypted(m)} for m in models_}
         for row in data:
             for name in encrypted.get(row["model"], ()):

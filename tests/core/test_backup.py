@@ -85,6 +85,19 @@ def test_a_backup_restores_whole_on_an_empty_installation(installation, tmp_path
     assert "intact" in run("verify_audit")
 
 
+def test_recovery_codes_come_back_and_still_work(installation, tmp_path, analyst):
+    """django-otp's recovery codes name their user by natural key and come before core in
+    INSTALLED_APPS: the restore writes the users first."""
+    from qorgau.core import services as core_services
+
+    codes = core_services.recovery_codes_replace(user=analyst)
+    archive = tmp_path / "qorgau.backup"
+    run("backup", str(archive))
+    empty_the_installation()
+    run("restore", str(archive))
+    assert core_services.otp_verify(user=analyst, token=codes[0], ip=None) is not None
+
+
 def test_restore_refuses_a_non_empty_installation_unless_forced(installation, tmp_path):
     archive = tmp_path / "qorgau.backup"
     run("backup", str(archive))
