@@ -911,10 +911,11 @@ def signed_in_client(client: Any, user: Any) -> Any:
     (force_login) and a confirmed authenticator (django-otp marks the session verified)."""
     import django_otp
     from django.http import HttpRequest
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qorgau.core.models import StaffTOTPDevice
 
     client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(
+    device, _ = StaffTOTPDevice.objects.get_or_create(
         user=user, name="bench authenticator", defaults={"confirmed": True}
     )
     request = HttpRequest()

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "django_otp",
+    # Unused (its keys were in clear): kept for core migration 0006, which moves its devices into
+    # core.StaffTOTPDevice (keys encrypted), and for archives written before it (restore moves them).
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks",

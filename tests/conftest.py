@@ -20,12 +20,14 @@ PASSWORD = "correct horse battery staple"
 
 
 def totp_device_for(user):
-    """The user's confirmed TOTP device (created with a random key if they have none)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    """The user's confirmed authenticator (created with a random key if they have none)."""
+    from qorgau.core.models import StaffTOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = StaffTOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+        device = StaffTOTPDevice.objects.create(
+            user=user, name="test authenticator", confirmed=True
+        )
     return device
 
 

@@ -10,11 +10,18 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.core import services
-from qorgau.core.models import ApiToken, AuditEntry, CriminalArticle, Helpline, Region, User
+from qorgau.core.models import (
+    ApiToken,
+    AuditEntry,
+    CriminalArticle,
+    Helpline,
+    Region,
+    StaffTOTPDevice,
+    User,
+)
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -170,14 +177,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 # Authenticators: an administrator sees who has one and deletes it when a phone is lost (the user then
-# sets up a new one at the next sign-in). Keys and recovery codes are never shown
-# (OTP_ADMIN_HIDE_SENSITIVE_DATA); every deletion is audited.
+# sets up a new one at the next sign-in). Keys and recovery codes are never shown: the key is not a
+# form field (an encrypted field is not editable) and there is no QR code view
+# (OTP_ADMIN_HIDE_SENSITIVE_DATA for the recovery codes); every deletion is audited. django-otp's
+# TOTPDevice keeps its keys in clear and is no longer used (core migration 0006): not in the admin.
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
-@admin.register(TOTPDevice)
-class AuthenticatorAdmin(AuditedModelAdmin, TOTPDeviceAdmin):
+@admin.register(StaffTOTPDevice)
+class AuthenticatorAdmin(AuditedModelAdmin):
+    list_display = ["user", "name", "created_at", "last_used_at", "confirmed"]
+    list_filter = ["created_at", "last_used_at", "confirmed"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "digits", "step"]
+    readonly_fields = fields
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -28,8 +28,8 @@ ROLE_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
             "core.change_apitoken",
             "core.view_auditentry",
             # a lost phone: see and delete the authenticator (never its key or codes)
-            "otp_totp.view_totpdevice",
-            "otp_totp.delete_totpdevice",
+            "core.view_stafftotpdevice",
+            "core.delete_stafftotpdevice",
             "otp_static.view_staticdevice",
             "otp_static.delete_staticdevice",
             "intake.view_platform",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import importlib
 import io
 import json
 import os
@@ -338,6 +339,14 @@ def _wipe(models_: list[type[models.Model]]) -> None:
     connection.ops.execute_sql_flush(statements)
 
 
+def _encrypt_clear_authenticator_keys() -> None:
+    """An archive written before core migration 0006 holds django-otp's TOTPDevice rows, keys in
+    clear: they are moved into core.StaffTOTPDevice, keys encrypted, as the migration moved them
+    (after the sequences are reset: the moved rows take new ids)."""
+    migration = importlib.import_module("qorgau.core.migrations.0006_encrypt_totp_keys")
+    migration.encrypt_clear_keys(apps, None)
+
+
 def restore_archive(path: Path, *, force: bool = False) -> dict[str, Any]:
     """Bring an archive back: refuse a non-empty installation unless `force` (which replaces all
     its data), and refuse an archive that does not authenticate. Returns the manifest."""
@@ -374,6 +383,7 @@ def restore_archive(path: Path, *, force: bool = False) -> dict[str, Any]:
                 with connection.cursor() as cursor:
                     for statement in sequences:
                         cursor.execute(statement)
+            _encrypt_clear_authenticator_keys()
         folder = _evidence_dir()
         if force and folder.is_dir():
             shutil.rmtree(folder)

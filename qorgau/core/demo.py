@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.core import services
 from qorgau.core.enums import Gender, Language, Role
-from qorgau.core.models import Region, User
+from qorgau.core.models import Region, StaffTOTPDevice, User
 
 HOME_REGION = "KZ-75"  # Almaty
 OTHER_REGION = "KZ-71"  # Astana: the outsider, to show that regions do not see each other
@@ -101,5 +100,5 @@ def seed_core(*, rng: random.Random, passwords: dict[str, str]) -> list[User]:
 def demo_authenticators_ensure(users: list[User]) -> None:
     """A random authenticator key per demo user: `manage.py demo_otp USERNAME` shows its code now."""
     for user in users:
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
+        if not StaffTOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            StaffTOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import os
 import secrets
+import time
+from base64 import b32encode
+from typing import Any
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -9,8 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
 from qorgau.core.enums import REGIONAL_ROLES, Gender, HelplineAudience, Language, RegionKind, Role
+from qorgau.core.fields import EncryptedBinaryField
 from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
 
 
@@ -326,3 +335,95 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_ref}"
+
+
+def totp_key_default() -> bytes:
+    """A new authenticator secret: 20 random bytes (160 bits, RFC 4226's recommendation)."""
+    return os.urandom(20)
+
+
+class StaffTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A member of staff's authenticator app (TOTP, RFC 6238): django-otp's TOTPDevice, with the
+    secret key encrypted at rest (`EncryptedBinaryField`, re-wrapped by `rotate_master_key`).
+
+    The other columns and `verify_token` behave as django-otp 1.7's TOTPDevice: `step`, `t0`,
+    `digits`, `tolerance` steps either way, `drift` followed when OTP_TOTP_SYNC, and `last_t`, the
+    step of the last accepted code, so that a code is accepted once. django-otp finds this model as
+    any other device (`devices_for_user`, the session's `core.stafftotpdevice/<id>`).
+    """
+
+    key = EncryptedBinaryField(default=totp_key_default)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes(self.key)
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token: Any) -> bool:
+        """Whether `token` is a code of this device not older than the last one accepted.
+
+        Saves only the verification state: the key column is written once, at creation (and by
+        key rotation), never by a sign-in."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            number = int(token)
+        except (TypeError, ValueError):
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = totp.verify(number, self.tolerance, self.last_t + 1)
+        if verified:
+            self.last_t = totp.t()
+            if getattr(settings, "OTP_TOTP_SYNC", True):
+                self.drift = totp.drift
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save(
+                update_fields=[
+                    "last_t",
+                    "drift",
+                    "throttling_failure_timestamp",
+                    "throttling_failure_count",
+                    "last_used_at",
+                ]
+            )
+        else:
+            self.throttle_increment(commit=False)
+            self.save(update_fields=["throttling_failure_timestamp", "throttling_failure_count"])
+        return verified
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// URL an authenticator app reads from the QR code (as TOTPDevice's)."""
+        label = str(self.user.get_username())
+        params = urlencode(
+            {
+                "secret": b32encode(self.bin_key),
+                "algorithm": "SHA1",
+                "digits": self.digits,
+                "period": self.step,
+            }
+        )
+        issuer = getattr(settings, "OTP_TOTP_ISSUER", None)
+        if callable(issuer):
+            issuer = issuer(self)
+        if isinstance(issuer, str) and issuer:
+            issuer = issuer.replace(":", "")
+            label = f"{issuer}:{label}"
+            params += f"&issuer={quote(issuer)}"
+        return f"otpauth://totp/{quote(label)}?{params}"

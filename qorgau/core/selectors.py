@@ -8,7 +8,15 @@ from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from qorgau.core.models import AuditEntry, CriminalArticle, Helpline, Notification, Region, User
+from qorgau.core.models import (
+    AuditEntry,
+    CriminalArticle,
+    Helpline,
+    Notification,
+    Region,
+    StaffTOTPDevice,
+    User,
+)
 from qorgau.core.permissions import visible_to
 
 
@@ -94,6 +102,4 @@ def unread_notification_count(*, user: User) -> int:
 
 def user_has_authenticator(*, user: User) -> bool:
     """Whether the user has set up an authenticator app (else the next sign-in enrols one)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return StaffTOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -13,11 +13,18 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.core.audit_chain import GENESIS_HASH, canonical_template, entry_hash
 from qorgau.core.enums import SECOND_FACTOR_ROLES, Gender, Language, Role
-from qorgau.core.models import ApiToken, AuditChainHead, AuditEntry, Region, TokenBucket, User
+from qorgau.core.models import (
+    ApiToken,
+    AuditChainHead,
+    AuditEntry,
+    Region,
+    StaffTOTPDevice,
+    TokenBucket,
+    User,
+)
 
 TOKEN_PREFIX = "qg_"
 # A token's last use is written at most this often, so that reads do not all become writes.
@@ -430,17 +437,17 @@ def second_factor_required(user: Any) -> bool:
     )
 
 
-def otp_totp_device_start(*, user: User) -> TOTPDevice:
+def otp_totp_device_start(*, user: User) -> StaffTOTPDevice:
     """The authenticator a user is enrolling: an unconfirmed TOTP device, the same one until confirmed.
 
     Refused (ValueError) once the user has a confirmed device: only an administrator deleting it (a lost
     phone) opens enrolment again, so a stolen password alone cannot replace the second factor.
     """
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if StaffTOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise ValueError("the user already has an authenticator")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    device = StaffTOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = StaffTOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     return device
 
 
@@ -452,7 +459,7 @@ def otp_enrol_confirm(*, user: User, token: str, ip: str | None) -> tuple[Device
     when the code is wrong.
     """
     device = (
-        TOTPDevice.objects.select_for_update()
+        StaffTOTPDevice.objects.select_for_update()
         .filter(user=user, confirmed=False)
         .order_by("pk")
         .first()
@@ -461,7 +468,7 @@ def otp_enrol_confirm(*, user: User, token: str, ip: str | None) -> tuple[Device
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    StaffTOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = recovery_codes_replace(user=user)
     audit_append(
         actor=user,
@@ -527,7 +534,9 @@ def otp_verify(*, user: User, token: str, ip: str | None) -> Device | None:
         return None
     device: Device | None = None
     if token.isdigit():
-        for candidate in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        for candidate in StaffTOTPDevice.objects.select_for_update().filter(
+            user=user, confirmed=True
+        ):
             if candidate.verify_token(token):
                 device = candidate
                 break
@@ -535,7 +544,9 @@ def otp_verify(*, user: User, token: str, ip: str | None) -> Device | None:
         device = _use_recovery_code(user, token)
     if device is None:
         return None
-    details: dict[str, Any] = {"method": "totp" if isinstance(device, TOTPDevice) else "recovery"}
+    details: dict[str, Any] = {
+        "method": "totp" if isinstance(device, StaffTOTPDevice) else "recovery"
+    }
     if isinstance(device, StaticDevice):
         details["recovery_codes_left"] = device.token_set.count()
     audit_append(

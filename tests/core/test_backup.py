@@ -98,6 +98,32 @@ def test_recovery_codes_come_back_and_still_work(installation, tmp_path, analyst
     assert core_services.otp_verify(user=analyst, token=codes[0], ip=None) is not None
 
 
+def test_authenticators_come_back_encrypted_even_from_an_archive_that_kept_keys_in_clear(
+    installation, tmp_path, analyst, outsider
+):
+    """An archive written before core migration 0006 holds django-otp's TOTPDevice rows with the
+    keys in clear; after the restore they are encrypted authenticators whose codes work."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qorgau.core import services as core_services
+    from qorgau.core.models import StaffTOTPDevice
+    from tests.conftest import totp_code, totp_device_for
+
+    current = totp_device_for(analyst)
+    old = TOTPDevice.objects.create(user=outsider, name="phone", confirmed=True)
+    archive = tmp_path / "qorgau.backup"
+    run("backup", str(archive))
+    empty_the_installation()
+    run("restore", str(archive))
+
+    assert not TOTPDevice.objects.exists()
+    restored = StaffTOTPDevice.objects.get(user=outsider)
+    assert restored.bin_key == old.bin_key and restored.confirmed
+    assert StaffTOTPDevice.objects.get(user=analyst).bin_key == current.bin_key
+    for user, device in [(analyst, current), (outsider, restored)]:
+        assert core_services.otp_verify(user=user, token=totp_code(device), ip=None) is not None
+
+
 def test_restore_refuses_a_non_empty_installation_unless_forced(installation, tmp_path):
     archive = tmp_path / "qorgau.backup"
     run("backup", str(archive))

@@ -67,3 +67,23 @@ def test_dry_run_counts_without_changing(settings, capsys):
         call_command("rotate_master_key", "--dry-run")
     assert "1 to re-wrap" in capsys.readouterr().out
     assert raw_narratives() == before
+
+
+def test_authenticator_keys_are_rewrapped_and_their_codes_still_work(settings, capsys, analyst):
+    from qorgau.core import services
+    from qorgau.core.models import StaffTOTPDevice
+    from tests.conftest import totp_code, totp_device_for
+
+    old_key = settings.QORGAU_MASTER_KEY
+    device = totp_device_for(analyst)
+    new_key = generate_master_key()
+    with override_settings(QORGAU_MASTER_KEY=new_key, QORGAU_PREVIOUS_MASTER_KEYS=[old_key]):
+        call_command("rotate_master_key")
+        assert "core.StaffTOTPDevice.key: 1 re-wrapped" in capsys.readouterr().out
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key FROM core_stafftotpdevice")
+        (stored,) = cursor.fetchone()
+    assert crypto.key_id_of(bytes(stored)) == parse_master_key(new_key).key_id
+    with override_settings(QORGAU_MASTER_KEY=new_key, QORGAU_PREVIOUS_MASTER_KEYS=[]):
+        assert StaffTOTPDevice.objects.get().bin_key == device.bin_key
+        assert services.otp_verify(user=analyst, token=totp_code(device), ip=None) is not None

@@ -12,6 +12,7 @@ from qorgau.core import services
 from qorgau.core.audit_chain import GENESIS_HASH, verify_chain
 from qorgau.core.enums import Role
 from qorgau.core.models import ApiToken, AuditChainHead, AuditEntry
+from tests.conftest import totp_code, totp_device_for
 
 
 def verify() -> tuple:
@@ -199,3 +200,122 @@ class TestRecoveryCodes:
         migration.hash_plain_codes(apps, None)  # run twice: a hash is left as it is
         assert StaticToken.objects.get().token != "abcd2345"
         assert services.otp_verify(user=analyst, token="ABCD 2345", ip=None) is not None
+
+
+def stored_key_columns() -> list[bytes]:
+    """Every value of every column of every authenticator table, as the database holds it (a raw
+    cursor: no decryption), for whoever reads the database or a backup."""
+    from django.db import connection
+
+    values = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if table.endswith("totpdevice"):
+                cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+                for row in cursor.fetchall():
+                    values += [v if isinstance(v, bytes | memoryview) else str(v) for v in row]
+    return [bytes(v) if isinstance(v, memoryview) else v for v in values]
+
+
+def clear_totp_device(user, **state):
+    """An authenticator as django-otp's TOTPDevice kept it before core migration 0006: key in clear."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, **{"name": "phone", "confirmed": True, **state})
+
+
+def code_now(key: bytes, *, drift: int = 0) -> str:
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(key, 30, 0, 6, drift)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+@pytest.mark.django_db
+class TestAuthenticatorKeys:
+    def test_the_key_is_not_in_the_database_in_clear(self, analyst):
+        device = services.otp_totp_device_start(user=analyst)
+        key = device.bin_key
+        assert len(key) == 20
+        stored = stored_key_columns()
+        assert stored, "no authenticator row found"
+        for value in stored:
+            if isinstance(value, bytes):
+                assert key not in value and key.hex().encode() not in value
+            else:
+                assert key.hex() not in value.lower()
+        assert services.otp_enrol_confirm(user=analyst, token=code_now(key), ip=None) is not None
+
+    def test_a_code_is_accepted_once(self, analyst):
+        device = services.otp_totp_device_start(user=analyst)
+        services.otp_enrol_confirm(user=analyst, token=code_now(device.bin_key), ip=None)
+        code = totp_code(device)
+        assert services.otp_verify(user=analyst, token=code, ip=None) == device
+        assert services.otp_verify(user=analyst, token=code, ip=None) is None
+
+    def test_another_users_code_does_not_open_this_account(self, analyst, outsider):
+        mine = totp_device_for(analyst)
+        totp_device_for(outsider)
+        assert services.otp_verify(user=outsider, token=totp_code(mine), ip=None) is None
+
+    def test_a_sign_in_does_not_rewrite_the_stored_key(self, analyst):
+        device = totp_device_for(analyst)
+        before = stored_key_columns()
+        services.otp_verify(user=analyst, token=totp_code(device), ip=None)
+        key_blobs = [v for v in before if isinstance(v, bytes)]
+        assert key_blobs and set(key_blobs) <= set(stored_key_columns())
+
+    def test_a_device_kept_in_clear_before_is_moved_by_the_migration_and_its_codes_still_work(
+        self, analyst, outsider
+    ):
+        import importlib
+        from datetime import UTC, datetime
+
+        from django.apps import apps
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from qorgau.core.models import StaffTOTPDevice
+
+        created = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+        old = clear_totp_device(
+            analyst, drift=0, last_t=7, throttling_failure_count=2, last_used_at=created
+        )
+        TOTPDevice.objects.filter(pk=old.pk).update(created_at=created)
+        pending = clear_totp_device(outsider, confirmed=False, digits=8)
+        migration = importlib.import_module("qorgau.core.migrations.0006_encrypt_totp_keys")
+        migration.encrypt_clear_keys(apps, None)
+
+        assert not TOTPDevice.objects.exists()
+        moved = StaffTOTPDevice.objects.get(user=analyst)
+        assert moved.bin_key == old.bin_key and moved.name == "phone" and moved.confirmed
+        assert (moved.last_t, moved.drift, moved.throttling_failure_count) == (7, 0, 2)
+        assert moved.created_at == created and moved.last_used_at == created
+        other = StaffTOTPDevice.objects.get(user=outsider)
+        assert (other.bin_key, other.confirmed, other.digits) == (pending.bin_key, False, 8)
+        assert old.key not in str(stored_key_columns())
+        # the app on the phone goes on working, and the code it shows now works once
+        code = code_now(old.bin_key)
+        assert services.otp_verify(user=analyst, token=code, ip=None) == moved
+        assert services.otp_verify(user=analyst, token=code, ip=None) is None
+
+    def test_the_migration_moves_the_devices_back_when_reversed(self, analyst):
+        import importlib
+
+        from django.apps import apps
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from qorgau.core.models import StaffTOTPDevice
+
+        device = totp_device_for(analyst)
+        device.last_t = 9
+        device.save(update_fields=["last_t"])
+        migration = importlib.import_module("qorgau.core.migrations.0006_encrypt_totp_keys")
+        migration.decrypt_keys_back(apps, None)
+        assert not StaffTOTPDevice.objects.exists()
+        back = TOTPDevice.objects.get(user=analyst)
+        assert (back.bin_key, back.last_t, back.confirmed) == (device.bin_key, 9, True)
+        migration.encrypt_clear_keys(apps, None)
+        assert StaffTOTPDevice.objects.get(user=analyst).bin_key == device.bin_key

@@ -155,14 +155,14 @@ class TestSecondFactor:
     def test_first_sign_in_enrols_an_authenticator_and_shows_recovery_codes_once(
         self, client, analyst
     ):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from qorgau.core.models import StaffTOTPDevice
 
         sign_in_with_password(client, next_url="/staff/notifications/")
         page = client.get("/staff/login/authenticator/?next=/staff/notifications/")
         html = page.content.decode()
         assert page.status_code == 200 and page["Cache-Control"] == "no-store"
         assert '<div class="qr-code"><svg' in html and "<path" in html  # drawn here, inline
-        device = TOTPDevice.objects.get(user=analyst)
+        device = StaffTOTPDevice.objects.get(user=analyst)
         assert not device.confirmed
         secret = "".join(html.split('class="otp-secret">')[1].split("</code>")[0].split())
         assert base64.b32decode(secret) == device.bin_key
@@ -188,7 +188,7 @@ class TestSecondFactor:
         assert client.get("/staff/login/authenticator/").status_code == 302
 
     def test_a_wrong_code_at_enrolment_is_refused_and_enrols_nothing(self, client, analyst):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from qorgau.core.models import StaffTOTPDevice
 
         sign_in_with_password(client)
         client.get("/staff/login/authenticator/")
@@ -197,7 +197,7 @@ class TestSecondFactor:
         )
         assert response.status_code == 200
         assert "This code is wrong" in response.content.decode()
-        assert not TOTPDevice.objects.get(user=analyst).confirmed
+        assert not StaffTOTPDevice.objects.get(user=analyst).confirmed
         assert client.get("/staff/").status_code == 302
 
     def test_an_enrolled_user_types_the_code_after_the_password(self, client, analyst):
@@ -211,6 +211,8 @@ class TestSecondFactor:
         )
         assert response.status_code == 302 and response.url == "/staff/notifications/"
         assert client.get("/staff/").status_code == 200
+        # django-otp keeps the device in the session and finds it again on every request
+        assert client.session["otp_device_id"] == f"core.stafftotpdevice/{device.pk}"
         entry = AuditEntry.objects.get(action="auth.otp_verified")
         assert entry.actor == analyst and entry.details == {"method": "totp"}
 
@@ -567,11 +569,16 @@ class TestAdmin:
         lost = totp_device_for(analyst)
         services.recovery_codes_replace(user=analyst)
         client.force_login(admin_user)
-        url = reverse("admin:otp_totp_totpdevice_change", args=[lost.pk])
-        html = client.get(url).content.decode()
-        assert analyst.full_name in html and lost.key not in html
+        key_forms = [lost.bin_key.hex(), base64.b32encode(lost.bin_key).decode().rstrip("=")]
+        for url in [
+            reverse("admin:core_stafftotpdevice_changelist"),
+            reverse("admin:core_stafftotpdevice_change", args=[lost.pk]),
+        ]:
+            html = client.get(url).content.decode()
+            assert analyst.full_name in html
+            assert not any(key.lower() in html.lower() for key in key_forms)
         response = client.post(
-            reverse("admin:otp_totp_totpdevice_delete", args=[lost.pk]), {"post": "yes"}
+            reverse("admin:core_stafftotpdevice_delete", args=[lost.pk]), {"post": "yes"}
         )
         assert response.status_code == 302
         entry = AuditEntry.objects.get(action="admin.delete")

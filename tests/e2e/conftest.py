@@ -87,7 +87,7 @@ def desktop(open_page):
 def staff_login(page, username_or_user, password=PASSWORD, next_url="/staff/"):
     """Sign a member of staff in through the real pages: the password, then the second factor.
 
-    The code is computed from the user's TOTP device key the way an authenticator app does (a device is
+    The code is computed from the user's authenticator key (decrypted) the way an authenticator app does (a device is
     created for users who have none). Anyone signed in on this page before is signed out first.
     Returns the user. `password` defaults to the personas' password.
     """

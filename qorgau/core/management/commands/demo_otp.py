@@ -6,9 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from qorgau.core.demo import DEMO_USERS
+from qorgau.core.models import StaffTOTPDevice
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             )
         if username not in {demo.username for demo in DEMO_USERS}:
             raise CommandError(f"{username!r} is not a demo user (see var/demo-logins.txt).")
-        device = TOTPDevice.objects.filter(
+        device = StaffTOTPDevice.objects.filter(
             user__username=username, confirmed=True, name="demo authenticator"
         ).first()
         if device is None:
