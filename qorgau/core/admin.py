@@ -8,7 +8,6 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,6 +17,7 @@ from qorgau.core.models import (
     AuditEntry,
     CriminalArticle,
     Helpline,
+    RecoveryCodeSet,
     Region,
     StaffTOTPDevice,
     User,
@@ -176,29 +176,66 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-# Authenticators: an administrator sees who has one and deletes it when a phone is lost (the user then
-# sets up a new one at the next sign-in). Keys and recovery codes are never shown: the key is not a
-# form field (an encrypted field is not editable) and there is no QR code view
-# (OTP_ADMIN_HIDE_SENSITIVE_DATA for the recovery codes); every deletion is audited. django-otp's
-# TOTPDevice keeps its keys in clear and is no longer used (core migration 0006): not in the admin.
+# Authenticators and recovery codes: an administrator sees who has them and deletes them when a phone
+# is lost (the user then sets up a new authenticator at the next sign-in). Keys and codes are never
+# shown: the admin lists only the owner, dates and state, with no key field, QR code view or codes
+# inline; every deletion is audited. django-otp's TOTPDevice keeps its keys in clear and is no
+# longer used (core migration 0006); its StaticDevice is shown as core's RecoveryCodeSet (a proxy with
+# translatable names).
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
-@admin.register(StaffTOTPDevice)
-class AuthenticatorAdmin(AuditedModelAdmin):
-    list_display = ["user", "name", "created_at", "last_used_at", "confirmed"]
-    list_filter = ["created_at", "last_used_at", "confirmed"]
+class _AddedFilter(admin.DateFieldListFilter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = _("added")
+
+
+class _LastUsedFilter(admin.DateFieldListFilter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = _("last used")
+
+
+class SecondFactorAdmin(AuditedModelAdmin):
+    """A member of staff's authenticator or recovery codes: whose, since when, last used; never a
+    secret. django-otp's fields have English-only names, so every column and field shown here is a
+    method with a translated name."""
+
+    list_display = ["owner", "added", "last_used", "in_use"]
+    list_filter = [("created_at", _AddedFilter), ("last_used_at", _LastUsedFilter)]
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "digits", "step"]
+    fields = ["owner", "added", "last_used", "in_use"]
     readonly_fields = fields
+    ordering = ["-created_at"]
+
+    @admin.display(description=_("member of staff"), ordering="user__username")
+    def owner(self, obj: Any) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("added"), ordering="created_at")
+    def added(self, obj: Any) -> Any:
+        return obj.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, obj: Any) -> Any:
+        return obj.last_used_at
+
+    @admin.display(description=_("confirmed"), boolean=True)
+    def in_use(self, obj: Any) -> bool:
+        return obj.confirmed
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
-@admin.register(StaticDevice)
-class RecoveryCodesAdmin(AuditedModelAdmin, StaticDeviceAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+@admin.register(StaffTOTPDevice)
+class AuthenticatorAdmin(SecondFactorAdmin):
+    pass
+
+
+@admin.register(RecoveryCodeSet)
+class RecoveryCodesAdmin(SecondFactorAdmin):
+    pass

@@ -30,8 +30,8 @@ ROLE_ADMIN_PERMISSIONS: dict[str, frozenset[str]] = {
             # a lost phone: see and delete the authenticator (never its key or codes)
             "core.view_stafftotpdevice",
             "core.delete_stafftotpdevice",
-            "otp_static.view_staticdevice",
-            "otp_static.delete_staticdevice",
+            "core.view_recoverycodeset",
+            "core.delete_recoverycodeset",
             "intake.view_platform",
             "intake.add_platform",
             "intake.change_platform",

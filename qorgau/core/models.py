@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from qorgau.core.enums import REGIONAL_ROLES, Gender, HelplineAudience, Language, RegionKind, Role
 from qorgau.core.fields import EncryptedBinaryField
@@ -427,3 +428,13 @@ class StaffTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
             label = f"{issuer}:{label}"
             params += f"&issuer={quote(issuer)}"
         return f"otpauth://totp/{quote(label)}?{params}"
+
+
+class RecoveryCodeSet(StaticDevice):
+    """django-otp's StaticDevice (one user's recovery codes, stored as keyed hashes) under a name the
+    admin can show in Kazakh, Russian and English: django-otp's own model names are not translatable."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("set of recovery codes")
+        verbose_name_plural = _("recovery codes")

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -587,6 +588,35 @@ class TestAdmin:
         client.post("/staff/logout/")
         response = client.post("/staff/login/", {"username": "analyst", "password": PASSWORD})
         assert response.url.startswith("/staff/login/authenticator/")
+
+    def test_recovery_codes_are_listed_in_the_administrators_language_without_the_codes(
+        self, client, admin_user, analyst
+    ):
+        from qorgau.core import services
+        from qorgau.core.models import RecoveryCodeSet
+
+        codes = services.recovery_codes_replace(user=analyst)
+        device = RecoveryCodeSet.objects.get(user=analyst)
+        client.force_login(admin_user)
+        for language, heading, column in [
+            ("kk", "қалпына келтіру кодтары", "Қызметкер"),
+            ("ru", "резервные коды", "Сотрудник"),
+            ("en", "recovery codes", "Member of staff"),
+        ]:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            html = client.get(
+                reverse("admin:core_recoverycodeset_changelist"), HTTP_ACCEPT_LANGUAGE=language
+            ).content.decode()
+            assert heading in html.lower() and column in html, language
+            assert analyst.full_name in html and "Static device" not in html
+            assert not any(code in html for code in codes)
+        change = client.get(reverse("admin:core_recoverycodeset_change", args=[device.pk]))
+        assert not any(code in change.content.decode() for code in codes)
+        response = client.post(
+            reverse("admin:core_recoverycodeset_delete", args=[device.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 302 and not RecoveryCodeSet.objects.filter(user=analyst)
+        assert AuditEntry.objects.get(action="admin.delete").object_id == str(device.pk)
 
     @pytest.mark.parametrize("persona", ["analyst", "chief", "central", "prosecutor"])
     def test_other_roles_never_reach_the_admin(self, client, personas, persona):
