@@ -75,7 +75,7 @@ def upsert_identifiers(keys: list[str], wanted: dict[str, Found], now) -> list[t
             else:
                 marks = ", ".join(["%s"] * len(missing))
                 cursor.execute(f"{_EXISTING_SQL}IN ({marks})", sorted(missing))
-            rows += [(*row[:3], bool(row[3]), row[4]) for row in cursor.fetchall()]
+            rows += cursor.fetchall()
     return rows
 
 
