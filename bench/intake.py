@@ -155,6 +155,16 @@ def cpu_seconds(*, group: int | None = None, database: str | None = None) -> flo
     return total / tick
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of one process of this machine, None when it cannot be read."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Server:
     proc: subprocess.Popen[Any]
@@ -826,7 +836,9 @@ def _ceiling_loop(job: CeilingJob, barrier: Any) -> dict[str, Any]:
             "priority": "P2",
             "files": 0,
         }
+        backend = conn.info.backend_pid
         start = time.perf_counter()
+        cpu_start, backend_start = time.process_time(), process_cpu_seconds(backend)
         deadline = start + job.duration
         while (began := time.perf_counter()) < deadline:
             now = datetime.now(UTC)
@@ -899,7 +911,19 @@ def _ceiling_loop(job: CeilingJob, barrier: Any) -> dict[str, Any]:
             count += 1
             latencies.append((time.perf_counter() - began) * 1000)
         elapsed = time.perf_counter() - start
-        return {"index": job.index, "count": count, "seconds": elapsed, "latencies_ms": latencies}
+        return {
+            "index": job.index,
+            "count": count,
+            "seconds": elapsed,
+            "cpu_s": time.process_time() - cpu_start,
+            # read before the connection closes: the backend's process ends with it
+            "backend_cpu_s": (
+                None
+                if backend_start is None or (backend_end := process_cpu_seconds(backend)) is None
+                else backend_end - backend_start
+            ),
+            "latencies_ms": latencies,
+        }
     finally:
         conn.close()
 
@@ -911,6 +935,13 @@ class CeilingResult:
     p50_ms: float | None
     p99_ms: float | None
     processes: int
+    lock: str = "first"
+    rows: str = "core"
+    # CPU of the loops (their own process time over the measured loop) and of the database's
+    # backends during the run, per commit: what a report's writes cost with nothing else around them
+    cpu_ms_per_commit: float | None = None
+    loop_cpu_ms_per_commit: float | None = None
+    db_cpu_ms_per_commit: float | None = None
 
 
 def run_ceiling(
@@ -983,12 +1014,21 @@ def run_ceiling(
     if errors:
         raise BenchError("durable-write ceiling failed: " + "; ".join(sorted(set(errors))[:3]))
     latencies = [x for r in collected for x in r["latencies_ms"]]
+    commits = sum(r["count"] for r in collected)
+    loop_cpu_s = sum(r["cpu_s"] for r in collected)
+    backend_cpu = [r["backend_cpu_s"] for r in collected]
+    db_cpu_s = None if None in backend_cpu else sum(backend_cpu)
     return CeilingResult(
         commits_per_s=sum(r["count"] / r["seconds"] for r in collected if r["seconds"] > 0),
-        commits=sum(r["count"] for r in collected),
+        commits=commits,
         p50_ms=percentile(latencies, 50),
         p99_ms=percentile(latencies, 99),
         processes=processes,
+        lock=lock,
+        rows=rows,
+        cpu_ms_per_commit=cpu_per_report(loop_cpu_s, db_cpu_s, commits),
+        loop_cpu_ms_per_commit=cpu_per_report(loop_cpu_s, None, commits),
+        db_cpu_ms_per_commit=cpu_per_report(None, db_cpu_s, commits),
     )
 
 
@@ -1063,6 +1103,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "their uses, a name entry) and the triage update the application now writes",
     )
     parser.add_argument(
+        "--pipeline-ceiling",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure reference C: the ceiling's loop writing every row the pipeline writes "
+        "(report, event, subject, two identifiers and their uses, name entry, triage update, "
+        "audit entry), chain head locked late as the application does",
+    )
+    parser.add_argument(
         "--warmup", type=float, default=3.0, help="seconds of warm-up before each measurement"
     )
     parser.add_argument(
@@ -1130,6 +1178,9 @@ class Run:
     # CPU seconds spent during the measured intake run by the server and by the database's backends
     app_cpu_s: float | None = None
     db_cpu_s: float | None = None
+    # reference C: the ceiling's loop writing every row the pipeline writes (None when not run)
+    pipeline_ceiling: CeilingResult | None = None
+    reports_after_pipeline_ceiling: int = 0
 
 
 class Bench:
@@ -1250,6 +1301,23 @@ class Bench:
         except BenchError as exc:
             ceiling_error = str(exc)
             log(ceiling_error)
+        pipeline_ceiling: CeilingResult | None = None
+        if args.pipeline_ceiling and not ceiling_error:
+            log(
+                f"durable-write ceiling with the pipeline's rows: {args.workers} psycopg processes "
+                f"for {args.duration:g} s (chain head locked late, as the application does)"
+            )
+            try:
+                pipeline_ceiling = run_ceiling(
+                    self.database_url,
+                    processes=args.workers,
+                    duration=args.duration,
+                    lock="late",
+                    rows="app",
+                )
+            except BenchError as exc:
+                ceiling_error = str(exc)
+                log(ceiling_error)
         return Run(
             worker_class=worker_class,
             trials=trials,
@@ -1265,6 +1333,8 @@ class Bench:
             reports_after_ceiling=count_reports(self.database_url),
             app_cpu_s=app_cpu,
             db_cpu_s=db_cpu,
+            pipeline_ceiling=pipeline_ceiling,
+            reports_after_pipeline_ceiling=count_reports(self.database_url),
         )
 
 
@@ -1372,10 +1442,36 @@ def figures(run: Run, args: argparse.Namespace, commit: str) -> list[dict[str, A
         "statements_per_report": ceiling_statements(args.ceiling_lock, args.ceiling_rows),
         "transaction_p50_ms": _round(ceiling.p50_ms, 3) if ceiling else None,
         "transaction_p99_ms": _round(ceiling.p99_ms, 3) if ceiling else None,
+        **_ceiling_cpu(ceiling),
         "error": run.ceiling_error or None,
     }
     ceiling_rps = ceiling.commits_per_s if ceiling else None
     share = intake.requests_per_s / ceiling_rps if ceiling_rps else None
+    cores = os.cpu_count() or 1
+    # 600 reports/s on these cores leaves this much CPU per report, for everything on the machine
+    budget_ms = 1000 * cores / TARGET_RPS
+    pipeline = run.pipeline_ceiling
+    extra: list[dict[str, Any]] = []
+    if pipeline is not None:
+        extra.append(
+            {
+                "name": "durable_write_ceiling_pipeline_rows_per_s",
+                "value": _round(pipeline.commits_per_s, 1),
+                "unit": "reports/s",
+                **common,
+                "reports": run.reports_after_pipeline_ceiling,
+                "reports_stored_in_run": pipeline.commits,
+                "processes": pipeline.processes,
+                "lock_order": pipeline.lock,
+                "ceiling_rows": pipeline.rows,
+                "statements_per_report": ceiling_statements(pipeline.lock, pipeline.rows),
+                "transaction_p50_ms": _round(pipeline.p50_ms, 3),
+                "transaction_p99_ms": _round(pipeline.p99_ms, 3),
+                **_ceiling_cpu(pipeline),
+                "cpu_budget_ms_per_report_at_target": _round(budget_ms, 3),
+                "target_rps": TARGET_RPS,
+            }
+        )
     return [
         {
             "name": "intake_reports_per_s",
@@ -1405,6 +1501,7 @@ def figures(run: Run, args: argparse.Namespace, commit: str) -> list[dict[str, A
             **intake_ctx,
             "app_cpu_ms_per_report": _round(cpu_per_report(run.app_cpu_s, None, stored), 3),
             "db_cpu_ms_per_report": _round(cpu_per_report(None, run.db_cpu_s, stored), 3),
+            "cpu_budget_ms_per_report_at_target": _round(budget_ms, 3),
         },
         {
             "name": "bare_requests_per_s",
@@ -1428,10 +1525,28 @@ def figures(run: Run, args: argparse.Namespace, commit: str) -> list[dict[str, A
             "ceiling_per_s": _round(ceiling_rps, 1),
             "ceiling_lock_order": args.ceiling_lock,
             "ceiling_rows": args.ceiling_rows,
+            # against reference C too (the loop writing every row the pipeline writes)
+            "share_of_pipeline_rows_ceiling": _round(
+                intake.requests_per_s / pipeline.commits_per_s
+                if pipeline is not None and pipeline.commits_per_s
+                else None,
+                3,
+            ),
             "target": f">= {TARGET_SHARE:g}",
             "meets_target": share is not None and share >= TARGET_SHARE and intake.errors == 0,
         },
+        *extra,
     ]
+
+
+def _ceiling_cpu(ceiling: CeilingResult | None) -> dict[str, float | None]:
+    if ceiling is None:
+        return {}
+    return {
+        "cpu_ms_per_commit": _round(ceiling.cpu_ms_per_commit, 3),
+        "loop_cpu_ms_per_commit": _round(ceiling.loop_cpu_ms_per_commit, 3),
+        "db_cpu_ms_per_commit": _round(ceiling.db_cpu_ms_per_commit, 3),
+    }
 
 
 def print_table(lines: list[dict[str, Any]]) -> None:
@@ -1461,6 +1576,13 @@ def print_table(lines: list[dict[str, Any]]) -> None:
         f"{_fmt(ceiling['transaction_p99_ms']):>9}",
         file=sys.stderr,
     )
+    pipeline = by_name.get("durable_write_ceiling_pipeline_rows_per_s")
+    if pipeline is not None:
+        print(
+            f"  {'ceiling, pipeline rows':28} {_fmt(pipeline['value']):>10} "
+            f"{_fmt(pipeline['transaction_p50_ms']):>9} {_fmt(pipeline['transaction_p99_ms']):>9}",
+            file=sys.stderr,
+        )
     intake = by_name["intake_reports_per_s"]
     share = by_name["intake_share_of_ceiling"]
     p99 = by_name["intake_p99_ms"]
@@ -1472,9 +1594,19 @@ def print_table(lines: list[dict[str, Any]]) -> None:
     cpu = by_name["intake_cpu_ms_per_report"]
     print(
         f"  CPU per report: {_fmt(cpu['value'])} ms (server {_fmt(cpu['app_cpu_ms_per_report'])}, "
-        f"database backends {_fmt(cpu['db_cpu_ms_per_report'])})",
+        f"database backends {_fmt(cpu['db_cpu_ms_per_report'])}); "
+        f"{_fmt(cpu['cpu_budget_ms_per_report_at_target'])} ms at {TARGET_RPS:g}/s on "
+        f"{first['cores']} cores",
         file=sys.stderr,
     )
+    for label, line in (("ceiling", ceiling), ("ceiling, pipeline rows", pipeline)):
+        if line is not None and line.get("cpu_ms_per_commit") is not None:
+            print(
+                f"  CPU per commit, {label}: {_fmt(line['cpu_ms_per_commit'])} ms (loops "
+                f"{_fmt(line['loop_cpu_ms_per_commit'])}, database backends "
+                f"{_fmt(line['db_cpu_ms_per_commit'])})",
+                file=sys.stderr,
+            )
     verdict = "  targets: " + ", ".join(
         f"{name} {'ok' if line['meets_target'] else 'MISSED'} ({line['target']})"
         for name, line in (("rate", intake), ("p99", p99), ("share", share))
