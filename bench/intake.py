@@ -1032,6 +1032,90 @@ def run_ceiling(
     )
 
 
+# --- Reference D: the framework's floor ------------------------------------------------------------
+
+FLOOR_CHILD = "--framework-floor-child"
+
+
+def _floor_child(requests: int, token: str) -> None:
+    """In a child process with the application's environment: `requests` POSTs of the benchmark's
+    report through `qorgau.wsgi.application` (Django's handler, every middleware, ninja's parsing
+    and validation of the body, the token check against the database, the 201 answer), with the
+    service that validates, triages, links, encrypts and stores replaced by one that returns an
+    unsaved report. Prints the CPU time of this process per request as JSON."""
+    import io
+
+    from django.utils import timezone
+
+    from qorgau.intake import services
+    from qorgau.intake.models import Report
+    from qorgau.wsgi import application
+
+    def unsaved(**kwargs: Any) -> Any:
+        report = Report(
+            public_id=secrets.token_urlsafe(12),
+            priority="P2",
+            status="received",
+            created_at=timezone.now(),
+        )
+        return services.Submission(report=report, receipt_code=None)
+
+    services.report_submit = unsaved  # the view looks it up on the module at each call
+    bodies = [
+        report_body(REGIONS[i % len(REGIONS)], phone=f"8 701 {i:03d} 45 67").encode()
+        for i in range(100)
+    ]
+
+    def post(i: int) -> None:
+        body = bodies[i % len(bodies)]
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": REPORT_PATH,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": "127.0.0.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_AUTHORIZATION": f"Bearer {token}",
+            "HTTP_IDEMPOTENCY_KEY": f"floor-{i}",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+        }
+        status: list[str] = []
+        response = application(environ, lambda line, headers, *exc: status.append(line))
+        answer = b"".join(response)
+        response.close()
+        if not status or not status[0].startswith("201"):
+            raise BenchError(f"framework floor: answered {status[:1]} {answer[:200]!r}")
+
+    for i in range(min(200, requests)):
+        post(i)
+    start = time.process_time()
+    for i in range(requests):
+        post(i)
+    cpu_ms = 1000 * (time.process_time() - start) / requests
+    print(json.dumps({"cpu_ms_per_request": cpu_ms, "requests": requests}))
+
+
+def framework_floor(env: dict[str, str], token: str, requests: int) -> float:
+    """Reference D's CPU milliseconds per request (see `_floor_child`)."""
+    child_env = {**env, "BENCH_FLOOR_TOKEN": token}
+    proc = subprocess.run(  # noqa: S603 - this script, by path, with its own arguments
+        [sys.executable, str(Path(__file__).resolve()), FLOOR_CHILD, str(requests)],
+        env=child_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise BenchError(f"framework floor failed: {proc.stderr.strip()[-500:]}")
+    return float(json.loads(proc.stdout.strip().splitlines()[-1])["cpu_ms_per_request"])
+
+
 # --- The run ------------------------------------------------------------------------------------------
 
 
@@ -1111,6 +1195,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "audit entry), chain head locked late as the application does",
     )
     parser.add_argument(
+        "--floor-requests",
+        type=int,
+        default=2000,
+        help="reference D: this many POSTs in process through Django, the middleware and ninja "
+        "with the service replaced, for the framework's CPU per request (0: skip)",
+    )
+    parser.add_argument(
         "--warmup", type=float, default=3.0, help="seconds of warm-up before each measurement"
     )
     parser.add_argument(
@@ -1130,7 +1221,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.workers < 1 or args.connections < 1 or args.threads < 1:
         parser.error("--duration, --workers, --connections and --threads must be positive")
-    if args.requests < 0 or args.warmup < 0:
+    if args.requests < 0 or args.warmup < 0 or args.floor_requests < 0:
         parser.error("--requests and --warmup cannot be negative")
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.db_name):
         parser.error("--db-name: lower-case letters, digits and _ only")
@@ -1181,6 +1272,9 @@ class Run:
     # reference C: the ceiling's loop writing every row the pipeline writes (None when not run)
     pipeline_ceiling: CeilingResult | None = None
     reports_after_pipeline_ceiling: int = 0
+    # reference D: CPU ms per request of the same POST with the service replaced (None: not run)
+    floor_cpu_ms: float | None = None
+    floor_error: str = ""
 
 
 class Bench:
@@ -1318,6 +1412,18 @@ class Bench:
             except BenchError as exc:
                 ceiling_error = str(exc)
                 log(ceiling_error)
+        floor_cpu_ms: float | None = None
+        floor_error = ""
+        if args.floor_requests:
+            log(
+                f"framework floor: {args.floor_requests} POSTs in process, the service replaced "
+                "(Django, middleware, ninja, token check)"
+            )
+            try:
+                floor_cpu_ms = framework_floor(self.env, self.token, args.floor_requests)
+            except (BenchError, subprocess.TimeoutExpired, ValueError, KeyError) as exc:
+                floor_error = str(exc)
+                log(floor_error)
         return Run(
             worker_class=worker_class,
             trials=trials,
@@ -1335,6 +1441,8 @@ class Bench:
             db_cpu_s=db_cpu,
             pipeline_ceiling=pipeline_ceiling,
             reports_after_pipeline_ceiling=count_reports(self.database_url),
+            floor_cpu_ms=floor_cpu_ms,
+            floor_error=floor_error,
         )
 
 
@@ -1472,6 +1580,21 @@ def figures(run: Run, args: argparse.Namespace, commit: str) -> list[dict[str, A
                 "target_rps": TARGET_RPS,
             }
         )
+    if run.floor_cpu_ms is not None or run.floor_error:
+        extra.append(
+            {
+                "name": "framework_floor_cpu_ms_per_request",
+                "value": _round(run.floor_cpu_ms, 3),
+                "unit": "ms",
+                **common,
+                "endpoint": f"POST {REPORT_PATH}, service replaced",
+                "requests": args.floor_requests,
+                "reports": run.reports_after_pipeline_ceiling or run.reports_after_ceiling,
+                "in_process": True,
+                "cpu_budget_ms_per_report_at_target": _round(budget_ms, 3),
+                "error": run.floor_error or None,
+            }
+        )
     return [
         {
             "name": "intake_reports_per_s",
@@ -1607,6 +1730,13 @@ def print_table(lines: list[dict[str, Any]]) -> None:
                 f"{_fmt(line['db_cpu_ms_per_commit'])})",
                 file=sys.stderr,
             )
+    floor = by_name.get("framework_floor_cpu_ms_per_request")
+    if floor is not None and floor["value"] is not None:
+        print(
+            f"  CPU per request, framework floor (Django, middleware, ninja, token check; no "
+            f"service; in process): {_fmt(floor['value'])} ms",
+            file=sys.stderr,
+        )
     verdict = "  targets: " + ", ".join(
         f"{name} {'ok' if line['meets_target'] else 'MISSED'} ({line['target']})"
         for name, line in (("rate", intake), ("p99", p99), ("share", share))
@@ -1627,6 +1757,15 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [FLOOR_CHILD]:
+        import django
+
+        os.environ["DJANGO_SETTINGS_MODULE"] = "qorgau.settings"
+        sys.path.insert(0, str(REPO))
+        django.setup()
+        _floor_child(int(argv[1]), os.environ["BENCH_FLOOR_TOKEN"])
+        return 0
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
