@@ -1395,6 +1395,7 @@ class Bench:
         except BenchError as exc:
             ceiling_error = str(exc)
             log(ceiling_error)
+        reports_after_ceiling = count_reports(self.database_url)
         pipeline_ceiling: CeilingResult | None = None
         if args.pipeline_ceiling and not ceiling_error:
             log(
@@ -1436,7 +1437,7 @@ class Bench:
             reports_at_bare=reports_at_bare,
             ceiling=ceiling,
             ceiling_error=ceiling_error,
-            reports_after_ceiling=count_reports(self.database_url),
+            reports_after_ceiling=reports_after_ceiling,
             app_cpu_s=app_cpu,
             db_cpu_s=db_cpu,
             pipeline_ceiling=pipeline_ceiling,
