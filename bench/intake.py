@@ -1222,7 +1222,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.duration <= 0 or args.workers < 1 or args.connections < 1 or args.threads < 1:
         parser.error("--duration, --workers, --connections and --threads must be positive")
     if args.requests < 0 or args.warmup < 0 or args.floor_requests < 0:
-        parser.error("--requests and --warmup cannot be negative")
+        parser.error("--requests, --warmup and --floor-requests cannot be negative")
     if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", args.db_name):
         parser.error("--db-name: lower-case letters, digits and _ only")
     return args
@@ -1794,7 +1794,7 @@ def main(argv: list[str] | None = None) -> int:
         with RESULTS.open("a", encoding="utf-8") as out:
             out.write(text)
     print_table(lines)
-    return 1 if run.ceiling_error else 0
+    return 1 if run.ceiling_error or run.floor_error else 0
 
 
 if __name__ == "__main__":
