@@ -129,40 +129,45 @@ def pg_settings(url: str) -> dict[str, str]:
 # --- The application --------------------------------------------------------------------------------
 
 
-def cpu_seconds(*, group: int | None = None, database: str | None = None) -> float:
-    """CPU time (user + system, seconds since start) of the processes of one process group (the
-    server: gunicorn's master and workers), or of the PostgreSQL backends connected to one database
-    (their process title names it). Processes that ended in between are not counted."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            if database is not None:
-                title = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, UnicodeDecodeError):
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if group is not None and int(fields[2]) != group:
-            continue
-        if database is not None and not (
-            title.startswith("postgres:") and f" {database} " in f"{title} "
-        ):
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / tick
-
-
-def process_cpu_seconds(pid: int) -> float | None:
-    """CPU time (user + system) of one process of this machine, None when it cannot be read."""
+def _stat_fields(pid: str | int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (None when the process is gone)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def _cpu_ticks(fields: list[str]) -> int:
+    """User + system time of a process, in clock ticks, from its `_stat_fields`."""
+    return int(fields[11]) + int(fields[12])
+
+
+def cpu_seconds(*, group: int | None = None, database: str | None = None) -> float:
+    """CPU time (user + system, seconds since start) of the processes of one process group (the
+    server: gunicorn's master and workers), or of the PostgreSQL backends connected to one database
+    (their process title names it). Processes that ended in between are not counted."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or (fields := _stat_fields(entry)) is None:
+            continue
+        if group is not None and int(fields[2]) != group:
+            continue
+        if database is not None:
+            try:
+                title = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not (title.startswith("postgres:") and f" {database} " in f"{title} "):
+                continue
+        total += _cpu_ticks(fields)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of one process of this machine, None when it cannot be read."""
+    fields = _stat_fields(pid)
+    return None if fields is None else _cpu_ticks(fields) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -789,6 +794,10 @@ def _canonical_hash(entry: dict[str, Any]) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
+def _elapsed(start: float | None, end: float | None) -> float | None:
+    return None if start is None or end is None else end - start
+
+
 @dataclass(frozen=True)
 class CeilingJob:
     url: str
@@ -917,11 +926,7 @@ def _ceiling_loop(job: CeilingJob, barrier: Any) -> dict[str, Any]:
             "seconds": elapsed,
             "cpu_s": time.process_time() - cpu_start,
             # read before the connection closes: the backend's process ends with it
-            "backend_cpu_s": (
-                None
-                if backend_start is None or (backend_end := process_cpu_seconds(backend)) is None
-                else backend_end - backend_start
-            ),
+            "backend_cpu_s": _elapsed(backend_start, process_cpu_seconds(backend)),
             "latencies_ms": latencies,
         }
     finally:
