@@ -17,6 +17,7 @@ from ninja.security import HttpBearer
 from qorgau.analytics.api import router as analytics_router
 from qorgau.cases.api import router as cases_router
 from qorgau.core.api import router as core_router
+from qorgau.core.errors import ServiceError
 from qorgau.core.services import api_token_authenticate
 from qorgau.intake.api import router as intake_router
 from qorgau.offenders.api import router as offenders_router
@@ -156,6 +157,13 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if message.startswith("Cannot parse request body"):
         message = _("The body is not valid JSON.")
     return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    """Every service's refusal: field errors or a message, with the refusal's status (400, 403,
+    404, 409, 422)."""
+    return api.create_response(request, {"detail": exc.detail()}, status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

@@ -41,3 +41,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"]["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;"
     )
+
+# Every service (`@service`) that returns without having written an audit entry fails the test.
+QORGAU_CHECK_SERVICE_AUDIT = True

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
@@ -91,3 +95,248 @@ def requires_visibility(model: type[models.Model]) -> Callable:
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user: User | Any) -> models.QuerySet:
         return visible_to(self, user)
+
+
+# --- Who may act ----------------------------------------------------------------------------------
+#
+# Every action that changes data has a named `Policy` in its app's `policies.py`: which roles may do
+# it, and on which objects. The service that does the action calls `require(user, POLICY, obj)`
+# before it reads or writes anything; a view, an API operation, a template or a menu asks `may()` only
+# to decide what to show. A refusal is a `PermissionRefused` (the role may not: 403) or a `NotFound`
+# (the object is outside what the user may act on: 404, as if it did not exist), written to the audit
+# log after the service's transaction is rolled back, so a refused action writes nothing else.
+
+
+class On(enum.Enum):
+    """Which objects a role may act on under a policy."""
+
+    # No object check: actions on the programme as a whole, or on objects the service checks itself
+    # (creating something where the region is an argument: pass the region as the object instead).
+    ANY = "any"
+    # The objects its model's Visibility shows the user (one query).
+    VISIBLE = "visible"
+    # The objects of the user's own region: the object's region (its Visibility.region_field), or
+    # the object itself when it is a Region.
+    OWN_REGION = "own_region"
+    # The objects the user owns (its Visibility.owner_field: assigned to me, my facility).
+    OWN = "own"
+
+
+_POLICIES: dict[str, Policy] = {}
+
+
+@dataclass(frozen=True, init=False)
+class Policy:
+    """Who may do one action: `roles` maps each allowed role to the objects it may act on.
+
+    `Policy("cases.reassign", {Role.REGIONAL_CHIEF}, on=On.OWN_REGION)` or, with a scope per role,
+    `Policy("cases.create", {Role.ANALYST: On.OWN_REGION, Role.CENTRAL_OFFICE: On.ANY})`.
+    `system`: whether the system itself (`acting_user=None`: `tick`, imports from the command line,
+    demo data) may do it. `message`: what a refused user reads.
+    """
+
+    name: str
+    roles: Mapping[str, On]
+    system: bool
+    message: str
+
+    def __init__(
+        self,
+        name: str,
+        roles: Mapping[str, On] | Iterable[str],
+        *,
+        on: On = On.OWN_REGION,
+        system: bool = True,
+        message: Any = "",
+    ) -> None:
+        if isinstance(roles, Mapping):
+            table = {str(role): scope for role, scope in roles.items()}
+        else:
+            table = {str(role): on for role in roles}
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "roles", MappingProxyType(table))
+        object.__setattr__(self, "system", system)
+        object.__setattr__(self, "message", message)
+        if name in _POLICIES:
+            raise ValueError(f"Two policies are named {name!r}: each action has one.")
+        _POLICIES[name] = self
+
+    def __repr__(self) -> str:
+        return f"Policy({self.name!r})"
+
+
+def policy_named(name: str) -> Policy:
+    """The policy of that name (templates name policies by their string)."""
+    return _POLICIES[name]
+
+
+def all_policies() -> list[Policy]:
+    return sorted(_POLICIES.values(), key=lambda p: p.name)
+
+
+def _region_id_of(obj: Any) -> int | None:
+    from qorgau.core.models import Region
+
+    if isinstance(obj, Region):
+        return obj.pk
+    rules = getattr(type(obj), "visibility", None)
+    path = rules.region_field if isinstance(rules, Visibility) else "region"
+    if not path:
+        return None
+    *steps, last = path.split("__")
+    target = obj
+    for step in steps:
+        target = getattr(target, step, None)
+        if target is None:
+            return None
+    return getattr(target, f"{last}_id", None)
+
+
+def _is_owner(user: Any, obj: Any) -> bool:
+    rules = visibility_of(type(obj))
+    if not rules.owner_field or obj.pk is None:
+        return False
+    return (
+        type(obj)
+        ._default_manager.filter(pk=obj.pk, **{f"{rules.owner_field}__id": user.pk})
+        .exists()
+    )
+
+
+def _is_visible(user: Any, obj: Any) -> bool:
+    if obj.pk is None:
+        return False
+    return visible_to(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def _decide(user: Any, policy: Policy, obj: Any) -> str | None:
+    """None when allowed; else "role" (the role may not) or "scope" (not on this object)."""
+    if user is None:
+        return None if policy.system else "role"
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return "role"
+    scope = policy.roles.get(user.role)
+    if scope is None:
+        return "role"
+    if obj is None or scope is On.ANY:
+        return None
+    if scope is On.OWN_REGION:
+        region_id = _region_id_of(obj)
+        return None if region_id is not None and region_id == user.region_id else "scope"
+    if scope is On.OWN:
+        return None if _is_owner(user, obj) else "scope"
+    return None if _is_visible(user, obj) else "scope"
+
+
+def may(user: Any, policy: Policy | str, obj: Any = None) -> bool:
+    """Whether `user` may do the action (on `obj`, when given): for showing a button or a form."""
+    if isinstance(policy, str):
+        policy = policy_named(policy)
+    return _decide(user, policy, obj) is None
+
+
+def require(user: Any, policy: Policy, obj: Any = None) -> None:
+    """Raise unless `user` may do the action on `obj`: `PermissionRefused` when the role may not,
+    `NotFound` when the object is outside what the user may act on. Services call it first."""
+    from qorgau.core.errors import NotFound, PermissionRefused
+
+    outcome = _decide(user, policy, obj)
+    if outcome is None:
+        return
+    error: PermissionRefused | NotFound
+    if outcome == "role":
+        error = PermissionRefused(str(policy.message) if policy.message else "", policy=policy.name)
+    else:
+        error = NotFound(policy=policy.name)
+    error.refusal = Refusal(user=user, policy=policy.name, reason=outcome, obj=obj)  # type: ignore[attr-defined]
+    if _service_depth.get() == 0:
+        record_refusal(error)
+    raise error
+
+
+@dataclass
+class Refusal:
+    """What the audit log keeps of a refused action (never the object's contents)."""
+
+    user: Any
+    policy: str
+    reason: str
+    obj: Any = None
+    recorded: bool = False
+
+
+def record_refusal(error: BaseException) -> None:
+    """Write the refusal carried by `error` to the audit log, once."""
+    from qorgau.core.services import audit_append
+
+    refusal: Refusal | None = getattr(error, "refusal", None)
+    if refusal is None or refusal.recorded:
+        return
+    refusal.recorded = True
+    user = refusal.user if getattr(refusal.user, "pk", None) else None
+    obj = refusal.obj if getattr(refusal.obj, "pk", None) else None
+    audit_append(
+        actor=user,
+        action="refused",
+        obj=obj,
+        region=getattr(user, "region", None) if user is not None else None,
+        details={"policy": refusal.policy, "reason": refusal.reason},
+    )
+
+
+# --- What every service shares --------------------------------------------------------------------
+
+_service_depth: ContextVar[int] = ContextVar("qorgau_service_depth", default=0)
+_audit_appends = threading.local()
+
+
+def note_audit_append() -> None:
+    """Called by `audit_append`: lets `@service` check that a service wrote its audit entry."""
+    _audit_appends.count = getattr(_audit_appends, "count", 0) + 1
+
+
+def _audit_count() -> int:
+    return getattr(_audit_appends, "count", 0)
+
+
+def service(func: Callable | None = None, *, audit: bool = True) -> Callable:
+    """Make a function a service: one transaction; a refusal (`require`) written to the audit log
+    after the transaction is rolled back, so nothing else of the refused action remains.
+
+    `audit=False` for a service that writes no audit entry on purpose (say why where it is used).
+    With `QORGAU_CHECK_SERVICE_AUDIT` (the test suite), a service with `audit=True` that returns
+    without having appended an audit entry fails loudly.
+    """
+
+    def decorate(function: Callable) -> Callable:
+        atomic = transaction.atomic(function)
+
+        @functools.wraps(function)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            before = _audit_count()
+            token = _service_depth.set(_service_depth.get() + 1)
+            try:
+                result = atomic(*args, **kwargs)
+            except BaseException as error:
+                _service_depth.reset(token)
+                token = None
+                if _service_depth.get() == 0:
+                    record_refusal(error)
+                raise
+            finally:
+                if token is not None:
+                    _service_depth.reset(token)
+            if (
+                audit
+                and getattr(settings, "QORGAU_CHECK_SERVICE_AUDIT", False)
+                and _audit_count() == before
+            ):
+                raise AssertionError(
+                    f"{function.__module__}.{function.__qualname__} wrote no audit entry"
+                )
+            return result
+
+        wrapped.qorgau_service = {"audit": audit}  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate(func) if func is not None else decorate

@@ -25,6 +25,7 @@ from qorgau.core.models import (
     TokenBucket,
     User,
 )
+from qorgau.core.permissions import note_audit_append
 
 TOKEN_PREFIX = "qg_"
 # A token's last use is written at most this often, so that reads do not all become writes.
@@ -82,6 +83,7 @@ def audit_append(
         ip=ip,
         details=details or {},
     )
+    note_audit_append()
     if connection.vendor == "postgresql" and _append_in_one_statement(entry):
         return entry
     head = _lock_chain_head()

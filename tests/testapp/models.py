@@ -12,6 +12,8 @@ class Dossier(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True)
     owner = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True)
     title = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, default="open")
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     narrative = EncryptedTextField(null=True, blank=True)
     identity = EncryptedJSONField(null=True, blank=True)
 
