@@ -6,6 +6,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qorgau.core.models import Region
 from qorgau.prevention import selectors, services
 from qorgau.prevention.models import PartnerReferral
 from tests.prevention.conftest import done_round
@@ -42,8 +43,8 @@ def test_regions_share_the_300_by_their_schools(make_school):
     targets = selectors.master_trainer_targets()
     assert sum(targets.values()) == 300 and len(targets) == 20
     assert (
-        targets[selectors.Region.objects.get(code="KZ-75").pk],
-        targets[selectors.Region.objects.get(code="KZ-71").pk],
+        targets[Region.objects.get(code="KZ-75").pk],
+        targets[Region.objects.get(code="KZ-71").pk],
     ) == (225, 75)
 
 
