@@ -1,11 +1,16 @@
-"""Charts as SVG, drawn on the server: no JavaScript, printable, with a text alternative."""
+"""Charts as SVG, drawn on the server: no JavaScript, printable, with a text alternative.
+
+This module only does the geometry. A chart is a list of marks (lines, rectangles, texts) in drawing
+order whose labels are plain strings; `analytics/charts/chart.svg` draws them with autoescaping on,
+so a region's name or a category label can never become markup.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.formats import localize
 
 COLORS = {
     "reports": "#0b4f9c",
@@ -17,15 +22,59 @@ COLORS = {
 }
 
 
-def _svg(parts: list[str]) -> SafeString:
-    """The chart's markup: every label in it went through escape() above."""
-    return mark_safe("".join(parts))  # noqa: S308
+def _n(value: int) -> str:
+    """A count as the page shows it in the active language (the template would do the same)."""
+    return str(localize(value))
+
+
+def _at(value: float) -> float:
+    """A coordinate to a tenth of a unit, as a float (the template writes it unlocalized)."""
+    return round(float(value), 1)
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: ClassVar[str] = "line"
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str
+
+
+@dataclass(frozen=True)
+class Rect:
+    kind: ClassVar[str] = "rect"
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    title: str = ""  # the tooltip, also read by screen readers
+
+
+@dataclass(frozen=True)
+class Text:
+    kind: ClassVar[str] = "text"
+    x: float
+    y: float
+    text: str
+    size: int
+    anchor: str = ""
+    fill: str = ""
 
 
 @dataclass
 class Chart:
-    svg: SafeString
+    """What `analytics/charts/chart.svg` draws; `description` is the figure's text alternative."""
+
+    width: int
+    height: int
+    title: str
     description: str
+    marks: list[Line | Rect | Text] = field(default_factory=list)
+
+    template_name: ClassVar[str] = "analytics/charts/chart.svg"
 
 
 def grouped_bars(
@@ -43,40 +92,52 @@ def grouped_bars(
     top = max([1] + [row[key] for row in rows for key, _label in series])
     group = inner_w / max(len(rows), 1)
     bar = max(group / (len(series) + 1), 1)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="chart">',
-        f"<title>{escape(title)}</title>",
-        f'<line x1="{pad_left}" y1="{pad_top + inner_h}" x2="{width - 10}" y2="{pad_top + inner_h}" stroke="#999"/>',
-        f'<text x="{pad_left - 6}" y="{pad_top + 4}" text-anchor="end" font-size="11">{top}</text>',
-        f'<text x="{pad_left - 6}" y="{pad_top + inner_h}" text-anchor="end" font-size="11">0</text>',
+    baseline = pad_top + inner_h
+    marks: list[Line | Rect | Text] = [
+        Line(x1=pad_left, y1=baseline, x2=width - 10, y2=baseline, stroke="#999"),
+        Text(x=pad_left - 6, y=pad_top + 4, text=_n(top), size=11, anchor="end"),
+        Text(x=pad_left - 6, y=baseline, text=_n(0), size=11, anchor="end"),
     ]
     for i, row in enumerate(rows):
         x0 = pad_left + i * group + bar / 2
         for j, (key, label) in enumerate(series):
             h = inner_h * row[key] / top
-            parts.append(
-                f'<rect x="{x0 + j * bar:.1f}" y="{pad_top + inner_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-                f'fill="{COLORS.get(key, "#333")}"><title>{escape(row[label_key])}: {escape(label)} {row[key]}</title></rect>'
+            marks.append(
+                Rect(
+                    x=_at(x0 + j * bar),
+                    y=_at(baseline - h),
+                    width=_at(bar),
+                    height=_at(h),
+                    fill=COLORS.get(key, "#333"),
+                    title=f"{row[label_key]}: {label} {_n(row[key])}",
+                )
             )
         if len(rows) <= 12 or i % 3 == 0:
-            parts.append(
-                f'<text x="{x0 + bar * len(series) / 2:.1f}" y="{height - pad_bottom + 14}" font-size="10" '
-                f'text-anchor="middle">{escape(row[label_key])}</text>'
+            marks.append(
+                Text(
+                    x=_at(x0 + bar * len(series) / 2),
+                    y=height - pad_bottom + 14,
+                    text=str(row[label_key]),
+                    size=10,
+                    anchor="middle",
+                )
             )
     for j, (key, label) in enumerate(series):
-        parts.append(
-            f'<rect x="{pad_left + j * 120}" y="4" width="10" height="10" fill="{COLORS.get(key, "#333")}"/>'
+        marks.append(
+            Rect(x=pad_left + j * 120, y=4, width=10, height=10, fill=COLORS.get(key, "#333"))
         )
-        parts.append(
-            f'<text x="{pad_left + j * 120 + 14}" y="13" font-size="11">{escape(label)}</text>'
-        )
-    parts.append("</svg>")
+        marks.append(Text(x=pad_left + j * 120 + 14, y=13, text=str(label), size=11))
     description = "; ".join(
-        f"{row[label_key]}: " + ", ".join(f"{label} {row[key]}" for key, label in series)
+        f"{row[label_key]}: " + ", ".join(f"{label} {_n(row[key])}" for key, label in series)
         for row in rows
     )
-    return Chart(svg=_svg(parts), description=f"{title}. {description}")
+    return Chart(
+        width=width,
+        height=height,
+        title=str(title),
+        description=f"{title}. {description}",
+        marks=marks,
+    )
 
 
 def horizontal_bars(
@@ -87,24 +148,19 @@ def horizontal_bars(
     height = line * len(rows) + 10
     label_w = 230
     top = max([1] + [v for _l, v in rows])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="chart">',
-        f"<title>{escape(title)}</title>",
-    ]
+    marks: list[Line | Rect | Text] = []
     for i, (label, value) in enumerate(rows):
         y = 5 + i * line
         w = (width - label_w - 60) * value / top
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" font-size="12">{escape(label)}</text>'
-        )
-        parts.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="14" fill="{color}"/>'
-        )
-        parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" font-size="12">{value}</text>')
-    parts.append("</svg>")
+        marks.append(Text(x=label_w - 6, y=y + 14, text=str(label), size=12, anchor="end"))
+        marks.append(Rect(x=label_w, y=y + 3, width=_at(w), height=14, fill=color))
+        marks.append(Text(x=_at(label_w + w + 4), y=y + 14, text=_n(value), size=12))
     return Chart(
-        svg=_svg(parts),
-        description=f"{title}. " + "; ".join(f"{label}: {v}" for label, v in rows),
+        width=width,
+        height=height,
+        title=str(title),
+        description=f"{title}. " + "; ".join(f"{label}: {_n(v)}" for label, v in rows),
+        marks=marks,
     )
 
 
@@ -112,22 +168,28 @@ def stacked_bar(*, parts_: list[tuple[str, str, int]], title: str, width: int = 
     """One bar split into shares (the priority mix)."""
     total = sum(v for _k, _l, v in parts_) or 1
     x = 0.0
-    svg = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} 50" role="img" aria-label="{escape(title)}" class="chart">',
-        f"<title>{escape(title)}</title>",
-    ]
+    marks: list[Line | Rect | Text] = []
     for key, label, value in parts_:
         w = width * value / total
-        svg.append(
-            f'<rect x="{x:.1f}" y="4" width="{w:.1f}" height="24" fill="{COLORS.get(key, "#333")}"><title>{escape(label)}: {value}</title></rect>'
+        marks.append(
+            Rect(
+                x=_at(x),
+                y=4,
+                width=_at(w),
+                height=24,
+                fill=COLORS.get(key, "#333"),
+                title=f"{label}: {_n(value)}",
+            )
         )
         if w > 40:
-            svg.append(
-                f'<text x="{x + 4:.1f}" y="21" font-size="12" fill="#fff">{escape(label)} {value}</text>'
+            marks.append(
+                Text(x=_at(x + 4), y=21, text=f"{label} {_n(value)}", size=12, fill="#fff")
             )
         x += w
-    svg.append("</svg>")
     return Chart(
-        svg=_svg(svg),
-        description=f"{title}. " + "; ".join(f"{label}: {v}" for _k, label, v in parts_),
+        width=width,
+        height=50,
+        title=str(title),
+        description=f"{title}. " + "; ".join(f"{label}: {_n(v)}" for _k, label, v in parts_),
+        marks=marks,
     )

@@ -163,6 +163,7 @@ class TestSecondFactor:
         html = page.content.decode()
         assert page.status_code == 200 and page["Cache-Control"] == "no-store"
         assert '<div class="qr-code"><svg' in html and "<path" in html  # drawn here, inline
+        assert 'aria-labelledby="qr-instruction"' in html and '<li id="qr-instruction">' in html
         device = StaffTOTPDevice.objects.get(user=analyst)
         assert not device.confirmed
         secret = "".join(html.split('class="otp-secret">')[1].split("</code>")[0].split())
