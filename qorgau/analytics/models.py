@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.core.enums import Role
+from qorgau.analytics import policies
 from qorgau.core.models import Region, TimeStamped, User
-from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+from qorgau.core.permissions import ScopedQuerySet
 
 
 class ChildPopulation(TimeStamped):
@@ -86,9 +86,7 @@ class SpikeAlert(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        roles={Role.CENTRAL_OFFICE: Scope.ALL, Role.REGIONAL_CHIEF: Scope.REGION}
-    )
+    visibility = policies.FIGURES_VISIBILITY
 
     class Meta:
         ordering = ["-week_start", "region__name_en"]
@@ -109,9 +107,7 @@ class RegionalNote(TimeStamped):
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        roles={Role.CENTRAL_OFFICE: Scope.ALL, Role.REGIONAL_CHIEF: Scope.REGION}
-    )
+    visibility = policies.FIGURES_VISIBILITY
 
     class Meta:
         ordering = ["-month", "region__name_en"]

@@ -6,18 +6,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from qorgau.analytics import policies
 from qorgau.analytics.models import ChildPopulation, DailyCount, RegionalNote, SpikeAlert
 from qorgau.analytics.services import TTFA_BUCKETS
 from qorgau.cases.enums import Stage
 from qorgau.cases.models import Case, Victim
 from qorgau.core.db_router import replica_reads
-from qorgau.core.enums import Role
+from qorgau.core.errors import PermissionRefused
 from qorgau.core.models import Region, User
+from qorgau.core.permissions import On, require, scope_of
 from qorgau.intake.enums import Category
 from qorgau.offenders.enums import MeetingStatus, PersonStatus
 from qorgau.offenders.models import Examination, Meeting, Person
@@ -62,17 +63,19 @@ class Scope:
 
 def scope_for(*, user: User, year: int | None, region_code: str | None) -> Scope:
     """Central office: any region or the country; a regional chief: their own region only."""
+    require(user, policies.VIEW_FIGURES)
     year = year or timezone.localdate().year
-    if user.role == Role.CENTRAL_OFFICE:
+    if scope_of(user, policies.VIEW_FIGURES) is On.ANY:
         region = (
             Region.objects.filter(code=(region_code or "").upper()).first() if region_code else None
         )
         return Scope(year=year, region=region)
-    if user.role == Role.REGIONAL_CHIEF and user.region_id:
-        if region_code and region_code.upper() != user.region.code:
-            raise PermissionDenied
-        return Scope(year=year, region=user.region)
-    raise PermissionDenied
+    if user.region_id is None or (region_code and region_code.upper() != user.region.code):
+        # regions are public: asking for another region's figures is refused, not hidden
+        raise PermissionRefused(
+            str(policies.VIEW_FIGURES.message), policy=policies.VIEW_FIGURES.name
+        )
+    return Scope(year=year, region=user.region)
 
 
 def _region_q(scope: Scope, path: str) -> Q:
@@ -256,12 +259,15 @@ class RegionRow:
 
 def region_table(*, user: User, year: int) -> list[RegionRow]:
     """Region by region: the central office sees all, a chief their own (kept a minute, like summary)."""
-    if user.role == Role.CENTRAL_OFFICE:
+    require(user, policies.VIEW_FIGURES)
+    if scope_of(user, policies.VIEW_FIGURES) is On.ANY:
         regions = list(Region.objects.all())
-    elif user.role == Role.REGIONAL_CHIEF and user.region_id:
+    elif user.region_id:
         regions = [user.region]
     else:
-        raise PermissionDenied
+        raise PermissionRefused(
+            str(policies.VIEW_FIGURES.message), policy=policies.VIEW_FIGURES.name
+        )
     key = f"qorgau:regions:{year}:{'all' if len(regions) > 1 else regions[0].code}"
     cached = cache.get(key)
     if cached is None:
@@ -372,10 +378,11 @@ def spike_list_for_user(*, user: User, limit: int = 20):
     return SpikeAlert.objects.visible_to(user).select_related("region")[:limit]
 
 
-def regions_missing_note(*, today: date | None = None) -> list[Region]:
-    """After the 5th, the regions whose chief has not written this month's note."""
+def regions_missing_note(*, user: User, today: date | None = None) -> list[Region]:
+    """After the 5th, the regions whose chief has not written this month's note: for those who see
+    every region's figures (a chief sees their own note beside the figures)."""
     today = today or timezone.localdate()
-    if today.day <= 5:
+    if scope_of(user, policies.VIEW_FIGURES) is not On.ANY or today.day <= 5:
         return []
     written = RegionalNote.objects.filter(month=today.replace(day=1)).values_list(
         "region_id", flat=True

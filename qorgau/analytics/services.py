@@ -11,9 +11,11 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.analytics import policies
 from qorgau.analytics.models import DailyCount, FillState, RegionalNote, SpikeAlert
-from qorgau.core.enums import Role
+from qorgau.core.errors import ServiceError
 from qorgau.core.models import Notification, Region, User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
 from qorgau.intake.models import Report
 
@@ -155,7 +157,9 @@ def detect_spikes(*, today: date | None = None) -> list[SpikeAlert]:
             )
             if created:
                 made.append(alert)
-                for user in User.objects.filter(role=Role.CENTRAL_OFFICE, is_active=True):
+                for user in User.objects.filter(
+                    role__in=policies.NOTIFIED_OF_SPIKES, is_active=True
+                ):
                     Notification.objects.get_or_create(
                         user=user,
                         kind="spike",
@@ -168,15 +172,14 @@ def detect_spikes(*, today: date | None = None) -> list[SpikeAlert]:
 # --- Regional notes -------------------------------------------------------------------------------
 
 
-class NoteRefused(Exception):
-    pass
+class NoteRefused(ServiceError):
+    """A note that cannot be saved as written; the message says why."""
 
 
-@transaction.atomic
+@service
 def note_save(*, acting_user: User, month: date, text: str) -> RegionalNote:
     """The chief's note on their region's month (one per month; rewriting it replaces it)."""
-    if acting_user.role != Role.REGIONAL_CHIEF or acting_user.region_id is None:
-        raise NoteRefused(_("Only a regional chief writes the region's note."))
+    require(acting_user, policies.WRITE_NOTE, acting_user.region)
     text = (text or "").strip()
     if not text:
         raise NoteRefused(_("Write the note first."))

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from qorgau.analytics import charts, selectors, services
+from qorgau.analytics import charts, policies, selectors, services
 from qorgau.cases.enums import Stage
-from qorgau.core.enums import Role
+from qorgau.core.permissions import On, may, scope_of
 from qorgau.intake.enums import Category, Priority
 
 
@@ -80,10 +80,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "categories": Category.choices,
         "priorities": Priority.values,
         "spikes": selectors.spike_list_for_user(user=request.user),
-        "missing_notes": selectors.regions_missing_note()
-        if request.user.role == Role.CENTRAL_OFFICE
-        else [],
-        "is_chief": request.user.role == Role.REGIONAL_CHIEF,
+        "missing_notes": selectors.regions_missing_note(user=request.user),
+        "sees_every_region": scope_of(request.user, policies.VIEW_FIGURES) is On.ANY,
+        "may_write_note": may(request.user, policies.WRITE_NOTE, request.user.region),
         "month": timezone.localdate().replace(day=1),
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         "training": _training(request, scope),
@@ -100,7 +99,7 @@ def note(request: HttpRequest) -> HttpResponse:
             acting_user=request.user, month=timezone.localdate(), text=request.POST.get("text", "")
         )
     except services.NoteRefused as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
     else:
         messages.success(request, _("Your note is saved beside the region's figures."))
     return redirect("analytics:dashboard")

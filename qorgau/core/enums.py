@@ -14,6 +14,24 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# What a member of staff of each role sees, in a sentence (the staff home page).
+ROLE_SUMMARY = {
+    Role.ANALYST: _("Reports from your region: you triage them, link them, and pass them on."),
+    Role.PROSECUTOR: _("The criminal cases assigned to you."),
+    Role.REGIONAL_CHIEF: _("Everything of your region: reports, cases, assignment and handover."),
+    Role.CENTRAL_OFFICE: _("Every region, read only, and the national picture."),
+    Role.CLINICIAN: _(
+        "Offenders in your facilities: examinations, risk assessments and treatment."
+    ),
+    Role.POLICE_SUPERVISOR: _(
+        "Released offenders of your region: supervision plans and check-ins."
+    ),
+    Role.EDUCATION_COORDINATOR: _("Trainings and school safeguarding rounds of your region."),
+    Role.PARTNER: _("Referrals sent to your organisation, and figures without personal data."),
+    Role.ADMIN: _("Users and reference data. You never see the contents of reports or cases."),
+}
+
+
 # Roles whose every view is limited to one region: a user of these roles must have one.
 REGIONAL_ROLES = frozenset(
     {

@@ -19,9 +19,10 @@ from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from qorgau.core import policies
 from qorgau.core.enums import REGIONAL_ROLES, Gender, HelplineAudience, Language, RegionKind, Role
 from qorgau.core.fields import EncryptedBinaryField
-from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+from qorgau.core.permissions import ScopedQuerySet
 
 
 def new_public_id() -> str:
@@ -158,14 +159,7 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["role"]
 
-    visibility = Visibility(
-        roles={
-            Role.ADMIN: Scope.ALL,
-            Role.CENTRAL_OFFICE: Scope.ALL,
-            Role.REGIONAL_CHIEF: Scope.REGION,
-        },
-        region_field="region",
-    )
+    visibility = policies.USER_VISIBILITY
 
     class Meta:
         ordering = ["username"]
@@ -178,7 +172,7 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):
                 violation_error_message=_("This role works in one region: choose the region."),
             ),
             models.CheckConstraint(
-                condition=~Q(role=Role.PROSECUTOR) | Q(gender__in=Gender.values),
+                condition=~Q(role=policies.ROLE_NEEDING_GENDER) | Q(gender__in=Gender.values),
                 name="core_user_prosecutor_has_gender",
                 violation_error_message=_(
                     "A prosecutor's gender is needed by the assignment policy."
@@ -193,7 +187,7 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):
     @property
     def is_staff(self) -> bool:
         """Only administrators (and superusers) reach the Django admin."""
-        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+        return self.is_active and (self.role in policies.ADMIN_ROLES or self.is_superuser)
 
     @property
     def is_regional(self) -> bool:
@@ -274,14 +268,7 @@ class AuditEntry(models.Model):
 
     objects = AuditEntryQuerySet.as_manager()
 
-    visibility = Visibility(
-        roles={
-            Role.ADMIN: Scope.ALL,
-            Role.CENTRAL_OFFICE: Scope.ALL,
-            Role.REGIONAL_CHIEF: Scope.REGION,
-        },
-        region_field="region",
-    )
+    visibility = policies.AUDIT_VISIBILITY
 
     class Meta:
         ordering = ["seq"]

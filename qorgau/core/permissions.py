@@ -228,6 +228,14 @@ def _decide(user: Any, policy: Policy, obj: Any) -> str | None:
     return None if _is_visible(user, obj) else "scope"
 
 
+def scope_of(user: Any, policy: Policy) -> On | None:
+    """On which objects `user` may act under `policy` (None: not at all). For the few reads whose
+    shape depends on it, e.g. figures of every region (`On.ANY`) or of one's own (`On.OWN_REGION`)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return policy.roles.get(user.role)
+
+
 def may(user: Any, policy: Policy | str, obj: Any = None) -> bool:
     """Whether `user` may do the action (on `obj`, when given): for showing a button or a form."""
     if isinstance(policy, str):

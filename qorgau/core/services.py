@@ -14,6 +14,7 @@ from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from qorgau.core import policies
 from qorgau.core.audit_chain import GENESIS_HASH, canonical_template, entry_hash
 from qorgau.core.enums import SECOND_FACTOR_ROLES, Gender, Language, Role
 from qorgau.core.models import (
@@ -25,7 +26,7 @@ from qorgau.core.models import (
     TokenBucket,
     User,
 )
-from qorgau.core.permissions import note_audit_append
+from qorgau.core.permissions import note_audit_append, require, service
 
 TOKEN_PREFIX = "qg_"
 # A token's last use is written at most this often, so that reads do not all become writes.
@@ -194,7 +195,7 @@ def audit_login_failed(*, username: str, ip: str | None) -> AuditEntry:
 # --- Users ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def user_create(
     *,
     acting_user: User | None,
@@ -208,6 +209,7 @@ def user_create(
     email: str = "",
 ) -> User:
     """Create a member of staff; a regional role needs a region and a prosecutor a gender."""
+    require(acting_user, policies.CREATE_USER)
     user = User(
         username=username,
         role=role,
@@ -233,16 +235,19 @@ def user_create(
     return user
 
 
-@transaction.atomic
+@service
 def user_set_password(*, acting_user: User | None, user: User, password: str) -> None:
+    """Set a member of staff's password (administrators, and the system for demo data)."""
+    require(acting_user, policies.SET_PASSWORD, user)
     user.set_password(password)
     user.save(update_fields=["password", "updated_at"])
     audit_append(actor=acting_user, action="user.set_password", obj=user, region=user.region)
 
 
-@transaction.atomic
+@service
 def user_set_on_duty(*, user: User, on_duty: bool) -> None:
     """An analyst starts or ends their duty: on-duty analysts are alerted at once to P1 reports."""
+    require(user, policies.SET_ON_DUTY)
     User.objects.filter(pk=user.pk).update(on_duty=on_duty, updated_at=timezone.now())
     user.on_duty = on_duty
     audit_append(
@@ -253,8 +258,13 @@ def user_set_on_duty(*, user: User, on_duty: bool) -> None:
     )
 
 
+# No audit entry: marking one's own notifications read changes nothing anyone else sees.
+@service(audit=False)
 def notifications_mark_read(*, user: User) -> int:
+    """Mark every unread notification of `user` read; returns how many."""
     from qorgau.core.models import Notification
+
+    require(user, policies.READ_NOTIFICATIONS)
 
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
@@ -268,11 +278,12 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-@transaction.atomic
+@service
 def api_token_create(
     *, acting_user: User | None, user: User, name: str = "", days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Create a personal bearer token; returns the row and the token, which is shown only once."""
+    require(acting_user, policies.MANAGE_API_TOKENS)
     if not user.is_active:
         raise ValueError("an inactive user cannot have API tokens")
     days = settings.QORGAU_API_TOKEN_DAYS if days is None else days
@@ -318,20 +329,25 @@ def api_token_authenticate(*, token: str) -> User | None:
     return row.user
 
 
-@transaction.atomic
+@service
 def api_token_revoke(*, acting_user: User | None, token: ApiToken) -> ApiToken:
+    """Revoke a personal token at once (a token already revoked stays as it was; the attempt is
+    recorded all the same)."""
+    require(acting_user, policies.MANAGE_API_TOKENS)
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     token.refresh_from_db()
-    if updated:
-        audit_append(
-            actor=acting_user,
-            action="api_token.revoke",
-            obj=token,
-            region=token.user.region,
-            details={"prefix": token.prefix},
-        )
+    details: dict[str, Any] = {"prefix": token.prefix}
+    if not updated:
+        details["already_revoked"] = True
+    audit_append(
+        actor=acting_user,
+        action="api_token.revoke",
+        obj=token,
+        region=token.user.region,
+        details=details,
+    )
     return token
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from qorgau.core import selectors, services
-from qorgau.core.enums import Role
+from qorgau.core.enums import ROLE_SUMMARY, Role
 from qorgau.core.forms import AuditFilterForm, LoginForm, OtpCodeForm
 from qorgau.core.models import AuditEntry, User
 from qorgau.core.permissions import Scope, requires_visibility, visibility_of
@@ -295,7 +295,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         {
             "is_regional": user.is_regional,
             "people_scope": sees_people.value if isinstance(sees_people, Scope) else None,
-            "is_admin": user.role == Role.ADMIN,
+            "role_summary": ROLE_SUMMARY.get(user.role, ""),
         },
     )
 

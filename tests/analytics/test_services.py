@@ -102,11 +102,22 @@ def test_poisson_tail():
 
 
 def test_only_a_chief_writes_the_regions_note_and_missing_ones_are_listed(chief, central):
-    with pytest.raises(services.NoteRefused):
+    from qorgau.analytics.models import RegionalNote
+    from qorgau.core.errors import PermissionRefused
+    from qorgau.core.models import AuditEntry
+
+    with pytest.raises(PermissionRefused, match=r"Only a regional chief writes the region.s note\."):
         services.note_save(acting_user=central, month=date.today(), text="x")
+    assert not RegionalNote.objects.exists()
+    assert AuditEntry.objects.order_by("-seq").first().details == {
+        "policy": "analytics.write_note",
+        "reason": "role",
+    }
     services.note_save(
         acting_user=chief, month=date(2026, 11, 20), text="Two schools asked for trainings."
     )
-    missing = selectors.regions_missing_note(today=date(2026, 11, 6))
+    missing = selectors.regions_missing_note(user=central, today=date(2026, 11, 6))
     assert chief.region not in missing and len(missing) == 19
-    assert selectors.regions_missing_note(today=date(2026, 11, 5)) == []
+    assert selectors.regions_missing_note(user=central, today=date(2026, 11, 5)) == []
+    # a chief is shown their own note, not the list of the regions without one
+    assert selectors.regions_missing_note(user=chief, today=date(2026, 11, 6)) == []

@@ -1,0 +1,66 @@
+"""Who may see and do what in core: staff accounts, the audit log, duty, notifications.
+
+Read rules are `Visibility` (which rows a role sees); action rules are `Policy` (who may act, on
+which objects). Both live here and nowhere else; `core/permissions.py` says how they are applied.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.enums import Role
+from qorgau.core.permissions import On, Policy, Scope, Visibility
+
+# --- What each role sees --------------------------------------------------------------------------
+
+USER_VISIBILITY = Visibility(
+    roles={
+        Role.ADMIN: Scope.ALL,
+        Role.CENTRAL_OFFICE: Scope.ALL,
+        Role.REGIONAL_CHIEF: Scope.REGION,
+    },
+    region_field="region",
+)
+AUDIT_VISIBILITY = Visibility(
+    roles={
+        Role.ADMIN: Scope.ALL,
+        Role.CENTRAL_OFFICE: Scope.ALL,
+        Role.REGIONAL_CHIEF: Scope.REGION,
+    },
+    region_field="region",
+)
+
+# --- Actions --------------------------------------------------------------------------------------
+
+# Staff accounts are made by the administrators (in /admin/) and by the system (`seed_demo`, the
+# command line); nobody else.
+CREATE_USER = Policy(
+    "core.create_user",
+    {Role.ADMIN},
+    on=On.ANY,
+    message=_("Only an administrator creates accounts."),
+)
+SET_PASSWORD = Policy(
+    "core.set_password", {Role.ADMIN}, on=On.ANY, message=_("Only an administrator sets passwords.")
+)
+# Duty: the analysts of a region and the national duty desk (central office) start and end their
+# own duty; on-duty staff are alerted at once to P1 reports.
+SET_ON_DUTY = Policy(
+    "core.set_on_duty",
+    {Role.ANALYST: On.ANY, Role.CENTRAL_OFFICE: On.ANY},
+    message=_("Your role has no duty to start or end."),
+)
+# Everyone signed in reads their own notifications.
+READ_NOTIFICATIONS = Policy("core.read_notifications", set(Role.values), on=On.ANY)
+# Personal API tokens are made from the command line (`create_api_token`) or by an administrator.
+MANAGE_API_TOKENS = Policy(
+    "core.manage_api_tokens",
+    {Role.ADMIN},
+    on=On.ANY,
+    message=_("Only an administrator manages tokens."),
+)
+
+# The roles that open the administration (/admin/): users and reference data, never report contents.
+ADMIN_ROLES = frozenset({Role.ADMIN})
+# The assignment policy matches prosecutors by gender: a prosecutor's account must say it.
+ROLE_NEEDING_GENDER = Role.PROSECUTOR
