@@ -64,3 +64,31 @@ MANAGE_API_TOKENS = Policy(
 ADMIN_ROLES = frozenset({Role.ADMIN})
 # The assignment policy matches prosecutors by gender: a prosecutor's account must say it.
 ROLE_NEEDING_GENDER = Role.PROSECUTOR
+
+# What each role may do in the Django admin, for core's models (every app adds its own in its
+# policies.py; core/auth.py takes the union). Administrators manage people and reference data.
+ADMIN_PERMISSIONS = {
+    Role.ADMIN: frozenset(
+        {
+            "core.view_user",
+            "core.add_user",
+            "core.change_user",
+            "core.view_region",
+            "core.change_region",
+            "core.view_criminalarticle",
+            "core.add_criminalarticle",
+            "core.change_criminalarticle",
+            "core.view_helpline",
+            "core.add_helpline",
+            "core.change_helpline",
+            "core.view_apitoken",
+            "core.change_apitoken",
+            "core.view_auditentry",
+            # a lost phone: see and delete the authenticator (never its key or codes)
+            "core.view_stafftotpdevice",
+            "core.delete_stafftotpdevice",
+            "core.view_recoverycodeset",
+            "core.delete_recoverycodeset",
+        }
+    ),
+}

@@ -18,3 +18,21 @@ REFER_CASE_TO_PARTNER = Policy(
     {Role.PROSECUTOR: On.OWN, Role.REGIONAL_CHIEF: On.OWN_REGION},
     message=_("Your role does not refer cases to partners."),
 )
+
+# What the administrators may do in the Django admin with prevention's reference data.
+ADMIN_PERMISSIONS = {
+    Role.ADMIN: frozenset(
+        {
+            "prevention.view_school",
+            "prevention.add_school",
+            "prevention.change_school",
+            "prevention.view_partnerorganisation",
+            "prevention.add_partnerorganisation",
+            "prevention.change_partnerorganisation",
+            "prevention.view_partnermember",
+            "prevention.add_partnermember",
+            "prevention.change_partnermember",
+            "prevention.delete_partnermember",
+        }
+    ),
+}
