@@ -8,10 +8,13 @@ STAMP := $(VENV)/.installed-stamp
 ifeq ($(QORGAU_MASTER_KEY)$(QORGAU_MASTER_KEY_FILE),)
 DEV_MASTER := QORGAU_MASTER_KEY_FILE=$(CURDIR)/var/master.key
 endif
+ifeq ($(QORGAU_LOOKUP_KEY)$(QORGAU_LOOKUP_KEY_FILE),)
+DEV_LOOKUP := QORGAU_LOOKUP_KEY_FILE=$(CURDIR)/var/lookup.key
+endif
 ifeq ($(SECRET_KEY)$(SECRET_KEY_FILE),)
 DEV_SECRET := SECRET_KEY_FILE=$(CURDIR)/var/secret.key
 endif
-DEV := DEBUG=true $(DEV_MASTER) $(DEV_SECRET)
+DEV := DEBUG=true $(DEV_MASTER) $(DEV_LOOKUP) $(DEV_SECRET)
 
 .PHONY: install run demo-code test lint check messages clean-venv browser bench
 
@@ -56,7 +59,8 @@ test: lint browser
 check: lint
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-value-xyz \
-	  QORGAU_MASTER_KEY=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= ALLOWED_HOSTS=qorgau.example \
+	  QORGAU_MASTER_KEY=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= \
+	  QORGAU_LOOKUP_KEY=BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ= ALLOWED_HOSTS=qorgau.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Every benchmark under bench/ against PostgreSQL (bench/run.py): quick sizes by default (about

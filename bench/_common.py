@@ -138,7 +138,11 @@ def app_environment(
     env = dict(os.environ)
     for name in list(env):
         # Settings read NAME_FILE as well as NAME: a developer's files must not override ours.
-        if name.endswith("_FILE") and name[: -len("_FILE")] in {"SECRET_KEY", "QORGAU_MASTER_KEY"}:
+        if name.endswith("_FILE") and name[: -len("_FILE")] in {
+            "SECRET_KEY",
+            "QORGAU_MASTER_KEY",
+            "QORGAU_LOOKUP_KEY",
+        }:
             del env[name]
     env.update(
         {
@@ -148,6 +152,9 @@ def app_environment(
             "SECRET_KEY": secrets.token_urlsafe(50),
             "QORGAU_MASTER_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "QORGAU_PREVIOUS_MASTER_KEYS": "",
+            "QORGAU_LOOKUP_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "QORGAU_PREVIOUS_LOOKUP_KEYS": "",
+            "QORGAU_LEGACY_SECRET_KEYS": "",
             "ALLOWED_HOSTS": hosts,
             "SECURE_SSL_REDIRECT": "false",
             "SECURE_HSTS_SECONDS": "0",
@@ -166,7 +173,11 @@ def configure_environment(
 ) -> None:
     """`app_environment` applied to this process, before Django is imported."""
     for name in list(os.environ):
-        if name.endswith("_FILE") and name[: -len("_FILE")] in {"SECRET_KEY", "QORGAU_MASTER_KEY"}:
+        if name.endswith("_FILE") and name[: -len("_FILE")] in {
+            "SECRET_KEY",
+            "QORGAU_MASTER_KEY",
+            "QORGAU_LOOKUP_KEY",
+        }:
             del os.environ[name]
     os.environ.update(app_environment(database_url, var_dir, hosts=hosts))
     if str(REPO) not in sys.path:

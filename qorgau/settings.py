@@ -35,6 +35,24 @@ if not DEBUG:
 
     validate_master_key_setting(QORGAU_MASTER_KEY, QORGAU_PREVIOUS_MASTER_KEYS)
 
+# The lookup key: the root of every keyed hash that finds or proves something without storing it
+# (identifier and IIN lookups, receipt locators, recovery codes, rate limits), one key derived from
+# it per purpose (qorgau.core.derived_keys). Long-lived, never SECRET_KEY: rotating SECRET_KEY logs
+# people out and nothing else. Required like the master key; `make run` writes one into var/.
+QORGAU_LOOKUP_KEY = env_str("QORGAU_LOOKUP_KEY")
+# After a change of lookup key: the old ones, comma-separated, still accepted (docs/security.md).
+QORGAU_PREVIOUS_LOOKUP_KEYS = env_list("QORGAU_PREVIOUS_LOOKUP_KEYS", [])
+if not DEBUG:
+    from qorgau.core.keys import validate_lookup_key_setting
+
+    validate_lookup_key_setting(QORGAU_LOOKUP_KEY, QORGAU_PREVIOUS_LOOKUP_KEYS)
+# Installations upgraded from before the lookup key: the SECRET_KEY values (comma-separated) that
+# keyed what they stored then (receipt locators, recovery codes), accepted until `rekey_lookups`
+# finds none left. Pinned here, they no longer depend on SECRET_KEY (docs/operations.md, Upgrading).
+QORGAU_LEGACY_SECRET_KEYS = [
+    item.strip() for item in (env_str("QORGAU_LEGACY_SECRET_KEYS") or "").split(",") if item.strip()
+]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -6,6 +6,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 # A fixed, obviously test-only master key (32 bytes of 0x01), so tests never depend on var/.
 os.environ.setdefault("QORGAU_MASTER_KEY", "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=")
+# The same for the lookup key (32 bytes of 0x04): never SECRET_KEY, never the master key.
+os.environ.setdefault("QORGAU_LOOKUP_KEY", "BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ=")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from qorgau.settings import *  # noqa: F403

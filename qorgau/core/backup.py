@@ -11,6 +11,10 @@ its number and a "last chunk" flag, and every chunk is bound to the header, so a
 or truncated archive is refused before anything is restored. The key is QORGAU_BACKUP_KEY when set
 (32 bytes in base64: backups can then be kept apart from the master key's holders), otherwise it is
 derived (HKDF-SHA256) from the active master key; the header names which key by its fingerprint.
+
+The keyed lookup values inside (identifier and IIN lookups, receipt locators, recovery codes) open
+only under the lookup key that made them: the manifest names those keys (`lookup_keys`), and a
+restore where one of them is not configured is refused, unless told to go on without them.
 """
 
 from __future__ import annotations
@@ -32,15 +36,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from qorgau.core.derived_keys import BACKUP, STORED, derive, key_id_of, ring
 from qorgau.core.fields import Ciphertext, EncryptedField
 from qorgau.core.keys import parse_master_key
 from qorgau.env import env_str
@@ -73,9 +76,7 @@ def _fingerprint(key: bytes) -> str:
 
 
 def _derived(master: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"qorgau backup v1").derive(
-        master
-    )
+    return derive(BACKUP, root=master)
 
 
 def candidate_keys() -> list[ArchiveKey]:
@@ -246,6 +247,7 @@ def write_archive(path: Path) -> dict[str, Any]:
         )
     payload = json.dumps(data, cls=_ExactEncoder).encode()
     members: dict[str, str] = {"data.json": hashlib.sha256(payload).hexdigest()}
+    lookup_keys = sorted(lookup_key_ids(data))
     key = candidate_keys()[0]
     path = Path(path)
     with tempfile.TemporaryFile(dir=path.parent) as plain:
@@ -261,6 +263,7 @@ def write_archive(path: Path) -> dict[str, Any]:
                 "engine": connection.vendor,
                 "rows": counts,
                 "members": members,
+                "lookup_keys": lookup_keys,
             }
             _add(tar, "manifest.json", json.dumps(manifest, indent=1).encode())
         plain.seek(0)
@@ -347,9 +350,40 @@ def _encrypt_clear_authenticator_keys() -> None:
     migration.encrypt_clear_keys(apps, None)
 
 
-def restore_archive(path: Path, *, force: bool = False) -> dict[str, Any]:
+def lookup_key_ids(data: list[dict[str, Any]]) -> set[str]:
+    """The lookup keys that made the archive's keyed values, by id ("legacy": SECRET_KEY, before
+    the lookup key)."""
+    found = set()
+    for row in data:
+        column = STORED.get(row["model"])
+        value = row["fields"].get(column[0]) if column else None
+        if value:
+            found.add(key_id_of(value))
+    return found
+
+
+def _check_lookup_keys(data: list[dict[str, Any]]) -> None:
+    keys = ring()
+    missing = sorted(lookup_key_ids(data) - keys.ids - ({"legacy"} if keys.legacy else set()))
+    if missing:
+        named = ", ".join(
+            "SECRET_KEY of before the lookup key" if m == "legacy" else m for m in missing
+        )
+        raise BackupError(
+            f"The archive's receipt codes, recovery codes and lookups were keyed with lookup keys "
+            f"not configured here ({named}): set QORGAU_LOOKUP_KEY, QORGAU_PREVIOUS_LOOKUP_KEYS "
+            "(and QORGAU_LEGACY_SECRET_KEYS) as the installation that wrote it had them. To restore "
+            "without them (their receipt and recovery codes will not open; `rekey_lookups` "
+            "rebuilds identifier and IIN lookups), pass --without-lookup-keys."
+        )
+
+
+def restore_archive(
+    path: Path, *, force: bool = False, without_lookup_keys: bool = False
+) -> dict[str, Any]:
     """Bring an archive back: refuse a non-empty installation unless `force` (which replaces all
-    its data), and refuse an archive that does not authenticate. Returns the manifest."""
+    its data), an archive that does not authenticate, and one whose lookup values were keyed with
+    lookup keys not configured here unless `without_lookup_keys`. Returns the manifest."""
     if not force and not installation_is_empty():
         raise BackupError(
             "This installation is not empty (it has staff, reports or audit entries): "
@@ -358,6 +392,8 @@ def restore_archive(path: Path, *, force: bool = False) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as work:
         workdir = Path(work)
         manifest, data = read_archive(Path(path), workdir)
+        if not without_lookup_keys:
+            _check_lookup_keys(data)
         models_ = backed_up_models()
         # archives written before the models were ordered: rows of a model after those it names
         order = {m._meta.label_lower: i for i, m in enumerate(models_)}

@@ -10,12 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from qorgau.core import policies
 from qorgau.core.audit_chain import GENESIS_HASH, canonical_template, entry_hash
+from qorgau.core.derived_keys import RATE_LIMIT, RECOVERY_CODE, keyed_digest, keyed_digests
 from qorgau.core.enums import SECOND_FACTOR_ROLES, Gender, Language, Role
 from qorgau.core.models import (
     ApiToken,
@@ -355,8 +355,9 @@ def api_token_revoke(*, acting_user: User | None, token: ApiToken) -> ApiToken:
 
 
 def rate_limit_key(scope: str, value: str) -> str:
-    """A keyed hash naming what is limited: the database never holds the address itself."""
-    return salted_hmac(f"qorgau.ratelimit.{scope}", value).hexdigest()
+    """A keyed hash naming what is limited: the database never holds the address itself. (A change
+    of lookup key starts every bucket afresh: nothing else is lost.)"""
+    return keyed_digest(RATE_LIMIT, f"{scope}:{value}")
 
 
 @transaction.atomic
@@ -499,18 +500,14 @@ def otp_enrol_confirm(*, user: User, token: str, ip: str | None) -> tuple[Device
     return device, codes
 
 
-RECOVERY_SALT = "qorgau.core.recovery_code"
-
-
 def recovery_code_digests(code: str) -> list[str]:
-    """What is stored for a recovery code: a keyed hash (16 hex digits: django-otp's token column),
-    never the code; one per SECRET_KEY in use, so that rotating SECRET_KEY with the old one in
-    SECRET_KEY_FALLBACKS keeps the codes already handed out."""
+    """What is stored for a recovery code: a keyed hash (16 characters: django-otp's token column)
+    under the recovery-code key derived from QORGAU_LOOKUP_KEY, never the code. The first is what
+    new codes store; the others are how codes handed out under a previous lookup key, or before the
+    lookup key (under a SECRET_KEY pinned in QORGAU_LEGACY_SECRET_KEYS), were stored. SECRET_KEY
+    itself plays no part: rotating it keeps every code."""
     code = "".join(code.split()).lower()
-    return [
-        salted_hmac(RECOVERY_SALT, code, secret=secret).hexdigest()[:16]
-        for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    ]
+    return keyed_digests(RECOVERY_CODE, code)
 
 
 def recovery_codes_replace(*, user: User) -> list[str]:

@@ -1,7 +1,9 @@
 """Receipt codes: 16 digits shown once; the database keeps only what cannot reveal them.
 
-The first eight digits, keyed with SECRET_KEY (HMAC), find the report; an argon2id hash of all sixteen
-proves the code. Someone holding only the database can neither look a code up nor test guesses cheaply.
+The first eight digits, keyed (HMAC-SHA256) with the receipt-locator key derived from
+QORGAU_LOOKUP_KEY, find the report; an argon2id hash of all sixteen proves the code. Someone holding
+only the database can neither look a code up nor test guesses cheaply. SECRET_KEY plays no part:
+rotating it leaves every code working.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from django.conf import settings
-from django.utils.crypto import salted_hmac
+
+from qorgau.core.derived_keys import RECEIPT_LOCATOR, is_current, keyed_digests
 
 DIGITS = 16
 LOCATOR_DIGITS = 8
@@ -38,12 +40,25 @@ def normalise(text: str) -> str | None:
 
 
 def locators(code: str) -> list[str]:
-    """The keyed lookup values of a code, under the current and any fallback SECRET_KEY."""
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [
-        salted_hmac("qorgau.intake.receipt", code[:LOCATOR_DIGITS], secret=key).hexdigest()
-        for key in keys
-    ]
+    """The keyed lookup values of a code: the one new reports store (current lookup key) first,
+    then those reports stored under a previous lookup key or, before the lookup key existed, under
+    a SECRET_KEY now pinned in QORGAU_LEGACY_SECRET_KEYS (their codes cannot be re-keyed: only the
+    reporter has them)."""
+    return keyed_digests(RECEIPT_LOCATOR, code[:LOCATOR_DIGITS])
+
+
+def locator_refresh(*, report_id: int, stored: str, code: str) -> bool:
+    """After `code` opened its report: a locator still under an old key is rewritten under the
+    current one (the only moment it can be, the code being known), so that the old key can be
+    dropped once no such locator is left. True if rewritten."""
+    if is_current(stored):
+        return False
+    from qorgau.intake.models import Report
+
+    current = locators(code)[0]
+    return bool(
+        Report.objects.filter(pk=report_id, receipt_locator=stored).update(receipt_locator=current)
+    )
 
 
 def hash_code(code: str) -> str:

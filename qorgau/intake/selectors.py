@@ -66,7 +66,7 @@ def report_ids_for_identifier(text: str) -> list[int] | None:
     None when the text is not an identifier at all."""
     from qorgau.linking import identifiers as ids
     from qorgau.linking.models import IdentifierUse
-    from qorgau.linking.services import lookup_key
+    from qorgau.linking.services import lookup_keys
 
     text = text.strip()
     candidates = []
@@ -89,7 +89,7 @@ def report_ids_for_identifier(text: str) -> list[int] | None:
             candidates.extend(ids.Found(kind, name) for kind in [*ids.PLATFORMS, ids.HANDLE])
     if not candidates:
         return None
-    keys = [lookup_key(c.kind, c.value) for c in candidates]
+    keys = [key for c in candidates for key in lookup_keys(c.kind, c.value)]
     return list(
         IdentifierUse.objects.filter(identifier__lookup__in=keys, owner_type="intake.report")
         .values_list("owner_id", flat=True)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from qorgau.linking.identifiers import Found
 from qorgau.linking.models import Identifier, IdentifierUse, NameEntry, Subject
 from qorgau.linking.names import best_matches
-from qorgau.linking.services import lookup_key
+from qorgau.linking.services import lookup_keys
 
 
 def root_of(subject: Subject) -> Subject:
@@ -33,7 +33,7 @@ def subject_for_owner(*, owner_type: str, owner_id: int) -> Subject | None:
 def subject_by_identifier(*, found: Found) -> Subject | None:
     identifier = (
         Identifier.objects.select_related("subject")
-        .filter(lookup=lookup_key(found.kind, found.value))
+        .filter(lookup__in=lookup_keys(found.kind, found.value))
         .first()
     )
     if identifier is None or identifier.subject is None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
+from qorgau.core.derived_keys import IDENTIFIER_LOOKUP, keyed_digest, keyed_digests, old_digests
 from qorgau.core.models import Region, User
 from qorgau.core.services import audit_append
 from qorgau.linking.identifiers import LINKING_KINDS, Found
@@ -18,11 +18,35 @@ from qorgau.linking.names import skeleton
 
 
 def lookup_key(kind: str, value: str) -> str:
-    """The keyed hash that finds an identifier without storing it in the clear.
+    """The keyed hash that finds an identifier without storing it in the clear (the identifier
+    lookup key derived from QORGAU_LOOKUP_KEY; SECRET_KEY plays no part)."""
+    return keyed_digest(IDENTIFIER_LOOKUP, f"{kind}:{value}")
 
-    Keyed with SECRET_KEY: after rotating SECRET_KEY, run `manage.py relink` to rebuild the index.
-    """
-    return salted_hmac("qorgau.linking.identifier", f"{kind}:{value}").hexdigest()
+
+def lookup_keys(kind: str, value: str) -> list[str]:
+    """Every lookup an identifier may be stored under: the current key's first, then those of the
+    previous lookup keys and the legacy SECRET_KEYs (rows `rekey_lookups` has not rewritten yet)."""
+    return keyed_digests(IDENTIFIER_LOOKUP, f"{kind}:{value}")
+
+
+def adopt_old_lookups(wanted: dict[str, Found]) -> None:
+    """Rows of these identifiers still under an old key (a previous lookup key, or SECRET_KEY before
+    the lookup key) take their current lookup now, so that a new report joins the row it would
+    have joined and no twin is inserted beside it. Nothing to do (no query) when no old key is
+    configured. A row another writer moved first is left to it; a twin already there (written
+    while the old key was not configured) is left to `rekey_lookups`, which merges them."""
+    olds: dict[str, str] = {}
+    for key, item in wanted.items():
+        for old in old_digests(IDENTIFIER_LOOKUP, f"{item.kind}:{item.value}"):
+            olds[old] = key
+    if not olds:
+        return
+    for pk, old in Identifier.objects.filter(lookup__in=sorted(olds)).values_list("pk", "lookup"):
+        try:
+            with transaction.atomic():
+                Identifier.objects.filter(pk=pk, lookup=old).update(lookup=olds[old])
+        except IntegrityError:
+            continue
 
 
 @dataclass
@@ -46,6 +70,7 @@ def upsert_identifiers(keys: list[str], wanted: dict[str, Found], now) -> list[t
     it with the subject that writer committed, so two reports about one person never miss each
     other. Callers pass the keys sorted: concurrent inserters then wait in the same order.
     """
+    adopt_old_lookups({key: wanted[key] for key in keys})
     value_field = Identifier._meta.get_field("value")
     params: list[object] = []
     for key in keys:

@@ -171,3 +171,76 @@ def test_a_separate_backup_key_from_the_environment_is_used_when_set(
     empty_the_installation()
     run("restore", str(archive))
     assert Report.objects.get(pk=installation.pk).narrative == NARRATIVE
+
+
+def test_an_archive_written_before_the_lookup_key_still_opens(installation, tmp_path, settings):
+    """Its key was derived from the master key with HKDF ("qorgau backup v1"), as it still is: the
+    archive is written here with that key computed as the code of then computed it."""
+    import base64 as b64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    master = b64.urlsafe_b64decode(settings.QORGAU_MASTER_KEY)
+    old_key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"qorgau backup v1"
+    ).derive(master)
+    archive = tmp_path / "qorgau.backup"
+    run("backup", str(archive))
+    plain = io.BytesIO()
+    with open(archive, "rb") as source:
+        backup.decrypt_stream(source, plain)
+    plain.seek(0)
+    old = tmp_path / "old.backup"
+    with open(old, "wb") as target:
+        backup.encrypt_stream(
+            plain, target, backup.ArchiveKey(old_key, f"master:{backup._fingerprint(old_key)}")
+        )
+    empty_the_installation()
+    run("restore", str(old))
+    assert Report.objects.get(pk=installation.pk).narrative == NARRATIVE
+
+
+def test_the_manifest_names_the_lookup_keys_and_restore_needs_them(
+    installation, tmp_path, settings
+):
+    import json
+    import tarfile
+
+    from qorgau.core.derived_keys import ring
+    from qorgau.core.keys import generate_master_key
+
+    archive = tmp_path / "qorgau.backup"
+    run("backup", str(archive))
+    plain = tmp_path / "plain.tar.gz"
+    with open(archive, "rb") as source, open(plain, "wb") as target:
+        backup.decrypt_stream(source, target)
+    with tarfile.open(plain) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["lookup_keys"] == [ring().current_id]
+
+    old = settings.QORGAU_LOOKUP_KEY
+    settings.QORGAU_LOOKUP_KEY = generate_master_key()
+    with pytest.raises(CommandError, match="QORGAU_LOOKUP_KEY"):
+        run("restore", str(archive), "--force")
+    assert Report.objects.filter(pk=installation.pk).exists()  # nothing was touched
+    settings.QORGAU_PREVIOUS_LOOKUP_KEYS = [old]
+    run("restore", str(archive), "--force")
+    settings.QORGAU_PREVIOUS_LOOKUP_KEYS = []
+    run("restore", str(archive), "--force", "--without-lookup-keys")
+    assert Report.objects.get(pk=installation.pk).narrative == NARRATIVE
+
+
+def test_restoring_values_keyed_before_the_lookup_key_needs_the_pinned_secret(
+    installation, tmp_path, settings
+):
+    from tests.core import before_lookup_key as before
+
+    report, code = before.make_report_as_before()
+    archive = tmp_path / "qorgau.backup"
+    run("backup", str(archive))
+    with pytest.raises(CommandError, match="SECRET_KEY of before the lookup key"):
+        run("restore", str(archive), "--force")
+    settings.QORGAU_LEGACY_SECRET_KEYS = [settings.SECRET_KEY]
+    run("restore", str(archive), "--force")
+    assert services.report_open_with_receipt(code_text=code).pk == report.pk

@@ -177,14 +177,26 @@ class TestRecoveryCodes:
         services.recovery_codes_replace(user=outsider)
         assert services.otp_verify(user=outsider, token=mine[0], ip=None) is None
 
-    def test_codes_survive_a_secret_key_rotation_with_the_old_key_kept_as_fallback(
+    def test_codes_survive_a_secret_key_rotation_even_without_the_old_key_as_fallback(
         self, analyst, settings
     ):
         codes = services.recovery_codes_replace(user=analyst)
-        old = settings.SECRET_KEY
-        settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-" + old, [old]
+        settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-" + settings.SECRET_KEY, []
         assert services.otp_verify(user=analyst, token=codes[0], ip=None) is not None
-        settings.SECRET_KEY_FALLBACKS = []
+
+    def test_codes_survive_a_lookup_key_change_while_the_old_key_is_kept_as_previous(
+        self, analyst, settings
+    ):
+        from qorgau.core.keys import generate_master_key
+
+        codes = services.recovery_codes_replace(user=analyst)
+        old = settings.QORGAU_LOOKUP_KEY
+        settings.QORGAU_LOOKUP_KEY, settings.QORGAU_PREVIOUS_LOOKUP_KEYS = (
+            generate_master_key(),
+            [old],
+        )
+        assert services.otp_verify(user=analyst, token=codes[0], ip=None) is not None
+        settings.QORGAU_PREVIOUS_LOOKUP_KEYS = []
         assert services.otp_verify(user=analyst, token=codes[1], ip=None) is None
 
     def test_codes_kept_in_clear_before_are_hashed_by_the_migration_and_still_work(self, analyst):

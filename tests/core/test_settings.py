@@ -61,6 +61,35 @@ def test_production_with_both_keys_starts():
     assert "started" in result.stdout
 
 
+def test_production_without_lookup_key_stops_with_what_to_set():
+    result = run_settings(
+        "import django; django.setup(); print('started')",
+        {"DEBUG": "false", "SECRET_KEY": "x" * 50, "QORGAU_MASTER_KEY": GOOD_KEY},
+        drop=lambda name: name.startswith("QORGAU_LOOKUP_KEY"),
+    )
+    assert result.returncode != 0
+    assert "QORGAU_LOOKUP_KEY is not set" in result.stderr
+    assert "base64" in result.stderr
+
+
+def test_production_with_malformed_lookup_key_stops():
+    result = start(
+        DEBUG="false", SECRET_KEY="x" * 50, QORGAU_MASTER_KEY=GOOD_KEY, QORGAU_LOOKUP_KEY="short"
+    )
+    assert result.returncode != 0
+    assert "QORGAU_LOOKUP_KEY is malformed" in result.stderr
+
+
+def test_legacy_secret_keys_may_come_from_a_file(tmp_path):
+    legacy = tmp_path / "legacy"
+    legacy.write_text("first-old-secret, second-old-secret\n")
+    result = run_settings(
+        "from django.conf import settings; print(settings.QORGAU_LEGACY_SECRET_KEYS)",
+        {"DEBUG": "true", "QORGAU_LEGACY_SECRET_KEYS_FILE": str(legacy)},
+    )
+    assert result.stdout.strip() == "['first-old-secret', 'second-old-secret']", result.stderr
+
+
 def test_a_secret_can_come_from_a_file(tmp_path):
     key_file = tmp_path / "master.key"
     key_file.write_text(GOOD_KEY + "\n")

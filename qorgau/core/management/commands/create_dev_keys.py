@@ -22,14 +22,16 @@ def write_secret(path: Path, value: str) -> bool:
 
 class Command(BaseCommand):
     help = (
-        "For development: write a master key and a secret key into var/ if they are not there "
-        "(make run uses them through QORGAU_MASTER_KEY_FILE and SECRET_KEY_FILE). Never overwrites."
+        "For development: write a master key, a lookup key and a secret key into var/ if they are "
+        "not there (make run uses them through QORGAU_MASTER_KEY_FILE, QORGAU_LOOKUP_KEY_FILE and "
+        "SECRET_KEY_FILE). Never overwrites."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         var = Path(settings.VAR_DIR)
         for name, value in [
             ("master.key", generate_master_key()),
+            ("lookup.key", generate_master_key()),
             ("secret.key", secrets.token_urlsafe(50)),
         ]:
             written = write_secret(var / name, value)

@@ -20,10 +20,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="replace the data of a non-empty installation"
         )
+        parser.add_argument(
+            "--without-lookup-keys",
+            action="store_true",
+            help="restore even though the lookup keys that keyed the archive's receipt codes, "
+            "recovery codes and lookups are not configured (those codes will not open)",
+        )
 
-    def handle(self, *args: Any, path: Path, force: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, path: Path, force: bool, without_lookup_keys: bool, **options: Any
+    ) -> None:
         try:
-            manifest = restore_archive(path, force=force)
+            manifest = restore_archive(path, force=force, without_lookup_keys=without_lookup_keys)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["rows"].values())
