@@ -106,7 +106,9 @@ def test_only_a_chief_writes_the_regions_note_and_missing_ones_are_listed(chief,
     from qorgau.core.errors import PermissionRefused
     from qorgau.core.models import AuditEntry
 
-    with pytest.raises(PermissionRefused, match=r"Only a regional chief writes the region.s note\."):
+    with pytest.raises(
+        PermissionRefused, match=r"Only a regional chief writes the region.s note\."
+    ):
         services.note_save(acting_user=central, month=date.today(), text="x")
     assert not RegionalNote.objects.exists()
     assert AuditEntry.objects.order_by("-seq").first().details == {

@@ -211,11 +211,6 @@ def test_the_upgrade_recomputes_the_registers_iin_lookups(reference_data, facili
     assert iin_taken()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="offenders/services.iin_lookup is switched to qorgau.core.derived_keys when the keys "
-    "branch is merged (its report says how): remove this marker then",
-)
 def test_the_register_keys_iins_with_the_lookup_key():
     assert offender_services.iin_lookup(IIN) == keyed_digest(IIN_LOOKUP, IIN)
 

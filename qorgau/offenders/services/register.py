@@ -10,10 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from qorgau.cases.models import Case
+from qorgau.core.derived_keys import IIN_LOOKUP, keyed_digest
 from qorgau.core.models import CriminalArticle, Region, User
 from qorgau.core.services import audit_append
 from qorgau.linking import identifiers as ids
@@ -37,7 +37,7 @@ def _invalid(field_name: str, message: str) -> OffenderInvalid:
 
 
 def iin_lookup(value: str) -> str:
-    return salted_hmac("qorgau.offenders.iin", value).hexdigest()
+    return keyed_digest(IIN_LOOKUP, value)
 
 
 @dataclass
