@@ -24,12 +24,13 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from _common import REPO, append_results, git_commit, log
+from _common import FIGURE, REPO, TARGET, append_results, fmt, git_commit, log
+from _common import print_table as _print_table
 
 # Quick sizes: every figure, small data, bounded time. Full sizes: each script's own defaults
 # (the contract sizes).
 QUICK: dict[str, list[str]] = {
-    "intake": ["--duration", "8", "--warmup", "2", "--worker-class", "sync"],
+    "intake": ["--duration", "8", "--warmup", "2"],
     "linking": [
         "--identifiers", "200000", "--reports", "300", "--submit-reports", "200",
         "--quiet-wait", "30",
@@ -37,9 +38,8 @@ QUICK: dict[str, list[str]] = {
     "assign": ["--prosecutors", "400", "--cases", "2000", "--one-by-one", "100",
                "--open-cases", "20000"],
     "dashboard": ["--reports", "100000", "--cases", "20000", "--requests", "10",
-                  "--load-wait", "30"],
-    "offenders": ["--rows", "5000", "--queries", "100", "--import-mode", "full",
                   "--quiet-wait", "30"],
+    "offenders": ["--rows", "5000", "--queries", "100", "--quiet-wait", "30"],
     "workers": ["--reports", "20000", "--tasks", "200"],
 }  # fmt: skip
 ORDER = ["intake", "linking", "assign", "dashboard", "offenders", "workers"]
@@ -99,30 +99,18 @@ def enrich(name: str, line: dict[str, Any], commit: str, profile: str, run_id: s
     }
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
 def print_table(lines: list[dict], outcome: dict[str, str]) -> None:
-    rows = [
+    columns = [
+        ("bench", lambda line: line["bench"]),
+        *FIGURE,
         (
-            line["bench"],
-            line["name"],
-            f"{_fmt(line['value'])} {line['unit']}".strip(),
-            ", ".join(f"{k} {_fmt(v)}" for k, v in line["data_size"].items()),
-            str(line["workers"]),
-            ("met" if line["meets_target"] else "MISSED") if "meets_target" in line else "",
-        )
-        for line in lines
+            "data size",
+            lambda line: ", ".join(f"{k} {fmt(v)}" for k, v in line["data_size"].items()),
+        ),
+        ("workers", lambda line: str(line["workers"])),
+        *TARGET,
     ]
-    header = ("bench", "figure", "value", "data size", "workers", "target")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    _print_table(lines, columns, file=sys.stdout)
     for name, what in outcome.items():
         if what != "ok":
             print(f"{name}: {what}")

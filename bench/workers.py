@@ -27,28 +27,24 @@ import argparse
 import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
-import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from _common import (
-    REPO,
     BenchError,
-    MissingPrerequisite,
-    app_environment,
-    append_results,
-    drop_database,
-    git_commit,
+    add_common_args,
+    bench_database,
+    check_db_name,
+    kill_group,
     log,
     manage,
-    pg_url,
-    recreate_database,
+    run_bench,
+    start_group,
 )
 
 TARGET_MB = 250.0
@@ -95,27 +91,6 @@ def children(pid: int) -> list[int]:
             text = (task / "children").read_text().split()
             found += [int(p) for p in text]
     return found
-
-
-def start(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603 - our interpreter and fixed arguments
-        command,
-        cwd=REPO,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=15)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 def get(url: str, token: str = "") -> int:
@@ -169,9 +144,13 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def measure(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
-    url = pg_url(args.pg_url, args.db_name)
-    env = app_environment(url, tmp)
+def measure(args: argparse.Namespace, commit: str) -> list[dict[str, Any]]:
+    with bench_database(args, django=False) as (env, tmp):
+        return _measure(args, env, tmp)
+
+
+def _measure(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> list[dict[str, Any]]:
+    url = env["DATABASE_URL"]
     env.update(
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         QORGAU_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
@@ -179,12 +158,11 @@ def measure(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
         GUNICORN_BIND=f"127.0.0.1:{args.port}",
     )
     env.pop("REDIS_URL", None)
-    log("migrate, collectstatic, generate")
-    manage(env, "migrate", "--noinput", timeout=600)
+    log("collectstatic, generate")
     manage(env, "collectstatic", "--noinput", timeout=300)
     manage(env, "generate", f"--reports={args.reports}", "--no-progress", timeout=1800)
     sizes = {"reports": args.reports, "tasks": args.tasks}
-    common = {"git_commit": git_commit(), "cores": os.cpu_count(), **sizes}
+    common = {"cores": os.cpu_count(), **sizes}
     lines: list[dict[str, Any]] = []
 
     def line(name: str, value: float, **extra: Any) -> None:
@@ -205,7 +183,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
     token = json.loads(
         manage(env, "shell", "-c", ENQUEUE.format(tasks=0, want_token=True)).splitlines()[-1]
     )["token"]
-    server = start(
+    server = start_group(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "qorgau.wsgi"],
         env,
         tmp / "gunicorn.log",
@@ -238,11 +216,11 @@ def measure(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
             status_counts=statuses,
         )
     finally:
-        stop(server)
+        kill_group(server, grace=15)
 
     # the database worker
     manage(env, "shell", "-c", ENQUEUE.format(tasks=args.tasks, want_token=False))
-    worker = start(
+    worker = start_group(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.2"], env, tmp / "db_worker.log"
     )
     try:
@@ -259,7 +237,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
             tasks_failed=failed_tasks(url),
         )
     finally:
-        stop(worker)
+        kill_group(worker, grace=15)
 
     # RQ on Redis
     if not redis_answers(args.redis_url):
@@ -272,7 +250,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
     rq_env = {**env, "REDIS_URL": args.redis_url}
     rq_env.pop("QORGAU_TASKS_BACKEND")
     manage(rq_env, "shell", "-c", ENQUEUE.format(tasks=args.tasks, want_token=False))
-    worker = start(
+    worker = start_group(
         [sys.executable, "manage.py", "rqworker", "default", "--with-scheduler"],
         rq_env,
         tmp / "rqworker.log",
@@ -303,7 +281,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> list[dict[str, Any]]:
             tasks_failed=connection.zcard("rq:failed:default"),
         )
     finally:
-        stop(worker)
+        kill_group(worker, grace=15)
     return lines
 
 
@@ -316,32 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8751)
     parser.add_argument("--task-timeout", type=float, default=600)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
-    parser.add_argument("--db-name", default="qorgau_bench_workers")
-    parser.add_argument("--keep-db", action="store_true")
-    parser.add_argument("--no-save", action="store_true")
+    add_common_args(parser, db_name="qorgau_bench_workers", timeout=3600)
     args = parser.parse_args(argv)
-    try:
-        recreate_database(args.pg_url, args.db_name)
-    except MissingPrerequisite as exc:
-        log(str(exc))
-        return 2
-    try:
-        with tempfile.TemporaryDirectory(prefix="qorgau-bench-workers-") as tmp:
-            lines = measure(args, Path(tmp))
-    except BenchError as exc:
-        log(f"failed: {exc}")
-        return 1
-    finally:
-        if not args.keep_db:
-            drop_database(args.pg_url, args.db_name)
-    for line in lines:
-        print(json.dumps(line))
-    if not args.no_save:
-        append_results(lines)
-    for line in lines:
-        log(f"{line['name']}: {line['value']} MB (target < {TARGET_MB:.0f} MB)")
-    return 0
+    check_db_name(parser, args)
+    return run_bench(args, lambda commit: measure(args, commit), title="Qorgau workers' memory")
 
 
 if __name__ == "__main__":
