@@ -201,7 +201,7 @@ class TestEvidence:
         def explode(**kwargs):
             raise RuntimeError("crash after the files were written")
 
-        monkeypatch.setattr(services, "audit_append", explode)
+        monkeypatch.setattr(services.submit, "audit_append", explode)
         with pytest.raises(RuntimeError):
             submit(files=[IncomingFile(filename="chat.txt", content=b"hello there", sha256="")])
         assert Report.objects.count() == 0 and Evidence.objects.count() == 0

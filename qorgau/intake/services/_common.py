@@ -1,0 +1,30 @@
+"""What the modules of the services share: the timeline event, text cleaning, the owner types
+of linking, and the refusal of an analyst's action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from qorgau.core.models import User
+from qorgau.core.rows import insert_row
+from qorgau.intake.models import Report, ReportEvent
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _event(report: Report, kind: str, *, actor: User | None = None, **kwargs: Any) -> ReportEvent:
+    return insert_row(
+        ReportEvent(report=report, created_at=timezone.now(), kind=kind, actor=actor, **kwargs)
+    )
+
+
+REPORT_OWNER = "intake.report"
+OFFENDER_OWNER = "offenders.person"
+
+
+class ActionRefused(Exception):
+    """An action that cannot be done as asked; the message says why, in the user's language."""

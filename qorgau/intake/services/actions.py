@@ -1,0 +1,322 @@
+"""The staff side: status transitions, messages to the reporter and the analyst's actions."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.core.models import Region, User
+from qorgau.core.services import audit_append
+from qorgau.intake import evidence as evidence_files
+from qorgau.intake.enums import CloseReason, EventKind, MessageAuthor, ReferralTarget, Status
+from qorgau.intake.models import Evidence, Report, ReportMessage
+from qorgau.intake.services._common import REPORT_OWNER, ActionRefused, _event, _text
+from qorgau.intake.services.drafts import MESSAGE_MAX, ReportInvalid
+from qorgau.intake.services.submit import _notify_p1, report_retriage, response_deadline
+from qorgau.intake.triage import PRIORITIES
+
+# --- Staff side: messages and status --------------------------------------------------------------
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.RECEIVED: {Status.IN_REVIEW, Status.REFERRED, Status.CLOSED},
+    Status.IN_REVIEW: {Status.REFERRED, Status.CLOSED},
+    Status.REFERRED: {Status.IN_REVIEW, Status.CLOSED},
+    Status.CLOSED: {Status.IN_REVIEW},
+}
+
+
+class TransitionConflict(Exception):
+    pass
+
+
+@transaction.atomic
+def report_transition(
+    *, report: Report, to_status: str, acting_user: User | None, reason: str = ""
+) -> Report:
+    """Move a report to another status: allowed moves only, and only from the status it still has."""
+    from_status = report.status
+    if to_status not in TRANSITIONS.get(from_status, set()):
+        raise TransitionConflict(
+            _("A report cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Status(from_status).label, "to": Status(to_status).label}
+        )
+    now = timezone.now()
+    updated = Report.objects.filter(pk=report.pk, status=from_status).update(
+        status=to_status, status_changed_at=now, updated_at=now
+    )
+    if not updated:
+        raise TransitionConflict(_("Someone else changed this report meanwhile. Reload the page."))
+    report.status, report.status_changed_at = to_status, now
+    _event(
+        report,
+        EventKind.STATUS,
+        actor=acting_user,
+        from_status=from_status,
+        to_status=to_status,
+        details={"reason": bool(reason)},
+    )
+    audit_append(
+        actor=acting_user,
+        action="report.status",
+        obj=report,
+        region=report.region,
+        details={"from": from_status, "to": to_status},
+    )
+    return report
+
+
+@transaction.atomic
+def report_message_reporter(*, report: Report, acting_user: User, body: str) -> ReportMessage:
+    """A message from the analyst to the reporter, read through the receipt code."""
+    body = _text(body)
+    if not body:
+        raise ReportInvalid({"body": [_("Write the message first.")]})
+    if len(body) > MESSAGE_MAX:
+        raise ReportInvalid(
+            {"body": [_("This is too long: at most %(max)d characters.") % {"max": MESSAGE_MAX}]}
+        )
+    message = ReportMessage.objects.create(
+        report=report, author=MessageAuthor.STAFF, author_user=acting_user, body=body
+    )
+    _first_action(report)
+    _event(report, EventKind.MESSAGE_FROM_STAFF, actor=acting_user)
+    audit_append(actor=acting_user, action="report.message", obj=report, region=report.region)
+    return message
+
+
+def report_view_personal(*, report: Report, acting_user: User, fields: list[str]) -> None:
+    """Record that a member of staff was shown the report's personal fields."""
+    from qorgau.core.services import audit_personal_view
+
+    audit_personal_view(actor=acting_user, obj=report, fields=fields, region=report.region)
+
+
+def evidence_open(*, item: Evidence, acting_user: User) -> bytes:
+    """Decrypt an evidence file for a deliberate download, and audit it."""
+    if not item.has_content:
+        raise Evidence.DoesNotExist
+    content = evidence_files.read_decrypted(item.storage_name, item.data_key)
+    audit_append(
+        actor=acting_user,
+        action="evidence.download",
+        obj=item,
+        region=item.report.region,
+        details={"report": item.report.public_id, "sha256": item.sha256},
+    )
+    return content
+
+
+# --- The analyst's actions ------------------------------------------------------------------------
+
+
+def _first_action(report: Report) -> None:
+    if report.first_action_at is None:
+        report.first_action_at = timezone.now()
+        Report.objects.filter(pk=report.pk, first_action_at__isnull=True).update(
+            first_action_at=report.first_action_at
+        )
+
+
+def _require_reason(reason: str) -> str:
+    reason = _text(reason)
+    if not reason:
+        raise ActionRefused(_("Give a reason."))
+    if len(reason) > 1000:
+        raise ActionRefused(_("The reason is too long: at most 1000 characters."))
+    return reason
+
+
+@transaction.atomic
+def report_take(*, report: Report, acting_user: User) -> Report:
+    """The analyst takes the report: it is theirs, and the reporter sees someone is on it."""
+    Report.objects.filter(pk=report.pk).update(assigned_to=acting_user, updated_at=timezone.now())
+    report.assigned_to = acting_user
+    _first_action(report)
+    _event(report, EventKind.TAKEN, actor=acting_user)
+    if report.status == Status.RECEIVED:
+        report_transition(report=report, to_status=Status.IN_REVIEW, acting_user=acting_user)
+    audit_append(actor=acting_user, action="report.take", obj=report, region=report.region)
+    return report
+
+
+@transaction.atomic
+def report_set_priority(*, report: Report, acting_user: User, priority: str, reason: str) -> Report:
+    """An analyst sets the priority, with a reason; triage never lowers it afterwards."""
+    if priority not in PRIORITIES:
+        raise ActionRefused(_("Choose a priority from P1 to P4."))
+    reason = _require_reason(reason)
+    old = report.priority
+    deadline = response_deadline(priority, timezone.now())
+    if report.respond_by:
+        deadline = (
+            min(deadline, report.respond_by)
+            if PRIORITIES.index(priority) < PRIORITIES.index(old)
+            else deadline
+        )
+    Report.objects.filter(pk=report.pk).update(
+        priority=priority, priority_by_analyst=True, respond_by=deadline, updated_at=timezone.now()
+    )
+    report.priority, report.priority_by_analyst, report.respond_by = priority, True, deadline
+    _first_action(report)
+    _event(report, EventKind.PRIORITY, actor=acting_user, details={"from": old, "to": priority})
+    audit_append(
+        actor=acting_user,
+        action="report.priority",
+        obj=report,
+        region=report.region,
+        details={"from": old, "to": priority},
+    )
+    if priority == "P1" and old != "P1":
+        _notify_p1(report)
+    return report
+
+
+@transaction.atomic
+def report_ask_more_information(*, report: Report, acting_user: User, body: str) -> ReportMessage:
+    message = report_message_reporter(report=report, acting_user=acting_user, body=body)
+    _event(report, EventKind.MORE_INFO, actor=acting_user)
+    return message
+
+
+@transaction.atomic
+def report_link_subject(
+    *, report: Report, acting_user: User, subject_public_id: str, reason: str
+) -> None:
+    """The analyst confirms that the report belongs to a subject (e.g. a name candidate)."""
+    from qorgau.linking.selectors import subject_by_public_id
+    from qorgau.linking.services import link_by_analyst
+
+    subject = subject_by_public_id(public_id=subject_public_id.strip())
+    if subject is None:
+        raise ActionRefused(_("There is no subject with this number."))
+    reason = _require_reason(reason)
+    result = link_by_analyst(
+        owner_type=REPORT_OWNER,
+        owner_id=report.pk,
+        subject=subject,
+        acting_user=acting_user,
+        region=report.region,
+        reason=reason,
+    )
+    _first_action(report)
+    _event(
+        report, EventKind.LINKED, actor=acting_user, details={"subject": result.subject.public_id}
+    )
+    report_retriage(report=report)
+
+
+@transaction.atomic
+def report_unlink_identifier(*, report: Report, acting_user: User, identifier_id: int) -> None:
+    from qorgau.linking.models import Identifier
+    from qorgau.linking.services import unlink_owner
+
+    identifier = Identifier.objects.filter(
+        pk=identifier_id, uses__owner_type=REPORT_OWNER, uses__owner_id=report.pk
+    ).first()
+    if identifier is None:
+        raise ActionRefused(_("This identifier is not on this report."))
+    unlink_owner(
+        owner_type=REPORT_OWNER, owner_id=report.pk, acting_user=acting_user, identifier=identifier
+    )
+    _event(report, EventKind.UNLINKED, actor=acting_user, details={"kind": identifier.kind})
+
+
+@transaction.atomic
+def report_mark_duplicate(*, report: Report, acting_user: User, original: Report) -> Report:
+    if original.pk == report.pk:
+        raise ActionRefused(_("A report cannot be a duplicate of itself."))
+    Report.objects.filter(pk=report.pk).update(duplicate_of=original)
+    report.duplicate_of = original
+    _event(report, EventKind.DUPLICATE, actor=acting_user, details={"of": original.public_id})
+    return report_close(
+        report=report, acting_user=acting_user, reason=CloseReason.DUPLICATE, note=""
+    )
+
+
+@transaction.atomic
+def report_refer(
+    *, report: Report, acting_user: User, target: str, reason: str, region: Region | None = None
+) -> Report:
+    """Refer the report: to the police, a school, social services, a partner, or another region's queue."""
+    if target not in ReferralTarget.values:
+        raise ActionRefused(_("Choose where to refer the report."))
+    reason = _require_reason(reason)
+    _first_action(report)
+    if target == ReferralTarget.REGION:
+        if region is None or region.pk == report.region_id:
+            raise ActionRefused(_("Choose another region."))
+        old_region = report.region
+        Report.objects.filter(pk=report.pk).update(
+            region=region, assigned_to=None, updated_at=timezone.now()
+        )
+        report.region, report.assigned_to = region, None
+        _event(
+            report,
+            EventKind.REFERRED,
+            actor=acting_user,
+            details={"to": target, "region": region.code},
+        )
+        audit_append(
+            actor=acting_user,
+            action="report.refer",
+            obj=report,
+            region=old_region,
+            details={"to": target, "region": region.code},
+        )
+        return report
+    Report.objects.filter(pk=report.pk).update(referred_to=target, updated_at=timezone.now())
+    report.referred_to = target
+    _event(report, EventKind.REFERRED, actor=acting_user, details={"to": target})
+    audit_append(
+        actor=acting_user,
+        action="report.refer",
+        obj=report,
+        region=report.region,
+        details={"to": target},
+    )
+    if report.status != Status.REFERRED:
+        report_transition(
+            report=report, to_status=Status.REFERRED, acting_user=acting_user, reason=reason
+        )
+    return report
+
+
+@transaction.atomic
+def report_close(*, report: Report, acting_user: User, reason: str, note: str = "") -> Report:
+    """Close with a reason; an unfounded report is purged (with its files) after the retention period."""
+    if reason not in CloseReason.values:
+        raise ActionRefused(_("Choose why the report is closed."))
+    _first_action(report)
+    expires = None
+    if reason == CloseReason.UNFOUNDED:
+        expires = timezone.now() + timedelta(days=settings.QORGAU_RETENTION_DAYS_UNFOUNDED)
+    report_transition(
+        report=report, to_status=Status.CLOSED, acting_user=acting_user, reason=reason
+    )
+    Report.objects.filter(pk=report.pk).update(close_reason=reason, expires_at=expires)
+    report.close_reason, report.expires_at = reason, expires
+    _event(report, EventKind.CLOSED, actor=acting_user, details={"reason": reason})
+    return report
+
+
+@transaction.atomic
+def report_record_case(*, report: Report, acting_user: User, registry_number: str) -> Report:
+    """Record the pre-trial registry number of the criminal case opened on this report."""
+    number = re.sub(r"\s", "", registry_number or "")
+    if not number.isdigit() or not 6 <= len(number) <= 32:
+        raise ActionRefused(_("The registry number is a string of 6 to 32 digits."))
+    Report.objects.filter(pk=report.pk).update(
+        case_registry_number=number, updated_at=timezone.now()
+    )
+    report.case_registry_number = number
+    _first_action(report)
+    _event(report, EventKind.CASE, actor=acting_user)
+    audit_append(actor=acting_user, action="report.case", obj=report, region=report.region)
+    if report.status != Status.REFERRED:
+        report_transition(report=report, to_status=Status.REFERRED, acting_user=acting_user)
+    return report

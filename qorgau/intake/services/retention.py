@@ -1,0 +1,69 @@
+"""Retention: purging closed unfounded reports past their period, with what linking kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from qorgau.core.services import audit_append
+from qorgau.intake import evidence as evidence_files
+from qorgau.intake.enums import CloseReason, Status
+from qorgau.intake.models import Evidence, Report
+from qorgau.intake.services._common import REPORT_OWNER
+
+
+def _unlink_purged(report_ids: list[int]) -> None:
+    """What linking kept of purged reports goes with them: their identifier uses and name skeletons,
+    identifiers nothing else uses any more, and the subjects' counts (else triage would still count
+    the purged reports as "other reports" of the subject)."""
+    from qorgau.linking.models import Identifier, IdentifierUse, NameEntry, Subject
+    from qorgau.linking.services import recount_subject
+
+    uses = IdentifierUse.objects.filter(owner_type=REPORT_OWNER, owner_id__in=report_ids)
+    identifier_ids = set(uses.values_list("identifier_id", flat=True))
+    subject_ids = set(
+        Identifier.objects.filter(pk__in=identifier_ids, subject__isnull=False).values_list(
+            "subject_id", flat=True
+        )
+    )
+    uses.delete()
+    NameEntry.objects.filter(owner_type=REPORT_OWNER, owner_id__in=report_ids).delete()
+    Identifier.objects.filter(pk__in=identifier_ids).exclude(
+        pk__in=IdentifierUse.objects.values("identifier_id")
+    ).delete()
+    for subject in Subject.objects.filter(pk__in=subject_ids):
+        recount_subject(subject=subject)
+
+
+def purge_expired_reports(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Delete closed unfounded reports past their retention, with their files; audit the count."""
+    now = now or timezone.now()
+    total = 0
+    while True:
+        ids_ = list(
+            Report.objects.filter(
+                status=Status.CLOSED, close_reason=CloseReason.UNFOUNDED, expires_at__lt=now
+            ).values_list("pk", flat=True)[:batch]
+        )
+        if not ids_:
+            break
+        with transaction.atomic():
+            names = list(
+                Evidence.objects.filter(report_id__in=ids_)
+                .exclude(storage_name="")
+                .values_list("storage_name", flat=True)
+            )
+            _unlink_purged(ids_)
+            Report.objects.filter(duplicate_of_id__in=ids_).update(duplicate_of=None)
+            deleted = Report.objects.filter(pk__in=ids_).delete()[1].get("intake.Report", 0)
+            transaction.on_commit(
+                lambda names=names: evidence_files.remove(
+                    [evidence_files.evidence_dir() / n for n in names]
+                )
+            )
+        total += deleted
+    if total:
+        audit_append(actor=None, action="retention.purge", details={"reports": total})
+    return total

@@ -1,0 +1,329 @@
+"""Submitting a report: storing it whole with its files, triage, linking, re-triage."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qorgau.core.models import User
+from qorgau.core.rows import insert_row
+from qorgau.core.services import audit_append
+from qorgau.intake import evidence as evidence_files
+from qorgau.intake import receipts
+from qorgau.intake.enums import EventKind, Source, Status
+from qorgau.intake.models import Evidence, Report, TriageRuleSet
+from qorgau.intake.services._common import OFFENDER_OWNER, REPORT_OWNER, ActionRefused, _event
+from qorgau.intake.services.drafts import (
+    ReportDraft,
+    ReportInvalid,
+    Submission,
+    Submitter,
+    validate,
+)
+from qorgau.intake.triage import DEFAULT_RULES, PRIORITIES, TriageInput, TriageResult, evaluate
+from qorgau.linking import identifiers as ids
+from qorgau.linking.services import LinkResult, link_owner
+
+# --- Submitting -----------------------------------------------------------------------------------
+
+
+def _replay(scope: str, key: str, digest: str) -> Submission | None:
+    existing = Report.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if digest and existing.request_digest and existing.request_digest != digest:
+        raise ReportInvalid(
+            {
+                "idempotency_key": [
+                    _("This Idempotency-Key was already used for a different report.")
+                ]
+            }
+        )
+    return Submission(report=existing, receipt_code=None, replayed=True)
+
+
+def report_submit(
+    *,
+    draft: ReportDraft,
+    submitter: Submitter,
+    idempotency_key: str = "",
+    digest: str = "",
+) -> Submission:
+    """Validate, triage and store a report whole, with its files, audit entry and timeline.
+
+    Everything is on disk when this returns: the files are fsynced before the transaction commits,
+    and the transaction is committed (durable) before the caller answers. The same idempotency key
+    from the same submitter returns the first report, never a second one.
+    """
+    idempotency_key = (idempotency_key or "").strip()[:200]
+    scope = submitter.idempotency_scope
+    # A repeated key is found by the unique constraint at insert (below), not by a query per report.
+    clean, errors = validate(draft)
+    if errors:
+        raise ReportInvalid(errors)
+
+    now = timezone.now()
+    code = receipts.generate() if submitter.source in (Source.WEB, Source.WIDGET) else None
+
+    written: list[Path] = []
+    try:
+        with transaction.atomic(durable=True):
+            report = Report(
+                source=submitter.source,
+                platform=submitter.platform,
+                submitted_by=submitter.user,
+                idempotency_scope=scope if idempotency_key else "",
+                idempotency_key=idempotency_key,
+                request_digest=digest,
+                category=clean["category"],
+                reporter_relation=clean["reporter_relation"],
+                language=clean["language"],
+                region=clean["region"],
+                occurred_at=clean["occurred_at"],
+                child_age=clean["child_age"],
+                child_gender=clean["child_gender"],
+                narrative=clean["narrative"],
+                location=clean["location"],
+                reporter_anonymous=clean["anonymous"],
+                reporter_contact=clean["reporter_contact"],
+                suspect=clean["suspect"],
+                status=Status.RECEIVED,
+                status_changed_at=now,
+                receipt_locator=receipts.locators(code)[0] if code else "",
+                receipt_hash=receipts.hash_code(code) if code else "",
+            )
+            # triage on the report itself first; links found below may only raise it
+            version, rules = triage_rules_current()
+            first = evaluate(rules, _triage_input(report, None))
+            report.priority, report.priority_reasons = first.priority, first.reasons
+            report.triage_version = version
+            report.respond_by = response_deadline(first.priority, report.created_at)
+            insert_row(report)
+            written = _store_files(report, draft.files, clean["sniffed"], later=False)
+            link = _link_report(report, draft)
+            if link.others:
+                _apply_triage(report, link=link, initial=True)
+            elif report.priority == "P1":
+                _notify_p1(report)
+            if link.subject is not None and _subject_crossed_threshold(link, rules):
+                _retriage_subject(link, exclude=report.pk)
+            _event(report, EventKind.SUBMITTED, to_status=Status.RECEIVED)
+            audit_append(
+                actor=submitter.user,
+                action="report.submit",
+                obj=report,
+                region=report.region,
+                details={
+                    "source": submitter.source,
+                    "platform_id": submitter.platform.pk if submitter.platform else None,
+                    "priority": report.priority,
+                    "files": len(draft.files),
+                },
+            )
+    except IntegrityError:
+        evidence_files.remove(written)
+        if idempotency_key:
+            replay = _replay(scope, idempotency_key, digest)
+            if replay is not None:
+                return replay
+        raise
+    except BaseException:
+        evidence_files.remove(written)
+        raise
+    return Submission(report=report, receipt_code=code)
+
+
+def _store_files(
+    report: Report,
+    files: list[evidence_files.IncomingFile],
+    kinds: list[str | None],
+    *,
+    later: bool,
+) -> list[Path]:
+    written: list[Path] = []
+    for item, kind in zip(files, kinds, strict=True):
+        row = Evidence(
+            report=report,
+            filename=item.filename[:255] or None,
+            sha256=(item.sha256 or "").lower(),
+            added_by_reporter_later=later,
+        )
+        if item.content is not None:
+            storage_name, data_key = evidence_files.new_storage()
+            written.append(evidence_files.write_encrypted(item.content, data_key, storage_name))
+            row.storage_name = storage_name
+            row.data_key = data_key
+            row.size = len(item.content)
+            row.content_type = kind or ""
+            row.sha256 = evidence_files.sha256_hex(item.content)
+        row.save(force_insert=True)
+    return written
+
+
+# --- Triage and linking --------------------------------------------------------------------------
+
+_rules_cache: dict[str, Any] = {"until": 0.0, "value": None}
+
+
+def triage_rules_current() -> tuple[int | None, dict[str, Any]]:
+    """The rule set in force: the newest published version (the shipped default if none).
+
+    Kept in memory for QORGAU_TRIAGE_RULES_TTL seconds: a published change reaches every worker
+    within that time, and each report does not pay a query for it."""
+    now = time.monotonic()
+    if _rules_cache["value"] is not None and now < _rules_cache["until"]:
+        return _rules_cache["value"]
+    row = TriageRuleSet.objects.order_by("-version").values_list("version", "rules").first()
+    value = (row[0], row[1]) if row else (None, DEFAULT_RULES)
+    _rules_cache.update(until=now + settings.QORGAU_TRIAGE_RULES_TTL, value=value)
+    return value
+
+
+@transaction.atomic
+def triage_rules_publish(
+    *, acting_user: User | None, rules: dict[str, Any], note: str = ""
+) -> TriageRuleSet:
+    """Publish a new version of the triage rules (checked first); it applies to new reports."""
+    from qorgau.intake.triage import validate_rules
+
+    problems = validate_rules(rules)
+    if problems:
+        raise ActionRefused("; ".join(problems))
+    latest = TriageRuleSet.objects.select_for_update().order_by("-version").first()
+    row = TriageRuleSet.objects.create(
+        version=(latest.version + 1) if latest else 1,
+        rules=rules,
+        note=note,
+        created_by=acting_user,
+    )
+    audit_append(
+        actor=acting_user,
+        action="triage.publish",
+        obj=row,
+        details={"version": row.version, "rules": len(rules.get("rules", []))},
+    )
+    return row
+
+
+def response_deadline(priority: str, since: datetime) -> datetime:
+    return since + timedelta(hours=settings.QORGAU_RESPONSE_HOURS[priority])
+
+
+def report_identifiers(report: Report, draft: ReportDraft | None = None) -> list[ids.Found]:
+    """Every identifier of the other person: the structured fields, then the narrative's text."""
+    suspect = report.suspect or {}
+    found = [ids.normalise(i["kind"], i["value"]) for i in suspect.get("identifiers", [])]
+    if suspect.get("name"):
+        found.append(ids.normalise(ids.NAME, suspect["name"]))
+    found.extend(ids.extract_from_text(report.narrative or ""))
+    return ids.unique(found)
+
+
+def _link_report(report: Report, draft: ReportDraft | None = None) -> LinkResult:
+    suspect = report.suspect or {}
+    return link_owner(
+        owner_type=REPORT_OWNER,
+        owner_id=report.pk,
+        found=report_identifiers(report, draft),
+        region=report.region,
+        seen_at=report.created_at,
+        names=[suspect["name"]] if suspect.get("name") else [],
+    )
+
+
+def _triage_input(report: Report, link: LinkResult | None) -> TriageInput:
+    hours = (
+        (report.created_at - report.occurred_at).total_seconds() / 3600
+        if report.occurred_at
+        else None
+    )
+    others = link.others if link else {}
+    return TriageInput(
+        category=report.category,
+        narrative=report.narrative or "",
+        child_age=report.child_age,
+        hours_since=hours,
+        linked_reports=others.get(REPORT_OWNER, 0),
+        linked_offender=others.get(OFFENDER_OWNER, 0) > 0,
+    )
+
+
+def _apply_triage(
+    report: Report, *, link: LinkResult | None, initial: bool = False
+) -> TriageResult:
+    """Set the priority the rules give; never lower one that an analyst raised or that was higher."""
+    version, rules = triage_rules_current()
+    result = evaluate(rules, _triage_input(report, link))
+    if not initial and PRIORITIES.index(result.priority) > PRIORITIES.index(report.priority):
+        return result  # triage only ever raises an existing priority
+    if report.priority_by_analyst and PRIORITIES.index(result.priority) >= PRIORITIES.index(
+        report.priority
+    ):
+        return result
+    changed = initial or result.priority != report.priority
+    deadline = response_deadline(result.priority, report.created_at if initial else timezone.now())
+    if report.respond_by and not initial:
+        deadline = min(report.respond_by, deadline)
+    report.priority, report.priority_reasons = result.priority, result.reasons
+    report.triage_version, report.respond_by = version, deadline
+    Report.objects.filter(pk=report.pk).update(
+        priority=report.priority,
+        priority_reasons=report.priority_reasons,
+        triage_version=version,
+        respond_by=deadline,
+    )
+    if changed and not initial:
+        _event(report, EventKind.TRIAGED, details={"priority": result.priority})
+    if changed and result.priority == "P1":
+        _notify_p1(report)
+    return result
+
+
+def _notify_p1(report: Report) -> None:
+    """Alert the on-duty analysts in the same transaction; e-mails go through the queue on commit."""
+    from qorgau.intake.notifications import notify_p1
+
+    notify_p1(report=report)
+
+
+def _subject_crossed_threshold(link: LinkResult, rules: dict[str, Any]) -> bool:
+    """Whether the subject's other reports may now match a rule they did not: its report count just
+    reached a rule's threshold, or subjects merged."""
+    if link.merged:
+        return True
+    others = link.others.get(REPORT_OWNER, 0)
+    thresholds = {
+        r["min_linked_reports"] for r in rules.get("rules", []) if "min_linked_reports" in r
+    }
+    return others in thresholds
+
+
+def _retriage_subject(link: LinkResult, *, exclude: int) -> None:
+    """The subject grew: its other open reports may now deserve a higher priority."""
+    from qorgau.linking.selectors import owner_ids_of_subject
+
+    others = owner_ids_of_subject(subject=link.subject, owner_type=REPORT_OWNER, limit=50)
+    for other in Report.objects.open().filter(pk__in=[i for i in others if i != exclude]):
+        report_retriage(report=other)
+
+
+def report_retriage(*, report: Report) -> TriageResult:
+    """Re-run triage on one report (after a link grew its subject, or new rules); never lowers."""
+    link = LinkResult(subject=None)
+    from qorgau.linking.selectors import subject_for_owner
+    from qorgau.linking.services import subject_owner_counts
+
+    subject = subject_for_owner(owner_type=REPORT_OWNER, owner_id=report.pk)
+    if subject is not None:
+        link = LinkResult(
+            subject=subject,
+            others=subject_owner_counts(subject=subject, exclude=(REPORT_OWNER, report.pk)),
+        )
+    return _apply_triage(report, link=link)
