@@ -134,3 +134,15 @@ def test_an_identifier_stored_before_the_lookup_key_is_found_and_joined_not_doub
     assert sorted(report_ids_for_identifier("@synthetic_rotation")) == sorted(
         [first.pk, second.report.pk]
     )
+
+
+def test_opening_a_report_with_an_old_code_moves_its_locator_to_the_lookup_key(
+    reference_data, settings
+):
+    report, code = before.make_report_as_before()
+    settings.QORGAU_LEGACY_SECRET_KEYS = [settings.SECRET_KEY]
+    assert intake_services.report_open_with_receipt(code_text=code).pk == report.pk
+    assert Report.objects.get(pk=report.pk).receipt_locator == receipts.locators(code)[0]
+    # the old secret can now be dropped: the code still opens its report
+    settings.QORGAU_LEGACY_SECRET_KEYS = []
+    assert intake_services.report_open_with_receipt(code_text=code).pk == report.pk

@@ -45,6 +45,7 @@ def report_open_with_receipt(*, code_text: str) -> Report:
         if report.receipt_locked_until and report.receipt_locked_until > now:
             continue
         if receipts.verify(code, report.receipt_hash):
+            receipts.locator_refresh(report_id=report.pk, stored=report.receipt_locator, code=code)
             if report.receipt_failures:
                 Report.objects.filter(pk=report.pk).update(receipt_failures=0)
             return report
