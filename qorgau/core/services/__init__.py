@@ -1,0 +1,76 @@
+"""Every write of the core app: the audit log, staff accounts, API tokens, rate limits and the
+second factor. One module per sub-domain; every public name is here too."""
+
+from __future__ import annotations
+
+from qorgau.core.services.accounts import (
+    notifications_mark_read,
+    user_create,
+    user_set_on_duty,
+    user_set_password,
+)
+from qorgau.core.services.audit import (
+    audit_append,
+    audit_login,
+    audit_login_failed,
+    audit_login_locked,
+    audit_logout,
+    audit_otp_failed,
+    audit_personal_view,
+)
+from qorgau.core.services.limits import (
+    LOGIN_ACCOUNT_SCOPE,
+    LOGIN_ADDRESS_SCOPE,
+    login_failure_record,
+    login_lockout_wait,
+    rate_limit_key,
+    rate_limit_take,
+    rate_limit_wait,
+)
+from qorgau.core.services.second_factor import (
+    otp_enrol_confirm,
+    otp_totp_device_start,
+    otp_verify,
+    recovery_code_digests,
+    recovery_codes_replace,
+    second_factor_required,
+)
+from qorgau.core.services.tokens import (
+    TOKEN_PREFIX,
+    TOKEN_TOUCH_INTERVAL,
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+)
+
+__all__ = [
+    "LOGIN_ACCOUNT_SCOPE",
+    "LOGIN_ADDRESS_SCOPE",
+    "TOKEN_PREFIX",
+    "TOKEN_TOUCH_INTERVAL",
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+    "audit_append",
+    "audit_login",
+    "audit_login_failed",
+    "audit_login_locked",
+    "audit_logout",
+    "audit_otp_failed",
+    "audit_personal_view",
+    "login_failure_record",
+    "login_lockout_wait",
+    "notifications_mark_read",
+    "otp_enrol_confirm",
+    "otp_totp_device_start",
+    "otp_verify",
+    "rate_limit_key",
+    "rate_limit_take",
+    "rate_limit_wait",
+    "recovery_code_digests",
+    "recovery_codes_replace",
+    "second_factor_required",
+    "user_create",
+    "user_set_on_duty",
+    "user_set_password",
+]

@@ -1,0 +1,90 @@
+"""Staff accounts: created, passwords set, duty started and ended, notifications read."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from qorgau.core import policies
+from qorgau.core.enums import Gender, Language, Role
+from qorgau.core.models import (
+    Region,
+    User,
+)
+from qorgau.core.permissions import require, service
+from qorgau.core.services.audit import audit_append
+
+
+@service
+def user_create(
+    *,
+    acting_user: User | None,
+    username: str,
+    role: Role | str,
+    password: str | None,
+    region: Region | None = None,
+    gender: Gender | str = "",
+    language: Language | str = Language.RUSSIAN,
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    """Create a member of staff; a regional role needs a region and a prosecutor a gender."""
+    require(acting_user, policies.CREATE_USER)
+    user = User(
+        username=username,
+        role=role,
+        region=region,
+        gender=gender,
+        language=language,
+        full_name=full_name,
+        email=email,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save(force_insert=True)
+    audit_append(
+        actor=acting_user,
+        action="user.create",
+        obj=user,
+        region=region,
+        details={"role": str(role), "username": username},
+    )
+    return user
+
+
+@service
+def user_set_password(*, acting_user: User | None, user: User, password: str) -> None:
+    """Set a member of staff's password (administrators, and the system for demo data)."""
+    require(acting_user, policies.SET_PASSWORD, user)
+    user.set_password(password)
+    user.save(update_fields=["password", "updated_at"])
+    audit_append(actor=acting_user, action="user.set_password", obj=user, region=user.region)
+
+
+@service
+def user_set_on_duty(*, user: User, on_duty: bool) -> None:
+    """An analyst starts or ends their duty: on-duty analysts are alerted at once to P1 reports."""
+    require(user, policies.SET_ON_DUTY)
+    User.objects.filter(pk=user.pk).update(on_duty=on_duty, updated_at=timezone.now())
+    user.on_duty = on_duty
+    audit_append(
+        actor=user,
+        action="user.on_duty" if on_duty else "user.off_duty",
+        obj=user,
+        region=user.region,
+    )
+
+
+# No audit entry: marking one's own notifications read changes nothing anyone else sees.
+@service(audit=False)
+def notifications_mark_read(*, user: User) -> int:
+    """Mark every unread notification of `user` read; returns how many."""
+    from qorgau.core.models import Notification
+
+    require(user, policies.READ_NOTIFICATIONS)
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,100 @@
+"""Rate limits (a token bucket in the database) and the sign-in lockout."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from qorgau.core.derived_keys import RATE_LIMIT, keyed_digest
+from qorgau.core.models import (
+    TokenBucket,
+)
+
+
+def rate_limit_key(scope: str, value: str) -> str:
+    """A keyed hash naming what is limited: the database never holds the address itself. (A change
+    of lookup key starts every bucket afresh: nothing else is lost.)"""
+    return keyed_digest(RATE_LIMIT, f"{scope}:{value}")
+
+
+@transaction.atomic
+def rate_limit_take(*, scope: str, value: str, capacity: int, per_seconds: float) -> bool:
+    """Take one token from the bucket of (scope, value); False when it is empty.
+
+    The bucket holds at most `capacity` tokens and refills completely in `per_seconds`.
+    """
+    key = rate_limit_key(scope, value)
+    now = timezone.now()
+    bucket = TokenBucket.objects.select_for_update().filter(key=key).first()
+    if bucket is None:
+        try:
+            with transaction.atomic():
+                TokenBucket.objects.create(key=key, tokens=capacity - 1, updated_at=now)
+            return True
+        except IntegrityError:
+            bucket = TokenBucket.objects.select_for_update().get(key=key)
+    elapsed = max((now - bucket.updated_at).total_seconds(), 0.0)
+    tokens = min(float(capacity), bucket.tokens + elapsed * capacity / per_seconds)
+    allowed = tokens >= 1.0
+    if allowed:
+        tokens -= 1.0
+    TokenBucket.objects.filter(pk=bucket.pk).update(tokens=tokens, updated_at=now)
+    return allowed
+
+
+def rate_limit_wait(*, scope: str, value: str, capacity: int, per_seconds: float) -> float:
+    """Seconds until the bucket of (scope, value) holds one token again (0 if it does); reads only."""
+    bucket = TokenBucket.objects.filter(key=rate_limit_key(scope, value)).first()
+    if bucket is None:
+        return 0.0
+    elapsed = max((timezone.now() - bucket.updated_at).total_seconds(), 0.0)
+    tokens = min(float(capacity), bucket.tokens + elapsed * capacity / per_seconds)
+    if tokens >= 1.0:
+        return 0.0
+    return (1.0 - tokens) * per_seconds / capacity
+
+
+LOGIN_ACCOUNT_SCOPE = "login.account"
+LOGIN_ADDRESS_SCOPE = "login.address"
+
+
+def _login_buckets(username: str, ip: str | None) -> list[tuple[str, str, int]]:
+    buckets = [
+        (
+            LOGIN_ACCOUNT_SCOPE,
+            username.strip().casefold(),
+            settings.QORGAU_LOGIN_FAILURES_PER_ACCOUNT,
+        )
+    ]
+    if ip:
+        buckets.append((LOGIN_ADDRESS_SCOPE, ip, settings.QORGAU_LOGIN_FAILURES_PER_ADDRESS))
+    return buckets
+
+
+def login_lockout_wait(*, username: str, ip: str | None) -> int:
+    """Whole seconds before this account or this address may try to sign in again (0: now)."""
+    wait = 0.0
+    for scope, value, capacity in _login_buckets(username, ip):
+        wait = max(
+            wait,
+            rate_limit_wait(
+                scope=scope,
+                value=value,
+                capacity=capacity,
+                per_seconds=settings.QORGAU_LOGIN_LOCKOUT_SECONDS,
+            ),
+        )
+    return int(wait) + (1 if wait % 1 else 0)
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, ip: str | None) -> None:
+    """Count one failed attempt (a wrong password or a wrong code) against the account and address."""
+    for scope, value, capacity in _login_buckets(username, ip):
+        rate_limit_take(
+            scope=scope,
+            value=value,
+            capacity=capacity,
+            per_seconds=settings.QORGAU_LOGIN_LOCKOUT_SECONDS,
+        )
