@@ -1,10 +1,13 @@
-"""Advice shown right after a report, tailored to what was reported."""
+"""Advice shown right after a report, tailored to what was reported.
+
+Keyed by the report's category (the values of `qorgau.intake.enums.Category`, named here as strings:
+the guidance app is below intake and does not import it; tests/guidance/test_advice.py checks that
+every category has its advice and its pages).
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-
-from qorgau.intake.enums import Category
 
 KEEP = _(
     "Keep the messages, pictures and the person's name or profile: do not delete them. Take screenshots."
@@ -18,8 +21,8 @@ DANGER = _(
 )
 NOT_YOUR_FAULT = _("What happened is not your fault.")
 
-ADVICE = {
-    Category.SEXTORTION: [
+ADVICE: dict[str, list] = {
+    "sextortion": [
         _("Do not pay and do not send more pictures: it does not make them stop."),
         KEEP,
         BLOCK,
@@ -27,21 +30,21 @@ ADVICE = {
         NOT_YOUR_FAULT,
         DANGER,
     ],
-    Category.GROOMING: [
+    "grooming": [
         _("Do not agree to meet and do not send pictures of yourself."),
         KEEP,
         BLOCK,
         ADULT,
         DANGER,
     ],
-    Category.SUSPICIOUS_CONTACT: [
+    "suspicious_contact": [
         _("Do not go to a meeting with someone you know only from the internet."),
         KEEP,
         BLOCK,
         ADULT,
         DANGER,
     ],
-    Category.ABUSE: [
+    "abuse": [
         DANGER,
         ADULT,
         _(
@@ -49,15 +52,16 @@ ADVICE = {
         ),
         NOT_YOUR_FAULT,
     ],
-    Category.ABUSE_IMAGES: [
+    "abuse_images": [
         _("Do not share, forward or download the pictures, even to report them: send us the link."),
         _("Report the post or profile to the site or app as well."),
         KEEP,
         DANGER,
     ],
-    Category.OTHER: [KEEP, ADULT, DANGER],
+    "other": [KEEP, ADULT, DANGER],
 }
 
 
 def advice_for(category: str) -> list:
-    return ADVICE.get(category, ADVICE[Category.OTHER])
+    """What to do now, for a report of that category (the general advice for an unknown one)."""
+    return ADVICE.get(category, ADVICE["other"])

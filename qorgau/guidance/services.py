@@ -1,27 +1,48 @@
-"""Guidance pages: drafts and publishing, by the central office."""
+"""Every write of the guidance app: drafts and publishing, by the central office. Each service checks
+who acts (`require`), validates, writes and audits in one transaction."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.core.enums import Role
+from qorgau.core.errors import Conflict, InvalidInput, NotFound
 from qorgau.core.models import User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
-from qorgau.prevention.enums import GuidanceLanguage, GuidanceSlug, VersionStatus
-from qorgau.prevention.markup import render_markdown
-from qorgau.prevention.models import GuidancePage, GuidanceVersion
-from qorgau.prevention.services._common import PreventionRefused, _text
+from qorgau.core.transitions import Transitions, transition
+from qorgau.guidance.enums import GuidanceLanguage, GuidanceSlug, VersionStatus
+from qorgau.guidance.markup import render_markdown
+from qorgau.guidance.models import GuidancePage, GuidanceVersion
+from qorgau.guidance.policies import EDIT_GUIDANCE
+
+TITLE_MAX = 200
+SUMMARY_MAX = 300
+BODY_MAX = 50_000
+
+# A version is published (a draft, or an older version brought back); publishing it replaces the
+# version published before it in that language. Two tables, so that each move has its audit entry.
+PUBLISH = Transitions(
+    {
+        VersionStatus.DRAFT: {VersionStatus.PUBLISHED},
+        VersionStatus.SUPERSEDED: {VersionStatus.PUBLISHED},
+    },
+    action="guidance.publish",
+    changed_at="published_at",
+    labels=VersionStatus,
+)
+SUPERSEDE = Transitions(
+    {VersionStatus.PUBLISHED: {VersionStatus.SUPERSEDED}},
+    action="guidance.supersede",
+    labels=VersionStatus,
+)
 
 
-def _check_editor(acting_user: User | None) -> None:
-    if acting_user is not None and acting_user.role != Role.CENTRAL_OFFICE:
-        raise PreventionRefused(_("Only the central office edits the guidance pages."))
+def _text(value: object) -> str:
+    return " ".join(str(value or "").split())
 
 
-@transaction.atomic
+@service
 def guidance_save_draft(
     *,
     acting_user: User | None,
@@ -32,24 +53,24 @@ def guidance_save_draft(
     summary: str = "",
 ) -> GuidanceVersion:
     """Save a new draft version of a guidance page in one language (rendered and sanitised)."""
-    _check_editor(acting_user)
+    require(acting_user, EDIT_GUIDANCE)
     if slug not in GuidanceSlug.values or language not in GuidanceLanguage.values:
-        raise PreventionRefused(_("There is no such guidance page."))
+        raise NotFound(_("There is no such guidance page."))
     errors: dict[str, list[str]] = {}
     title, summary = _text(title), _text(summary)
     if not title:
         errors["title"] = [_("Give the title.")]
-    elif len(title) > 200:
+    elif len(title) > TITLE_MAX:
         errors["title"] = [_("This is too long.")]
-    if len(summary) > 300:
+    if len(summary) > SUMMARY_MAX:
         errors["summary"] = [_("This is too long.")]
     body_markdown = (body_markdown or "").replace("\r\n", "\n").strip()
     if not body_markdown:
         errors["body_markdown"] = [_("Write the text of the page.")]
-    elif len(body_markdown) > 50_000:
+    elif len(body_markdown) > BODY_MAX:
         errors["body_markdown"] = [_("This is too long.")]
     if errors:
-        raise PreventionRefused(errors=errors)
+        raise InvalidInput(errors)
     page, _created = GuidancePage.objects.get_or_create(
         slug=slug, defaults={"position": GuidanceSlug.values.index(slug)}
     )
@@ -74,30 +95,30 @@ def guidance_save_draft(
     return version
 
 
-@transaction.atomic
+@service
 def guidance_publish(*, acting_user: User | None, version: GuidanceVersion) -> GuidanceVersion:
     """Publish a version: the one published before it in that language is replaced."""
-    _check_editor(acting_user)
+    require(acting_user, EDIT_GUIDANCE, version)
     if version.status == VersionStatus.PUBLISHED:
-        return version
+        raise Conflict(_("This version is already published."))
+    # One publisher of a page at a time: the page's row is the lock.
     GuidancePage.objects.select_for_update().get(pk=version.page_id)
-    now = timezone.now()
-    GuidanceVersion.objects.filter(
+    details = {"page": version.page.slug, "language": version.language}
+    for current in GuidanceVersion.objects.filter(
         page_id=version.page_id, language=version.language, status=VersionStatus.PUBLISHED
-    ).update(status=VersionStatus.SUPERSEDED, updated_at=now)
-    if not GuidanceVersion.objects.filter(pk=version.pk, status=version.status).update(
-        status=VersionStatus.PUBLISHED, published_at=now, published_by=acting_user, updated_at=now
-    ):
-        raise PreventionRefused(_("Someone else changed this version meanwhile. Reload the page."))
-    version.refresh_from_db()
-    audit_append(
-        actor=acting_user,
-        action="guidance.publish",
-        obj=version,
-        details={
-            "page": version.page.slug,
-            "language": version.language,
-            "version": version.number,
-        },
+    ).exclude(pk=version.pk):
+        transition(
+            current,
+            to=VersionStatus.SUPERSEDED,
+            table=SUPERSEDE,
+            acting_user=acting_user,
+            details={**details, "version": current.number, "by": version.number},
+        )
+    return transition(
+        version,
+        to=VersionStatus.PUBLISHED,
+        table=PUBLISH,
+        acting_user=acting_user,
+        updates={"published_by": acting_user},
+        details={**details, "version": version.number},
     )
-    return version
