@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "qorgau.core",
     "qorgau.linking",
+    "qorgau.guidance",
     "qorgau.intake",
     "qorgau.cases",
     "qorgau.offenders",

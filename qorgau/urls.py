@@ -14,6 +14,7 @@ urlpatterns = [
     # tries the patterns in order; no page of the apps below starts with api/v1/.
     path("api/v1/", api.urls),
     path("", include("qorgau.core.urls")),
+    path("", include("qorgau.guidance.urls")),
     path("", include("qorgau.intake.urls")),
     path("", include("qorgau.cases.urls")),
     path("", include("qorgau.offenders.urls")),

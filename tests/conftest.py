@@ -109,8 +109,8 @@ def programme_data(transactional_db):
 
     from qorgau.core.models import CriminalArticle, Helpline, Region
     from qorgau.core.reference import load_reference_data
-    from qorgau.prevention.markup import load_shipped_guidance
-    from qorgau.prevention.models import GuidancePage, GuidanceVersion
+    from qorgau.guidance.markup import load_shipped_guidance
+    from qorgau.guidance.models import GuidancePage, GuidanceVersion
 
     if not Region.objects.exists():
         load_reference_data(Region, CriminalArticle, Helpline)
@@ -120,6 +120,15 @@ def programme_data(transactional_db):
         import_module("qorgau.analytics.migrations.0002_child_population").forwards(apps, None)
     if not apps.get_model("offenders", "RiskInstrument").objects.exists():
         import_module("qorgau.offenders.migrations.0002_static99r").forwards(apps, None)
+    load_shipped_guidance(GuidancePage, GuidanceVersion)
+
+
+@pytest.fixture
+def guidance(db):
+    """The shipped guidance (loaded by migration; reloaded after a transactional flush)."""
+    from qorgau.guidance.markup import load_shipped_guidance
+    from qorgau.guidance.models import GuidancePage, GuidanceVersion
+
     load_shipped_guidance(GuidancePage, GuidanceVersion)
 
 

@@ -91,7 +91,7 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(_("Referrals"), "prevention:referral_list", frozenset({Role.PARTNER})),
     NavItem(_("Figures"), "prevention:referral_figures", frozenset({Role.PARTNER})),
-    NavItem(_("Guidance"), "prevention:guidance_overview", frozenset({Role.CENTRAL_OFFICE})),
+    NavItem(_("Guidance"), "guidance:overview", frozenset({Role.CENTRAL_OFFICE})),
 ]
 
 

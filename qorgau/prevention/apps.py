@@ -6,3 +6,8 @@ class PreventionConfig(AppConfig):
     name = "qorgau.prevention"
     label = "prevention"
     verbose_name = _("Prevention")
+
+    def ready(self) -> None:
+        from qorgau.prevention import panels
+
+        panels.register()

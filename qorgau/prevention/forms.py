@@ -222,18 +222,3 @@ class FeedbackForm(forms.Form):
         ]
 
     add_service_errors = SchoolForm.add_service_errors
-
-
-class GuidanceForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("One line about the page"), max_length=300, required=False)
-    body_markdown = forms.CharField(
-        label=_("Text (Markdown)"),
-        help_text=_(
-            "## for a heading, - for a list, **bold**. HTML is cleaned: scripts and handlers are "
-            "removed."
-        ),
-        widget=forms.Textarea(attrs={"rows": 24}),
-    )
-
-    add_service_errors = SchoolForm.add_service_errors

@@ -1,4 +1,4 @@
-"""Prevention: schools, the teacher-training cascade, school safeguarding rounds, partners, guidance."""
+"""Prevention: schools, the teacher-training cascade, school safeguarding rounds, partners."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from qorgau.core.fields import EncryptedTextField
 from qorgau.core.models import Region, TimeStamped, User, new_public_id
 from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
 from qorgau.prevention.enums import (
-    GuidanceLanguage,
-    GuidanceSlug,
     PartnerKind,
     ReferralKind,
     ReferralStatus,
     RoundStatus,
     SettlementKind,
-    VersionStatus,
 )
 
 # Schools, teachers, trainings and rounds: the coordinator works in their region, the chief reads it,
@@ -458,65 +455,3 @@ class PartnerFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"feedback {self.pk} on {self.referral_id}"
-
-
-class GuidancePage(TimeStamped):
-    slug = models.CharField(_("page"), max_length=16, unique=True, choices=GuidanceSlug.choices)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["position", "slug"]
-        verbose_name = _("guidance page")
-        verbose_name_plural = _("guidance pages")
-
-    def __str__(self) -> str:
-        return self.slug
-
-
-class GuidanceVersion(TimeStamped):
-    """One version of a guidance page in one language: drafts, one published, older ones replaced.
-
-    `body_html` is the Markdown rendered and sanitised with nh3 when the version is saved."""
-
-    page = models.ForeignKey(GuidancePage, on_delete=models.CASCADE, related_name="versions")
-    language = models.CharField(_("language"), max_length=2, choices=GuidanceLanguage.choices)
-    number = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.CharField(_("one line about the page"), max_length=300, blank=True)
-    body_markdown = models.TextField(_("text (Markdown)"))
-    body_html = models.TextField(editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
-    )
-    created_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(roles={Role.CENTRAL_OFFICE: Scope.ALL}, region_field=None)
-
-    class Meta:
-        ordering = ["page__position", "language", "-number"]
-        verbose_name = _("guidance version")
-        verbose_name_plural = _("guidance versions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["page", "language", "number"], name="prevention_guidance_number_once"
-            ),
-            models.UniqueConstraint(
-                fields=["page", "language"],
-                condition=Q(status=VersionStatus.PUBLISHED),
-                name="prevention_guidance_one_published",
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=VersionStatus.values),
-                name="prevention_guidance_status_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.page.slug}.{self.language} v{self.number}"

@@ -5,7 +5,6 @@ from qorgau.prevention import views
 app_name = "prevention"
 
 urlpatterns = [
-    path("help/<slug:slug>/", views.guidance_page, name="guidance"),
     path("staff/prevention/", views.coverage, name="coverage"),
     path("staff/prevention/cascade/", views.cascade, name="cascade"),
     path("staff/prevention/schools/", views.school_list, name="school_list"),
@@ -51,11 +50,4 @@ urlpatterns = [
         name="report_to_partner",
     ),
     path("staff/cases/<str:public_id>/to-partner/", views.case_to_partner, name="case_to_partner"),
-    path("staff/guidance/", views.guidance_overview, name="guidance_overview"),
-    path("staff/guidance/<slug:slug>/<str:language>/", views.guidance_edit, name="guidance_edit"),
-    path(
-        "staff/guidance/<slug:slug>/<str:language>/<int:number>/",
-        views.guidance_version,
-        name="guidance_version",
-    ),
 ]

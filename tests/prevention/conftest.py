@@ -5,8 +5,7 @@ import pytest
 from django.utils import timezone
 
 from qorgau.prevention import services
-from qorgau.prevention.markup import load_shipped_guidance
-from qorgau.prevention.models import GuidancePage, GuidanceVersion, PartnerOrganisation
+from qorgau.prevention.models import PartnerOrganisation
 
 _numbers = itertools.count(1)
 
@@ -14,12 +13,6 @@ _numbers = itertools.count(1)
 @pytest.fixture(autouse=True)
 def evidence_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
-
-
-@pytest.fixture
-def guidance(db):
-    """The shipped guidance (loaded by migration; reloaded after a transactional flush)."""
-    load_shipped_guidance(GuidancePage, GuidanceVersion)
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from qorgau.core.models import AuditEntry
 from qorgau.intake.enums import Source, Status
 from qorgau.intake.models import Report
 from qorgau.prevention import services
-from qorgau.prevention.enums import ReferralStatus, RoundStatus, VersionStatus
+from qorgau.prevention.enums import ReferralStatus, RoundStatus
 from qorgau.prevention.models import (
-    GuidanceVersion,
     PartnerReferral,
     RoundReferral,
     SafeguardingRound,
@@ -521,62 +520,3 @@ def test_the_note_is_encrypted_at_rest(analyst, organisation):
         cursor.execute(f"SELECT note FROM {PartnerReferral._meta.db_table}")
         raw = bytes(cursor.fetchone()[0])
     assert b"very private" not in raw
-
-
-# --- Guidance -------------------------------------------------------------------------------------
-
-
-def test_the_central_office_drafts_and_publishes_versions(central, guidance):
-    published = GuidanceVersion.objects.get(page__slug="rights", language="en", status="published")
-    draft = services.guidance_save_draft(
-        acting_user=central,
-        slug="rights",
-        language="en",
-        title="Your rights",
-        body_markdown="## Safe\n\n<script>alert(1)</script> Text <b onclick='x()'>bold</b>",
-    )
-    assert draft.number == published.number + 1 and draft.status == VersionStatus.DRAFT
-    assert "<script" not in draft.body_html and "onclick" not in draft.body_html
-    services.guidance_publish(acting_user=central, version=draft)
-    published.refresh_from_db()
-    assert published.status == VersionStatus.SUPERSEDED
-    assert (
-        GuidanceVersion.objects.get(page__slug="rights", language="en", status="published") == draft
-    )
-    assert {"guidance.draft", "guidance.publish"} <= set(actions())
-    services.guidance_publish(acting_user=central, version=published)  # back to the old text
-    draft.refresh_from_db()
-    assert draft.status == VersionStatus.SUPERSEDED
-
-
-def test_only_the_central_office_edits_guidance(educator, guidance):
-    with pytest.raises(services.PreventionRefused):
-        services.guidance_save_draft(
-            acting_user=educator, slug="rights", language="en", title="T", body_markdown="B"
-        )
-
-
-def test_a_draft_needs_a_title_and_a_text(central):
-    with pytest.raises(services.PreventionRefused) as exc:
-        services.guidance_save_draft(
-            acting_user=central, slug="rights", language="kk", title="", body_markdown=""
-        )
-    assert set(exc.value.errors) == {"title", "body_markdown"}
-    with pytest.raises(services.PreventionRefused):
-        services.guidance_save_draft(
-            acting_user=central, slug="nope", language="kk", title="T", body_markdown="B"
-        )
-
-
-def test_one_published_version_per_page_and_language_in_the_database(guidance):
-    version = GuidanceVersion.objects.filter(page__slug="parents", language="ru").first()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        GuidanceVersion.objects.create(
-            page=version.page,
-            language="ru",
-            number=99,
-            title="x",
-            body_markdown="x",
-            body_html="x",
-            status="published",
-        )

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from qorgau.prevention.markup import load_shipped_guidance
+    from qorgau.guidance.markup import load_shipped_guidance
 
     load_shipped_guidance(
         apps.get_model("prevention", "GuidancePage"),

@@ -9,16 +9,6 @@ from qorgau.prevention.selectors.coverage import (
     region_get_for_user,
     regions_for_user,
 )
-from qorgau.prevention.selectors.guidance import (
-    GUIDANCE_FOR_CATEGORY,
-    GuidanceCell,
-    guidance_for_category,
-    guidance_list_published,
-    guidance_overview_for_user,
-    guidance_published,
-    guidance_version_get_for_user,
-    guidance_versions_for_user,
-)
 from qorgau.prevention.selectors.partners import (
     PartnerFigures,
     partner_figures_for_user,
@@ -64,11 +54,9 @@ from qorgau.prevention.selectors.training import (
 
 __all__ = [
     "CASCADE_FIELDS",
-    "GUIDANCE_FOR_CATEGORY",
     "CascadeNode",
     "Coverage",
     "CoverageRow",
-    "GuidanceCell",
     "PartnerFigures",
     "RoundFigures",
     "apportion",
@@ -79,12 +67,6 @@ __all__ = [
     "certificate_get_for_user",
     "coverage_for_user",
     "district_list_for_user",
-    "guidance_for_category",
-    "guidance_list_published",
-    "guidance_overview_for_user",
-    "guidance_published",
-    "guidance_version_get_for_user",
-    "guidance_versions_for_user",
     "master_trainer_targets",
     "partner_figures_for_user",
     "partner_organisation_list",

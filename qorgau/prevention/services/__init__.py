@@ -1,5 +1,5 @@
-"""Every write of the prevention app: schools, the training cascade, school rounds, partner referrals
-and guidance pages. Each service checks who acts, validates, writes and audits in one transaction."""
+"""Every write of the prevention app: schools, the training cascade, school rounds and partner
+referrals. Each service checks who acts, validates, writes and audits in one transaction."""
 
 from qorgau.prevention.services._common import (
     MASTER_TRAINERS_TARGET,
@@ -8,7 +8,6 @@ from qorgau.prevention.services._common import (
     PUPILS_MAX,
     PreventionRefused,
 )
-from qorgau.prevention.services.guidance import guidance_publish, guidance_save_draft
 from qorgau.prevention.services.partners import (
     REFER_FROM_CASE,
     REFER_FROM_REPORT,
@@ -63,8 +62,6 @@ __all__ = [
     "RowError",
     "SchoolInput",
     "current_school_year",
-    "guidance_publish",
-    "guidance_save_draft",
     "parse_languages",
     "partner_member_set",
     "partner_referral_from_case",

@@ -1,12 +1,6 @@
 """Views of the prevention app: thin; every rule is in services, every read in selectors."""
 
 from qorgau.prevention.views._common import COORDINATOR, PAGE_SIZE, SCHOOL_EDITORS
-from qorgau.prevention.views.guidance import (
-    guidance_edit,
-    guidance_overview,
-    guidance_page,
-    guidance_version,
-)
 from qorgau.prevention.views.overview import cascade, coverage
 from qorgau.prevention.views.partners import (
     case_to_partner,
@@ -36,10 +30,6 @@ __all__ = [
     "case_to_partner",
     "certificate",
     "coverage",
-    "guidance_edit",
-    "guidance_overview",
-    "guidance_page",
-    "guidance_version",
     "referral_detail",
     "referral_figures",
     "referral_list",

@@ -12,7 +12,7 @@ from typing import Any
 import markdown
 import nh3
 
-GUIDANCE_DIR = Path(__file__).resolve().parent / "guidance"
+GUIDANCE_DIR = Path(__file__).resolve().parent / "shipped"
 
 ALLOWED_TAGS = {
     "p",
@@ -57,7 +57,7 @@ def render_markdown(text: str) -> str:
 
 
 def shipped_text(slug: str, language: str) -> tuple[str, str, str]:
-    """(title, summary, body) of a first version shipped in qorgau/prevention/guidance/.
+    """(title, summary, body) of a first version shipped in qorgau/guidance/shipped/.
 
     The file starts with `# Title`, then a line `> summary`, then the body."""
     lines = (GUIDANCE_DIR / f"{slug}.{language}.md").read_text(encoding="utf-8").splitlines()

@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import requires_visibility
-from qorgau.prevention import selectors, services
-from qorgau.prevention.enums import GuidanceLanguage, GuidanceSlug
-from qorgau.prevention.forms import GuidanceForm
-from qorgau.prevention.models import GuidanceVersion
+from qorgau.guidance import selectors, services
+from qorgau.guidance.enums import GuidanceLanguage, GuidanceSlug
+from qorgau.guidance.forms import GuidanceForm
+from qorgau.guidance.models import GuidanceVersion
 
-# --- Guidance: staff ------------------------------------------------------------------------------
+# --- Staff ----------------------------------------------------------------------------------------
 
 
 def _check_page(slug: str, language: str) -> None:
@@ -26,10 +27,10 @@ def _check_page(slug: str, language: str) -> None:
 @login_required
 @requires_visibility(GuidanceVersion)
 @require_GET
-def guidance_overview(request: HttpRequest) -> HttpResponse:
+def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "prevention/guidance_overview.html",
+        "guidance/overview.html",
         {
             "pages": selectors.guidance_overview_for_user(user=request.user),
             "languages": GuidanceLanguage.choices,
@@ -40,7 +41,7 @@ def guidance_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(GuidanceVersion)
 @require_http_methods(["GET", "POST"])
-def guidance_edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+def edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     _check_page(slug, language)
     versions = selectors.guidance_versions_for_user(user=request.user, slug=slug, language=language)
     latest = versions.first()
@@ -55,16 +56,16 @@ def guidance_edit(request: HttpRequest, slug: str, language: str) -> HttpRespons
             version = services.guidance_save_draft(
                 acting_user=request.user, slug=slug, language=language, **form.cleaned_data
             )
-        except services.PreventionRefused as exc:
-            form.add_service_errors(exc.errors or {"__all__": [exc.message]})
+        except (PermissionRefused, NotFound):
+            raise  # a 403 or a 404, not a form error
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The draft was saved. Check it, then publish it."))
-            return redirect(
-                "prevention:guidance_version", slug=slug, language=language, number=version.number
-            )
+            return redirect("guidance:version", slug=slug, language=language, number=version.number)
     return render(
         request,
-        "prevention/guidance_edit.html",
+        "guidance/edit.html",
         {
             "form": form,
             "slug": slug,
@@ -80,38 +81,40 @@ def guidance_edit(request: HttpRequest, slug: str, language: str) -> HttpRespons
 @login_required
 @requires_visibility(GuidanceVersion)
 @require_http_methods(["GET", "POST"])
-def guidance_version(request: HttpRequest, slug: str, language: str, number: int) -> HttpResponse:
+def version(request: HttpRequest, slug: str, language: str, number: int) -> HttpResponse:
     _check_page(slug, language)
-    version = selectors.guidance_version_get_for_user(
+    shown = selectors.guidance_version_get_for_user(
         user=request.user, slug=slug, language=language, number=number
     )
     if request.method == "POST":
         try:
-            services.guidance_publish(acting_user=request.user, version=version)
-        except services.PreventionRefused as exc:
+            services.guidance_publish(acting_user=request.user, version=shown)
+        except (PermissionRefused, NotFound):
+            raise
+        except ServiceError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("This version is now published."))
-        return redirect("prevention:guidance_version", slug=slug, language=language, number=number)
+        return redirect("guidance:version", slug=slug, language=language, number=number)
     return render(
         request,
-        "prevention/guidance_version.html",
+        "guidance/version.html",
         {
-            "version": version,
+            "version": shown,
             "page_label": GuidanceSlug(slug).label,
             "language_label": GuidanceLanguage(language).label,
         },
     )
 
 
-# --- Guidance: public -----------------------------------------------------------------------------
+# --- Public ---------------------------------------------------------------------------------------
 
 
 @require_GET
-def guidance_page(request: HttpRequest, slug: str) -> HttpResponse:
+def page(request: HttpRequest, slug: str) -> HttpResponse:
     """A guidance page for the public, in the request's language (Russian when it has none)."""
     if slug not in GuidanceSlug.values:
         raise Http404
-    version = selectors.guidance_published(slug=slug)
+    shown = selectors.guidance_published(slug=slug)
     others = [v for v in selectors.guidance_list_published() if v.page.slug != slug]
-    return render(request, "prevention/guidance_page.html", {"version": version, "others": others})
+    return render(request, "guidance/page.html", {"version": shown, "others": others})

@@ -2,8 +2,8 @@
 
 import pytest
 
-from qorgau.prevention.enums import GuidanceSlug
-from qorgau.prevention.markup import render_markdown, shipped_text
+from qorgau.guidance.enums import GuidanceSlug
+from qorgau.guidance.markup import render_markdown, shipped_text
 
 
 def test_markdown_becomes_html():

@@ -1,4 +1,4 @@
-"""Reads of the guidance pages: published pages for the public, versions for editors."""
+"""Every read of the guidance app: published pages for the public, versions for editors."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.utils.translation import get_language
 
 from qorgau.core.models import User
 from qorgau.core.permissions import visible_to
-from qorgau.prevention.enums import GUIDANCE_ORDER, GuidanceLanguage, VersionStatus
-from qorgau.prevention.models import GuidanceVersion
+from qorgau.guidance.enums import GUIDANCE_ORDER, GuidanceLanguage, GuidanceSlug, VersionStatus
+from qorgau.guidance.models import GuidanceVersion
 
 # Which pages the advice after a report points to, by what was reported.
 GUIDANCE_FOR_CATEGORY = {
@@ -65,6 +65,7 @@ def guidance_list_published(
 
 
 def guidance_for_category(*, category: str) -> list[GuidanceVersion]:
+    """The published pages that go with what was reported (a report's category), in the language."""
     return guidance_list_published(slugs=GUIDANCE_FOR_CATEGORY.get(category, ["rights", "parents"]))
 
 
@@ -86,8 +87,6 @@ class GuidanceCell:
 
 def guidance_overview_for_user(*, user: User) -> list[tuple[str, str, list[GuidanceCell]]]:
     """For editors: each page, and per language its published version and newest draft."""
-    from qorgau.prevention.enums import GuidanceSlug
-
     versions = visible_to(GuidanceVersion.objects.select_related("page"), user).order_by("-number")
     published: dict[tuple[str, str], GuidanceVersion] = {}
     latest: dict[tuple[str, str], GuidanceVersion] = {}
