@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 
-from qorgau.prevention import selectors, services
+from qorgau.core.permissions import may
+from qorgau.prevention import policies, selectors
 from qorgau.prevention.forms import PartnerReferralForm
 
 register = template.Library()
@@ -27,10 +28,12 @@ def guidance_for_category(category: str) -> list:
 
 @register.simple_tag
 def partner_referral_box(user: Any, source: Any, kind: str = "report") -> dict[str, Any] | None:
-    """What the "refer to a partner" box on a report or case page needs, or None when the user's
-    role does not refer (the box is then not shown)."""
-    roles = services.REFER_FROM_REPORT if kind == "report" else services.REFER_FROM_CASE
-    if getattr(user, "role", None) not in roles:
+    """What the "refer to a partner" box on a report or case page needs, or None when the user may
+    not refer this report or case (the box is then not shown)."""
+    policy = (
+        policies.REFER_REPORT_TO_PARTNER if kind == "report" else policies.REFER_CASE_TO_PARTNER
+    )
+    if user is None or not may(user, policy, source):
         return None
     organisations = list(selectors.partner_organisation_list())
     referrals = (
