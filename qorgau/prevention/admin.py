@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.admin import AuditedModelAdmin
-from qorgau.core.enums import Role
+from qorgau.prevention import policies
 from qorgau.prevention.enums import InstructionLanguage
 from qorgau.prevention.models import PartnerMember, PartnerOrganisation, School
 from qorgau.prevention.services import parse_languages
@@ -61,7 +61,9 @@ class PartnerMemberInline(admin.TabularInline):
         if db_field.name == "user":
             from qorgau.core.models import User
 
-            kwargs["queryset"] = User.objects.filter(role=Role.PARTNER, is_active=True)
+            kwargs["queryset"] = User.objects.filter(
+                role=policies.PARTNER_MEMBER_ROLE, is_active=True
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -82,5 +84,7 @@ class PartnerMemberAdmin(AuditedModelAdmin):
         if db_field.name == "user":
             from qorgau.core.models import User
 
-            kwargs["queryset"] = User.objects.filter(role=Role.PARTNER, is_active=True)
+            kwargs["queryset"] = User.objects.filter(
+                role=policies.PARTNER_MEMBER_ROLE, is_active=True
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

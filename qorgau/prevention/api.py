@@ -1,18 +1,18 @@
-"""The prevention API (staff token): coverage of the training cascade, referral figures."""
+"""The prevention API (staff token): coverage of the training cascade, referral figures.
+
+Read-only. Who may read is decided by the selectors (prevention/policies.py); their refusals are
+answered by the API's one exception handler (403, 404)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from qorgau.core.permissions import visibility_of
 from qorgau.core.schemas import ErrorOut
 from qorgau.prevention import selectors, services
-from qorgau.prevention.models import PartnerReferral, School
 
 router = Router(tags=["prevention"])
 
@@ -68,16 +68,7 @@ def coverage(request: HttpRequest, region: str | None = None):
     """Master trainers against the target, teachers trained, schools with a trained teacher and
     their pupils: for the caller's region, or every region (and the national total) for the central
     office. `region` narrows to one region the caller may read."""
-    user = request.user
-    if visibility_of(School).scope_for(user) is None:
-        return Status(403, {"detail": _("Your role does not see the prevention programme.")})
-    chosen = None
-    if region:
-        try:
-            chosen = selectors.region_get_for_user(user=user, code=region)
-        except Http404:
-            return Status(404, {"detail": _("No such region among those you may see.")})
-    result = selectors.coverage_for_user(user=user, region=chosen)
+    result = selectors.programme_coverage_for_user(user=request.user, region_code=region)
     return Status(
         200,
         {
@@ -94,10 +85,7 @@ def coverage(request: HttpRequest, region: str | None = None):
     summary="Referrals to partners you may see (no personal data)",
 )
 def referral_list(request: HttpRequest, status: str | None = None):
-    user = request.user
-    if visibility_of(PartnerReferral).scope_for(user) is None:
-        return Status(403, {"detail": _("Your role does not see referrals to partners.")})
-    rows = selectors.partner_referral_list_for_user(user=user, status=status or None)[:500]
+    rows = selectors.partner_referral_list_for_user(user=request.user, status=status or None)[:500]
     return Status(
         200,
         [
@@ -120,10 +108,7 @@ def referral_list(request: HttpRequest, status: str | None = None):
     summary="Counts of referrals to partners by region and status",
 )
 def referral_figures(request: HttpRequest):
-    user = request.user
-    if visibility_of(PartnerReferral).scope_for(user) is None:
-        return Status(403, {"detail": _("Your role does not see referrals to partners.")})
-    figures = selectors.partner_referral_counts_for_user(user=user)
+    figures = selectors.partner_referral_counts_for_user(user=request.user)
     return Status(
         200,
         {

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.core.transitions import Transitions
+
 # The languages of the site, defined with the guidance pages; still named here for the referral and
 # round letters.
 from qorgau.guidance.enums import GuidanceLanguage as GuidanceLanguage
@@ -25,6 +27,14 @@ class RoundStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
+# A round is planned, then recorded as done with its figures (and stays done).
+ROUND_TRANSITIONS = Transitions(
+    {RoundStatus.PLANNED: {RoundStatus.DONE}, RoundStatus.DONE: set()},
+    action="round.done",
+    labels=RoundStatus,
+)
+
+
 class PartnerKind(models.TextChoices):
     CIVIL_MOVEMENT = "civil_movement", _("Civil movement")
     NGO = "ngo", _("Non-governmental organisation")
@@ -39,23 +49,28 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-# The partner's answers: from where a referral may go (a table, as for every status change).
-REFERRAL_TRANSITIONS: dict[str, set[str]] = {
-    ReferralStatus.SENT: {
-        ReferralStatus.ACCEPTED,
-        ReferralStatus.IN_PROGRESS,
-        ReferralStatus.DONE,
-        ReferralStatus.DECLINED,
+# The partner's answers: from where a referral may go (every change through core.transitions).
+REFERRAL_TRANSITIONS = Transitions(
+    {
+        ReferralStatus.SENT: {
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.IN_PROGRESS,
+            ReferralStatus.DONE,
+            ReferralStatus.DECLINED,
+        },
+        ReferralStatus.ACCEPTED: {
+            ReferralStatus.IN_PROGRESS,
+            ReferralStatus.DONE,
+            ReferralStatus.DECLINED,
+        },
+        ReferralStatus.IN_PROGRESS: {ReferralStatus.DONE, ReferralStatus.DECLINED},
+        ReferralStatus.DONE: {ReferralStatus.IN_PROGRESS},
+        ReferralStatus.DECLINED: set(),
     },
-    ReferralStatus.ACCEPTED: {
-        ReferralStatus.IN_PROGRESS,
-        ReferralStatus.DONE,
-        ReferralStatus.DECLINED,
-    },
-    ReferralStatus.IN_PROGRESS: {ReferralStatus.DONE, ReferralStatus.DECLINED},
-    ReferralStatus.DONE: {ReferralStatus.IN_PROGRESS},
-    ReferralStatus.DECLINED: set(),
-}
+    action="partner_referral.respond",
+    changed_at="status_changed_at",
+    labels=ReferralStatus,
+)
 
 
 class ReferralKind(models.TextChoices):

@@ -35,6 +35,7 @@ class SchoolForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, r.name) for r in regions]
 
+    # Only GuidanceForm still uses it (the other forms take refusals with core.errors.add_to_form).
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         for name, messages in errors.items():
             for message in messages:
@@ -80,8 +81,6 @@ class TeacherForm(forms.Form):
             (s.public_id, f"{s.name} ({s.settlement}, {s.district})") for s in schools
         ]
 
-    add_service_errors = SchoolForm.add_service_errors
-
 
 class SessionForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE)
@@ -107,8 +106,6 @@ class SessionForm(forms.Form):
             )
             for t in attendees
         ]
-
-    add_service_errors = SchoolForm.add_service_errors
 
 
 def _level(level: int | None) -> str:
@@ -137,8 +134,6 @@ class RoundPlanForm(forms.Form):
             (s.public_id, f"{s.name} ({s.settlement}, {s.district})") for s in schools
         ]
 
-    add_service_errors = SchoolForm.add_service_errors
-
 
 class RoundDoneForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), widget=DATE)
@@ -149,8 +144,6 @@ class RoundDoneForm(forms.Form):
     )
     pupils_seen = forms.IntegerField(label=_("Pupils seen"), min_value=0)
     concerns_raised = forms.IntegerField(label=_("Concerns raised"), min_value=0)
-
-    add_service_errors = SchoolForm.add_service_errors
 
 
 class RoundReferralForm(forms.Form):
@@ -171,8 +164,6 @@ class RoundReferralForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("nonce", secrets.token_urlsafe(16))
         super().__init__(*args, **kwargs)
-
-    add_service_errors = SchoolForm.add_service_errors
 
 
 class RoundFilterForm(forms.Form):
@@ -216,7 +207,7 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         from qorgau.prevention.enums import REFERRAL_TRANSITIONS
 
-        allowed = REFERRAL_TRANSITIONS.get(current, set())
+        allowed = REFERRAL_TRANSITIONS.moves.get(current, frozenset())
         self.fields["status"].choices = [("", _("(unchanged)"))] + [
             (value, label) for value, label in ReferralStatus.choices if value in allowed
         ]

@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.core.enums import Role
 from qorgau.core.fields import EncryptedTextField
 from qorgau.core.models import Region, TimeStamped, User, new_public_id
-from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+from qorgau.core.permissions import ScopedQuerySet
+from qorgau.prevention import policies
 from qorgau.prevention.enums import (
     PartnerKind,
     ReferralKind,
@@ -17,14 +17,6 @@ from qorgau.prevention.enums import (
     RoundStatus,
     SettlementKind,
 )
-
-# Schools, teachers, trainings and rounds: the coordinator works in their region, the chief reads it,
-# the central office reads every region.
-PROGRAMME_ROLES = {
-    Role.EDUCATION_COORDINATOR: Scope.REGION,
-    Role.REGIONAL_CHIEF: Scope.REGION,
-    Role.CENTRAL_OFFICE: Scope.ALL,
-}
 
 
 def school_year_label(year: int) -> str:
@@ -46,7 +38,7 @@ class School(TimeStamped):
     languages = models.JSONField(_("languages of instruction"), default=list)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(roles=PROGRAMME_ROLES, region_field="region")
+    visibility = policies.SCHOOL_VISIBILITY
 
     class Meta:
         ordering = ["region__name_en", "district", "settlement", "name"]
@@ -100,7 +92,7 @@ class Teacher(TimeStamped):
     level = models.PositiveSmallIntegerField(_("level in the cascade"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(roles=PROGRAMME_ROLES, region_field="region")
+    visibility = policies.TEACHER_VISIBILITY
 
     class Meta:
         ordering = ["full_name", "pk"]
@@ -158,7 +150,7 @@ class TrainingSession(TimeStamped):
     )
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(roles=PROGRAMME_ROLES, region_field="region")
+    visibility = policies.SESSION_VISIBILITY
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -181,7 +173,7 @@ class Attendance(TimeStamped):
     certificate_id = models.CharField(max_length=16, unique=True, null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(roles=PROGRAMME_ROLES, region_field="session__region")
+    visibility = policies.ATTENDANCE_VISIBILITY
 
     class Meta:
         ordering = ["teacher__full_name", "pk"]
@@ -230,7 +222,7 @@ class SafeguardingRound(TimeStamped):
     )
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(roles=PROGRAMME_ROLES, region_field="school__region")
+    visibility = policies.ROUND_VISIBILITY
 
     class Meta:
         ordering = ["-school_year", "planned_on", "pk"]
@@ -284,7 +276,7 @@ class RoundReferral(TimeStamped):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(roles=PROGRAMME_ROLES, region_field="round__school__region")
+    visibility = policies.ROUND_REFERRAL_VISIBILITY
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -327,7 +319,7 @@ class PartnerMember(TimeStamped):
         verbose_name=_("user"),
         on_delete=models.CASCADE,
         related_name="partner_membership",
-        limit_choices_to={"role": Role.PARTNER},
+        limit_choices_to={"role": policies.PARTNER_MEMBER_ROLE},
     )
     organisation = models.ForeignKey(
         PartnerOrganisation,
@@ -388,16 +380,7 @@ class PartnerReferral(TimeStamped):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        roles={
-            Role.PARTNER: Scope.OWN,
-            Role.ANALYST: Scope.REGION,
-            Role.REGIONAL_CHIEF: Scope.REGION,
-            Role.CENTRAL_OFFICE: Scope.ALL,
-        },
-        region_field="region",
-        owner_field="organisation__members__user",
-    )
+    visibility = policies.PARTNER_REFERRAL_VISIBILITY
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -19,10 +19,21 @@ urlpatterns = [
     path(
         "staff/prevention/trainings/<str:public_id>/", views.session_detail, name="session_detail"
     ),
+    # one view per action, each with its own URL name
     path(
-        "staff/prevention/trainings/<str:public_id>/do/<slug:action>/",
-        views.session_action,
-        name="session_action",
+        "staff/prevention/trainings/<str:public_id>/do/attendance/",
+        views.session_attendance,
+        name="session_attendance",
+    ),
+    path(
+        "staff/prevention/trainings/<str:public_id>/do/certify/",
+        views.session_certify,
+        name="session_certify",
+    ),
+    path(
+        "staff/prevention/trainings/<str:public_id>/do/add/",
+        views.session_add,
+        name="session_add",
     ),
     path(
         "staff/prevention/certificates/<str:certificate_id>/",
@@ -32,10 +43,9 @@ urlpatterns = [
     path("staff/prevention/rounds/", views.round_list, name="round_list"),
     path("staff/prevention/rounds/new/", views.round_new, name="round_new"),
     path("staff/prevention/rounds/<str:public_id>/", views.round_detail, name="round_detail"),
+    path("staff/prevention/rounds/<str:public_id>/do/done/", views.round_done, name="round_done"),
     path(
-        "staff/prevention/rounds/<str:public_id>/do/<slug:action>/",
-        views.round_action,
-        name="round_action",
+        "staff/prevention/rounds/<str:public_id>/do/refer/", views.round_refer, name="round_refer"
     ),
     path("staff/partner-referrals/", views.referral_list, name="referral_list"),
     path("staff/partner-referrals/figures/", views.referral_figures, name="referral_figures"),

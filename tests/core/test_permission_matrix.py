@@ -82,7 +82,7 @@ offenders:import               L   L 403 403 403 200 200 403 403 403 403
 offenders:supervision          L   L 403 403 200 200 403 200 403 403 403
 offenders:detail               L   L 403 403 200 200 200 404 403 403 403
 offenders:action               L   L 403 403 405 405 405 405 403 403 403
-prevention:guidance          200 200 200 200 200 200 200 200 200 200 200
+guidance:page                200 200 200 200 200 200 200 200 200 200 200
 prevention:coverage            L   L 403 403 200 200 403 403 200 403 403
 prevention:cascade             L   L 403 403 200 200 403 403 200 403 403
 prevention:school_list         L   L 403 403 200 200 403 403 200 403 403
@@ -95,20 +95,23 @@ prevention:teacher_detail      L   L 403 403 200 200 403 403 200 403 403
 prevention:session_list        L   L 403 403 200 200 403 403 200 403 403
 prevention:session_new         L   L 403 403 403 403 403 403 200 403 403
 prevention:session_detail      L   L 403 403 200 200 403 403 200 403 403
-prevention:session_action      L   L 403 403 405 405 403 403 405 403 403
+prevention:session_attendance  L   L 403 403 405 405 403 403 405 403 403
+prevention:session_certify     L   L 403 403 405 405 403 403 405 403 403
+prevention:session_add         L   L 403 403 405 405 403 403 405 403 403
 prevention:certificate         L   L 403 403 200 200 403 403 200 403 403
 prevention:round_list          L   L 403 403 200 200 403 403 200 403 403
 prevention:round_new           L   L 403 403 403 403 403 403 200 403 403
 prevention:round_detail        L   L 403 403 200 200 403 403 200 403 403
-prevention:round_action        L   L 403 403 405 405 403 403 405 403 403
+prevention:round_done          L   L 403 403 405 405 403 403 405 403 403
+prevention:round_refer         L   L 403 403 405 405 403 403 405 403 403
 prevention:referral_list       L   L 200 403 200 200 403 403 403 200 403
 prevention:referral_figures    L   L 200 403 200 200 403 403 403 200 403
 prevention:referral_detail     L   L 200 403 200 200 403 403 403 200 403
 prevention:report_to_partner   L   L 405 405 405 405 405 405 405 405 405
 prevention:case_to_partner     L   L 405 405 405 405 405 405 405 405 405
-prevention:guidance_overview   L   L 403 403 403 200 403 403 403 403 403
-prevention:guidance_edit       L   L 403 403 403 200 403 403 403 403 403
-prevention:guidance_version    L   L 403 403 403 200 403 403 403 403 403
+guidance:overview              L   L 403 403 403 200 403 403 403 403 403
+guidance:edit                  L   L 403 403 403 200 403 403 403 403 403
+guidance:version               L   L 403 403 403 200 403 403 403 403 403
 analytics:dashboard            L   L 403 403 200 200 403 403 403 403 403
 analytics:note                 L   L 405 405 405 405 405 405 405 405 405
 analytics:export               L   L 403 403 200 200 403 403 403 403 403
@@ -295,10 +298,10 @@ class Objects:
         from qorgau.intake import services as intake
         from qorgau.intake.enums import Source
         from qorgau.intake.evidence import IncomingFile
+        from qorgau.guidance.models import GuidanceVersion
         from qorgau.linking.models import IdentifierUse
         from qorgau.prevention.models import (
             Attendance,
-            GuidanceVersion,
             PartnerOrganisation,
             PartnerReferral,
             SafeguardingRound,
@@ -436,18 +439,15 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
         "prevention:school_detail": lambda: {"public_id": world.school[which].public_id},
         "prevention:teacher_detail": lambda: {"public_id": world.teacher[which].public_id},
         "prevention:session_detail": lambda: {"public_id": world.session[which].public_id},
-        "prevention:session_action": lambda: {
-            "public_id": world.session[which].public_id,
-            "action": "complete",
-        },
+        "prevention:session_attendance": lambda: {"public_id": world.session[which].public_id},
+        "prevention:session_certify": lambda: {"public_id": world.session[which].public_id},
+        "prevention:session_add": lambda: {"public_id": world.session[which].public_id},
         "prevention:certificate": lambda: {
             "certificate_id": world.certificate[which].certificate_id
         },
         "prevention:round_detail": lambda: {"public_id": world.round[which].public_id},
-        "prevention:round_action": lambda: {
-            "public_id": world.round[which].public_id,
-            "action": "complete",
-        },
+        "prevention:round_done": lambda: {"public_id": world.round[which].public_id},
+        "prevention:round_refer": lambda: {"public_id": world.round[which].public_id},
         "prevention:referral_detail": lambda: {"public_id": world.referral[which].public_id},
         "prevention:report_to_partner": lambda: {"public_id": world.report[which].public_id},
         "prevention:case_to_partner": lambda: {"public_id": world.case[which].public_id},
@@ -457,12 +457,12 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
     if which == "other":
         return None
     fixed = {
-        "prevention:guidance": {"slug": world.guidance.page.slug},
-        "prevention:guidance_edit": {
+        "guidance:page": {"slug": world.guidance.page.slug},
+        "guidance:edit": {
             "slug": world.guidance.page.slug,
             "language": world.guidance.language,
         },
-        "prevention:guidance_version": {
+        "guidance:version": {
             "slug": world.guidance.page.slug,
             "language": world.guidance.language,
             "number": world.guidance.number,
@@ -562,7 +562,7 @@ def test_every_url_answers_every_role_as_the_table_says(world, clients):
                         )
     stale = sorted(set(expected) - seen)
     # every URL that names an object of a region was asked with another region's object too
-    assert len(other_region_urls) == 19, sorted(other_region_urls)
+    assert len(other_region_urls) == 22, sorted(other_region_urls)
     message = []
     if missing:
         message.append(

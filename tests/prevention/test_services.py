@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from qorgau.core.errors import NotFound, PermissionRefused
 from qorgau.core.models import AuditEntry
 from qorgau.intake.enums import Source, Status
 from qorgau.intake.models import Report
@@ -17,6 +18,7 @@ from qorgau.prevention.models import (
     SafeguardingRound,
     School,
     Teacher,
+    TrainingSession,
 )
 from tests.prevention.conftest import done_round
 
@@ -31,6 +33,14 @@ KZ-19,Talgar,Demo Village,village,Demo School No. 3,120,kk
 
 def actions():
     return list(AuditEntry.objects.values_list("action", flat=True))
+
+
+def refusals():
+    """The refusals in the audit log: (actor's username, policy, reason)."""
+    return [
+        (e.actor.username if e.actor else None, e.details["policy"], e.details["reason"])
+        for e in AuditEntry.objects.filter(action="refused").order_by("seq")
+    ]
 
 
 # --- School years ---------------------------------------------------------------------------------
@@ -212,7 +222,7 @@ def test_the_trainer_cannot_attend_their_own_session(make_teacher):
 def test_a_coordinator_works_only_in_their_region(educator, make_teacher):
     master = make_teacher(master=True, code="KZ-71")
     attendee = make_teacher(code="KZ-71")
-    with pytest.raises(services.PreventionRefused, match="another region"):
+    with pytest.raises(NotFound):
         services.session_create(
             acting_user=educator,
             region=master.region,
@@ -221,6 +231,8 @@ def test_a_coordinator_works_only_in_their_region(educator, make_teacher):
             trainer=master,
             attendees=[attendee],
         )
+    assert not TrainingSession.objects.exists()
+    assert refusals() == [("educator", "prevention.create_session", "scope")]
 
 
 def test_only_those_who_came_are_certified_and_only_after_the_session(make_teacher):
@@ -276,9 +288,10 @@ def test_designating_a_master_trainer(make_teacher, certify):
 
 def test_a_teacher_of_a_school_of_another_region_is_refused(educator, make_school):
     school = make_school(code="KZ-71")
-    with pytest.raises(services.PreventionRefused) as exc:
+    with pytest.raises(NotFound):
         services.teacher_create(acting_user=educator, full_name="A B", school=school)
-    assert "another region" in exc.value.errors["school"][0]
+    assert not Teacher.objects.exists()
+    assert refusals() == [("educator", "prevention.create_teacher", "scope")]
 
 
 # --- Rounds ---------------------------------------------------------------------------------------
@@ -308,10 +321,12 @@ def test_the_database_refuses_a_second_round_too(make_school):
 
 
 def test_a_round_of_a_school_of_another_region_is_refused(educator, make_school):
-    with pytest.raises(services.PreventionRefused, match="another region"):
+    with pytest.raises(NotFound):
         services.round_plan(
             acting_user=educator, school=make_school(code="KZ-71"), planned_on=timezone.localdate()
         )
+    assert not SafeguardingRound.objects.exists()
+    assert refusals() == [("educator", "prevention.plan_round", "scope")]
 
 
 def test_a_round_is_recorded_done_with_counts_only(educator, make_school):
@@ -445,7 +460,7 @@ def test_a_referral_needs_a_note_an_active_partner_and_a_role_that_refers(
             acting_user=analyst, report=report, organisation=organisation, note=" "
         )
     assert "note" in exc.value.errors
-    with pytest.raises(services.PreventionRefused):
+    with pytest.raises(PermissionRefused, match="Your role does not refer reports to partners"):
         services.partner_referral_from_report(
             acting_user=educator, report=report, organisation=organisation, note="x"
         )
@@ -499,10 +514,16 @@ def test_only_the_partner_it_was_sent_to_answers(analyst, partner_member, organi
     referral = services.partner_referral_from_report(
         acting_user=analyst, report=_report(), organisation=other, note="n"
     )
-    with pytest.raises(services.PreventionRefused, match="Only the partner"):
+    # a partner of another organisation: as if the referral did not exist
+    with pytest.raises(NotFound):
         services.partner_referral_respond(acting_user=partner, referral=referral, text="hi")
-    with pytest.raises(services.PreventionRefused, match="Only the partner"):
+    with pytest.raises(PermissionRefused, match="Only the partner"):
         services.partner_referral_respond(acting_user=analyst, referral=referral, text="hi")
+    assert not referral.feedback.exists()
+    assert refusals() == [
+        ("partner", "prevention.respond_to_referral", "scope"),
+        ("analyst", "prevention.respond_to_referral", "role"),
+    ]
 
 
 def test_only_partner_users_belong_to_a_partner(analyst, organisation):

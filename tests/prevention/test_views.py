@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from qorgau.cases import services as cases_services
@@ -126,6 +127,31 @@ def test_the_chief_and_the_central_office_only_read(client, chief, central, prog
         assert response.status_code in (403, 404)
     client.force_login(chief)
     assert client.get("/staff/prevention/schools/new/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "action"),
+    [
+        ("prevention:session_attendance", "session", "attendance"),
+        ("prevention:session_certify", "session", "certify"),
+        ("prevention:session_add", "session", "add"),
+        ("prevention:round_done", "round", "done"),
+        ("prevention:round_refer", "round", "refer"),
+    ],
+)
+def test_each_action_has_its_own_view_refused_to_those_who_only_read(
+    client, chief, programme, name, kind, action
+):
+    public_id = programme[kind].public_id
+    url = reverse(name, kwargs={"public_id": public_id})
+    assert url.endswith(f"/{public_id}/do/{action}/")
+    client.force_login(chief)
+    before = AuditEntry.objects.filter(action="refused").count()
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"present": [], "teacher": "x"}).status_code == 403
+    assert AuditEntry.objects.filter(action="refused").count() == before + 1
+    # an action that does not exist is not found
+    assert client.post(url.replace(f"/do/{action}/", "/do/complete/")).status_code == 404
 
 
 def test_the_navigation_leads_to_the_programme(client, educator, partner, central):

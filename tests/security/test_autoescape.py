@@ -16,11 +16,11 @@ TEMPLATE = re.compile(r"\|\s*safe(seq)?\b|\{%\s*autoescape\s+off\s*%\}")
 
 # (file, the text that matched with what precedes it on the line) -> why it is safe.
 ALLOWED = {
-    ("qorgau/templates/prevention/guidance_page.html", "{{ version.body_html|safe"): (
+    ("qorgau/templates/guidance/page.html", "{{ version.body_html|safe"): (
         "body_html is the guidance Markdown rendered and sanitised by nh3 with an allow-list "
         "(qorgau/prevention/markup.py) when the version is saved; it is not editable"
     ),
-    ("qorgau/templates/prevention/guidance_version.html", "{{ version.body_html|safe"): (
+    ("qorgau/templates/guidance/version.html", "{{ version.body_html|safe"): (
         "the same sanitised body_html, on the page of one version"
     ),
 }

@@ -6,6 +6,7 @@ from qorgau.prevention.selectors.coverage import (
     apportion,
     coverage_for_user,
     master_trainer_targets,
+    programme_coverage_for_user,
     region_get_for_user,
     regions_for_user,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "partner_referral_list_for_user",
     "partner_referrals_for_case",
     "partner_referrals_for_report",
+    "programme_coverage_for_user",
     "region_get_for_user",
     "regions_for_user",
     "round_figures_for_user",

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
-from django.http import Http404
+from django.utils.translation import gettext as _
 
-from qorgau.core.enums import Role
+from qorgau.core.errors import NotFound
 from qorgau.core.models import Region, User
-from qorgau.core.permissions import visibility_of, visible_to
+from qorgau.core.permissions import Scope, require, visibility_of, visible_to
+from qorgau.prevention import policies
 from qorgau.prevention.models import School, Teacher
 from qorgau.prevention.services import MASTER_TRAINERS_TARGET
 
@@ -19,8 +20,6 @@ from qorgau.prevention.services import MASTER_TRAINERS_TARGET
 
 def regions_for_user(*, user: User) -> QuerySet[Region]:
     """The regions whose programme the user may read: all for the central office, else their own."""
-    from qorgau.core.permissions import Scope
-
     scope = visibility_of(School).scope_for(user)
     if scope is Scope.ALL:
         return Region.objects.all()
@@ -32,7 +31,7 @@ def regions_for_user(*, user: User) -> QuerySet[Region]:
 def region_get_for_user(*, user: User, code: str) -> Region:
     region = regions_for_user(user=user).filter(code=(code or "").strip().upper()).first()
     if region is None:
-        raise Http404
+        raise NotFound(_("No such region among those you may see."))
     return region
 
 
@@ -124,7 +123,8 @@ class Coverage:
 def coverage_for_user(*, user: User, region: Region | None = None) -> Coverage:
     """Per region the user may read: master trainers against the target, teachers trained, schools
     with at least one trained teacher, and the pupils those schools teach; the national total for
-    the central office. A school counts once one of its teachers is certified (masters included)."""
+    every reader of every region (the central office). A school counts once one of its teachers is
+    certified (masters included)."""
     regions = list(regions_for_user(user=user))
     if region is not None:
         regions = [r for r in regions if r.pk == region.pk]
@@ -154,7 +154,7 @@ def coverage_for_user(*, user: User, region: Region | None = None) -> Coverage:
             row.teachers_trained += item["n"]
     ordered = [rows[pk] for pk in ids]
     national = None
-    if user.role == Role.CENTRAL_OFFICE and region is None:
+    if region is None and visibility_of(School).scope_for(user) is Scope.ALL:
         national = CoverageRow(region=None)
         for row in ordered:
             for name in (
@@ -170,3 +170,11 @@ def coverage_for_user(*, user: User, region: Region | None = None) -> Coverage:
             for level, n in row.levels.items():
                 national.levels[level] = national.levels.get(level, 0) + n
     return Coverage(rows=ordered, national=national)
+
+
+def programme_coverage_for_user(*, user: User, region_code: str | None = None) -> Coverage:
+    """The coverage for a reader of the programme (the API): a role that does not read it is
+    refused (403), a region the user may not see is not found (404)."""
+    require(user, policies.READ_PROGRAMME)
+    region = region_get_for_user(user=user, code=region_code) if region_code else None
+    return coverage_for_user(user=user, region=region)

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from qorgau.core.models import User
-from qorgau.core.permissions import visible_to
+from qorgau.core.permissions import require, visible_to
+from qorgau.prevention import policies
 from qorgau.prevention.enums import GuidanceLanguage, ReferralStatus
 from qorgau.prevention.models import PartnerOrganisation, PartnerReferral
 
@@ -20,13 +21,19 @@ def partner_organisation_list() -> QuerySet[PartnerOrganisation]:
     return PartnerOrganisation.objects.filter(is_active=True).order_by("name")
 
 
+def _visible_referrals(user: User) -> QuerySet[PartnerReferral]:
+    return visible_to(
+        PartnerReferral.objects.select_related("organisation", "region"), user
+    ).order_by("-created_at", "-pk")
+
+
 def partner_referral_list_for_user(
     *, user: User, status: str | None = None
 ) -> QuerySet[PartnerReferral]:
-    qs = visible_to(PartnerReferral.objects.select_related("organisation", "region"), user)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("-created_at", "-pk")
+    """The referrals the user may see (a role that sees none is refused: 403)."""
+    require(user, policies.READ_PARTNER_REFERRALS)
+    qs = _visible_referrals(user)
+    return qs.filter(status=status) if status else qs
 
 
 def partner_referral_get_for_user(*, user: User, public_id: str) -> PartnerReferral:
@@ -50,11 +57,12 @@ def partner_referral_feedback(*, referral: PartnerReferral) -> QuerySet:
 
 
 def partner_referrals_for_report(*, user: User, report: Any) -> QuerySet[PartnerReferral]:
-    return partner_referral_list_for_user(user=user).filter(report=report)
+    """For the report's page: the referrals of it the user may see (none for other roles)."""
+    return _visible_referrals(user).filter(report=report)
 
 
 def partner_referrals_for_case(*, user: User, case: Any) -> QuerySet[PartnerReferral]:
-    return partner_referral_list_for_user(user=user).filter(case=case)
+    return _visible_referrals(user).filter(case=case)
 
 
 @dataclass
@@ -66,6 +74,7 @@ class PartnerFigures:
 
 def partner_figures_for_user(*, user: User) -> PartnerFigures:
     """Counts of the referrals the user may see, by status and by region: no personal data."""
+    require(user, policies.READ_PARTNER_REFERRALS)
     qs = visible_to(PartnerReferral.objects.all(), user)
     rows = list(
         qs.values("region__name_en", "region__name_ru", "region__name_kk", "status").annotate(
@@ -92,6 +101,7 @@ def partner_figures_for_user(*, user: User) -> PartnerFigures:
 
 def partner_referral_counts_for_user(*, user: User) -> dict[str | None, dict[str, int]]:
     """Region code -> status -> count, of the referrals the user may see (for the API)."""
+    require(user, policies.READ_PARTNER_REFERRALS)
     result: dict[str | None, dict[str, int]] = {}
     rows = (
         visible_to(PartnerReferral.objects.all(), user)

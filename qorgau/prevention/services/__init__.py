@@ -1,5 +1,6 @@
 """Every write of the prevention app: schools, the training cascade, school rounds and partner
-referrals. Each service checks who acts, validates, writes and audits in one transaction."""
+referrals. Each service checks who acts (`require`, with the app's policies), validates, writes and
+audits in one transaction."""
 
 from qorgau.prevention.services._common import (
     MASTER_TRAINERS_TARGET,
@@ -9,15 +10,12 @@ from qorgau.prevention.services._common import (
     PreventionRefused,
 )
 from qorgau.prevention.services.partners import (
-    REFER_FROM_CASE,
-    REFER_FROM_REPORT,
     partner_member_set,
     partner_referral_from_case,
     partner_referral_from_report,
     partner_referral_respond,
 )
 from qorgau.prevention.services.rounds import (
-    ROUND_TRANSITIONS,
     round_plan,
     round_record_done,
     round_refer,
@@ -52,9 +50,6 @@ __all__ = [
     "NAME_MAX",
     "NOTE_MAX",
     "PUPILS_MAX",
-    "REFER_FROM_CASE",
-    "REFER_FROM_REPORT",
-    "ROUND_TRANSITIONS",
     "SCHOOL_COLUMNS",
     "SETTLEMENT_WORDS",
     "ImportResult",

@@ -9,10 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.core.enums import Role
 from qorgau.core.models import User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
-from qorgau.prevention.enums import REFERRAL_TRANSITIONS, ReferralKind, ReferralStatus
+from qorgau.core.transitions import transition
+from qorgau.prevention import policies
+from qorgau.prevention.enums import REFERRAL_TRANSITIONS, ReferralKind
 from qorgau.prevention.models import (
     PartnerFeedback,
     PartnerMember,
@@ -20,9 +22,6 @@ from qorgau.prevention.models import (
     PartnerReferral,
 )
 from qorgau.prevention.services._common import NOTE_MAX, PreventionRefused, _refuse_validation
-
-REFER_FROM_REPORT = {Role.ANALYST, Role.REGIONAL_CHIEF}
-REFER_FROM_CASE = {Role.PROSECUTOR, Role.REGIONAL_CHIEF}
 
 
 def _clean_note(note: str) -> str:
@@ -75,14 +74,13 @@ def _create_referral(
     return referral
 
 
-@transaction.atomic
+@service
 def partner_referral_from_report(
     *, acting_user: User, report: Any, organisation: PartnerOrganisation, note: str
 ) -> PartnerReferral:
     """An analyst (or the chief) refers a report to a partner with a note written for them; the
     partner sees the category, the region, the date and the note, never the report itself."""
-    if acting_user.role not in REFER_FROM_REPORT:
-        raise PreventionRefused(_("Your role does not refer reports to partners."))
+    require(acting_user, policies.REFER_REPORT_TO_PARTNER, report)
     return _create_referral(
         acting_user=acting_user,
         organisation=organisation,
@@ -94,13 +92,12 @@ def partner_referral_from_report(
     )
 
 
-@transaction.atomic
+@service
 def partner_referral_from_case(
     *, acting_user: User, case: Any, organisation: PartnerOrganisation, note: str
 ) -> PartnerReferral:
     """A prosecutor or the chief refers a case (say, for the child's support) to a partner."""
-    if acting_user.role not in REFER_FROM_CASE:
-        raise PreventionRefused(_("Your role does not refer cases to partners."))
+    require(acting_user, policies.REFER_CASE_TO_PARTNER, case)
     return _create_referral(
         acting_user=acting_user,
         organisation=organisation,
@@ -112,14 +109,12 @@ def partner_referral_from_case(
     )
 
 
-@transaction.atomic
+@service
 def partner_referral_respond(
     *, acting_user: User, referral: PartnerReferral, status: str = "", text: str = ""
 ) -> PartnerFeedback:
     """The partner answers a referral sent to their organisation: a new status and/or a text."""
-    member = PartnerMember.objects.filter(user=acting_user).first()
-    if member is None or member.organisation_id != referral.organisation_id:
-        raise PreventionRefused(_("Only the partner the referral was sent to answers it."))
+    require(acting_user, policies.RESPOND_TO_REFERRAL, referral)
     text = (text or "").strip()
     if len(text) > NOTE_MAX:
         raise PreventionRefused(
@@ -129,27 +124,33 @@ def partner_referral_respond(
         )
     old = referral.status
     status = status if status and status != old else ""
-    if status:
-        if status not in REFERRAL_TRANSITIONS.get(old, set()):
-            labels = (
-                {"from": ReferralStatus(old).label, "to": ReferralStatus(status).label}
-                if (status in ReferralStatus.values)
-                else {"from": ReferralStatus(old).label, "to": status[:20]}
-            )
-            raise PreventionRefused(
-                errors={"status": [_("A referral cannot go from “%(from)s” to “%(to)s”.") % labels]}
-            )
-        now = timezone.now()
-        if not PartnerReferral.objects.filter(pk=referral.pk, status=old).update(
-            status=status, status_changed_at=now, updated_at=now
-        ):
-            raise PreventionRefused(
-                _("Someone else changed this referral meanwhile. Reload the page.")
-            )
-        referral.status, referral.status_changed_at = status, now
-    elif not text:
+    if status and not REFERRAL_TRANSITIONS.allows(old, status):
+        labels = {
+            "from": REFERRAL_TRANSITIONS.label(old),
+            "to": REFERRAL_TRANSITIONS.label(status)[:20],
+        }
+        raise PreventionRefused(
+            errors={"status": [_("A referral cannot go from “%(from)s” to “%(to)s”.") % labels]}
+        )
+    if not status and not text:
         raise PreventionRefused(errors={"text": [_("Write your answer or choose a new status.")]})
-    feedback = PartnerFeedback.objects.create(
+    if status:
+        transition(
+            referral,
+            to=status,
+            table=REFERRAL_TRANSITIONS,
+            acting_user=acting_user,
+            details={"text": bool(text)},
+        )
+    else:
+        audit_append(
+            actor=acting_user,
+            action=REFERRAL_TRANSITIONS.action,
+            obj=referral,
+            region=referral.region,
+            details={"from": old, "to": old, "text": True},
+        )
+    return PartnerFeedback.objects.create(
         referral=referral,
         created_at=timezone.now(),
         author=acting_user,
@@ -157,22 +158,15 @@ def partner_referral_respond(
         to_status=status,
         text=text or None,
     )
-    audit_append(
-        actor=acting_user,
-        action="partner_referral.respond",
-        obj=referral,
-        region=referral.region,
-        details={"from": old, "to": status or old, "text": bool(text)},
-    )
-    return feedback
 
 
-@transaction.atomic
+@service
 def partner_member_set(
     *, acting_user: User | None, user: User, organisation: PartnerOrganisation
 ) -> PartnerMember:
     """Link a partner user to their organisation (administrators do it in the admin)."""
-    if user.role != Role.PARTNER:
+    require(acting_user, policies.SET_PARTNER_MEMBER)
+    if not policies.may_belong_to_partner(user):
         raise PreventionRefused(_("Only users with the partner role belong to a partner."))
     member, _created = PartnerMember.objects.update_or_create(
         user=user, defaults={"organisation": organisation}

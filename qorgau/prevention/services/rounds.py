@@ -11,19 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.core.models import User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
-from qorgau.prevention.enums import GuidanceLanguage, RoundStatus
+from qorgau.core.transitions import transition
+from qorgau.prevention import policies
+from qorgau.prevention.enums import ROUND_TRANSITIONS, GuidanceLanguage, RoundStatus
 from qorgau.prevention.models import RoundReferral, SafeguardingRound, School, school_year_label
-from qorgau.prevention.services._common import (
-    PreventionRefused,
-    _check_region,
-    _refuse_validation,
-    _text,
-)
+from qorgau.prevention.services._common import PreventionRefused, _refuse_validation, _text
 from qorgau.prevention.services.schools import school_year_bounds, school_year_of
 
 
-@transaction.atomic
+@service
 def round_plan(
     *,
     acting_user: User | None,
@@ -32,7 +30,7 @@ def round_plan(
     school_year: int | None = None,
 ) -> SafeguardingRound:
     """Plan the school's round of a school year: one per school and year."""
-    _check_region(acting_user, school.region)
+    require(acting_user, policies.PLAN_ROUND, school)
     year = school_year if school_year is not None else school_year_of(planned_on)
     start, end = school_year_bounds(year)
     if not start <= planned_on <= end:
@@ -75,10 +73,7 @@ def round_plan(
     return round_
 
 
-ROUND_TRANSITIONS = {RoundStatus.PLANNED: {RoundStatus.DONE}, RoundStatus.DONE: set()}
-
-
-@transaction.atomic
+@service
 def round_record_done(
     *,
     acting_user: User | None,
@@ -89,10 +84,10 @@ def round_record_done(
     concerns_raised: int,
 ) -> SafeguardingRound:
     """Record the round as done, with counts only: who did it, pupils seen, concerns raised."""
+    require(acting_user, policies.RECORD_ROUND, round_)
     school = round_.school
-    _check_region(acting_user, school.region)
-    if RoundStatus.DONE not in ROUND_TRANSITIONS[round_.status]:
-        raise PreventionRefused(_("This round is already recorded as done."))
+    if not ROUND_TRANSITIONS.allows(round_.status, RoundStatus.DONE):
+        raise PreventionRefused(_("This round is already recorded as done."), conflict=True)
     errors: dict[str, list[str]] = {}
     conducted_by = _text(conducted_by)
     if not conducted_by:
@@ -117,25 +112,20 @@ def round_record_done(
         errors["concerns_raised"] = [_("Give the number of concerns raised (0 if none).")]
     if errors:
         raise PreventionRefused(errors=errors)
-    updated = SafeguardingRound.objects.filter(pk=round_.pk, status=round_.status).update(
-        status=RoundStatus.DONE,
-        done_on=done_on,
-        conducted_by=conducted_by,
-        pupils_seen=pupils_seen,
-        concerns_raised=concerns_raised,
-        updated_at=timezone.now(),
-    )
-    if not updated:
-        raise PreventionRefused(_("Someone else changed this round meanwhile. Reload the page."))
-    round_.refresh_from_db()
-    audit_append(
-        actor=acting_user,
-        action="round.done",
-        obj=round_,
-        region=school.region,
+    return transition(
+        round_,
+        to=RoundStatus.DONE,
+        table=ROUND_TRANSITIONS,
+        acting_user=acting_user,
+        updates={
+            "done_on": done_on,
+            "conducted_by": conducted_by,
+            "pupils_seen": pupils_seen,
+            "concerns_raised": concerns_raised,
+        },
         details={"pupils_seen": pupils_seen, "concerns_raised": concerns_raised},
+        region=school.region,
     )
-    return round_
 
 
 def round_refer(
@@ -151,13 +141,14 @@ def round_refer(
     """A concern from a round becomes a Red Button report in the queue of the school's region
     (source "school"), and follows the same path as any report. Only the report is kept here.
 
-    Not atomic on purpose: `report_submit` commits durably by itself; the link to the round is
-    written in a second, small transaction. The same `nonce` (one per form) never makes two reports.
+    Not a `@service` (one transaction) on purpose: `report_submit` commits durably by itself; the
+    link to the round is written in a second, small one. The same `nonce` (one per form) never
+    makes two reports. A refusal is written to the audit log by `require` itself.
     """
     from qorgau.intake import services as intake
 
+    require(acting_user, policies.REFER_FROM_ROUND, round_)
     school = round_.school
-    _check_region(acting_user, school.region)
     if round_.status != RoundStatus.DONE:
         raise PreventionRefused(_("Record the round as done first, then its referrals."))
     narrative = (narrative or "").strip()
@@ -194,7 +185,8 @@ def round_refer(
     return _round_referral_link(acting_user=acting_user, round_=round_, report=submission.report)
 
 
-@transaction.atomic
+# The same form sent again writes nothing (the first one wrote its "round.refer" entry).
+@service(audit=False)
 def _round_referral_link(
     *, acting_user: User, round_: SafeguardingRound, report: Any
 ) -> RoundReferral:

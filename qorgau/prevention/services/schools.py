@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.core.csv_import import Checked, ImportResult, Row, RowError, import_csv
 from qorgau.core.models import Region, User
+from qorgau.core.permissions import Policy, may, require, service
 from qorgau.core.services import audit_append
+from qorgau.prevention import policies
 from qorgau.prevention.enums import InstructionLanguage, SettlementKind
 from qorgau.prevention.models import School
 from qorgau.prevention.services._common import (
     NAME_MAX,
     PUPILS_MAX,
     PreventionRefused,
-    _check_region,
     _refuse_validation,
     _text,
 )
@@ -95,9 +94,14 @@ def parse_languages(value: list[str] | str) -> tuple[list[str], list[str]]:
 
 
 def school_validate(
-    data: SchoolInput, *, acting_user: User | None, regions: dict[str, Region] | None = None
+    data: SchoolInput,
+    *,
+    acting_user: User | None,
+    regions: dict[str, Region] | None = None,
+    policy: Policy = policies.CREATE_SCHOOL,
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Check one school; return the cleaned values and the errors (field -> messages)."""
+    """Check one school; return the cleaned values and the errors (field -> messages). A region
+    the user may not register schools in (`policy`) is an error of the field, or of the row."""
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
 
@@ -108,17 +112,14 @@ def school_validate(
     region = regions.get(code) if regions is not None else Region.objects.filter(code=code).first()
     if region is None:
         error("region", _("There is no region with the code “%(code)s”.") % {"code": code[:20]})
-    else:
-        try:
-            _check_region(acting_user, region, central=True)
-        except PreventionRefused:
-            error(
-                "region",
-                _(
-                    "This school is in another region (%(code)s): you register schools of your region only."
-                )
-                % {"code": region.code},
+    elif not may(acting_user, policy, region):
+        error(
+            "region",
+            _(
+                "This school is in another region (%(code)s): you register schools of your region only."
             )
+            % {"code": region.code},
+        )
     clean["region"] = region
     for name, label in (
         ("name", _("the name")),
@@ -158,9 +159,10 @@ def school_validate(
     return clean, errors
 
 
-@transaction.atomic
+@service
 def school_create(*, acting_user: User | None, data: SchoolInput) -> School:
     """Register one school (the coordinator in their region, or the central office)."""
+    require(acting_user, policies.CREATE_SCHOOL)
     clean, errors = school_validate(data, acting_user=acting_user)
     if errors:
         raise PreventionRefused(errors=errors)
@@ -180,26 +182,6 @@ def school_create(*, acting_user: User | None, data: SchoolInput) -> School:
     return school
 
 
-@dataclass
-class RowError:
-    line: int
-    reason: str
-
-
-@dataclass
-class ImportResult:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    imported: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
 SCHOOL_COLUMNS = [
     "region",
     "district",
@@ -211,36 +193,8 @@ SCHOOL_COLUMNS = [
 ]
 
 
-def _read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    """The rows with their line numbers (the header is line 1), or an error about the whole file."""
-    text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [(h or "").strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in SCHOOL_COLUMNS if c not in header]
-    if missing:
-        return [], [
-            RowError(
-                1,
-                _("The header lacks the columns: %(columns)s. Expected: %(expected)s.")
-                % {"columns": ", ".join(missing), "expected": ",".join(SCHOOL_COLUMNS)},
-            )
-        ]
-    reader.fieldnames = header
-    rows = []
-    try:
-        for row in reader:
-            if not any((v or "").strip() for k, v in row.items() if k is not None):
-                continue
-            rows.append((reader.line_num, {k: v or "" for k, v in row.items() if k}))
-    except csv.Error as exc:
-        return [], [
-            RowError(reader.line_num, _("The file cannot be read as CSV: %(e)s") % {"e": exc})
-        ]
-    return rows, []
-
-
+# An import whose rows are refused writes nothing, not even its entry; every write is audited.
+@service(audit=False)
 def school_import_csv(
     *, acting_user: User | None, text: str, good_rows: bool = False
 ) -> ImportResult:
@@ -248,46 +202,44 @@ def school_import_csv(
     pupils, languages). Every row is checked; each bad row is reported with its line and reason.
     Nothing is imported when a row is bad, unless `good_rows`. A school already registered (same
     region, district, town and name) gets the new pupils and languages."""
-    result = ImportResult()
-    rows, file_errors = _read_csv(text)
-    if file_errors:
-        result.errors = file_errors
-        return result
+    require(acting_user, policies.IMPORT_SCHOOLS)
     regions = {r.code: r for r in Region.objects.all()}
-    good: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple, int] = {}
-    for line, row in rows:
-        result.rows += 1
-        clean, errors = school_validate(
-            SchoolInput(
-                name=row.get("name", ""),
-                region_code=row.get("region", ""),
-                district=row.get("district", ""),
-                settlement=row.get("settlement", ""),
-                settlement_kind=row.get("settlement_kind", ""),
-                pupils=row.get("pupils", ""),
-                languages=row.get("languages", ""),
-            ),
-            acting_user=acting_user,
-            regions=regions,
-        )
-        if errors:
-            reasons = " ".join(m for messages in errors.values() for m in messages)
-            result.errors.append(RowError(line, reasons))
-            continue
-        key = (clean["region"].pk, clean["district"], clean["settlement"], clean["name"])
-        if key in seen:
-            result.errors.append(
-                RowError(line, _("The same school as on line %(line)d.") % {"line": seen[key]})
+
+    def check(rows: list[Row]) -> Checked[dict[str, Any]]:
+        checked: Checked[dict[str, Any]] = Checked()
+        seen: dict[tuple, int] = {}
+        for line, row in rows:
+            clean, errors = school_validate(
+                SchoolInput(
+                    name=row.get("name", ""),
+                    region_code=row.get("region", ""),
+                    district=row.get("district", ""),
+                    settlement=row.get("settlement", ""),
+                    settlement_kind=row.get("settlement_kind", ""),
+                    pupils=row.get("pupils", ""),
+                    languages=row.get("languages", ""),
+                ),
+                acting_user=acting_user,
+                regions=regions,
+                policy=policies.IMPORT_SCHOOLS,
             )
-            continue
-        seen[key] = line
-        good.append((line, clean))
-    if result.errors and not good_rows:
-        return result
-    with transaction.atomic():
-        _upsert_schools([clean for _line, clean in good], result)
-        result.imported = True
+            if errors:
+                reasons = " ".join(m for messages in errors.values() for m in messages)
+                checked.errors.append(RowError(line, reasons))
+                continue
+            key = (clean["region"].pk, clean["district"], clean["settlement"], clean["name"])
+            if key in seen:
+                checked.errors.append(
+                    RowError(line, _("The same school as on line %(line)d.") % {"line": seen[key]})
+                )
+                continue
+            seen[key] = line
+            checked.good.append(clean)
+        return checked
+
+    def write(cleaned: list[dict[str, Any]], result: ImportResult) -> None:
+        _upsert_schools(cleaned, result)
+        result.imported = len(cleaned)
         audit_append(
             actor=acting_user,
             action="school.import",
@@ -300,7 +252,10 @@ def school_import_csv(
                 "bad_rows": len(result.errors),
             },
         )
-    return result
+
+    return import_csv(
+        text=text, required=SCHOOL_COLUMNS, check=check, write=write, good_rows=good_rows
+    )
 
 
 def _upsert_schools(cleaned: list[dict[str, Any]], result: ImportResult) -> None:

@@ -7,24 +7,23 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.core.enums import Role
 from qorgau.core.models import Region, User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
+from qorgau.prevention import policies
 from qorgau.prevention.models import Attendance, School, Teacher, TrainingSession
 from qorgau.prevention.services._common import (
     NAME_MAX,
     PreventionRefused,
-    _check_region,
     _refuse_validation,
     _text,
 )
 
 
-@transaction.atomic
+@service
 def teacher_create(
     *,
     acting_user: User | None,
@@ -35,6 +34,7 @@ def teacher_create(
     certified_on: date | None = None,
 ) -> Teacher:
     """Register a teacher of a school of the region; a master trainer is certified from the start."""
+    require(acting_user, policies.CREATE_TEACHER, school if school is not None else region)
     full_name = _text(full_name)
     if not full_name:
         raise PreventionRefused(errors={"full_name": [_("Give the full name.")]})
@@ -46,18 +46,6 @@ def teacher_create(
         region = school.region
     if region is None:
         raise PreventionRefused(errors={"school": [_("Choose the school.")]})
-    if (
-        school is not None
-        and acting_user is not None
-        and acting_user.role == Role.EDUCATION_COORDINATOR
-        and acting_user.region_id != region.pk
-    ):
-        raise PreventionRefused(
-            errors={
-                "school": [_("This school is in another region: choose a school of your region.")]
-            }
-        )
-    _check_region(acting_user, region)
     if certified_on is not None and certified_on > timezone.localdate():
         raise PreventionRefused(errors={"certified_on": [_("This date is in the future.")]})
     teacher = Teacher(
@@ -83,15 +71,15 @@ def teacher_create(
     return teacher
 
 
-@transaction.atomic
+@service
 def teacher_designate_master(
     *, acting_user: User | None, teacher: Teacher, on: date | None = None
 ) -> Teacher:
     """Make a teacher a master trainer (the top of the cascade): only one not certified below."""
-    _check_region(acting_user, teacher.region)
+    require(acting_user, policies.DESIGNATE_MASTER_TRAINER, teacher)
     on = on or timezone.localdate()
     if teacher.is_master_trainer:
-        return teacher
+        raise PreventionRefused(_("This teacher is already a master trainer."), conflict=True)
     updated = Teacher.objects.filter(
         pk=teacher.pk, is_master_trainer=False, certified_on__isnull=True
     ).update(is_master_trainer=True, level=0, certified_on=on, updated_at=timezone.now())
@@ -119,7 +107,7 @@ def _check_attendee(teacher: Teacher, region: Region) -> None:
         )
 
 
-@transaction.atomic
+@service
 def session_create(
     *,
     acting_user: User | None,
@@ -130,7 +118,7 @@ def session_create(
     attendees: Iterable[Teacher],
 ) -> TrainingSession:
     """Plan or record a training session: a certified trainer of the region, at least one attendee."""
-    _check_region(acting_user, region)
+    require(acting_user, policies.CREATE_SESSION, region)
     attendees = list({t.pk: t for t in attendees}.values())
     errors: dict[str, list[str]] = {}
     place = _text(place)
@@ -177,11 +165,12 @@ def session_create(
     return session
 
 
-@transaction.atomic
+@service
 def session_add_attendee(
     *, acting_user: User | None, session: TrainingSession, teacher: Teacher
 ) -> Attendance:
-    _check_region(acting_user, session.region)
+    """Put one more teacher of the region on the list of a session."""
+    require(acting_user, policies.ADD_ATTENDEE, session)
     if teacher.pk == session.trainer_id:
         raise PreventionRefused(_("The trainer cannot attend their own session."))
     _check_attendee(teacher, session.region)
@@ -201,12 +190,12 @@ def session_add_attendee(
     return attendance
 
 
-@transaction.atomic
+@service
 def session_record_attendance(
     *, acting_user: User | None, session: TrainingSession, present: Iterable[int]
 ) -> int:
     """Who came (attendance ids); everyone else on the list did not. Returns how many came."""
-    _check_region(acting_user, session.region)
+    require(acting_user, policies.RECORD_ATTENDANCE, session)
     if session.held_on > timezone.localdate():
         raise PreventionRefused(_("Attendance is recorded once the session has taken place."))
     present = set(present)
@@ -226,7 +215,7 @@ def session_record_attendance(
     return came
 
 
-@transaction.atomic
+@service
 def session_certify(
     *,
     acting_user: User | None,
@@ -235,7 +224,7 @@ def session_certify(
 ) -> int:
     """Certify every attendee who came and is not yet certified; each gets a certificate. A teacher
     certified for the first time joins the cascade under the session's trainer."""
-    _check_region(acting_user, session.region)
+    require(acting_user, policies.CERTIFY, session)
     on = on or timezone.localdate()
     if session.held_on > timezone.localdate() or on < session.held_on:
         raise PreventionRefused(_("Attendees are certified once the session has taken place."))
@@ -250,7 +239,7 @@ def session_certify(
             raise PreventionRefused(
                 _("Record who came first: only attendees who came are certified.")
             )
-        return 0
+        raise PreventionRefused(_("Everyone who came is already certified."), conflict=True)
     now = timezone.now()
     for attendance in waiting:
         attendance.certified_on = on

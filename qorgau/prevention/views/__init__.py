@@ -1,6 +1,6 @@
 """Views of the prevention app: thin; every rule is in services, every read in selectors."""
 
-from qorgau.prevention.views._common import COORDINATOR, PAGE_SIZE, SCHOOL_EDITORS
+from qorgau.prevention.views._common import PAGE_SIZE
 from qorgau.prevention.views.overview import cascade, coverage
 from qorgau.prevention.views.partners import (
     case_to_partner,
@@ -9,11 +9,19 @@ from qorgau.prevention.views.partners import (
     referral_list,
     report_to_partner,
 )
-from qorgau.prevention.views.rounds import round_action, round_detail, round_list, round_new
+from qorgau.prevention.views.rounds import (
+    round_detail,
+    round_done,
+    round_list,
+    round_new,
+    round_refer,
+)
 from qorgau.prevention.views.schools import school_detail, school_import, school_list, school_new
 from qorgau.prevention.views.training import (
     certificate,
-    session_action,
+    session_add,
+    session_attendance,
+    session_certify,
     session_detail,
     session_list,
     session_new,
@@ -23,9 +31,7 @@ from qorgau.prevention.views.training import (
 )
 
 __all__ = [
-    "COORDINATOR",
     "PAGE_SIZE",
-    "SCHOOL_EDITORS",
     "cascade",
     "case_to_partner",
     "certificate",
@@ -34,15 +40,18 @@ __all__ = [
     "referral_figures",
     "referral_list",
     "report_to_partner",
-    "round_action",
     "round_detail",
+    "round_done",
     "round_list",
     "round_new",
+    "round_refer",
     "school_detail",
     "school_import",
     "school_list",
     "school_new",
-    "session_action",
+    "session_add",
+    "session_attendance",
+    "session_certify",
     "session_detail",
     "session_list",
     "session_new",

@@ -1,23 +1,19 @@
-"""What the prevention views share: the page size, role sets, the role check, pagination."""
+"""What the prevention views share: the page size and pagination.
+
+Who may act is not decided here: each view that takes a form asks `require()` with the action's
+policy before reading it (so that a refused user gets 403, not a form error), and the service
+checks again. Views catch `ServiceError` only to show it; `PermissionRefused` (403) and `NotFound`
+(404) go through.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
-from qorgau.core.enums import Role
-
 PAGE_SIZE = 50
-COORDINATOR = {Role.EDUCATION_COORDINATOR}
-SCHOOL_EDITORS = {Role.EDUCATION_COORDINATOR, Role.CENTRAL_OFFICE}
-
-
-def _require(request: HttpRequest, roles: set[str]) -> None:
-    if request.user.role not in roles:
-        raise PermissionDenied
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:

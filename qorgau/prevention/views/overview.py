@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from qorgau.core.enums import Role
 from qorgau.core.permissions import requires_visibility
 from qorgau.prevention import selectors, services
 from qorgau.prevention.models import School, Teacher
@@ -31,7 +30,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "own": result.rows[0] if result.national is None and result.rows else None,
             "rounds": selectors.round_figures_for_user(user=user),
             "target_total": services.MASTER_TRAINERS_TARGET,
-            "can_edit": user.role == Role.EDUCATION_COORDINATOR,
         },
     )
 

@@ -6,20 +6,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qorgau.core.enums import Role
-from qorgau.core.permissions import requires_visibility
+from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
+from qorgau.core.permissions import Policy, may, require, requires_visibility
 from qorgau.core.services import audit_personal_view
-from qorgau.prevention import selectors, services
+from qorgau.prevention import policies, selectors, services
 from qorgau.prevention.enums import ReferralStatus
 from qorgau.prevention.forms import FeedbackForm, PartnerReferralForm
 from qorgau.prevention.models import PartnerReferral
-from qorgau.prevention.views._common import _page, _require
+from qorgau.prevention.views._common import _page
 
 
 @login_required
@@ -56,10 +55,13 @@ def referral_figures(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     referral = selectors.partner_referral_get_for_user(user=request.user, public_id=public_id)
-    is_partner = request.user.role == Role.PARTNER
+    answers = may(request.user, policies.RESPOND_TO_REFERRAL, referral)
     form = None
     status = 200
-    if is_partner:
+    if request.method == "POST":
+        # the partner's answer: anyone else is refused before the form is read
+        require(request.user, policies.RESPOND_TO_REFERRAL, referral)
+    if answers:
         form = FeedbackForm(request.POST or None, current=referral.status)
         if request.method == "POST":
             status = 400
@@ -71,13 +73,13 @@ def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                         status=form.cleaned_data["status"],
                         text=form.cleaned_data["text"],
                     )
-                except services.PreventionRefused as exc:
-                    form.add_service_errors(exc.errors or {"__all__": [exc.message]})
+                except (PermissionRefused, NotFound):
+                    raise
+                except ServiceError as exc:
+                    add_to_form(form, exc)
                 else:
                     messages.success(request, _("Your answer was sent."))
                     return redirect("prevention:referral_detail", public_id=referral.public_id)
-    elif request.method == "POST":
-        raise PermissionDenied
     audit_personal_view(
         actor=request.user, obj=referral, fields=["note", "feedback"], region=referral.region
     )
@@ -88,13 +90,16 @@ def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "referral": referral,
             "feedback": selectors.partner_referral_feedback(referral=referral),
             "form": form,
-            "is_partner": is_partner,
+            "answers": answers,
         },
         status=status,
     )
 
 
-def _refer_to_partner(request: HttpRequest, *, source: Any, back: str, kind: str) -> HttpResponse:
+def _refer_to_partner(
+    request: HttpRequest, *, source: Any, back: str, kind: str, policy: Policy
+) -> HttpResponse:
+    require(request.user, policy, source)
     organisations = {str(o.pk): o for o in selectors.partner_organisation_list()}
     form = PartnerReferralForm(request.POST, organisations=organisations.values())
     if not form.is_valid():
@@ -113,7 +118,9 @@ def _refer_to_partner(request: HttpRequest, *, source: Any, back: str, kind: str
             note=form.cleaned_data["note"],
             **{kind: source},
         )
-    except services.PreventionRefused as exc:
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -133,8 +140,13 @@ def report_to_partner(request: HttpRequest, public_id: str) -> HttpResponse:
     from qorgau.intake.selectors import report_get_for_user
 
     report = report_get_for_user(user=request.user, public_id=public_id)
-    _require(request, services.REFER_FROM_REPORT)
-    return _refer_to_partner(request, source=report, back="intake:staff_detail", kind="report")
+    return _refer_to_partner(
+        request,
+        source=report,
+        back="intake:staff_detail",
+        kind="report",
+        policy=policies.REFER_REPORT_TO_PARTNER,
+    )
 
 
 @login_required
@@ -144,5 +156,10 @@ def case_to_partner(request: HttpRequest, public_id: str) -> HttpResponse:
     from qorgau.cases.selectors import case_get_for_user
 
     case = case_get_for_user(user=request.user, public_id=public_id)
-    _require(request, services.REFER_FROM_CASE)
-    return _refer_to_partner(request, source=case, back="cases:detail", kind="case")
+    return _refer_to_partner(
+        request,
+        source=case,
+        back="cases:detail",
+        kind="case",
+        policy=policies.REFER_CASE_TO_PARTNER,
+    )

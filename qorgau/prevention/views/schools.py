@@ -9,13 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qorgau.core.enums import Role
-from qorgau.core.permissions import requires_visibility
+from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
+from qorgau.core.permissions import may, require, requires_visibility
 from qorgau.core.selectors import region_list
-from qorgau.prevention import selectors, services
+from qorgau.prevention import policies, selectors, services
 from qorgau.prevention.forms import ImportForm, SchoolForm
 from qorgau.prevention.models import School
-from qorgau.prevention.views._common import SCHOOL_EDITORS, _page, _require
+from qorgau.prevention.views._common import _page
 
 
 @login_required
@@ -33,23 +33,17 @@ def school_list(request: HttpRequest) -> HttpResponse:
             "districts": selectors.district_list_for_user(user=request.user),
             "district": district,
             "find": find,
-            "can_edit": request.user.role in SCHOOL_EDITORS,
         },
     )
-
-
-def _school_regions(request: HttpRequest) -> list:
-    if request.user.role == Role.CENTRAL_OFFICE:
-        return list(region_list())
-    return [request.user.region]
 
 
 @login_required
 @requires_visibility(School)
 @require_http_methods(["GET", "POST"])
 def school_new(request: HttpRequest) -> HttpResponse:
-    _require(request, SCHOOL_EDITORS)
-    regions = _school_regions(request)
+    require(request.user, policies.CREATE_SCHOOL)
+    # the regions the user registers schools in: their own, or every one for the central office
+    regions = [r for r in region_list() if may(request.user, policies.CREATE_SCHOOL, r)]
     form = SchoolForm(request.POST or None, regions=regions, initial={"region": regions[0].code})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -66,8 +60,10 @@ def school_new(request: HttpRequest) -> HttpResponse:
                     languages=data["languages"],
                 ),
             )
-        except services.PreventionRefused as exc:
-            form.add_service_errors(exc.errors or {"__all__": [exc.message]})
+        except (PermissionRefused, NotFound):
+            raise
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The school was registered."))
             return redirect("prevention:school_detail", public_id=school.public_id)
@@ -83,7 +79,7 @@ def school_new(request: HttpRequest) -> HttpResponse:
 @requires_visibility(School)
 @require_http_methods(["GET", "POST"])
 def school_import(request: HttpRequest) -> HttpResponse:
-    _require(request, SCHOOL_EDITORS)
+    require(request.user, policies.IMPORT_SCHOOLS)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     status = 200
@@ -95,7 +91,7 @@ def school_import(request: HttpRequest) -> HttpResponse:
                 text=form.cleaned_data["file"],
                 good_rows=form.cleaned_data["good_rows"],
             )
-            status = 200 if result.imported else 400
+            status = 200 if result.imported or result.ok else 400
     return render(
         request,
         "prevention/school_import.html",
@@ -116,6 +112,5 @@ def school_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "school": school,
             "teachers": school.teachers.order_by("full_name"),
             "rounds": selectors.school_rounds(school=school),
-            "can_edit": request.user.role == Role.EDUCATION_COORDINATOR,
         },
     )

@@ -6,18 +6,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qorgau.core.enums import Role
-from qorgau.core.permissions import requires_visibility
-from qorgau.prevention import selectors, services
+from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
+from qorgau.core.permissions import may, require, requires_visibility
+from qorgau.prevention import policies, selectors, services
 from qorgau.prevention.forms import AddAttendeeForm, SessionForm, TeacherForm
 from qorgau.prevention.models import Teacher, TrainingSession
-from qorgau.prevention.views._common import COORDINATOR, _page, _require
+from qorgau.prevention.views._common import _page
 
 # --- Teachers -------------------------------------------------------------------------------------
 
@@ -32,12 +32,7 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "prevention/teacher_list.html",
-        {
-            "page": _page(request, qs),
-            "status": status,
-            "find": find,
-            "can_edit": request.user.role == Role.EDUCATION_COORDINATOR,
-        },
+        {"page": _page(request, qs), "status": status, "find": find},
     )
 
 
@@ -45,7 +40,7 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
 @requires_visibility(Teacher)
 @require_http_methods(["GET", "POST"])
 def teacher_new(request: HttpRequest) -> HttpResponse:
-    _require(request, COORDINATOR)
+    require(request.user, policies.CREATE_TEACHER)
     schools = list(selectors.school_choices_for_user(user=request.user))
     initial = {"school": request.GET.get("school", "")}
     form = TeacherForm(request.POST or None, schools=schools, initial=initial)
@@ -61,8 +56,10 @@ def teacher_new(request: HttpRequest) -> HttpResponse:
                 master_trainer=data["master_trainer"],
                 certified_on=data["certified_on"],
             )
-        except services.PreventionRefused as exc:
-            form.add_service_errors(exc.errors or {"__all__": [exc.message]})
+        except (PermissionRefused, NotFound):
+            raise
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The teacher was registered."))
             return redirect("prevention:teacher_detail", public_id=teacher.public_id)
@@ -80,10 +77,11 @@ def teacher_new(request: HttpRequest) -> HttpResponse:
 def teacher_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     teacher = selectors.teacher_get_for_user(user=request.user, public_id=public_id)
     if request.method == "POST":
-        _require(request, COORDINATOR)
         try:
             services.teacher_designate_master(acting_user=request.user, teacher=teacher)
-        except services.PreventionRefused as exc:
+        except (PermissionRefused, NotFound):
+            raise
+        except ServiceError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("This teacher is now a master trainer."))
@@ -96,7 +94,7 @@ def teacher_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "above": selectors.cascade_above(teacher=teacher),
             "below": selectors.cascade_below(user=request.user, teacher=teacher),
             "attendances": selectors.teacher_attendance(teacher=teacher),
-            "can_edit": request.user.role == Role.EDUCATION_COORDINATOR,
+            "can_designate": may(request.user, policies.DESIGNATE_MASTER_TRAINER, teacher),
         },
     )
 
@@ -109,21 +107,14 @@ def teacher_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.session_list_for_user(user=request.user)
-    return render(
-        request,
-        "prevention/session_list.html",
-        {
-            "page": _page(request, qs),
-            "can_edit": request.user.role == Role.EDUCATION_COORDINATOR,
-        },
-    )
+    return render(request, "prevention/session_list.html", {"page": _page(request, qs)})
 
 
 @login_required
 @requires_visibility(TrainingSession)
 @require_http_methods(["GET", "POST"])
 def session_new(request: HttpRequest) -> HttpResponse:
-    _require(request, COORDINATOR)
+    require(request.user, policies.CREATE_SESSION)
     trainers = list(selectors.trainer_choices_for_user(user=request.user))
     attendees = list(selectors.attendee_choices_for_user(user=request.user))
     form = SessionForm(request.POST or None, trainers=trainers, attendees=attendees)
@@ -140,8 +131,10 @@ def session_new(request: HttpRequest) -> HttpResponse:
                 trainer=trainer,
                 attendees=[by_id[pk] for pk in data["attendees"]],
             )
-        except services.PreventionRefused as exc:
-            form.add_service_errors(exc.errors or {"__all__": [exc.message]})
+        except (PermissionRefused, NotFound):
+            raise
+        except ServiceError as exc:
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The training session was saved."))
             return redirect("prevention:session_detail", public_id=session.public_id)
@@ -153,27 +146,26 @@ def session_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_context(request: HttpRequest, session: TrainingSession, **extra: Any) -> dict:
+def _session_context(request: HttpRequest, session: TrainingSession) -> dict[str, Any]:
     attendances = list(selectors.session_attendances(session=session))
-    can_edit = request.user.role == Role.EDUCATION_COORDINATOR
     listed = {a.teacher_id for a in attendances}
-    context = {
-        "session": session,
-        "attendances": attendances,
-        "can_edit": can_edit,
-        "has_happened": session.held_on <= timezone.localdate(),
-        "add_form": AddAttendeeForm(
+    add_form = None
+    if may(request.user, policies.ADD_ATTENDEE, session):
+        add_form = AddAttendeeForm(
             teachers=[
                 t
                 for t in selectors.attendee_choices_for_user(user=request.user)
                 if t.pk not in listed and t.pk != session.trainer_id
             ]
         )
-        if can_edit
-        else None,
+    return {
+        "session": session,
+        "attendances": attendances,
+        "can_record": may(request.user, policies.RECORD_ATTENDANCE, session),
+        "can_certify": may(request.user, policies.CERTIFY, session),
+        "has_happened": session.held_on <= timezone.localdate(),
+        "add_form": add_form,
     }
-    context.update(extra)
-    return context
 
 
 @login_required
@@ -187,36 +179,63 @@ def session_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(TrainingSession)
 @require_POST
-def session_action(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
-    _require(request, COORDINATOR)
+def session_attendance(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Who came to the session: the ticked attendees came, the others did not."""
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    listed = set(session.attendances.values_list("pk", flat=True))
+    present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+    try:
+        came = services.session_record_attendance(
+            acting_user=request.user,
+            session=session,
+            present=[pk for pk in present if pk in listed],
+        )
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Attendance recorded: %(count)d came.") % {"count": came})
+    return redirect("prevention:session_detail", public_id=session.public_id)
+
+
+@login_required
+@requires_visibility(TrainingSession)
+@require_POST
+def session_certify(request: HttpRequest, public_id: str) -> HttpResponse:
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     try:
-        if action == "attendance":
-            present_ids = {a.pk for a in session.attendances.all()}
-            present = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
-            came = services.session_record_attendance(
-                acting_user=request.user,
-                session=session,
-                present=[pk for pk in present if pk in present_ids],
-            )
-            messages.success(request, _("Attendance recorded: %(count)d came.") % {"count": came})
-        elif action == "certify":
-            count = services.session_certify(acting_user=request.user, session=session)
-            messages.success(request, _("%(count)d attendees certified.") % {"count": count})
-        elif action == "add":
-            teachers = list(selectors.attendee_choices_for_user(user=request.user))
-            form = AddAttendeeForm(request.POST, teachers=teachers)
-            if not form.is_valid():
-                raise services.PreventionRefused(_("Choose a teacher of your region."))
-            teacher = next(t for t in teachers if t.public_id == form.cleaned_data["teacher"])
-            services.session_add_attendee(
-                acting_user=request.user, session=session, teacher=teacher
-            )
-            messages.success(request, _("The attendee was added."))
-        else:
-            raise Http404
-    except services.PreventionRefused as exc:
+        count = services.session_certify(acting_user=request.user, session=session)
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(count)d attendees certified.") % {"count": count})
+    return redirect("prevention:session_detail", public_id=session.public_id)
+
+
+@login_required
+@requires_visibility(TrainingSession)
+@require_POST
+def session_add(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One more attendee on the session's list."""
+    session = selectors.session_get_for_user(user=request.user, public_id=public_id)
+    require(request.user, policies.ADD_ATTENDEE, session)
+    teachers = list(selectors.attendee_choices_for_user(user=request.user))
+    form = AddAttendeeForm(request.POST, teachers=teachers)
+    if not form.is_valid():
+        messages.error(request, _("Choose a teacher of your region."))
+        return redirect("prevention:session_detail", public_id=session.public_id)
+    teacher = next(t for t in teachers if t.public_id == form.cleaned_data["teacher"])
+    try:
+        services.session_add_attendee(acting_user=request.user, session=session, teacher=teacher)
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The attendee was added."))
     return redirect("prevention:session_detail", public_id=session.public_id)
 
 

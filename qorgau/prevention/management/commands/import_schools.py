@@ -36,7 +36,7 @@ class Command(BaseCommand):
         result = school_import_csv(acting_user=None, text=text, good_rows=good_rows)
         for error in result.errors:
             self.stderr.write(f"line {error.line}: {error.reason}")
-        if result.imported:
+        if result.imported or result.ok:
             self.stdout.write(
                 f"{result.rows} rows: {result.created} new schools, {result.updated} updated, "
                 f"{result.unchanged} unchanged, {len(result.errors)} bad rows skipped"
