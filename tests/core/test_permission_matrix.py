@@ -295,10 +295,10 @@ class Objects:
 
     def __init__(self) -> None:
         from qorgau.cases.models import Case
+        from qorgau.guidance.models import GuidanceVersion
         from qorgau.intake import services as intake
         from qorgau.intake.enums import Source
         from qorgau.intake.evidence import IncomingFile
-        from qorgau.guidance.models import GuidanceVersion
         from qorgau.linking.models import IdentifierUse
         from qorgau.prevention.models import (
             Attendance,

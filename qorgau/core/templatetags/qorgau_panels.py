@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
 
 from qorgau.core.panels import shown_panels
 
@@ -14,12 +13,15 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def panels(context: Any, slot: str, obj: Any = None) -> SafeString:
+def panels(context: Any, slot: str, obj: Any = None) -> str:
     # Each panel's template is rendered like an {% include %}: with the page's context (its request,
     # user, CSRF token and language) and the panel's own context on top.
-    parts = []
+    # A rendered template is already safe markup (it escaped as it rendered); adding safe strings
+    # keeps them safe, so nothing here is marked safe by hand.
+    rendered = ""
     for panel, panel_context in shown_panels(slot, context.get("request"), obj):
         panel_template = context.template.engine.get_template(panel.template)
         with context.push(**panel_context):
-            parts.append(panel_template.render(context))
-    return mark_safe("".join(parts))  # noqa: S308  (rendered templates, escaped as they render)
+            part = panel_template.render(context)
+        rendered = part if not rendered else rendered + part
+    return rendered
