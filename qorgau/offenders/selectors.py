@@ -77,14 +77,13 @@ def treatment_plan_of(*, person: Person, plan_id: object) -> TreatmentPlan:
     return plan
 
 
-def supervision_plan_of(*, person: Person, status: str | None = None) -> SupervisionPlan:
-    """The person's latest supervision plan (of that status): a person has one open at a time."""
-    plans = (
+def supervision_plan_of(*, person: Person) -> SupervisionPlan:
+    """The person's open supervision plan (a person has one at a time), for the page's actions."""
+    plan = (
         person.supervision_plans.exclude(status=PlanStatus.ENDED)
-        if status is None
-        else (person.supervision_plans.filter(status=status))
+        .order_by("-starts_on", "-pk")
+        .first()
     )
-    plan = plans.order_by("-starts_on", "-pk").first()
     if plan is None:
         raise Http404
     return plan
