@@ -8,6 +8,11 @@ class PersonStatus(models.TextChoices):
     ENDED = "ended", _("Supervision ended")
 
 
+class ExaminationStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    DONE = "done", _("Done")
+
+
 class RiskLevel(models.TextChoices):
     LOW = "low", _("Low")
     MODERATE = "moderate", _("Moderate")

@@ -74,17 +74,27 @@ class TreatmentEndForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
 
 
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name()} ({obj.region.code if obj.region else '—'})"
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class ReleaseForm(forms.Form):
     released_on = forms.DateField(label=_("Released on"), widget=DATE)
-    region = forms.ChoiceField(label=_("Region of residence"))
-    officer = forms.ChoiceField(label=_("Police supervisor"))
+    region = RegionChoiceField(
+        label=_("Region of residence"), queryset=None, to_field_name="code", empty_label=None
+    )
+    officer = OfficerChoiceField(label=_("Police supervisor"), queryset=None, empty_label=None)
 
-    def __init__(self, *args, regions=(), officers=(), **kwargs):
+    def __init__(self, *args, regions, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, r.name) for r in regions]
-        self.fields["officer"].choices = [
-            (u.pk, f"{u.get_full_name()} ({u.region.code})") for u in officers
-        ]
+        self.fields["region"].queryset = regions
+        self.fields["officer"].queryset = officers
 
 
 class MeetingForm(forms.Form):

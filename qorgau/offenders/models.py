@@ -5,11 +5,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.cases.models import Case
-from qorgau.core.enums import Role
 from qorgau.core.fields import EncryptedJSONField, EncryptedTextField
 from qorgau.core.models import CriminalArticle, Region, TimeStamped, User, new_public_id
-from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+from qorgau.core.permissions import ScopedQuerySet
+from qorgau.core.transitions import Transitions
+from qorgau.offenders import policies
 from qorgau.offenders.enums import (
+    ExaminationStatus,
     MeetingStatus,
     PersonStatus,
     PlanStatus,
@@ -24,8 +26,11 @@ class Facility(TimeStamped):
     name = models.CharField(_("name"), max_length=200, unique=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="facilities")
     clinicians = models.ManyToManyField(
-        User, blank=True, related_name="facilities", limit_choices_to={"role": Role.CLINICIAN}
+        User, blank=True, related_name="facilities", limit_choices_to=policies.FACILITY_STAFF
     )
+
+    objects = ScopedQuerySet.as_manager()
+    visibility = policies.FACILITY_VISIBILITY
 
     class Meta:
         ordering = ["name"]
@@ -34,22 +39,6 @@ class Facility(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
-
-
-PERSON_VISIBILITY = Visibility(
-    roles={
-        Role.CENTRAL_OFFICE: Scope.ALL,
-        Role.REGIONAL_CHIEF: Scope.REGION,
-        Role.CLINICIAN: Scope.OWN,
-        Role.POLICE_SUPERVISOR: Scope.REGION,
-    },
-    region_field="region",
-    owner_field="facility__clinicians",
-    conditions={
-        Role.CLINICIAN: Q(status=PersonStatus.IN_CUSTODY),
-        Role.POLICE_SUPERVISOR: Q(status=PersonStatus.SUPERVISED),
-    },
-)
 
 
 class Person(TimeStamped):
@@ -80,7 +69,7 @@ class Person(TimeStamped):
     released_on = models.DateField(_("released"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = PERSON_VISIBILITY
+    visibility = policies.PERSON_VISIBILITY
 
     class Meta:
         ordering = ["-created_at"]
@@ -130,18 +119,17 @@ class Examination(TimeStamped):
     findings = EncryptedTextField(_("findings"), null=True, blank=True)
     diagnostic_codes = models.JSONField(_("diagnostic codes"), default=list, blank=True)
     recommendations = EncryptedTextField(_("recommendations"), null=True, blank=True)
+    # The database's default too: rows written by raw SQL (benchmarks) are scheduled.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ExaminationStatus.choices,
+        default=ExaminationStatus.SCHEDULED,
+        db_default=ExaminationStatus.SCHEDULED,
+    )
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        roles={
-            Role.CENTRAL_OFFICE: Scope.ALL,
-            Role.REGIONAL_CHIEF: Scope.REGION,
-            Role.CLINICIAN: Scope.OWN,
-        },
-        region_field="person__region",
-        owner_field="person__facility__clinicians",
-        conditions={Role.CLINICIAN: Q(person__status=PersonStatus.IN_CUSTODY)},
-    )
+    visibility = policies.EXAMINATION_VISIBILITY
 
     class Meta:
         ordering = ["scheduled_for"]
@@ -248,14 +236,7 @@ class SupervisionPlan(TimeStamped):
     status = models.CharField(max_length=8, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        roles={
-            Role.CENTRAL_OFFICE: Scope.ALL,
-            Role.REGIONAL_CHIEF: Scope.REGION,
-            Role.POLICE_SUPERVISOR: Scope.REGION,
-        },
-        region_field="person__region",
-    )
+    visibility = policies.SUPERVISION_VISIBILITY
 
     class Meta:
         ordering = ["-starts_on"]
@@ -280,14 +261,7 @@ class Meeting(TimeStamped):
     alerted_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(
-        roles={
-            Role.CENTRAL_OFFICE: Scope.ALL,
-            Role.REGIONAL_CHIEF: Scope.REGION,
-            Role.POLICE_SUPERVISOR: Scope.REGION,
-        },
-        region_field="plan__person__region",
-    )
+    visibility = policies.MEETING_VISIBILITY
 
     class Meta:
         ordering = ["due_on"]
@@ -311,3 +285,37 @@ class Violation(TimeStamped):
 
     def __str__(self) -> str:
         return str(self.occurred_on)
+
+
+# --- The allowed moves of each status (core/transitions.py) ---------------------------------------
+
+PERSON_STATUS = Transitions(
+    {
+        PersonStatus.IN_CUSTODY: {PersonStatus.SUPERVISED},
+        PersonStatus.SUPERVISED: {PersonStatus.ENDED},
+    },
+    action="offender.status",
+    labels=PersonStatus,
+)
+# An examination is recorded once; a second one is a new examination.
+EXAMINATION_STATUS = Transitions(
+    {ExaminationStatus.SCHEDULED: {ExaminationStatus.DONE}},
+    action="offender.examination",
+    labels=ExaminationStatus,
+)
+TREATMENT_STATUS = Transitions(
+    {TreatmentStatus.ACTIVE: {TreatmentStatus.COMPLETED, TreatmentStatus.DROPPED}},
+    action="offender.treatment_end",
+    labels=TreatmentStatus,
+)
+SUPERVISION_STATUS = Transitions(
+    {PlanStatus.DRAFT: {PlanStatus.ACTIVE}, PlanStatus.ACTIVE: {PlanStatus.ENDED}},
+    action="offender.supervision_status",
+    labels=PlanStatus,
+)
+# A meeting is recorded once: attended, missed, or rescheduled (its new date is another meeting).
+MEETING_STATUS = Transitions(
+    {MeetingStatus.DUE: {MeetingStatus.ATTENDED, MeetingStatus.MISSED, MeetingStatus.RESCHEDULED}},
+    action="offender.meeting",
+    labels=MeetingStatus,
+)

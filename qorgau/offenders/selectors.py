@@ -10,23 +10,26 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from qorgau.core.enums import Role
+from qorgau.core.errors import InvalidInput
 from qorgau.core.models import User
-from qorgau.core.permissions import visible_to
+from qorgau.core.permissions import Policy, require, visible_to
+from qorgau.linking.enums import OwnerType
 from qorgau.linking.models import NameEntry
 from qorgau.linking.names import NameIndex
-from qorgau.offenders.enums import MeetingStatus, PersonStatus
-from qorgau.offenders.models import Examination, Facility, Meeting, Person
+from qorgau.offenders import policies
+from qorgau.offenders.enums import ExaminationStatus, MeetingStatus, PersonStatus, PlanStatus
+from qorgau.offenders.models import (
+    Examination,
+    Facility,
+    Meeting,
+    Person,
+    SupervisionPlan,
+    TreatmentPlan,
+)
 
-PERSON_OWNER = "offenders.person"
-MAY_SEARCH = {
-    Role.ANALYST,
-    Role.REGIONAL_CHIEF,
-    Role.CENTRAL_OFFICE,
-    Role.CLINICIAN,
-    Role.POLICE_SUPERVISOR,
-}
+PERSON_OWNER = OwnerType.PERSON
 
 
 def person_list_for_user(*, user: User, status: str | None = None) -> QuerySet[Person]:
@@ -49,6 +52,74 @@ def person_get_for_user(*, user: User, public_id: str) -> Person:
     return person
 
 
+def person_for_action(*, user: User, public_id: str, policy: Policy) -> Person:
+    """The register entry a user acts on from its page: 404 if they do not see it, refused (and
+    audited) if the action's policy does not let them act on it, before any form is read."""
+    person = person_get_for_user(user=user, public_id=public_id)
+    require(user, policy, person)
+    return person
+
+
+def examination_due(*, person: Person) -> Examination | None:
+    """The person's next examination to record (the earliest scheduled one)."""
+    return (
+        person.examinations.filter(status=ExaminationStatus.SCHEDULED)
+        .select_related("person")
+        .order_by("scheduled_for")
+        .first()
+    )
+
+
+def treatment_plan_of(*, person: Person, plan_id: object) -> TreatmentPlan:
+    plan = person.treatment_plans.filter(pk=_int(plan_id)).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def supervision_plan_of(*, person: Person) -> SupervisionPlan:
+    """The person's open supervision plan (a person has one at a time), for the page's actions."""
+    plan = (
+        person.supervision_plans.exclude(status=PlanStatus.ENDED)
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def meeting_of(*, person: Person, meeting_id: object) -> Meeting:
+    meeting = (
+        Meeting.objects.filter(pk=_int(meeting_id), plan__person=person)
+        .select_related("plan__person")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def release_officers() -> QuerySet[User]:
+    """The officers a release may name: every active police supervisor, with their region."""
+    return User.objects.filter(policies.supervisors()).select_related("region")
+
+
+def register_import_columns(*, user: User) -> list[str]:
+    """The import page: the columns of the file, for those who may add to the register."""
+    from qorgau.offenders.services.imports import CSV_COLUMNS
+
+    require(user, policies.REGISTER_OFFENDER)
+    return CSV_COLUMNS
+
+
 @dataclass
 class CoverageRow:
     name: str
@@ -63,6 +134,7 @@ class CoverageRow:
 
 def examination_coverage(*, user: User, by: str = "facility") -> list[CoverageRow]:
     """Of N inmates (in custody, with an examination due), how many examined, how many overdue."""
+    require(user, policies.VIEW_COVERAGE)
     today = timezone.localdate()
     done = Examination.objects.filter(person=OuterRef("pk"), done_on__isnull=False)
     late = Examination.objects.filter(
@@ -94,21 +166,28 @@ def examination_coverage(*, user: User, by: str = "facility") -> list[CoverageRo
 
 def meetings_due_for_user(*, user: User, until=None) -> QuerySet[Meeting]:
     """The police supervisor's calendar: meetings due up to a day (today by default), oldest first."""
+    require(user, policies.VIEW_SUPERVISION_CALENDAR)
     until = until or timezone.localdate()
     qs = Meeting.objects.visible_to(user).select_related("plan__person", "plan__officer")
-    if user.role == Role.POLICE_SUPERVISOR:
-        qs = qs.filter(plan__officer=user)
-    return qs.filter(status=MeetingStatus.DUE, due_on__lte=until).order_by("due_on")
+    return (
+        qs.filter(policies.calendar_of(user))
+        .filter(status=MeetingStatus.DUE, due_on__lte=until)
+        .order_by("due_on")
+    )
 
 
 def facilities_for_user(*, user: User) -> QuerySet[Facility]:
-    if user.role == Role.CLINICIAN:
-        return user.facilities.all()
-    if user.role == Role.CENTRAL_OFFICE:
-        return Facility.objects.all()
-    if user.role == Role.REGIONAL_CHIEF:
-        return Facility.objects.filter(region_id=user.region_id)
-    return Facility.objects.none()
+    return visible_to(Facility.objects.select_related("region"), user)
+
+
+def facility_for_registering(*, user: User, name: str) -> Facility:
+    """The facility named in a new register entry, among the user's (after the register's policy:
+    a role that may not register is refused before the name is looked up)."""
+    require(user, policies.REGISTER_OFFENDER)
+    facility = facilities_for_user(user=user).filter(name=name).first()
+    if facility is None:
+        raise InvalidInput({"facility": [_("No such facility among yours.")]})
+    return facility
 
 
 # --- Name search across alphabets -----------------------------------------------------------------
@@ -177,7 +256,8 @@ class SearchHit:
 
 def person_search(*, user: User, name: str, limit: int = 20) -> list[SearchHit]:
     """Register entries ranked by how alike their names (and aliases) are to `name`, with scores."""
-    if user.role not in MAY_SEARCH or not name.strip():
+    require(user, policies.SEARCH_REGISTER)
+    if not name.strip():
         return []
     index, owners = _register_index()
     matches = index.best_matches(name, limit=limit * 3, cutoff=70)
@@ -186,7 +266,7 @@ def person_search(*, user: User, name: str, limit: int = 20) -> list[SearchHit]:
         owner = owners[match.key]
         best[owner] = max(best.get(owner, 0), match.score)
     ranked = sorted(best, key=lambda owner: (-best[owner], owner))
-    if user.role in (Role.CLINICIAN, Role.POLICE_SUPERVISOR):
+    if policies.search_limited_to_visible(user):
         allowed = set(
             visible_to(Person.objects.filter(pk__in=ranked), user).values_list("pk", flat=True)
         )

@@ -1,8 +1,18 @@
+"""Pages of the offender register: one view per action, each calling one service.
+
+Who may do what is the policies' (offenders/policies.py): an action view takes its person through
+`selectors.person_for_action`, which refuses (403, audited) a user the action's policy does not
+allow before any form is read; the service checks again on the object it changes. A refusal the
+person can fix (a field, a status that changed meanwhile) comes back on the page.
+"""
+
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,11 +21,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qorgau.core.enums import Role
-from qorgau.core.models import Region, User
-from qorgau.core.permissions import requires_visibility
+from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
+from qorgau.core.models import Region
+from qorgau.core.permissions import Policy, may, requires_visibility
 from qorgau.core.services import audit_personal_view
-from qorgau.offenders import selectors, services
+from qorgau.offenders import policies, selectors, services
 from qorgau.offenders.forms import (
     ExaminationForm,
     ImportForm,
@@ -28,7 +38,7 @@ from qorgau.offenders.forms import (
     TreatmentForm,
     ViolationForm,
 )
-from qorgau.offenders.models import Meeting, Person
+from qorgau.offenders.models import Person
 
 PAGE_SIZE = 50
 
@@ -47,7 +57,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     coverage = (
         selectors.examination_coverage(user=request.user, by="facility")
-        if request.user.role != Role.POLICE_SUPERVISOR
+        if may(request.user, policies.VIEW_COVERAGE)
         else []
     )
     return render(
@@ -57,11 +67,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _context(request: HttpRequest, person: Person, **extra) -> dict:
+def _release_form(data: Any = None) -> ReleaseForm:
+    return ReleaseForm(data, regions=Region.objects.all(), officers=selectors.release_officers())
+
+
+def _context(request: HttpRequest, person: Person, **extra: Any) -> dict:
     instrument = services.instrument_get()
-    region_officers = User.objects.filter(
-        role=Role.POLICE_SUPERVISOR, is_active=True
-    ).select_related("region")
     context = {
         "person": person,
         "convictions": person.convictions.prefetch_related("articles").select_related("facility"),
@@ -78,13 +89,9 @@ def _context(request: HttpRequest, person: Person, **extra) -> dict:
             initial={"assessed_on": timezone.localdate()},
         ),
         "treatment_form": TreatmentForm(initial={"started_on": timezone.localdate()}),
-        "release_form": ReleaseForm(regions=Region.objects.all(), officers=region_officers),
+        "release_form": _release_form(),
         "violation_form": ViolationForm(),
         "today": timezone.localdate(),
-        "is_clinician": request.user.role == Role.CLINICIAN,
-        "is_police": request.user.role == Role.POLICE_SUPERVISOR,
-        "can_release": request.user.role
-        in (Role.CLINICIAN, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE),
     }
     context.update(extra)
     return context
@@ -104,159 +111,237 @@ def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "offenders/detail.html", _context(request, person))
 
 
-@login_required
-@requires_visibility(Person)
-@require_POST
-def person_action(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
-    person = selectors.person_get_for_user(user=request.user, public_id=public_id)
-    user, post = request.user, request.POST
-    clinical = {"examination", "risk", "treatment", "session", "treatment_end"}
-    if action in clinical and user.role != Role.CLINICIAN:
-        raise PermissionDenied
-    if action in {"meeting", "violation", "end_supervision"} and user.role not in (
-        Role.POLICE_SUPERVISOR,
-        Role.REGIONAL_CHIEF,
-    ):
-        raise PermissionDenied
+# --- Actions --------------------------------------------------------------------------------------
+
+
+def action(policy: Policy) -> Callable:
+    """An action view: signed in, POST only, its person fetched and the policy asked first."""
+
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @requires_visibility(Person)
+        @require_POST
+        def wrapped(request: HttpRequest, public_id: str) -> HttpResponse:
+            person = selectors.person_for_action(
+                user=request.user, public_id=public_id, policy=policy
+            )
+            return view(request, person)
+
+        wrapped.__name__ = wrapped.__qualname__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+def _back(request: HttpRequest, person: Person, call: Callable[[], Any]) -> HttpResponse:
+    """Do the action and go back to the person's page, saying whether it was saved."""
     try:
-        if action == "examination":
-            form = ExaminationForm(post)
-            exam = (
-                person.examinations.filter(done_on__isnull=True).order_by("scheduled_for").first()
-            )
-            if not form.is_valid() or exam is None:
-                return render(
-                    request,
-                    "offenders/detail.html",
-                    _context(request, person, exam_form=form),
-                    status=400,
-                )
-            services.examination_record(
-                exam=exam,
-                acting_user=user,
-                done_on=form.cleaned_data["done_on"],
-                findings=form.cleaned_data["findings"],
-                diagnostic_codes=form.cleaned_data["diagnostic_codes"].split(","),
-                recommendations=form.cleaned_data["recommendations"],
-            )
-        elif action == "risk":
-            form = RiskForm(post, instrument=services.instrument_get(), language=get_language()[:2])
-            if not form.is_valid():
-                return render(
-                    request,
-                    "offenders/detail.html",
-                    _context(request, person, risk_form=form),
-                    status=400,
-                )
-            services.risk_assess(
-                person=person,
-                acting_user=user,
-                answers=form.answers(),
-                assessed_on=form.cleaned_data["assessed_on"],
-                override_level=form.cleaned_data["override_level"],
-                override_reason=form.cleaned_data["override_reason"],
-            )
-        elif action == "treatment":
-            form = TreatmentForm(post)
-            if not form.is_valid():
-                return render(
-                    request,
-                    "offenders/detail.html",
-                    _context(request, person, treatment_form=form),
-                    status=400,
-                )
-            services.treatment_start(person=person, acting_user=user, **form.cleaned_data)
-        elif action == "session":
-            form = SessionForm(post)
-            plan = person.treatment_plans.filter(pk=post.get("plan")).first()
-            if form.is_valid() and plan is not None:
-                services.treatment_session_record(
-                    plan=plan,
-                    acting_user=user,
-                    held_on=form.cleaned_data["held_on"],
-                    attended=form.cleaned_data["attended"],
-                    note=form.cleaned_data["note"],
-                )
-        elif action == "treatment_end":
-            form = TreatmentEndForm(post)
-            plan = person.treatment_plans.filter(pk=post.get("plan")).first()
-            if form.is_valid() and plan is not None:
-                services.treatment_end(
-                    plan=plan,
-                    acting_user=user,
-                    status=form.cleaned_data["status"],
-                    reason=form.cleaned_data["reason"],
-                )
-        elif action == "release":
-            if user.role not in (Role.CLINICIAN, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE):
-                raise PermissionDenied
-            officers = User.objects.filter(role=Role.POLICE_SUPERVISOR, is_active=True)
-            form = ReleaseForm(
-                post, regions=Region.objects.all(), officers=officers.select_related("region")
-            )
-            if not form.is_valid():
-                return render(
-                    request,
-                    "offenders/detail.html",
-                    _context(request, person, release_form=form),
-                    status=400,
-                )
-            services.release(
-                person=person,
-                acting_user=user,
-                released_on=form.cleaned_data["released_on"],
-                region=Region.objects.get(code=form.cleaned_data["region"]),
-                officer=officers.get(pk=form.cleaned_data["officer"]),
-            )
-            messages.success(
-                request, _("The release was recorded and the supervision plan started.")
-            )
-            return redirect("offenders:list")
-        elif action == "meeting":
-            form = MeetingForm(post)
-            meeting = (
-                Meeting.objects.visible_to(user)
-                .filter(pk=post.get("meeting"), plan__person=person)
-                .first()
-            )
-            if form.is_valid() and meeting is not None:
-                services.meeting_record(
-                    meeting=meeting,
-                    acting_user=user,
-                    status=form.cleaned_data["status"],
-                    notes=form.cleaned_data["notes"],
-                    on=form.cleaned_data["on"],
-                    reschedule_to=form.cleaned_data["reschedule_to"],
-                )
-        elif action == "violation":
-            form = ViolationForm(post)
-            plan = person.supervision_plans.filter(status="active").first()
-            if not form.is_valid() or plan is None:
-                return render(
-                    request,
-                    "offenders/detail.html",
-                    _context(request, person, violation_form=form),
-                    status=400,
-                )
-            services.violation_record(plan=plan, acting_user=user, **form.cleaned_data)
-        elif action == "end_supervision":
-            plan = person.supervision_plans.filter(status="active").first()
-            if plan is not None:
-                services.supervision_end(plan=plan, acting_user=user)
-        else:
-            return HttpResponse(status=404)
-    except services.OffenderInvalid as exc:
-        messages.error(request, " ".join(" ".join(v) for v in exc.errors.values()))
+        call()
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Saved."))
     return redirect("offenders:detail", public_id=person.public_id)
 
 
+def _form_action(
+    request: HttpRequest, person: Person, name: str, form: Any, call: Callable[[], Any]
+) -> HttpResponse | None:
+    """A form of the person's page: done (None), or the page again with the form's errors."""
+    if form.is_valid():
+        try:
+            call()
+        except (PermissionRefused, NotFound):
+            raise
+        except ServiceError as error:
+            add_to_form(form, error)
+        else:
+            return None
+    context = _context(request, person, **{name: form})
+    return render(request, "offenders/detail.html", context, status=400)
+
+
+def _saved(person: Person, request: HttpRequest) -> HttpResponse:
+    messages.success(request, _("Saved."))
+    return redirect("offenders:detail", public_id=person.public_id)
+
+
+def _errors_of(form: Any) -> str:
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
+@action(policies.RECORD_EXAMINATION)
+def person_examination(request: HttpRequest, person: Person) -> HttpResponse:
+    form = ExaminationForm(request.POST)
+    exam = selectors.examination_due(person=person)
+    if exam is None:  # none is due: the page again
+        context = _context(request, person, exam_form=form)
+        return render(request, "offenders/detail.html", context, status=400)
+    page = _form_action(
+        request,
+        person,
+        "exam_form",
+        form,
+        lambda: services.examination_record(
+            exam=exam,
+            acting_user=request.user,
+            done_on=form.cleaned_data["done_on"],
+            findings=form.cleaned_data["findings"],
+            diagnostic_codes=form.cleaned_data["diagnostic_codes"].split(","),
+            recommendations=form.cleaned_data["recommendations"],
+        ),
+    )
+    return page or _saved(person, request)
+
+
+@action(policies.ASSESS_RISK)
+def person_risk(request: HttpRequest, person: Person) -> HttpResponse:
+    form = RiskForm(request.POST, instrument=services.instrument_get(), language=get_language()[:2])
+    page = _form_action(
+        request,
+        person,
+        "risk_form",
+        form,
+        lambda: services.risk_assess(
+            person=person,
+            acting_user=request.user,
+            answers=form.answers(),
+            assessed_on=form.cleaned_data["assessed_on"],
+            override_level=form.cleaned_data["override_level"],
+            override_reason=form.cleaned_data["override_reason"],
+        ),
+    )
+    return page or _saved(person, request)
+
+
+@action(policies.START_TREATMENT)
+def person_treatment(request: HttpRequest, person: Person) -> HttpResponse:
+    form = TreatmentForm(request.POST)
+    page = _form_action(
+        request,
+        person,
+        "treatment_form",
+        form,
+        lambda: services.treatment_start(
+            person=person, acting_user=request.user, **form.cleaned_data
+        ),
+    )
+    return page or _saved(person, request)
+
+
+@action(policies.RECORD_TREATMENT_SESSION)
+def person_session(request: HttpRequest, person: Person) -> HttpResponse:
+    form = SessionForm(request.POST)
+    plan = selectors.treatment_plan_of(person=person, plan_id=request.POST.get("plan"))
+    if not form.is_valid():
+        messages.error(request, _errors_of(form))
+        return redirect("offenders:detail", public_id=person.public_id)
+    return _back(
+        request,
+        person,
+        lambda: services.treatment_session_record(
+            plan=plan,
+            acting_user=request.user,
+            held_on=form.cleaned_data["held_on"],
+            attended=form.cleaned_data["attended"],
+            note=form.cleaned_data["note"],
+        ),
+    )
+
+
+@action(policies.END_TREATMENT)
+def person_treatment_end(request: HttpRequest, person: Person) -> HttpResponse:
+    form = TreatmentEndForm(request.POST)
+    plan = selectors.treatment_plan_of(person=person, plan_id=request.POST.get("plan"))
+    if not form.is_valid():
+        messages.error(request, _errors_of(form))
+        return redirect("offenders:detail", public_id=person.public_id)
+    return _back(
+        request,
+        person,
+        lambda: services.treatment_end(
+            plan=plan,
+            acting_user=request.user,
+            status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        ),
+    )
+
+
+@action(policies.RELEASE)
+def person_release(request: HttpRequest, person: Person) -> HttpResponse:
+    form = _release_form(request.POST)
+    page = _form_action(
+        request,
+        person,
+        "release_form",
+        form,
+        lambda: services.release(
+            person=person,
+            acting_user=request.user,
+            released_on=form.cleaned_data["released_on"],
+            region=form.cleaned_data["region"],
+            officer=form.cleaned_data["officer"],
+        ),
+    )
+    if page is not None:
+        return page
+    messages.success(request, _("The release was recorded and the supervision plan started."))
+    return redirect("offenders:list")
+
+
+@action(policies.RECORD_MEETING)
+def person_meeting(request: HttpRequest, person: Person) -> HttpResponse:
+    form = MeetingForm(request.POST)
+    meeting = selectors.meeting_of(person=person, meeting_id=request.POST.get("meeting"))
+    if not form.is_valid():
+        messages.error(request, _errors_of(form))
+        return redirect("offenders:detail", public_id=person.public_id)
+    return _back(
+        request,
+        person,
+        lambda: services.meeting_record(
+            meeting=meeting,
+            acting_user=request.user,
+            status=form.cleaned_data["status"],
+            notes=form.cleaned_data["notes"],
+            on=form.cleaned_data["on"],
+            reschedule_to=form.cleaned_data["reschedule_to"],
+        ),
+    )
+
+
+@action(policies.RECORD_VIOLATION)
+def person_violation(request: HttpRequest, person: Person) -> HttpResponse:
+    form = ViolationForm(request.POST)
+    plan = selectors.supervision_plan_of(person=person)
+    page = _form_action(
+        request,
+        person,
+        "violation_form",
+        form,
+        lambda: services.violation_record(plan=plan, acting_user=request.user, **form.cleaned_data),
+    )
+    return page or _saved(person, request)
+
+
+@action(policies.END_SUPERVISION)
+def person_end_supervision(request: HttpRequest, person: Person) -> HttpResponse:
+    plan = selectors.supervision_plan_of(person=person)
+    return _back(
+        request, person, lambda: services.supervision_end(plan=plan, acting_user=request.user)
+    )
+
+
+# --- Pages of their own ---------------------------------------------------------------------------
+
+
 @login_required
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.CLINICIAN, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE):
-        raise PermissionDenied
     return render(
         request,
         "offenders/coverage.html",
@@ -271,8 +356,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def supervision_today(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.POLICE_SUPERVISOR, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE):
-        raise PermissionDenied
     meetings = selectors.meetings_due_for_user(user=request.user)
     return render(
         request,
@@ -284,8 +367,7 @@ def supervision_today(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_csv(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in (Role.CENTRAL_OFFICE, Role.CLINICIAN):
-        raise PermissionDenied
+    columns = selectors.register_import_columns(user=request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -297,6 +379,6 @@ def import_csv(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "offenders/import.html",
-        {"form": form, "result": result, "columns": services.CSV_COLUMNS},
+        {"form": form, "result": result, "columns": columns},
         status=status,
     )

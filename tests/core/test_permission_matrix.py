@@ -81,7 +81,15 @@ offenders:coverage             L   L 403 403 200 200 200 403 403 403 403
 offenders:import               L   L 403 403 403 200 200 403 403 403 403
 offenders:supervision          L   L 403 403 200 200 403 200 403 403 403
 offenders:detail               L   L 403 403 200 200 200 404 403 403 403
-offenders:action               L   L 403 403 405 405 405 405 403 403 403
+offenders:person_examination   L   L 403 403 405 405 405 405 403 403 403
+offenders:person_risk          L   L 403 403 405 405 405 405 403 403 403
+offenders:person_treatment     L   L 403 403 405 405 405 405 403 403 403
+offenders:person_session       L   L 403 403 405 405 405 405 403 403 403
+offenders:person_treatment_end  L   L 403 403 405 405 405 405 403 403 403
+offenders:person_release       L   L 403 403 405 405 405 405 403 403 403
+offenders:person_meeting       L   L 403 403 405 405 405 405 403 403 403
+offenders:person_violation     L   L 403 403 405 405 405 405 403 403 403
+offenders:person_end_supervision  L   L 403 403 405 405 405 405 403 403 403
 guidance:page                200 200 200 200 200 200 200 200 200 200 200
 prevention:coverage            L   L 403 403 200 200 403 403 200 403 403
 prevention:cascade             L   L 403 403 200 200 403 403 200 403 403
@@ -435,7 +443,15 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
         "cases:action": lambda: {"public_id": world.case[which].public_id, "action": "note"},
         "cases:from_report": lambda: {"public_id": world.report[which].public_id},
         "offenders:detail": lambda: {"public_id": world.person[which].public_id},
-        "offenders:action": lambda: {"public_id": world.person[which].public_id, "action": "note"},
+        "offenders:person_examination": lambda: {"public_id": world.person[which].public_id},
+        "offenders:person_risk": lambda: {"public_id": world.person[which].public_id},
+        "offenders:person_treatment": lambda: {"public_id": world.person[which].public_id},
+        "offenders:person_session": lambda: {"public_id": world.person[which].public_id},
+        "offenders:person_treatment_end": lambda: {"public_id": world.person[which].public_id},
+        "offenders:person_release": lambda: {"public_id": world.person[which].public_id},
+        "offenders:person_meeting": lambda: {"public_id": world.person[which].public_id},
+        "offenders:person_violation": lambda: {"public_id": world.person[which].public_id},
+        "offenders:person_end_supervision": lambda: {"public_id": world.person[which].public_id},
         "prevention:school_detail": lambda: {"public_id": world.school[which].public_id},
         "prevention:teacher_detail": lambda: {"public_id": world.teacher[which].public_id},
         "prevention:session_detail": lambda: {"public_id": world.session[which].public_id},
@@ -562,7 +578,7 @@ def test_every_url_answers_every_role_as_the_table_says(world, clients):
                         )
     stale = sorted(set(expected) - seen)
     # every URL that names an object of a region was asked with another region's object too
-    assert len(other_region_urls) == 22, sorted(other_region_urls)
+    assert len(other_region_urls) == 30, sorted(other_region_urls)
     message = []
     if missing:
         message.append(

@@ -73,3 +73,98 @@ def test_the_import_page_reports_each_bad_row(client, facility, central):
     )
     assert response.status_code == 400 and "line 2" in response.content.decode()
     assert Person.objects.count() == 0
+
+
+# --- One view per action --------------------------------------------------------------------------
+
+
+def _released(inmate, clinician, police, almaty):
+    return services.release(
+        person=inmate,
+        acting_user=clinician,
+        released_on=date.today(),
+        region=almaty,
+        officer=police,
+    )
+
+
+def test_each_action_has_its_own_url_name_under_the_same_path(inmate):
+    from django.urls import reverse
+
+    for slug in [
+        "examination",
+        "risk",
+        "treatment",
+        "session",
+        "treatment_end",
+        "release",
+        "meeting",
+        "violation",
+        "end_supervision",
+    ]:
+        assert reverse(f"offenders:person_{slug}", args=[inmate.public_id]) == (
+            f"/staff/offenders/{inmate.public_id}/do/{slug}/"
+        )
+
+
+def test_the_page_offers_each_role_only_its_actions(client, inmate, clinician, chief):
+    client.force_login(clinician)
+    page = client.get(f"/staff/offenders/{inmate.public_id}/").content.decode()
+    assert "/do/examination/" in page and "/do/release/" in page
+    client.force_login(chief)
+    page = client.get(f"/staff/offenders/{inmate.public_id}/").content.decode()
+    assert "/do/examination/" not in page and "/do/release/" in page
+
+
+def test_an_examination_recorded_twice_is_refused_on_the_page(client, inmate, clinician):
+    from qorgau.offenders.models import Examination
+
+    client.force_login(clinician)
+    url = f"/staff/offenders/{inmate.public_id}/do/examination/"
+    post = {"done_on": date.today().isoformat(), "findings": "Synthetic findings"}
+    assert client.post(url, post).status_code == 302
+    assert Examination.objects.get().done_on == date.today()
+    assert client.post(url, post).status_code == 400  # none is due any more
+
+
+def test_the_chief_records_a_meeting_and_the_central_office_is_refused(
+    client, inmate, clinician, police, chief, central, almaty
+):
+    from qorgau.core.models import AuditEntry
+
+    plan = _released(inmate, clinician, police, almaty)
+    meeting = plan.meetings.first()
+    url = f"/staff/offenders/{inmate.public_id}/do/meeting/"
+    client.force_login(central)
+    assert client.post(url, {"meeting": meeting.pk, "status": "attended"}).status_code == 403
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry.action == "refused" and entry.details["policy"] == "offenders.record_meeting"
+    client.force_login(chief)
+    response = client.post(url, {"meeting": meeting.pk, "status": "attended"}, follow=True)
+    assert plan.meetings.get(pk=meeting.pk).status == "attended"
+    # a second record is refused, and said so on the page
+    response = client.post(url, {"meeting": meeting.pk, "status": "missed"}, follow=True)
+    assert "cannot go from" in response.content.decode()
+    assert plan.meetings.get(pk=meeting.pk).status == "attended"
+
+
+def test_a_police_supervisor_ends_the_supervision_once(client, inmate, clinician, police, almaty):
+    plan = _released(inmate, clinician, police, almaty)
+    client.force_login(police)
+    url = f"/staff/offenders/{inmate.public_id}/do/end_supervision/"
+    assert client.post(url).status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == "ended"
+    # the person's supervision has ended: the police no longer see them
+    assert client.post(url).status_code == 404
+
+
+def test_the_supervision_calendar_offers_the_record_form_only_to_who_may_record(
+    client, inmate, clinician, police, central, almaty
+):
+    _released(inmate, clinician, police, almaty)
+    client.force_login(police)
+    assert "/do/meeting/" in client.get("/staff/supervision/").content.decode()
+    client.force_login(central)
+    page = client.get("/staff/supervision/")
+    assert page.status_code == 200 and "/do/meeting/" not in page.content.decode()

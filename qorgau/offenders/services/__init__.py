@@ -13,6 +13,7 @@ from qorgau.offenders.services.imports import (
     IMPORT_CHUNK,
     ImportResult,
     import_register_csv,
+    register_rows_write,
 )
 from qorgau.offenders.services.register import (
     PERSON_OWNER,
@@ -28,6 +29,7 @@ from qorgau.offenders.services.supervision import (
     current_risk,
     meeting_frequency,
     meeting_record,
+    missed_meeting_alert,
     release,
     schedule_meetings,
     supervision_draft,
@@ -52,7 +54,9 @@ __all__ = [
     "instrument_get",
     "meeting_frequency",
     "meeting_record",
+    "missed_meeting_alert",
     "person_create",
+    "register_rows_write",
     "release",
     "risk_assess",
     "schedule_meetings",

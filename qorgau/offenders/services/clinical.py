@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.core.errors import Conflict
 from qorgau.core.models import User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
-from qorgau.offenders.enums import RiskLevel, TreatmentStatus
+from qorgau.core.transitions import transition
+from qorgau.offenders import policies
+from qorgau.offenders.enums import ExaminationStatus, RiskLevel, TreatmentStatus
 from qorgau.offenders.instruments import score
 from qorgau.offenders.models import (
+    EXAMINATION_STATUS,
+    TREATMENT_STATUS,
     Examination,
     Person,
     RiskAssessment,
@@ -23,16 +28,18 @@ from qorgau.offenders.models import (
 from qorgau.offenders.services.register import _invalid
 
 
-@transaction.atomic
+@service
 def examination_record(
     *,
     exam: Examination,
-    acting_user: User,
+    acting_user: User | None,
     done_on: date,
     findings: str,
     diagnostic_codes: list[str],
     recommendations: str,
 ) -> Examination:
+    """Record a scheduled examination as done, once (a second record is a conflict)."""
+    require(acting_user, policies.RECORD_EXAMINATION, exam.person)
     if done_on > timezone.localdate():
         raise _invalid("done_on", _("This date is in the future."))
     codes = [c.strip().upper() for c in diagnostic_codes if c.strip()]
@@ -41,19 +48,20 @@ def examination_record(
         raise _invalid(
             "diagnostic_codes", _("Not an ICD-10 code: %(codes)s.") % {"codes": ", ".join(bad)}
         )
-    Examination.objects.filter(pk=exam.pk).update(
-        done_on=done_on,
-        clinician=acting_user,
-        findings=findings or None,
-        diagnostic_codes=codes,
-        recommendations=recommendations or None,
-        updated_at=timezone.now(),
+    return transition(
+        exam,
+        to=ExaminationStatus.DONE,
+        table=EXAMINATION_STATUS,
+        acting_user=acting_user,
+        updates={
+            "done_on": done_on,
+            "clinician": acting_user,
+            "findings": findings or None,
+            "diagnostic_codes": codes,
+            "recommendations": recommendations or None,
+        },
+        region=exam.person.region,
     )
-    exam.refresh_from_db()
-    audit_append(
-        actor=acting_user, action="offender.examination", obj=exam.person, region=exam.person.region
-    )
-    return exam
 
 
 def _icd10(code: str) -> bool:
@@ -66,7 +74,7 @@ def instrument_get(code: str = "static99r") -> RiskInstrument:
     return RiskInstrument.objects.get(code=code)
 
 
-@transaction.atomic
+@service
 def risk_assess(
     *,
     person: Person,
@@ -79,6 +87,7 @@ def risk_assess(
     total: int | None = None,
 ) -> RiskAssessment:
     """Score the instrument from its items (a total given by hand must agree and be in range)."""
+    require(acting_user, policies.ASSESS_RISK, person)
     instrument = instrument or instrument_get()
     low, high = instrument.score_range
     if total is not None and not low <= total <= high:
@@ -121,10 +130,17 @@ def risk_assess(
     return row
 
 
-@transaction.atomic
+@service
 def treatment_start(
-    *, person: Person, acting_user: User, programme: str, planned_sessions: int, started_on: date
+    *,
+    person: Person,
+    acting_user: User | None,
+    programme: str,
+    planned_sessions: int,
+    started_on: date,
 ) -> TreatmentPlan:
+    """Start a treatment programme of so many sessions."""
+    require(acting_user, policies.START_TREATMENT, person)
     if not programme.strip() or planned_sessions < 1:
         raise _invalid("programme", _("Give the programme and the number of planned sessions."))
     plan = TreatmentPlan.objects.create(
@@ -137,12 +153,17 @@ def treatment_start(
     return plan
 
 
-@transaction.atomic
+@service
 def treatment_session_record(
     *, plan: TreatmentPlan, acting_user: User, held_on: date, attended: bool, note: str = ""
 ) -> TreatmentSession:
+    """A session of a programme in progress: attended or not, with the clinician's note."""
+    person = plan.person
+    require(acting_user, policies.RECORD_TREATMENT_SESSION, person)
     if held_on > timezone.localdate():
         raise _invalid("held_on", _("This date is in the future."))
+    if plan.status != TreatmentStatus.ACTIVE:
+        raise Conflict(_("This programme has ended: no more sessions are recorded."))
     session = TreatmentSession.objects.create(
         plan=plan,
         held_on=held_on,
@@ -150,19 +171,32 @@ def treatment_session_record(
         progress_note=note or None,
         recorded_by=acting_user,
     )
+    audit_append(
+        actor=acting_user,
+        action="offender.treatment_session",
+        obj=person,
+        region=person.region,
+        details={"plan": plan.pk, "attended": attended},
+    )
     return session
 
 
-@transaction.atomic
+@service
 def treatment_end(
-    *, plan: TreatmentPlan, acting_user: User, status: str, reason: str = ""
+    *, plan: TreatmentPlan, acting_user: User | None, status: str, reason: str = ""
 ) -> TreatmentPlan:
+    """End a programme in progress: completed, or dropped out (with the reason)."""
+    person = plan.person
+    require(acting_user, policies.END_TREATMENT, person)
     if status not in (TreatmentStatus.COMPLETED, TreatmentStatus.DROPPED):
         raise _invalid("status", _("Choose completed or dropped out."))
     if status == TreatmentStatus.DROPPED and not reason.strip():
         raise _invalid("end_reason", _("Give the reason for dropping out."))
-    TreatmentPlan.objects.filter(pk=plan.pk).update(
-        status=status, ended_on=timezone.localdate(), end_reason=reason.strip()
+    return transition(
+        plan,
+        to=status,
+        table=TREATMENT_STATUS,
+        acting_user=acting_user,
+        updates={"ended_on": timezone.localdate(), "end_reason": reason.strip()},
+        region=person.region,
     )
-    plan.refresh_from_db()
-    return plan

@@ -1,25 +1,28 @@
-"""Import of the register from the penitentiary service (CSV)."""
+"""Import of the register from the penitentiary service (CSV), by the rule every import follows
+(core/csv_import.py): every row checked first, a report per bad row, nothing written while a row is
+bad unless the good rows were chosen."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.core.bulk import insert_rows
+from qorgau.core.csv_import import Checked, ImportResult, Row, RowError, import_csv
 from qorgau.core.models import CriminalArticle, Region, User, new_public_id
+from qorgau.core.permissions import may, require, service
 from qorgau.core.services import audit_append
+from qorgau.linking.enums import OwnerType
 from qorgau.offenders import iin as iin_rules
-from qorgau.offenders.enums import PersonStatus
+from qorgau.offenders.enums import ExaminationStatus, PersonStatus
 from qorgau.offenders.models import Conviction, Examination, Facility, Person
+from qorgau.offenders.policies import REGISTER_OFFENDER
 from qorgau.offenders.selectors import search_index_touch
 from qorgau.offenders.services.register import (
     PERSON_OWNER,
@@ -42,12 +45,17 @@ CSV_COLUMNS = [
     "phones",
     "handles",
 ]
+REQUIRED_COLUMNS = ["full_name", "date_of_birth"]
 
 
-@dataclass
-class ImportResult:
-    imported: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+class _Good(NamedTuple):
+    """A checked row, ready to write."""
+
+    data: PersonInput
+    clean: dict[str, Any]
+    articles: list[str]
+    start: date | None
+    end: date | None
 
 
 def _date(text: str) -> date | None:
@@ -94,40 +102,56 @@ def import_register_csv(
     *, acting_user: User | None, text: str, good_rows: bool = False
 ) -> ImportResult:
     """Check every row; import nothing if any is bad, unless `good_rows` (then only the good ones).
+    The entries go where the register's policy lets the user add them (`REGISTER_OFFENDER`, as
+    for one entry through the API): a row for another region is a bad row.
 
     Set-based: the rows are read and checked first with a few queries for the whole file (facilities,
     articles, regions, IINs already registered), then written in one transaction with bulk inserts
     (people, convictions and their articles, examinations due, linking through
     `linking.bulk.link_owners_bulk`) and one audit entry for the file, so a failure part-way leaves
     nothing half-imported and the time grows with the rows, not with their square."""
-    result = ImportResult()
+    require(acting_user, REGISTER_OFFENDER)
+    written: list[ImportResult] = []
+
+    def write(good: list[_Good], result: ImportResult) -> None:
+        written.append(result)
+        register_rows_write(acting_user=acting_user, rows=good, result=result)
+
     try:
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-        fieldnames = reader.fieldnames or []
-        rows = list(reader)
-    except csv.Error as exc:  # a damaged file (stray quotes, NUL bytes): say so, import nothing
-        result.errors.append(
-            (
-                max(reader.line_num, 1),
-                _("The file cannot be read as CSV: %(error)s") % {"error": exc},
-            )
+        return import_csv(
+            text=text,
+            required=REQUIRED_COLUMNS,
+            expected=CSV_COLUMNS,
+            check=lambda rows: _check(rows, acting_user),
+            write=write,
+            good_rows=good_rows,
+        )
+    except IntegrityError:
+        # an IIN of the file was registered by someone else after the check: nothing is kept
+        result = written[0]
+        result.imported = result.created = 0
+        result.errors.insert(
+            0,
+            RowError(
+                1,
+                _("An IIN of this file was registered meanwhile; nothing was imported. Try again."),
+            ),
         )
         return result
-    missing = [c for c in ("full_name", "date_of_birth") if c not in fieldnames]
-    if missing:
-        result.errors.append(
-            (1, _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-        )
-        return result
+
+
+def _check(rows: list[Row], acting_user: User | None) -> Checked[_Good]:
+    """Every row's problems, with a few queries for the whole file and none per row."""
+    checked: Checked[_Good] = Checked()
     facilities = {f.name.lower(): f for f in Facility.objects.select_related("region")}
     known_articles = {a.number: a for a in CriminalArticle.objects.all()}
     regions = {r.code.upper(): r for r in Region.objects.all()}
+    allowed = {r.pk: may(acting_user, REGISTER_OFFENDER, r) for r in regions.values()}
     parsed: list[tuple[int, PersonInput, list[str], date | None, date | None, list[str]]] = []
-    for line, row in enumerate(rows, start=2):
-        row = {k: v or "" for k, v in row.items() if isinstance(k, str)}  # short or long rows
+    for line, row in rows:
         problems = []
         facility = None
-        if (row.get("facility") or "").strip():
+        if row.get("facility", "").strip():
             facility = facilities.get(row["facility"].strip().lower())
             if facility is None:
                 problems.append(
@@ -135,21 +159,21 @@ def import_register_csv(
                 )
         born = _date(row.get("date_of_birth", ""))
         start, end = _date(row.get("sentence_start", "")), _date(row.get("sentence_end", ""))
-        if ((row.get("sentence_start") or "").strip() and start is None) or (
-            (row.get("sentence_end") or "").strip() and end is None
+        if (row.get("sentence_start", "").strip() and start is None) or (
+            row.get("sentence_end", "").strip() and end is None
         ):
             problems.append(_("dates are written YYYY-MM-DD"))
         if start and end and end < start:
             problems.append(_("the sentence ends before it starts"))
         identifiers = [
-            {"kind": "phone", "value": p} for p in (row.get("phones") or "").split(";") if p.strip()
+            {"kind": "phone", "value": p} for p in row.get("phones", "").split(";") if p.strip()
         ]
-        for handle in (row.get("handles") or "").split(";"):
+        for handle in row.get("handles", "").split(";"):
             if ":" in handle:
                 kind, _sep, value = handle.partition(":")
                 identifiers.append({"kind": kind.strip().lower(), "value": value.strip()})
         articles = [
-            a.strip() for a in (row.get("articles") or "").replace(",", ";").split(";") if a.strip()
+            a.strip() for a in row.get("articles", "").replace(",", ";").split(";") if a.strip()
         ]
         unknown = sorted({a for a in articles if a not in known_articles})
         if unknown:
@@ -159,9 +183,9 @@ def import_register_csv(
         data = PersonInput(
             full_name=row.get("full_name", ""),
             date_of_birth=born,
-            iin=(row.get("iin") or "").strip(),
-            full_name_latin=row.get("full_name_latin") or "",
-            aliases=(row.get("aliases") or "").split(";"),
+            iin=row.get("iin", "").strip(),
+            full_name_latin=row.get("full_name_latin", ""),
+            aliases=row.get("aliases", "").split(";"),
             identifiers=identifiers,
             facility=facility,
             status=PersonStatus.IN_CUSTODY,
@@ -172,7 +196,6 @@ def import_register_csv(
     lookup = _iin_lookups()
     taken = _taken_iins([data for _l, data, *_rest in parsed], lookup)
     today = timezone.localdate()
-    prepared: list[tuple[PersonInput, dict[str, Any], list[str], date | None, date | None]] = []
     seen_iins: set[str] = set()
     for line, data, problems, start, end, articles in parsed:
         clean: dict[str, Any] = {}
@@ -181,37 +204,37 @@ def import_register_csv(
                 data, iin_taken=taken.__contains__, regions=regions, lookup=lookup, today=today
             )
             problems.extend(f"{k}: {' '.join(v)}" for k, v in errors.items())
+            region = clean.get("region")
+            if region is not None and not allowed[region.pk]:
+                problems.append(
+                    _("not a region you register people in: %(region)s") % {"region": region.code}
+                )
         if data.iin:
             if data.iin in seen_iins:
                 problems.append(_("the same IIN appears twice in the file"))
             seen_iins.add(data.iin)
         if problems:
-            result.errors.append((line, "; ".join(problems)))
+            checked.errors.append(RowError(line, "; ".join(problems)))
         else:
-            prepared.append((data, clean, articles, start, end))
-    if result.errors and not good_rows:
-        return result
-    try:
-        with transaction.atomic():
-            result.imported = _import_rows(acting_user, prepared)
-            audit_append(
-                actor=acting_user,
-                action="offender.import",
-                details={"rows": result.imported, "skipped": len(result.errors)},
-            )
-    except IntegrityError:
-        # an IIN of the file was registered by someone else after the check: nothing is kept
-        result.imported = 0
-        result.errors.append(
-            (1, _("An IIN of this file was registered meanwhile; nothing was imported. Try again."))
-        )
-    return result
+            checked.good.append(_Good(data, clean, articles, start, end))
+    return checked
 
 
-def _import_rows(
-    acting_user: User | None,
-    prepared: list[tuple[PersonInput, dict[str, Any], list[str], date | None, date | None]],
-) -> int:
+@service
+def register_rows_write(
+    *, acting_user: User | None, rows: list[_Good], result: ImportResult
+) -> None:
+    """The writes of an import, with its one audit entry (inside the import's transaction)."""
+    require(acting_user, REGISTER_OFFENDER)
+    result.imported = result.created = _import_rows(rows)
+    audit_append(
+        actor=acting_user,
+        action="offender.import",
+        details={"rows": result.imported, "skipped": len(result.errors)},
+    )
+
+
+def _import_rows(prepared: list[_Good]) -> int:
     """The writes of an import: bulk inserts, in the caller's transaction."""
     from qorgau.linking.bulk import OwnerLinks, link_owners_bulk
 
@@ -258,7 +281,7 @@ def _import_rows(
         their_articles.append([articles[n].pk for n in dict.fromkeys(numbers)])
         # a new entry has no examination yet: one is due if an article is covered
         if any(articles[n].covered_by_default for n in numbers):
-            exams.append((pk, (data.admitted_on or start) + delay, []))
+            exams.append((pk, (data.admitted_on or start) + delay, [], ExaminationStatus.SCHEDULED))
     conviction_ids = insert_rows(
         Conviction,
         ["person_id", "sentence_start", "sentence_end", "facility_id"],
@@ -274,7 +297,7 @@ def _import_rows(
             for article_id in found
         ],
     )
-    insert_rows(Examination, ["person_id", "scheduled_for", "diagnostic_codes"], exams)
+    insert_rows(Examination, ["person_id", "scheduled_for", "diagnostic_codes", "status"], exams)
     links = link_owners_bulk(
         owner_type=PERSON_OWNER,
         owners=[
@@ -291,7 +314,7 @@ def _import_rows(
     )
     flagged = {}
     for link in links.values():
-        if link.subject is not None and link.others.get("intake.report"):
+        if link.subject is not None and link.others.get(OwnerType.REPORT):
             flagged[link.subject.pk] = link.subject
     for subject in flagged.values():
         _flag_reports(subject)

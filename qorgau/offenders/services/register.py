@@ -14,22 +14,24 @@ from django.utils.translation import gettext as _
 
 from qorgau.cases.models import Case
 from qorgau.core.derived_keys import IIN_LOOKUP, keyed_digest
+from qorgau.core.errors import InvalidInput
 from qorgau.core.models import CriminalArticle, Region, User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
 from qorgau.linking import identifiers as ids
+from qorgau.linking.enums import OwnerType
 from qorgau.linking.services import link_owner
 from qorgau.offenders import iin as iin_rules
 from qorgau.offenders.enums import PersonStatus
 from qorgau.offenders.models import Conviction, Examination, Facility, Person
+from qorgau.offenders.policies import ADD_CONVICTION, REGISTER_OFFENDER
 from qorgau.offenders.selectors import search_index_touch
 
-PERSON_OWNER = "offenders.person"
+PERSON_OWNER = OwnerType.PERSON
 
 
-class OffenderInvalid(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+class OffenderInvalid(InvalidInput):
+    """A refusal of the register's services, by field (HTTP 422 from the API)."""
 
 
 def _invalid(field_name: str, message: str) -> OffenderInvalid:
@@ -119,11 +121,22 @@ def validate_person(
     return clean, errors
 
 
-@transaction.atomic
-def person_create(*, acting_user: User | None, data: PersonInput, audit: bool = True) -> Person:
+def _target_region(data: PersonInput) -> Region | None:
+    """The region an entry goes to: its facility's, or the one named by its code."""
+    if data.facility is not None:
+        return data.facility.region
+    code = (data.region_code or "").upper()
+    return Region.objects.filter(code=code).first() if code else None
+
+
+@service
+def person_create(*, acting_user: User | None, data: PersonInput) -> Person:
     """A register entry; its phones, handles and names join the linking index, so that reports
     naming them are flagged."""
-    clean, errors = validate_person(data)
+    region = _target_region(data)
+    require(acting_user, REGISTER_OFFENDER, region)
+    code = (data.region_code or "").upper()
+    clean, errors = validate_person(data, regions={code: region} if region else {})
     if errors:
         raise OffenderInvalid(errors)
     person = Person(
@@ -132,7 +145,7 @@ def person_create(*, acting_user: User | None, data: PersonInput, audit: bool = 
         aliases=clean["aliases"] or None,
         date_of_birth=data.date_of_birth,
         iin=clean["iin"],
-        iin_lookup=iin_lookup(clean["iin"]) if clean["iin"] else None,
+        iin_lookup=clean["iin_lookup"],
         status=data.status,
         region=clean["region"],
         facility=data.facility,
@@ -151,10 +164,9 @@ def person_create(*, acting_user: User | None, data: PersonInput, audit: bool = 
         region=person.region,
         names=[n for n in names if n],
     )
-    if link.subject is not None and link.others.get("intake.report"):
+    if link.subject is not None and link.others.get(OwnerType.REPORT):
         _flag_reports(link.subject)
-    if audit:  # an import writes one entry for all its rows (see import_register_csv)
-        audit_append(actor=acting_user, action="offender.create", obj=person, region=person.region)
+    audit_append(actor=acting_user, action="offender.create", obj=person, region=person.region)
     search_index_touch()
     return person
 
@@ -165,12 +177,12 @@ def _flag_reports(subject) -> None:
     from qorgau.intake.services import report_retriage
     from qorgau.linking.selectors import owner_ids_of_subject
 
-    report_ids = owner_ids_of_subject(subject=subject, owner_type="intake.report", limit=200)
+    report_ids = owner_ids_of_subject(subject=subject, owner_type=OwnerType.REPORT, limit=200)
     for report in Report.objects.open().filter(pk__in=report_ids):
         report_retriage(report=report)
 
 
-@transaction.atomic
+@service
 def conviction_add(
     *,
     acting_user: User | None,
@@ -180,9 +192,9 @@ def conviction_add(
     sentence_end: date,
     facility: Facility | None = None,
     case: Case | None = None,
-    audit: bool = True,
 ) -> Conviction:
     """Record a conviction; an inmate of a covered article gets an examination scheduled."""
+    require(acting_user, ADD_CONVICTION, person)
     if sentence_end < sentence_start:
         raise _invalid("sentence_end", _("A sentence cannot end before it starts."))
     found = list(CriminalArticle.objects.filter(number__in=articles))
@@ -208,8 +220,5 @@ def conviction_add(
         Examination.objects.create(
             person=person, scheduled_for=admitted + timedelta(days=settings.QORGAU_EXAMINATION_DAYS)
         )
-    if audit:
-        audit_append(
-            actor=acting_user, action="offender.conviction", obj=person, region=person.region
-        )
+    audit_append(actor=acting_user, action="offender.conviction", obj=person, region=person.region)
     return conviction

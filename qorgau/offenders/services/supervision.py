@@ -6,16 +6,26 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.core.enums import Role
+from qorgau.core.errors import Conflict
 from qorgau.core.models import Notification, Region, User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
+from qorgau.core.transitions import transition
+from qorgau.offenders import policies
 from qorgau.offenders.enums import Condition, MeetingStatus, PersonStatus, PlanStatus, RiskLevel
-from qorgau.offenders.models import Meeting, Person, SupervisionPlan, Violation
+from qorgau.offenders.models import (
+    MEETING_STATUS,
+    PERSON_STATUS,
+    SUPERVISION_STATUS,
+    Meeting,
+    Person,
+    SupervisionPlan,
+    Violation,
+)
 from qorgau.offenders.services.register import _invalid
 
 
@@ -28,14 +38,13 @@ def current_risk(person: Person) -> str:
     return latest.effective_level if latest else RiskLevel.HIGH
 
 
-@transaction.atomic
-def supervision_draft(
-    *, person: Person, acting_user: User | None, starts_on: date, officer: User | None = None
+def _open_plan(person: Person) -> SupervisionPlan | None:
+    return person.supervision_plans.exclude(status=PlanStatus.ENDED).first()
+
+
+def _draft(
+    person: Person, acting_user: User | None, starts_on: date, officer: User | None
 ) -> SupervisionPlan:
-    """The plan drafted 90 days before release: default conditions, frequency from the risk level."""
-    existing = person.supervision_plans.exclude(status=PlanStatus.ENDED).first()
-    if existing:
-        return existing
     level = current_risk(person)
     plan = SupervisionPlan.objects.create(
         person=person,
@@ -51,34 +60,55 @@ def supervision_draft(
     return plan
 
 
-@transaction.atomic
+@service
+def supervision_draft(
+    *, person: Person, acting_user: User | None, starts_on: date, officer: User | None = None
+) -> SupervisionPlan:
+    """The plan drafted 90 days before release: default conditions, frequency from the risk level.
+    A person has one open plan: drafting another is a conflict."""
+    require(acting_user, policies.DRAFT_SUPERVISION, person)
+    if _open_plan(person) is not None:
+        raise Conflict(_("This person already has a supervision plan."))
+    return _draft(person, acting_user, starts_on, officer)
+
+
+@service
 def release(
-    *, person: Person, acting_user: User, released_on: date, region: Region, officer: User
+    *, person: Person, acting_user: User | None, released_on: date, region: Region, officer: User
 ) -> SupervisionPlan:
     """Release under supervision: the plan starts, meetings are scheduled, the region's police see it."""
+    require(acting_user, policies.RELEASE, person)
     if released_on > timezone.localdate():
         raise _invalid("released_on", _("This date is in the future."))
-    if officer.role != Role.POLICE_SUPERVISOR or officer.region_id != region.pk:
+    if not policies.supervises_in(officer, region):
         raise _invalid(
             "officer", _("Choose a police supervisor of the region the person lives in.")
         )
-    plan = supervision_draft(
-        person=person, acting_user=acting_user, starts_on=released_on, officer=officer
+    # in custody → supervised; refused (nothing written) for anyone not in custody
+    transition(
+        person,
+        to=PersonStatus.SUPERVISED,
+        table=PERSON_STATUS,
+        acting_user=acting_user,
+        updates={"released_on": released_on, "region": region, "facility": None},
     )
-    Person.objects.filter(pk=person.pk).update(
-        status=PersonStatus.SUPERVISED, released_on=released_on, region=region, facility=None
+    plan = _open_plan(person) or _draft(person, acting_user, released_on, officer)
+    transition(
+        plan,
+        to=PlanStatus.ACTIVE,
+        table=SUPERVISION_STATUS,
+        acting_user=acting_user,
+        updates={"officer": officer, "starts_on": released_on},
+        region=region,
     )
-    SupervisionPlan.objects.filter(pk=plan.pk).update(
-        status=PlanStatus.ACTIVE, officer=officer, starts_on=released_on
-    )
-    plan.refresh_from_db()
-    schedule_meetings(plan=plan)
-    audit_append(actor=acting_user, action="offender.release", obj=person, region=region)
+    _schedule(plan)
     return plan
 
 
-def schedule_meetings(*, plan: SupervisionPlan, ahead: int = 4) -> int:
-    """Keep the next `ahead` meetings on the calendar (idempotent)."""
+MEETINGS_AHEAD = 4
+
+
+def _schedule(plan: SupervisionPlan, ahead: int = MEETINGS_AHEAD) -> int:
     if plan.status != PlanStatus.ACTIVE:
         return 0
     last = plan.meetings.order_by("-due_on").first()
@@ -95,45 +125,49 @@ def schedule_meetings(*, plan: SupervisionPlan, ahead: int = 4) -> int:
     return made
 
 
-@transaction.atomic
+# audit=False: the tick's bookkeeping; the meetings ahead follow from the plan, whose start is audited
+@service(audit=False)
+def schedule_meetings(
+    *, plan: SupervisionPlan, acting_user: User | None = None, ahead: int = MEETINGS_AHEAD
+) -> int:
+    """Keep the next `ahead` meetings on the calendar (idempotent)."""
+    require(acting_user, policies.SCHEDULE_MEETINGS, plan)
+    return _schedule(plan, ahead)
+
+
+@service
 def meeting_record(
     *,
     meeting: Meeting,
-    acting_user: User,
+    acting_user: User | None,
     status: str,
     notes: str = "",
     on: date | None = None,
     reschedule_to: date | None = None,
 ) -> Meeting:
-    """The police supervisor records a meeting: attended, missed, or rescheduled (with the new date)."""
+    """The police supervisor records a meeting, once: attended, missed, or rescheduled (with the
+    new date, which is a meeting of its own)."""
+    require(acting_user, policies.RECORD_MEETING, meeting)
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise _invalid("on", _("A check-in cannot be recorded in the future."))
     if status not in (MeetingStatus.ATTENDED, MeetingStatus.MISSED, MeetingStatus.RESCHEDULED):
         raise _invalid("status", _("Choose attended, missed or rescheduled."))
+    if status == MeetingStatus.RESCHEDULED and (reschedule_to is None or reschedule_to <= on):
+        raise _invalid("reschedule_to", _("Give the new date, after today."))
+    transition(
+        meeting,
+        to=status,
+        table=MEETING_STATUS,
+        acting_user=acting_user,
+        updates={"recorded_on": on, "recorded_by": acting_user, "notes": notes or None},
+    )
     if status == MeetingStatus.RESCHEDULED:
-        if reschedule_to is None or reschedule_to <= on:
-            raise _invalid("reschedule_to", _("Give the new date, after today."))
         Meeting.objects.get_or_create(plan=meeting.plan, due_on=reschedule_to)
-    Meeting.objects.filter(pk=meeting.pk).update(
-        status=status,
-        recorded_on=on,
-        recorded_by=acting_user,
-        notes=notes or None,
-        updated_at=timezone.now(),
-    )
-    meeting.refresh_from_db()
-    audit_append(
-        actor=acting_user,
-        action="offender.meeting",
-        obj=meeting.plan.person,
-        region=meeting.plan.person.region,
-        details={"status": status},
-    )
     return meeting
 
 
-@transaction.atomic
+@service
 def violation_record(
     *,
     plan: SupervisionPlan,
@@ -142,6 +176,8 @@ def violation_record(
     description: str,
     follow_up: str = "",
 ) -> Violation:
+    """A breach of the plan's conditions, with what was done about it."""
+    require(acting_user, policies.RECORD_VIOLATION, plan)
     if occurred_on > timezone.localdate():
         raise _invalid("occurred_on", _("This date is in the future."))
     if not description.strip():
@@ -159,21 +195,23 @@ def violation_record(
     return row
 
 
-@transaction.atomic
+@service
 def supervision_end(
-    *, plan: SupervisionPlan, acting_user: User, on: date | None = None
+    *, plan: SupervisionPlan, acting_user: User | None, on: date | None = None
 ) -> SupervisionPlan:
+    """End an active supervision: the person's supervision ends with it, the meetings due after the
+    day are taken off the calendar."""
+    require(acting_user, policies.END_SUPERVISION, plan)
     on = on or timezone.localdate()
-    SupervisionPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.ENDED, ends_on=on)
-    Person.objects.filter(pk=plan.person_id).update(status=PersonStatus.ENDED)
-    plan.meetings.filter(status=MeetingStatus.DUE, due_on__gt=on).delete()
-    audit_append(
-        actor=acting_user,
-        action="offender.supervision_end",
-        obj=plan.person,
-        region=plan.person.region,
+    transition(
+        plan,
+        to=PlanStatus.ENDED,
+        table=SUPERVISION_STATUS,
+        acting_user=acting_user,
+        updates={"ends_on": on},
     )
-    plan.refresh_from_db()
+    transition(plan.person, to=PersonStatus.ENDED, table=PERSON_STATUS, acting_user=acting_user)
+    plan.meetings.filter(status=MeetingStatus.DUE, due_on__gt=on).delete()
     return plan
 
 
@@ -200,9 +238,18 @@ def supervision_tick(*, today: date | None = None) -> TickStats:
     )
     for person in releasing:
         end = person.convictions.order_by("-sentence_end").first().sentence_end
-        supervision_draft(person=person, acting_user=None, starts_on=end)
+        try:
+            supervision_draft(person=person, acting_user=None, starts_on=end)
+        except Conflict:  # another worker drafted it meanwhile
+            continue
         stats.drafted += 1
-    for plan in SupervisionPlan.objects.filter(status=PlanStatus.ACTIVE):
+    # only the plans short of meetings ahead: one transaction each, not one per plan and minute
+    short = (
+        SupervisionPlan.objects.filter(status=PlanStatus.ACTIVE)
+        .annotate(upcoming=Count("meetings", filter=Q(meetings__due_on__gte=today)))
+        .filter(upcoming__lt=MEETINGS_AHEAD)
+    )
+    for plan in short:
         stats.scheduled += schedule_meetings(plan=plan)
     # a missed meeting, or one two days past due with nothing recorded, alerts the supervisor and chief
     late = today - timedelta(days=2)
@@ -212,25 +259,30 @@ def supervision_tick(*, today: date | None = None) -> TickStats:
         .select_related("plan__person", "plan__officer")
     )
     for meeting in pending:
-        if Meeting.objects.filter(pk=meeting.pk, alerted_at__isnull=True).update(
-            alerted_at=timezone.now()
-        ):
-            _alert_missed(meeting)
-            stats.alerted += 1
+        stats.alerted += int(missed_meeting_alert(meeting=meeting))
     return stats
 
 
-def _alert_missed(meeting: Meeting) -> None:
+# audit=False: the tick's bookkeeping, a notification and the mark that it went out; the meeting's
+# result is audited where it is recorded
+@service(audit=False)
+def missed_meeting_alert(*, meeting: Meeting, acting_user: User | None = None) -> bool:
+    """Tell the plan's officer and the region's chief of a missed meeting, once (claimed by a
+    conditional update, so that two workers do not both send it)."""
     from django.urls import reverse
 
+    require(acting_user, policies.ALERT_MISSED_MEETING, meeting)
+    if not Meeting.objects.filter(pk=meeting.pk, alerted_at__isnull=True).update(
+        alerted_at=timezone.now()
+    ):
+        return False
     person = meeting.plan.person
     url = reverse("offenders:detail", args=[person.public_id])
-    users = list(
-        User.objects.filter(role=Role.REGIONAL_CHIEF, region_id=person.region_id, is_active=True)
-    )
+    users = list(User.objects.filter(policies.missed_meeting_alerted(person.region_id)))
     if meeting.plan.officer_id:
         users.append(meeting.plan.officer)
     for user in users:
         Notification.objects.get_or_create(
             user=user, kind="supervision_missed", object_ref=f"{meeting.pk}", defaults={"url": url}
         )
+    return True
