@@ -46,6 +46,7 @@ from django.db import connection, models, transaction
 from qorgau.core.derived_keys import BACKUP, STORED, derive, key_id_of, ring
 from qorgau.core.fields import Ciphertext, EncryptedField
 from qorgau.core.keys import parse_master_key
+from qorgau.core.registry import app_modules, contributions
 from qorgau.env import env_str
 
 MAGIC = b"QORGAU-BACKUP-1\n"
@@ -227,14 +228,22 @@ class _ExactEncoder(serializers.json.DjangoJSONEncoder):
         return super().default(o)
 
 
-def _evidence_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "evidence"
+def _file_contributions() -> list[Any]:
+    """The apps that keep files on disk besides their tables (each app's `backup` module with
+    FILE_FOLDER and stored_files(); today intake's evidence)."""
+    return [m for m in app_modules("backup") if hasattr(m, "FILE_FOLDER")]
+
+
+def _renamed_models() -> dict[str, str]:
+    """Model labels of older archives and what they are called now (each app's RENAMED_MODELS)."""
+    renamed: dict[str, str] = {}
+    for table in contributions("backup", "RENAMED_MODELS"):
+        renamed.update(table)
+    return renamed
 
 
 def write_archive(path: Path) -> dict[str, Any]:
     """Write the encrypted archive of the whole installation to `path`; return its manifest."""
-    from qorgau.intake.models import Evidence
-
     with transaction.atomic():  # one consistent snapshot of every table
         data: list[dict[str, Any]] = []
         counts = {}
@@ -242,9 +251,9 @@ def write_archive(path: Path) -> dict[str, Any]:
             rows = _rows(model)
             counts[model._meta.label] = len(rows)
             data.extend(rows)
-        files = sorted(
-            Evidence.objects.exclude(storage_name="").values_list("storage_name", flat=True)
-        )
+        files = [
+            (app.FILE_FOLDER, name) for app in _file_contributions() for name in app.stored_files()
+        ]
     payload = json.dumps(data, cls=_ExactEncoder).encode()
     members: dict[str, str] = {"data.json": hashlib.sha256(payload).hexdigest()}
     lookup_keys = sorted(lookup_key_ids(data))
@@ -253,10 +262,10 @@ def write_archive(path: Path) -> dict[str, Any]:
     with tempfile.TemporaryFile(dir=path.parent) as plain:
         with tarfile.open(fileobj=plain, mode="w:gz") as tar:
             _add(tar, "data.json", payload)
-            for name in files:
-                content = (_evidence_dir() / name).read_bytes()
-                members[f"evidence/{name}"] = hashlib.sha256(content).hexdigest()
-                _add(tar, f"evidence/{name}", content)
+            for folder, name in files:
+                content = (Path(settings.MEDIA_ROOT) / folder / name).read_bytes()
+                members[f"{folder}/{name}"] = hashlib.sha256(content).hexdigest()
+                _add(tar, f"{folder}/{name}", content)
             manifest = {
                 "format": FORMAT,
                 "created_at": datetime.now(UTC).isoformat(),
@@ -289,13 +298,13 @@ def _add(tar: tarfile.TarFile, name: str, content: bytes) -> None:
 def installation_is_empty() -> bool:
     """No staff, no audit entry, no report, no evidence file: what `migrate` leaves behind."""
     from qorgau.core.models import AuditEntry, User
-    from qorgau.intake.models import Report
 
-    folder = _evidence_dir()
-    has_files = folder.is_dir() and any(p.is_file() for p in folder.iterdir())
-    return not (
-        User.objects.exists() or AuditEntry.objects.exists() or Report.objects.exists() or has_files
-    )
+    for app in _file_contributions():
+        folder = Path(settings.MEDIA_ROOT) / app.FILE_FOLDER
+        if folder.is_dir() and any(p.is_file() for p in folder.iterdir()):
+            return False
+    holds = [m.holds_data for m in app_modules("backup") if hasattr(m, "holds_data")]
+    return not (User.objects.exists() or AuditEntry.objects.exists() or any(h() for h in holds))
 
 
 def read_archive(path: Path, workdir: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -392,6 +401,9 @@ def restore_archive(
     with tempfile.TemporaryDirectory() as work:
         workdir = Path(work)
         manifest, data = read_archive(Path(path), workdir)
+        renamed = _renamed_models()
+        for row in data:
+            row["model"] = renamed.get(row["model"], row["model"])
         if not without_lookup_keys:
             _check_lookup_keys(data)
         models_ = backed_up_models()
@@ -420,12 +432,13 @@ def restore_archive(
                     for statement in sequences:
                         cursor.execute(statement)
             _encrypt_clear_authenticator_keys()
-        folder = _evidence_dir()
-        if force and folder.is_dir():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        source = workdir / "content" / "evidence"
-        if source.is_dir():
-            for item in source.iterdir():
-                shutil.copyfile(item, folder / item.name)
+        for app in _file_contributions():
+            folder = Path(settings.MEDIA_ROOT) / app.FILE_FOLDER
+            if force and folder.is_dir():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True, exist_ok=True)
+            source = workdir / "content" / app.FILE_FOLDER
+            if source.is_dir():
+                for item in source.iterdir():
+                    shutil.copyfile(item, folder / item.name)
     return manifest

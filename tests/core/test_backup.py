@@ -2,8 +2,10 @@
 
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from qorgau.core import backup
@@ -50,7 +52,7 @@ def run(*args):
 def empty_the_installation():
     """What a fresh, migrated installation on a new machine is: no data rows, no files."""
     backup._wipe(backup.backed_up_models())
-    for path in backup._evidence_dir().iterdir():
+    for path in (Path(settings.MEDIA_ROOT) / "evidence").iterdir():
         path.unlink()
     assert backup.installation_is_empty()
 
@@ -244,3 +246,26 @@ def test_restoring_values_keyed_before_the_lookup_key_needs_the_pinned_secret(
     settings.QORGAU_LEGACY_SECRET_KEYS = [settings.SECRET_KEY]
     run("restore", str(archive), "--force")
     assert services.report_open_with_receipt(code_text=code).pk == report.pk
+
+
+def test_an_archive_written_before_guidance_was_its_own_app_restores(
+    installation, tmp_path, monkeypatch
+):
+    from qorgau.guidance.models import GuidanceVersion
+
+    archive = tmp_path / "qorgau.backup"
+    run("backup", str(archive))
+    versions = GuidanceVersion.objects.count()
+    assert versions
+    read = backup.read_archive
+
+    def as_written_before(path, workdir):
+        manifest, data = read(path, workdir)
+        for row in data:
+            row["model"] = row["model"].replace("guidance.guidance", "prevention.guidance")
+        return manifest, data
+
+    monkeypatch.setattr(backup, "read_archive", as_written_before)
+    empty_the_installation()
+    assert "Restored" in run("restore", str(archive))
+    assert GuidanceVersion.objects.count() == versions

@@ -41,8 +41,6 @@ SHARED = {"env"}
 # Known problems, each to be fixed, as (file, the app it depends on). A problem listed here that is
 # gone fails the test too: remove its line.
 KNOWN = {
-    # backup.py names intake's evidence files: to become each app's backup contribution
-    ("qorgau/core/backup.py", "intake"),
     # the lookup-key upgrade (core/rekey.py) reads every app's keyed columns: to become each app's
     # own rekey contribution, like the admin permissions (core/registry.py)
     ("qorgau/core/migrations/0008_derived_lookup_keys.py", "offenders"),
