@@ -8,13 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qorgau.cases import selectors, services
-from qorgau.cases.errors import CaseInvalid
 from qorgau.cases.models import Case
 from qorgau.core.schemas import ErrorOut
 
@@ -110,15 +108,6 @@ def case_out(case: Case) -> dict:
     summary="Register a criminal case",
 )
 def case_create(request: HttpRequest, payload: CaseIn):
-    user = request.user
-    report = None
-    if payload.report:
-        from qorgau.intake.selectors import report_get_for_user
-
-        try:
-            report = report_get_for_user(user=user, public_id=payload.report)
-        except Http404 as missing:
-            raise CaseInvalid({"report": [_("No such report.")]}) from missing
     data = services.CaseInput(
         registry_number=payload.registry_number,
         articles=payload.articles,
@@ -136,9 +125,9 @@ def case_create(request: HttpRequest, payload: CaseIn):
             for s in payload.suspects
         ],
         opened_on=payload.opened_on,
-        report=report,
+        report_id=payload.report or "",
     )
-    case = services.case_create(acting_user=user, data=data)
+    case = services.case_create(acting_user=request.user, data=data)
     case = (
         Case.objects.select_related("region", "prosecutor__user", "report")
         .prefetch_related("articles", "victims")

@@ -7,11 +7,12 @@ callers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,6 +112,8 @@ class CaseInput:
     suspects: list[SuspectInput] = field(default_factory=list)
     opened_on: date | None = None
     report: Report | None = None
+    # or the public id of the report, looked up among those the acting user sees (the API)
+    report_id: str = ""
 
 
 # --- Registering a case ---------------------------------------------------------------------------
@@ -171,12 +174,23 @@ def _require_register(acting_user: User | None, region: Region | None) -> None:
         raise refused from outside
 
 
+def _report_seen_by(user: User | None, public_id: str) -> Report:
+    from qorgau.intake.selectors import report_get_for_user
+
+    try:
+        return report_get_for_user(user=user, public_id=public_id)
+    except Http404 as missing:
+        raise CaseInvalid({"report": [_("No such report.")]}) from missing
+
+
 @service
 def case_create(*, acting_user: User | None, data: CaseInput) -> Case:
     """Register a case and assign it at once under the policy in force (or queue it with a reason)."""
     _require_register(
         acting_user, Region.objects.filter(code=(data.region_code or "").strip().upper()).first()
     )
+    if data.report is None and data.report_id:
+        data = replace(data, report=_report_seen_by(acting_user, data.report_id))
     clean, errors = validate(data)
     if errors:
         raise CaseInvalid(errors, conflict=clean.get("duplicate", False))

@@ -121,14 +121,9 @@ def test_a_chief_registering_a_case_of_another_region_is_refused_and_nothing_is_
 
 
 def test_a_chief_turning_another_regions_report_into_a_case_is_refused(client, chief, astana):
-    from qorgau.intake import services as intake
-    from qorgau.intake.enums import Source
     from qorgau.intake.models import Report
 
-    report = intake.report_submit(
-        draft=intake.ReportDraft(category="abuse", narrative="Synthetic", region_code="KZ-71"),
-        submitter=intake.Submitter(source=Source.WEB),
-    ).report
+    report = _report("KZ-71")
     client.force_login(chief)
     response = client.post(
         reverse("cases:from_report", args=[report.public_id]),
@@ -161,6 +156,48 @@ def test_a_role_that_does_not_register_cases_is_told_so_by_the_api(client, clini
     assert response.status_code == 403
     assert response.json() == {"detail": "Your role does not register cases."}
     assert Case.objects.count() == 0
+
+
+def _report(code="KZ-75"):
+    from qorgau.intake import services as intake
+    from qorgau.intake.enums import Source
+
+    return intake.report_submit(
+        draft=intake.ReportDraft(category="abuse", narrative="Synthetic", region_code=code),
+        submitter=intake.Submitter(source=Source.WEB),
+    ).report
+
+
+def test_the_api_refuses_the_role_before_it_looks_up_the_report(client, clinician):
+    _, token = core_services.api_token_create(acting_user=None, user=clinician)
+    body = {"registry_number": "100001", "articles": ["120"], "region": "KZ-75"}
+    response = client.post(
+        "/api/v1/cases",
+        {**body, "report": _report().public_id},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 403
+
+
+def test_the_api_registers_a_case_from_a_report_the_user_sees(client, chief, make_prosecutor):
+    make_prosecutor("f")
+    report, elsewhere = _report(), _report("KZ-71")
+    _, token = core_services.api_token_create(acting_user=None, user=chief)
+    body = {"registry_number": "100001", "articles": ["120"], "region": "KZ-75"}
+
+    def post(report_id):
+        return client.post(
+            "/api/v1/cases",
+            {**body, "report": report_id},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+
+    missing = post(elsewhere.public_id)
+    assert missing.status_code == 422 and missing.json()["detail"][0]["field"] == "report"
+    response = post(report.public_id)
+    assert response.status_code == 201 and response.json()["report"] == report.public_id
 
 
 def test_the_api_tells_a_chief_their_own_region_only(client, chief):
