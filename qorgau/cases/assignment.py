@@ -11,16 +11,15 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.cases import policies
 from qorgau.cases.enums import OPEN_STAGES, CaseEventKind, UnassignedReason
+from qorgau.cases.errors import CaseInvalid
 from qorgau.cases.models import AssignmentPolicy, Case, CaseEvent, Prosecutor, Victim
 from qorgau.core.bulk import update_from_values
-from qorgau.core.enums import Gender, Role
+from qorgau.core.enums import Gender
 from qorgau.core.models import CriminalArticle, User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
-
-
-class CaseActionRefused(Exception):
-    pass
 
 
 def _event(case: Case, kind: str, *, actor: User | None = None, **details: Any) -> None:
@@ -43,7 +42,7 @@ def policy_in_force(on: date | None = None) -> AssignmentPolicy | None:
     )
 
 
-@transaction.atomic
+@service
 def policy_publish(
     *,
     acting_user: User | None,
@@ -56,18 +55,20 @@ def policy_publish(
     note: str = "",
 ) -> AssignmentPolicy:
     """Publish a new version of the policy (the central office's decision), audited."""
-    if acting_user is not None and acting_user.role != Role.CENTRAL_OFFICE:
-        raise CaseActionRefused(_("Only the central office sets the assignment policy."))
+    require(acting_user, policies.PUBLISH_POLICY)
     found = list(CriminalArticle.objects.filter(number__in=articles))
     unknown = sorted(set(articles) - {a.number for a in found})
+    errors: dict[str, list[str]] = {}
     if unknown:
-        raise CaseActionRefused(
+        errors["articles"] = [
             _("Unknown articles: %(articles)s.") % {"articles": ", ".join(unknown)}
-        )
+        ]
     if not eligible_genders or not set(eligible_genders) <= set(Gender.values):
-        raise CaseActionRefused(_("Choose who is eligible: female and/or male prosecutors."))
+        errors["eligible_genders"] = [_("Choose who is eligible: female and/or male prosecutors.")]
     if not 1 <= handover_days <= 90:
-        raise CaseActionRefused(_("The handover period is from 1 to 90 days."))
+        errors["handover_days"] = [_("The handover period is from 1 to 90 days.")]
+    if errors:
+        raise CaseInvalid(errors)
     latest = AssignmentPolicy.objects.select_for_update().order_by("-version").first()
     policy = AssignmentPolicy.objects.create(
         version=(latest.version + 1) if latest else 1,
@@ -200,6 +201,9 @@ def _assign(
 # --- Batch assignment -----------------------------------------------------------------------------
 
 
+# The system's periodic work (the tick, and after an automatic handover), not a person's action: no
+# policy to require, and a run that finds nothing to assign writes nothing, so it is not a
+# @service (each region is assigned in its own transaction).
 def assign_pending(*, region_ids: list[int] | None = None, acting_user: User | None = None) -> int:
     """Assign every case waiting in a chief's queue that can now be assigned (fair, in bulk).
 

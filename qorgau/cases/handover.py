@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.cases import policies
 from qorgau.cases.assignment import (
-    CaseActionRefused,
     _case_requirements,
     assign_pending,
     candidates,
@@ -23,10 +23,11 @@ from qorgau.cases.assignment import (
     policy_in_force,
 )
 from qorgau.cases.enums import OPEN_STAGES, CaseEventKind, UnassignedReason
+from qorgau.cases.errors import CaseActionRefused
 from qorgau.cases.models import AssignmentPolicy, Case, CaseEvent, Victim
 from qorgau.core.bulk import update_from_values
-from qorgau.core.enums import Role
 from qorgau.core.models import Notification, User
+from qorgau.core.permissions import require, service
 
 
 @dataclass
@@ -66,6 +67,8 @@ def ineligible_holdings(policy: AssignmentPolicy):
     )
 
 
+# The system's periodic work (`manage.py tick`), not a person's action: no policy to require, and a
+# tick that finds nothing to do writes nothing, so it is not a @service (each step is atomic).
 def handover_tick(*, now: datetime | None = None) -> TickStats:
     """Idempotent and set-based: set handover deadlines under the policy in force, mark finished
     handovers, and propose (or, if the policy says so, make) the reassignment of overdue ones."""
@@ -162,17 +165,21 @@ def _notify_chiefs(*, region_id: int, day: date) -> None:
     from django.urls import reverse
 
     url = reverse("cases:handover")
-    for chief in User.objects.filter(role=Role.REGIONAL_CHIEF, region_id=region_id, is_active=True):
+    chiefs = User.objects.filter(
+        role__in=policies.NOTIFIED_OF_HANDOVER, region_id=region_id, is_active=True
+    )
+    for chief in chiefs:
         Notification.objects.get_or_create(
             user=chief, kind="handover_overdue", object_ref=f"{day:%Y-%m-%d}", defaults={"url": url}
         )
 
 
-@transaction.atomic
-def handover_confirm(*, case: Case, acting_user: User) -> Case:
+@service
+def handover_confirm(*, case: Case, acting_user: User | None) -> Case:
     """The chief confirms the proposed reassignment of an overdue handover with one click."""
     from qorgau.cases.services import case_reassign  # services imports this module
 
+    require(acting_user, policies.CONFIRM_HANDOVER, case)
     policy = policy_in_force()
     _covered, genders = _case_requirements(case, policy)
     pool = candidates(case.region_id, genders)

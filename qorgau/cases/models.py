@@ -2,20 +2,24 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.cases import policies
 from qorgau.cases.enums import (
     OPEN_STAGES,
+    STAGE_ORDER,
     CareItem,
     CaseEventKind,
     ProsecutorStatus,
     Stage,
     UnassignedReason,
 )
-from qorgau.core.enums import Gender, Role
+from qorgau.core.enums import Gender
 from qorgau.core.fields import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
 from qorgau.core.models import CriminalArticle, Region, TimeStamped, User, new_public_id
-from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+from qorgau.core.permissions import ScopedQuerySet
+from qorgau.core.transitions import Transitions
 from qorgau.intake.models import Report
 
 
@@ -39,15 +43,7 @@ class Prosecutor(TimeStamped):
 
     objects = ProsecutorQuerySet.as_manager()
 
-    visibility = Visibility(
-        roles={
-            Role.REGIONAL_CHIEF: Scope.REGION,
-            Role.CENTRAL_OFFICE: Scope.ALL,
-            Role.PROSECUTOR: Scope.OWN,
-        },
-        region_field="user__region",
-        owner_field="user",
-    )
+    visibility = policies.PROSECUTOR_VISIBILITY
 
     class Meta:
         ordering = ["user__full_name"]
@@ -97,17 +93,6 @@ class AssignmentPolicy(models.Model):
         return f"v{self.version} ({self.effective_from})"
 
 
-CASE_VISIBILITY = Visibility(
-    roles={
-        Role.REGIONAL_CHIEF: Scope.REGION,
-        Role.CENTRAL_OFFICE: Scope.ALL,
-        Role.PROSECUTOR: Scope.OWN,
-    },
-    region_field="region",
-    owner_field="prosecutor__user",
-)
-
-
 class CaseQuerySet(ScopedQuerySet):
     def open(self) -> CaseQuerySet:
         return self.filter(stage__in=OPEN_STAGES)
@@ -149,7 +134,7 @@ class Case(TimeStamped):
     )
 
     objects = CaseQuerySet.as_manager()
-    visibility = CASE_VISIBILITY
+    visibility = policies.CASE_VISIBILITY
 
     class Meta:
         ordering = ["-created_at"]
@@ -261,3 +246,47 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+# --- The allowed moves of a case's stage (core/transitions.py) ------------------------------------
+
+_FINAL_STAGES = (Stage.CONVICTED, Stage.ACQUITTED, Stage.CLOSED)
+
+
+def _stage_event(
+    case: Case, from_stage: str, to_stage: str, actor: User | None, reason: str
+) -> None:
+    """The case's timeline entry for a stage move (the reason stays with the person who gave it)."""
+    CaseEvent.objects.create(
+        case=case,
+        created_at=timezone.now(),
+        kind=CaseEventKind.STAGE,
+        actor=actor,
+        details={"from": from_stage, "to": to_stage},
+    )
+
+
+# A case goes to court, gets its verdict, or is closed; a verdict may be recorded without its
+# sending to court; an appeal may change the verdict or send the case back to court; a court or a
+# verdict may send it back to investigation. A closed case reopens in pre-trial investigation
+# only. Staying in the same stage is not a move. Going back needs a reason (`stage_move_goes_back`).
+CASE_STAGE = Transitions(
+    {
+        Stage.PRETRIAL: {Stage.IN_COURT, *_FINAL_STAGES},
+        Stage.IN_COURT: {Stage.PRETRIAL, *_FINAL_STAGES},
+        Stage.CONVICTED: {Stage.PRETRIAL, Stage.IN_COURT, Stage.ACQUITTED},
+        Stage.ACQUITTED: {Stage.PRETRIAL, Stage.IN_COURT, Stage.CONVICTED},
+        Stage.CLOSED: {Stage.PRETRIAL},
+    },
+    action="case.stage",
+    field="stage",
+    labels=Stage,
+    event=_stage_event,
+)
+
+
+def stage_move_goes_back(from_stage: str, to_stage: str) -> bool:
+    """Whether a move goes back along the case's way (it then needs a reason)."""
+    return STAGE_ORDER.index(to_stage) < STAGE_ORDER.index(from_stage) or (
+        from_stage not in OPEN_STAGES and to_stage in OPEN_STAGES
+    )

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from qorgau.cases import policies
 from qorgau.cases.enums import OPEN_STAGES, ProsecutorStatus
-from qorgau.cases.models import Case, Prosecutor
+from qorgau.cases.models import AssignmentPolicy, Case, Prosecutor
 from qorgau.cases.services import covered_numbers, hires_needed, policy_in_force
-from qorgau.core.enums import Role
+from qorgau.core.errors import NotFound
 from qorgau.core.models import Region, User
+from qorgau.core.permissions import On, Policy, may, require, scope_of
 
 
 def case_list_for_user(
@@ -42,6 +44,7 @@ def case_list_for_user(
 
 
 def case_get_for_user(*, user: User, public_id: str) -> Case:
+    """One case, or 404 ("No such case.") when it does not exist or the user does not see it."""
     case = (
         Case.objects.visible_to(user)
         .select_related("region", "prosecutor__user", "report")
@@ -50,7 +53,15 @@ def case_get_for_user(*, user: User, public_id: str) -> Case:
         .first()
     )
     if case is None:
-        raise Http404
+        raise NotFound(_("No such case."))
+    return case
+
+
+def case_for_action(*, user: User, public_id: str, policy: Policy) -> Case:
+    """The case a user acts on from its page: 404 if they do not see it, refused (403, audited)
+    if the action's policy does not let them act on it, before any form is read."""
+    case = case_get_for_user(user=user, public_id=public_id)
+    require(user, policy, case)
     return case
 
 
@@ -63,10 +74,36 @@ def prosecutor_list_for_user(*, user: User, region: Region | None = None) -> Que
     )
 
 
-def _regions_for(user: User) -> QuerySet[Region]:
-    if user.role == Role.CENTRAL_OFFICE:
+def reassign_targets(*, user: User, case: Case) -> QuerySet[Prosecutor]:
+    """The prosecutors a case may be moved to by hand (its region's, with their open cases); none
+    for a user who may not reassign it."""
+    if not may(user, policies.REASSIGN_CASE, case):
+        return Prosecutor.objects.none()
+    return prosecutor_list_for_user(user=user, region=case.region)
+
+
+def prosecutor_workload(*, user: User) -> QuerySet[Prosecutor]:
+    """The workload page: the prosecutors the user sees (their region's, or all), with their open
+    cases."""
+    require(user, policies.VIEW_WORKLOAD)
+    return prosecutor_list_for_user(user=user)
+
+
+def policy_in_force_for_user(
+    *, user: User, policy: Policy = policies.VIEW_POLICY
+) -> AssignmentPolicy | None:
+    """The assignment policy in force, for the policy page: refused (403, audited) to a user who
+    may not read it, or, with `policy=PUBLISH_POLICY`, publish a new version."""
+    require(user, policy)
+    return policy_in_force()
+
+
+def _regions_for(user: User, policy: Policy) -> QuerySet[Region]:
+    """The regions a chiefs' page shows: every region (On.ANY) or the user's own."""
+    require(user, policy)
+    if scope_of(user, policy) is On.ANY:
         return Region.objects.all()
-    if user.role == Role.REGIONAL_CHIEF and user.region_id:
+    if user.region_id:
         return Region.objects.filter(pk=user.region_id)
     return Region.objects.none()
 
@@ -83,7 +120,7 @@ class HandoverRow:
 def handover_board(*, user: User) -> list[HandoverRow]:
     """Per region: handovers still open, finished in time, overdue (and proposed for reassignment)."""
     now = timezone.now()
-    regions = list(_regions_for(user))
+    regions = list(_regions_for(user, policies.VIEW_HANDOVER))
     rows = (
         Case.objects.filter(region__in=regions, handover_deadline__isnull=False)
         .values("region_id")
@@ -123,7 +160,7 @@ def handover_board(*, user: User) -> list[HandoverRow]:
 def handover_cases_for_user(*, user: User, overdue_only: bool = False) -> QuerySet[Case]:
     qs = (
         Case.objects.filter(
-            region__in=_regions_for(user),
+            region__in=_regions_for(user, policies.VIEW_HANDOVER),
             handover_deadline__isnull=False,
             handover_done_at__isnull=True,
         )
@@ -148,8 +185,8 @@ class GapRow:
 
 def staffing_gap(*, user: User) -> list[GapRow]:
     """Per region: the eligible prosecutors' capacity against the covered caseload and intake."""
+    regions = list(_regions_for(user, policies.VIEW_STAFFING))
     policy = policy_in_force()
-    regions = list(_regions_for(user))
     genders = list(policy.eligible_genders) if policy else ["f", "m"]
     numbers = covered_numbers(policy)
     eligible = (

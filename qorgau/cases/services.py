@@ -7,16 +7,17 @@ callers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.cases import policies
 from qorgau.cases.assignment import (
-    CaseActionRefused,
     _assign,
     _case_requirements,
     _event,
@@ -30,15 +31,8 @@ from qorgau.cases.assignment import (
     policy_versions,
     required_genders,
 )
-from qorgau.cases.enums import (
-    OPEN_STAGES,
-    STAGE_ORDER,
-    CareItem,
-    CaseEventKind,
-    ProsecutorStatus,
-    Stage,
-    UnassignedReason,
-)
+from qorgau.cases.enums import CareItem, CaseEventKind, ProsecutorStatus, Stage, UnassignedReason
+from qorgau.cases.errors import CaseActionRefused, CaseInvalid
 from qorgau.cases.handover import (
     TickStats,
     handover_confirm,
@@ -46,16 +40,27 @@ from qorgau.cases.handover import (
     hires_needed,
     ineligible_holdings,
 )
-from qorgau.cases.models import CareCheck, Case, Prosecutor, Suspect, Victim
+from qorgau.cases.models import (
+    CASE_STAGE,
+    CareCheck,
+    Case,
+    Prosecutor,
+    Suspect,
+    Victim,
+    stage_move_goes_back,
+)
 from qorgau.core.enums import Gender
+from qorgau.core.errors import Conflict, NotFound, PermissionRefused
 from qorgau.core.models import CriminalArticle, Region, User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
+from qorgau.core.transitions import transition
 from qorgau.intake.models import Report
 from qorgau.linking import identifiers as ids
+from qorgau.linking.enums import OwnerType
 from qorgau.linking.services import link_owner
 
 __all__ = [
-    "SUSPECT_OWNER",
     "CaseActionRefused",
     "CaseInput",
     "CaseInvalid",
@@ -84,18 +89,6 @@ __all__ = [
 ]
 
 
-SUSPECT_OWNER = "cases.suspect"
-
-
-class CaseInvalid(Exception):
-    """Bad input, by field; `conflict` when the registry number is already taken."""
-
-    def __init__(self, errors: dict[str, list[str]], *, conflict: bool = False):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
-        self.conflict = conflict
-
-
 @dataclass
 class VictimInput:
     age: int | None = None
@@ -119,6 +112,8 @@ class CaseInput:
     suspects: list[SuspectInput] = field(default_factory=list)
     opened_on: date | None = None
     report: Report | None = None
+    # or the public id of the report, looked up among those the acting user sees (the API)
+    report_id: str = ""
 
 
 # --- Registering a case ---------------------------------------------------------------------------
@@ -163,9 +158,39 @@ def validate(data: CaseInput) -> tuple[dict[str, Any], dict[str, list[str]]]:
     return clean, errors
 
 
-@transaction.atomic
+def _require_register(acting_user: User | None, region: Region | None) -> None:
+    """REGISTER_CASE on the region the case goes to. Another region is refused, not hidden (403):
+    regions are public, and the person should be told why."""
+    require(acting_user, policies.REGISTER_CASE)
+    if region is None:  # no such region: the validation says so
+        return
+    try:
+        require(acting_user, policies.REGISTER_CASE, region)
+    except NotFound as outside:
+        refused = PermissionRefused(
+            str(policies.REGISTER_OWN_REGION_ONLY), policy=policies.REGISTER_CASE.name
+        )
+        refused.refusal = outside.refusal  # type: ignore[attr-defined]  # audited as refused
+        raise refused from outside
+
+
+def _report_seen_by(user: User | None, public_id: str) -> Report:
+    from qorgau.intake.selectors import report_get_for_user
+
+    try:
+        return report_get_for_user(user=user, public_id=public_id)
+    except Http404 as missing:
+        raise CaseInvalid({"report": [_("No such report.")]}) from missing
+
+
+@service
 def case_create(*, acting_user: User | None, data: CaseInput) -> Case:
     """Register a case and assign it at once under the policy in force (or queue it with a reason)."""
+    _require_register(
+        acting_user, Region.objects.filter(code=(data.region_code or "").strip().upper()).first()
+    )
+    if data.report is None and data.report_id:
+        data = replace(data, report=_report_seen_by(acting_user, data.report_id))
     clean, errors = validate(data)
     if errors:
         raise CaseInvalid(errors, conflict=clean.get("duplicate", False))
@@ -205,7 +230,7 @@ def case_create(*, acting_user: User | None, data: CaseInput) -> Case:
             ids.normalise(i.get("kind", "other"), i.get("value", "")) for i in suspect.identifiers
         ]
         link_owner(
-            owner_type=SUSPECT_OWNER,
+            owner_type=OwnerType.SUSPECT,
             owner_id=row.pk,
             found=found,
             region=case.region,
@@ -225,14 +250,16 @@ def case_create(*, acting_user: User | None, data: CaseInput) -> Case:
     return _assign(case, acting_user=acting_user, policy=policy_in_force())
 
 
-@transaction.atomic
+@service
 def case_create_from_report(
-    *, acting_user: User, report: Report, registry_number: str, articles: list[str]
+    *, acting_user: User | None, report: Report, registry_number: str, articles: list[str]
 ) -> Case:
-    """The analyst's "turn into a case": the case keeps the report, the report the case's number."""
+    """The analyst's "turn into a case": the case keeps the report, the report the case's number.
+    The case goes to the report's region (or, for a report without one, the user's)."""
     from qorgau.intake import services as intake_services
 
-    region = report.region or acting_user.region
+    require(acting_user, policies.CREATE_CASE_FROM_REPORT, report)
+    region = report.region or (acting_user.region if acting_user is not None else None)
     victims = (
         [VictimInput(age=report.child_age, gender=report.child_gender or "")]
         if report.child_age is not None or report.child_gender
@@ -264,21 +291,26 @@ def case_create_from_report(
 # --- Changing a case ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def case_reassign(
     *, case: Case, prosecutor: Prosecutor, acting_user: User | None, reason: str
 ) -> Case:
     """A chief moves a case to another prosecutor of the region who may hold it; audited."""
+    require(acting_user, policies.REASSIGN_CASE, case)
     if not (reason or "").strip():
-        raise CaseActionRefused(_("Give a reason."))
+        raise CaseInvalid({"reason": [_("Give a reason.")]})
     if prosecutor.user.region_id != case.region_id:
-        raise CaseActionRefused(_("This prosecutor works in another region."))
+        raise CaseInvalid({"prosecutor": [_("This prosecutor works in another region.")]})
     if prosecutor.status != ProsecutorStatus.ACTIVE or not prosecutor.user.is_active:
-        raise CaseActionRefused(_("This prosecutor is not active."))
+        raise CaseInvalid({"prosecutor": [_("This prosecutor is not active.")]})
     _covered, genders = _case_requirements(case, policy_in_force())
     if genders is not None and prosecutor.user.gender not in genders:
-        raise CaseActionRefused(
-            _("Under the assignment policy this prosecutor may not hold this case.")
+        raise CaseInvalid(
+            {
+                "prosecutor": [
+                    _("Under the assignment policy this prosecutor may not hold this case.")
+                ]
+            }
         )
     previous = case.prosecutor_id
     now = timezone.now()
@@ -291,7 +323,7 @@ def case_reassign(
         else case.handover_done_at,
     )
     if not updated:
-        raise CaseActionRefused(_("Someone else changed this case meanwhile. Reload the page."))
+        raise Conflict(_("Someone else changed this case meanwhile. Reload the page."))
     case.refresh_from_db()
     Prosecutor.objects.filter(pk=prosecutor.pk).update(last_assigned_at=now)
     _event(
@@ -311,49 +343,46 @@ def case_reassign(
     return case
 
 
-@transaction.atomic
+@service
 def case_move_stage(
     *, case: Case, stage: str, acting_user: User | None, on: date | None = None, reason: str = ""
 ) -> Case:
-    """Move the case along; going back needs a reason. Dates follow the stage."""
+    """Move the case along its stages (`models.CASE_STAGE`); going back needs a reason. Dates
+    follow the stage."""
+    require(acting_user, policies.MOVE_STAGE, case)
     if stage not in Stage.values:
-        raise CaseActionRefused(_("Unknown stage."))
-    if stage == case.stage:
-        return case
-    backwards = STAGE_ORDER.index(stage) < STAGE_ORDER.index(case.stage) or (
-        case.stage not in OPEN_STAGES and stage in OPEN_STAGES
-    )
-    if backwards and not (reason or "").strip():
-        raise CaseActionRefused(_("Moving a case back needs a reason."))
+        raise CaseInvalid({"stage": [_("Unknown stage.")]})
     on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise CaseActionRefused(_("This date is in the future."))
-    changes: dict[str, Any] = {"stage": stage, "updated_at": timezone.now()}
+    if CASE_STAGE.allows(case.stage, stage):  # a move the table refuses is refused by transition()
+        if stage_move_goes_back(case.stage, stage) and not (reason or "").strip():
+            raise CaseInvalid({"reason": [_("Moving a case back needs a reason.")]})
+        if on > timezone.localdate():
+            raise CaseInvalid({"on": [_("This date is in the future.")]})
+    updates: dict[str, Any] = {}
     if stage == Stage.IN_COURT:
-        changes["sent_to_court_on"] = on
+        updates["sent_to_court_on"] = on
     if stage in (Stage.CONVICTED, Stage.ACQUITTED, Stage.CLOSED):
-        changes["verdict_on"] = on
+        updates["verdict_on"] = on
         if case.handover_deadline and not case.handover_done_at:
-            changes["handover_done_at"] = timezone.now()
-    old = case.stage
-    if not Case.objects.filter(pk=case.pk, stage=old).update(**changes):
-        raise CaseActionRefused(_("Someone else changed this case meanwhile. Reload the page."))
-    case.refresh_from_db()
-    _event(case, CaseEventKind.STAGE, actor=acting_user, **{"from": old, "to": stage})
-    audit_append(
-        actor=acting_user,
-        action="case.stage",
-        obj=case,
+            updates["handover_done_at"] = timezone.now()
+    return transition(
+        case,
+        to=stage,
+        table=CASE_STAGE,
+        acting_user=acting_user,
+        reason=reason,
+        updates=updates,
         region=case.region,
-        details={"from": old, "to": stage},
     )
-    return case
 
 
-@transaction.atomic
+# Ticking an item already ticked changes nothing and writes nothing; the first tick is audited.
+@service(audit=False)
 def care_tick(*, case: Case, item: str, acting_user: User) -> CareCheck:
+    """Tick one item of the victim care checklist: who ticked it and when are kept."""
+    require(acting_user, policies.TICK_CARE, case)
     if item not in CareItem.values:
-        raise CaseActionRefused(_("Unknown checklist item."))
+        raise CaseInvalid({"item": [_("Unknown checklist item.")]})
     if not case.victims.exists():
         raise CaseActionRefused(_("The checklist is for cases with a child victim."))
     check, created = CareCheck.objects.get_or_create(

@@ -1,32 +1,36 @@
+"""Pages of the criminal cases: one view per action, each calling one service.
+
+Who may do what is the policies' (cases/policies.py): an action view takes its case through
+`selectors.case_for_action`, which refuses (403, audited) a user the action's policy does not allow
+before any form is read; the service checks again. A refusal the person can act on (a field, a
+stage the case cannot go to, a case changed meanwhile) is shown on the case's page.
+"""
+
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qorgau.cases import selectors, services
+from qorgau.cases import policies, selectors, services
 from qorgau.cases.enums import CareItem, Stage
 from qorgau.cases.forms import CareForm, PolicyForm, ReassignForm, StageForm
 from qorgau.cases.models import Case, Prosecutor
-from qorgau.core.enums import Role
-from qorgau.core.permissions import requires_visibility
+from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
+from qorgau.core.permissions import Policy, may, requires_visibility
 from qorgau.core.services import audit_personal_view
 from qorgau.intake import selectors as intake_selectors
 from qorgau.intake.forms import CaseForm
 from qorgau.intake.models import Report
 
 PAGE_SIZE = 50
-CHIEF_ROLES = {Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE}
-
-
-def _require(request: HttpRequest, roles: set[str]) -> None:
-    if request.user.role not in roles:
-        raise PermissionDenied
 
 
 @login_required
@@ -52,20 +56,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", {"page": page, "view": view})
 
 
-def _detail(request: HttpRequest, case: Case, **extra) -> dict:
-    prosecutors = (
-        selectors.prosecutor_list_for_user(user=request.user, region=case.region)
-        if request.user.role in CHIEF_ROLES
-        else []
-    )
+def _detail(request: HttpRequest, case: Case, **extra: Any) -> dict:
     done = {c.item: c for c in case.care_checks.all()}
     context = {
         "case": case,
         "events": case.events.select_related("actor").all(),
         "stage_form": StageForm(initial={"stage": case.stage}),
-        "reassign_form": ReassignForm(prosecutors=prosecutors),
+        "reassign_form": ReassignForm(
+            prosecutors=selectors.reassign_targets(user=request.user, case=case)
+        ),
         "care": [(value, label, done.get(value)) for value, label in CareItem.choices],
-        "can_manage": request.user.role == Role.REGIONAL_CHIEF,
         "stages": Stage,
     }
     context.update(extra)
@@ -83,59 +83,110 @@ def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "cases/detail.html", _detail(request, case))
 
 
-@login_required
-@requires_visibility(Case)
-@require_POST
-def case_action(request: HttpRequest, public_id: str, action: str) -> HttpResponse:
-    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
-    user = request.user
+# --- Actions on a case ----------------------------------------------------------------------------
+
+
+def action(policy: Policy) -> Callable:
+    """An action view: signed in, POST only, its case fetched and the policy asked first."""
+
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @requires_visibility(Case)
+        @require_POST
+        def wrapped(request: HttpRequest, public_id: str) -> HttpResponse:
+            case = selectors.case_for_action(user=request.user, public_id=public_id, policy=policy)
+            return view(request, case)
+
+        wrapped.__name__ = wrapped.__qualname__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorate
+
+
+def _back(request: HttpRequest, case: Case, call: Callable[[], Any], done: str) -> HttpResponse:
+    """Do the action and go back to the case's page, saying whether it was done."""
     try:
-        if action == "stage":
-            form = StageForm(request.POST)
-            if not form.is_valid():
-                return render(
-                    request,
-                    "cases/detail.html",
-                    _detail(request, case, stage_form=form),
-                    status=400,
-                )
-            services.case_move_stage(
-                case=case,
-                stage=form.cleaned_data["stage"],
-                on=form.cleaned_data["on"],
-                reason=form.cleaned_data["reason"],
-                acting_user=user,
-            )
-            messages.success(request, _("The stage was changed."))
-        elif action == "care":
-            form = CareForm(request.POST)
-            if form.is_valid():
-                services.care_tick(case=case, item=form.cleaned_data["item"], acting_user=user)
-        elif action == "reassign":
-            _require(request, {Role.REGIONAL_CHIEF})
-            prosecutors = selectors.prosecutor_list_for_user(user=user, region=case.region)
-            form = ReassignForm(request.POST, prosecutors=prosecutors)
-            if not form.is_valid():
-                return render(
-                    request,
-                    "cases/detail.html",
-                    _detail(request, case, reassign_form=form),
-                    status=400,
-                )
-            target = prosecutors.get(pk=form.cleaned_data["prosecutor"])
-            services.case_reassign(
-                case=case, prosecutor=target, acting_user=user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The case was reassigned."))
-        elif action == "handover":
-            _require(request, {Role.REGIONAL_CHIEF})
-            services.handover_confirm(case=case, acting_user=user)
-            messages.success(request, _("The case was handed over."))
-        else:
-            return HttpResponse(status=404)
-    except services.CaseActionRefused as exc:
-        messages.error(request, str(exc))
+        call()
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        if done:
+            messages.success(request, done)
     return redirect("cases:detail", public_id=case.public_id)
+
+
+@action(policies.MOVE_STAGE)
+def case_stage(request: HttpRequest, case: Case) -> HttpResponse:
+    """Move the case's stage (a date, and a reason to go back)."""
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "cases/detail.html", _detail(request, case, stage_form=form), status=400
+        )
+    return _back(
+        request,
+        case,
+        lambda: services.case_move_stage(
+            case=case,
+            stage=form.cleaned_data["stage"],
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+        ),
+        _("The stage was changed."),
+    )
+
+
+@action(policies.TICK_CARE)
+def case_care(request: HttpRequest, case: Case) -> HttpResponse:
+    """Tick one item of the victim care checklist."""
+    form = CareForm(request.POST)
+    if not form.is_valid():  # the page again: the items are buttons, nothing to correct
+        return redirect("cases:detail", public_id=case.public_id)
+    return _back(
+        request,
+        case,
+        lambda: services.care_tick(
+            case=case, item=form.cleaned_data["item"], acting_user=request.user
+        ),
+        "",
+    )
+
+
+@action(policies.REASSIGN_CASE)
+def case_reassign(request: HttpRequest, case: Case) -> HttpResponse:
+    """Move the case to another prosecutor of the region, with a reason."""
+    prosecutors = selectors.reassign_targets(user=request.user, case=case)
+    form = ReassignForm(request.POST, prosecutors=prosecutors)
+    if not form.is_valid():
+        return render(
+            request, "cases/detail.html", _detail(request, case, reassign_form=form), status=400
+        )
+    return _back(
+        request,
+        case,
+        lambda: services.case_reassign(
+            case=case,
+            prosecutor=prosecutors.get(pk=form.cleaned_data["prosecutor"]),
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+        ),
+        _("The case was reassigned."),
+    )
+
+
+@action(policies.CONFIRM_HANDOVER)
+def case_handover(request: HttpRequest, case: Case) -> HttpResponse:
+    """Confirm the proposed handover: the least-loaded eligible prosecutor takes the case."""
+    return _back(
+        request,
+        case,
+        lambda: services.handover_confirm(case=case, acting_user=request.user),
+        _("The case was handed over."),
+    )
 
 
 @login_required
@@ -155,8 +206,10 @@ def case_from_report(request: HttpRequest, public_id: str) -> HttpResponse:
             registry_number=form.cleaned_data["registry_number"],
             articles=form.cleaned_data["articles"],
         )
-    except services.CaseInvalid as exc:
-        messages.error(request, " ".join(" ".join(v) for v in exc.errors.values()))
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as error:
+        messages.error(request, error.message)
         return redirect("intake:staff_detail", public_id=public_id)
     holder = case.prosecutor.user.get_full_name() if case.prosecutor else _("the chief's queue")
     messages.success(
@@ -167,10 +220,12 @@ def case_from_report(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("intake:staff_detail", public_id=public_id)
 
 
+# --- The chiefs' pages ----------------------------------------------------------------------------
+
+
 @login_required
 @require_GET
 def handover(request: HttpRequest) -> HttpResponse:
-    _require(request, CHIEF_ROLES)
     return render(
         request,
         "cases/handover.html",
@@ -185,7 +240,6 @@ def handover(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def staffing(request: HttpRequest) -> HttpResponse:
-    _require(request, CHIEF_ROLES)
     return render(
         request,
         "cases/staffing.html",
@@ -197,45 +251,50 @@ def staffing(request: HttpRequest) -> HttpResponse:
 @requires_visibility(Prosecutor)
 @require_GET
 def workload(request: HttpRequest) -> HttpResponse:
-    _require(request, CHIEF_ROLES)
-    region = request.user.region if request.user.role == Role.REGIONAL_CHIEF else None
     return render(
         request,
         "cases/workload.html",
-        {"prosecutors": selectors.prosecutor_list_for_user(user=request.user, region=region)},
+        {"prosecutors": selectors.prosecutor_workload(user=request.user)},
     )
+
+
+def _policy_form(data: Any, current: Any) -> PolicyForm:
+    initial = {}
+    if current:
+        initial = {
+            "articles": [a.number for a in current.articles.all()],
+            "eligible_genders": current.eligible_genders,
+            "honour_victim_preference": current.honour_victim_preference,
+            "handover_days": current.handover_days,
+            "auto_reassign": current.auto_reassign,
+        }
+    return PolicyForm(data, initial=initial)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy(request: HttpRequest) -> HttpResponse:
-    _require(request, CHIEF_ROLES)
-    current = services.policy_in_force()
+    """The assignment policy in force and its versions; the central office publishes a new one."""
+    posted = request.method == "POST"
+    current = selectors.policy_in_force_for_user(
+        user=request.user, policy=policies.PUBLISH_POLICY if posted else policies.VIEW_POLICY
+    )
     form = None
-    if request.user.role == Role.CENTRAL_OFFICE:
-        initial = {}
-        if current:
-            initial = {
-                "articles": [a.number for a in current.articles.all()],
-                "eligible_genders": current.eligible_genders,
-                "honour_victim_preference": current.honour_victim_preference,
-                "handover_days": current.handover_days,
-                "auto_reassign": current.auto_reassign,
-            }
-        form = PolicyForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
+    if may(request.user, policies.PUBLISH_POLICY):
+        form = _policy_form(request.POST if posted else None, current)
+        if posted and form.is_valid():
             try:
                 services.policy_publish(acting_user=request.user, **form.cleaned_data)
-            except services.CaseActionRefused as exc:
-                form.add_error(None, str(exc))
+            except (PermissionRefused, NotFound):
+                raise
+            except ServiceError as error:
+                add_to_form(form, error)
             else:
                 messages.success(request, _("The new version of the policy was published."))
                 return redirect("cases:policy")
-    elif request.method == "POST":
-        raise PermissionDenied
     return render(
         request,
         "cases/policy.html",
         {"current": current, "form": form, "versions": services.policy_versions()},
-        status=400 if request.method == "POST" else 200,
+        status=400 if posted else 200,
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from qorgau.cases import services
 from qorgau.cases.enums import Stage
 from qorgau.cases.models import Case
+from qorgau.core.errors import PermissionRefused
 from qorgau.core.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +168,7 @@ def test_the_policy_can_reassign_overdue_handovers_itself(make_prosecutor, centr
 
 
 def test_only_the_central_office_sets_the_policy(chief, central):
-    with pytest.raises(services.CaseActionRefused):
+    with pytest.raises(PermissionRefused):
         services.policy_publish(
             acting_user=chief,
             articles=["120"],
@@ -195,8 +196,8 @@ def test_queued_cases_are_assigned_when_someone_eligible_arrives(make_prosecutor
     assert case.prosecutor.user.gender == "f" and case.unassigned_reason == ""
 
 
-def test_the_care_checklist_records_who_and_when(make_prosecutor, prosecutor):
-    make_prosecutor("f")
+def test_the_care_checklist_records_who_and_when(make_prosecutor):
+    prosecutor = make_prosecutor("f").user  # the case's prosecutor ticks it
     case = register("100001")
     check = services.care_tick(case=case, item="psychologist", acting_user=prosecutor)
     assert check.done_by == prosecutor and check.done_at is not None

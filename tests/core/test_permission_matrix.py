@@ -74,7 +74,10 @@ cases:staffing                 L   L 403 403 200 200 403 403 403 403 403
 cases:workload                 L   L 403 403 200 200 403 403 403 403 403
 cases:policy                   L   L 403 403 200 200 403 403 403 403 403
 cases:detail                   L   L 403 200 200 200 403 403 403 403 403
-cases:action                   L   L 403 405 405 405 403 403 403 403 403
+cases:case_stage               L   L 403 405 405 405 403 403 403 403 403
+cases:case_care                L   L 403 405 405 405 403 403 403 403 403
+cases:case_reassign            L   L 403 405 405 405 403 403 403 403 403
+cases:case_handover            L   L 403 405 405 405 403 403 403 403 403
 cases:from_report              L   L 405 403 405 405 403 403 403 403 403
 offenders:list                 L   L 403 403 200 200 200 200 403 403 403
 offenders:coverage             L   L 403 403 200 200 200 403 403 403 403
@@ -440,7 +443,10 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
             "evidence_id": world.evidence[which].public_id,
         },
         "cases:detail": lambda: {"public_id": world.case[which].public_id},
-        "cases:action": lambda: {"public_id": world.case[which].public_id, "action": "note"},
+        "cases:case_stage": lambda: {"public_id": world.case[which].public_id},
+        "cases:case_care": lambda: {"public_id": world.case[which].public_id},
+        "cases:case_reassign": lambda: {"public_id": world.case[which].public_id},
+        "cases:case_handover": lambda: {"public_id": world.case[which].public_id},
         "cases:from_report": lambda: {"public_id": world.report[which].public_id},
         "offenders:detail": lambda: {"public_id": world.person[which].public_id},
         "offenders:person_examination": lambda: {"public_id": world.person[which].public_id},
@@ -578,7 +584,7 @@ def test_every_url_answers_every_role_as_the_table_says(world, clients):
                         )
     stale = sorted(set(expected) - seen)
     # every URL that names an object of a region was asked with another region's object too
-    assert len(other_region_urls) == 30, sorted(other_region_urls)
+    assert len(other_region_urls) == 33, sorted(other_region_urls)
     message = []
     if missing:
         message.append(
