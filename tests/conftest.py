@@ -10,6 +10,7 @@ import pytest
 from django.http import HttpRequest
 from django.test import Client
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from qorgau.core.enums import Gender, Role
 from qorgau.core.models import CriminalArticle, Helpline, Region
@@ -17,6 +18,11 @@ from qorgau.core.reference import load_reference_data
 from tests.factories import UserFactory, region
 
 PASSWORD = "correct horse battery staple"
+
+# Speed is measured in bench/, not in tests: on a loaded 2-core machine one example of a property
+# test can take longer than hypothesis's default 200 ms deadline, which made the suite flaky.
+hypothesis_settings.register_profile("qorgau", deadline=None)
+hypothesis_settings.load_profile("qorgau")
 
 
 def totp_device_for(user):
