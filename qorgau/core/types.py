@@ -3,7 +3,8 @@
 `AuthedRequest` is the request of a view that only a signed-in member of staff reaches
 (`@login_required`, the API's token auth): its `user` is a `User`, never `AnonymousUser`, so the
 view passes `request.user` to a selector or a service as it is. Only an annotation: Django builds
-the same `HttpRequest` as ever.
+the same `HttpRequest` as ever (a view that anonymous people reach keeps `HttpRequest`).
+`signed_in(user)` narrows a user that may be anonymous or None to `User` where it is true.
 """
 
 from __future__ import annotations
