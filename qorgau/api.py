@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 
 from qorgau.analytics.api import router as analytics_router
@@ -73,7 +74,9 @@ class QorgauAPI(NinjaAPI):
     valid token, 422 for a parameter or body that does not parse, 400 for a body that is not JSON
     (found by schemathesis: the handlers below answered them, the schema did not say so)."""
 
-    def get_openapi_schema(self, *, path_prefix=None, path_params=None):  # type: ignore[override]
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         reference = {"$ref": "#/components/schemas/Error"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import overload
 
 TRUE_VALUES = {"true", "1", "yes", "on"}
 FALSE_VALUES = {"false", "0", "no", "off"}
@@ -13,6 +14,10 @@ class ConfigurationError(RuntimeError):
     """A setting in the environment is missing or malformed; the message says what to set."""
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None = None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     """The value of NAME, or of the file named by NAME_FILE (for secrets kept out of the environment)."""
     file_name = os.environ.get(f"{name}_FILE")

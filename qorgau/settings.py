@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 
@@ -155,7 +156,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": SQLITE_PATH,  # type: ignore[typeddict-item]  # Django takes a Path here
             "OPTIONS": {
                 # Writers take the lock at BEGIN, so two writers never deadlock on an upgrade.
                 "transaction_mode": "IMMEDIATE",
@@ -217,7 +218,7 @@ LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English
 LOCALE_PATHS = [BASE_DIR / "qorgau" / "locale"]
 LANGUAGE_COOKIE_NAME = "qorgau_language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

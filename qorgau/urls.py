@@ -7,7 +7,7 @@ from qorgau.core.views import admin_login
 
 admin.site.site_header = "Qorgau"
 admin.site.site_title = "Qorgau"
-admin.site.login = admin_login  # staff log in through /staff/login/, with its audit and messages
+admin.site.login = admin_login  # type: ignore[method-assign]  # staff log in through /staff/login/, with its audit and messages
 
 urlpatterns = [
     # First: the platform API is the busiest prefix (every report of every platform), and Django

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from qorgau.analytics import selectors
 from qorgau.core.schemas import ErrorOut
+from qorgau.core.types import AuthedRequest
 
 router = Router(tags=["national picture"])
 
@@ -36,7 +36,7 @@ class SummaryOut(Schema):
     summary="The national (or a region's) figures for a year",
 )
 def stats_summary(
-    request: HttpRequest,
+    request: AuthedRequest,
     year: int | None = Query(None, ge=2000, le=2100),
     region: str | None = None,
 ):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -70,7 +70,7 @@ def scope_for(*, user: User, year: int | None, region_code: str | None) -> Scope
             Region.objects.filter(code=(region_code or "").upper()).first() if region_code else None
         )
         return Scope(year=year, region=region)
-    if user.region_id is None or (region_code and region_code.upper() != user.region.code):
+    if user.region is None or (region_code and region_code.upper() != user.region.code):
         # regions are public: asking for another region's figures is refused, not hidden
         raise PermissionRefused(
             str(policies.VIEW_FIGURES.message), policy=policies.VIEW_FIGURES.name
@@ -124,7 +124,12 @@ def offenders_in_custody(scope: Scope) -> tuple[int, int]:
     return inmates.count(), examined
 
 
-def _daily(scope: Scope, keys: list[str] | None = None, start=None, end=None):
+def _daily(
+    scope: Scope,
+    keys: list[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[DailyCount]:
     qs = DailyCount.objects.filter(
         metric="reports", day__gte=start or scope.start, day__lte=end or scope.end
     )
@@ -262,7 +267,7 @@ def region_table(*, user: User, year: int) -> list[RegionRow]:
     require(user, policies.VIEW_FIGURES)
     if scope_of(user, policies.VIEW_FIGURES) is On.ANY:
         regions = list(Region.objects.all())
-    elif user.region_id:
+    elif user.region is not None:
         regions = [user.region]
     else:
         raise PermissionRefused(
@@ -374,7 +379,7 @@ def _monthly_series(*, scope: Scope, months: int) -> list[dict]:
     return [{"month": f, "reports": reports[f], "cases": cases[f]} for f in firsts]
 
 
-def spike_list_for_user(*, user: User, limit: int = 20):
+def spike_list_for_user(*, user: User, limit: int = 20) -> QuerySet[SpikeAlert]:
     return SpikeAlert.objects.visible_to(user).select_related("region")[:limit]
 
 
@@ -394,7 +399,7 @@ def ttfa_buckets() -> list[int]:
     return TTFA_BUCKETS
 
 
-def notes_for_month(*, user: User, month: date):
+def notes_for_month(*, user: User, month: date) -> QuerySet[RegionalNote]:
     return (
         RegionalNote.objects.visible_to(user)
         .filter(month=month.replace(day=1))

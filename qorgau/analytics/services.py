@@ -140,9 +140,9 @@ def detect_spikes(*, today: date | None = None) -> list[SpikeAlert]:
         .exclude(region_code="")
         .values_list("region_code", "day", "value")
     )
-    for region, day, value in rows:
+    for region_code, day, value in rows:
         monday = day - timedelta(days=day.weekday())
-        counts[(region, monday)] += value
+        counts[(region_code, monday)] += value
     made = []
     regions = {r.code: r for r in Region.objects.all()}
     for code, region in regions.items():
@@ -194,6 +194,8 @@ def note_save(*, acting_user: User, month: date, text: str) -> RegionalNote:
     # the region table keeps its rows a minute: show the new note at once
     from django.core.cache import cache
 
-    for scope in ("all", acting_user.region.code):
+    region = acting_user.region
+    assert region is not None  # a regional chief has a region (core.User's constraint)
+    for scope in ("all", region.code):
         cache.delete(f"qorgau:regions:{note.month.year}:{scope}")
     return note

@@ -110,13 +110,13 @@ class _Batch:
         return Ciphertext(self.encryptor.encrypt(f.encode_plain(value), aad=f.aad))
 
 
-def _write(model: type[models.Model], rows: list[models.Model], *, need_ids: bool) -> None:
+def _write(model: type[models.Model], rows: Sequence[models.Model], *, need_ids: bool) -> None:
     """Insert `rows` (unsaved instances): COPY on PostgreSQL, bulk_create elsewhere. With
     `need_ids` the instances get their primary keys (drawn from the table's sequence for COPY)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(rows, batch_size=500)
+        model._default_manager.bulk_create(rows, batch_size=500)
         return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not (f.primary_key and not need_ids)]
@@ -329,6 +329,7 @@ class Generator:
         for lo, hi in _batches(total, self.batch_size):
             batch = _Batch()
             people: list[Person] = []
+            admissions: list[date] = []
             for n in range(lo, hi):
                 region = self.region_draw()
                 roll = self.rng.random()
@@ -340,6 +341,7 @@ class Generator:
                     else PersonStatus.ENDED
                 )
                 admitted = self.today - timedelta(days=self.rng.randint(400, 3400))
+                admissions.append(admitted)
                 people.append(
                     Person(
                         public_id=new_public_id(),
@@ -361,11 +363,11 @@ class Generator:
                 convictions = [
                     Conviction(
                         person_id=p.pk,
-                        sentence_start=p.admitted_on,
-                        sentence_end=p.admitted_on + timedelta(days=3650),
+                        sentence_start=admitted,
+                        sentence_end=admitted + timedelta(days=3650),
                         facility=p.facility,
                     )
-                    for p in people
+                    for p, admitted in zip(people, admissions, strict=True)
                 ]
                 _write(Conviction, convictions, need_ids=True)
                 if covered:

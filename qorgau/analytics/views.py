@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from qorgau.analytics import charts, policies, selectors, services
 from qorgau.cases.enums import Stage
 from qorgau.core.permissions import On, may, scope_of
+from qorgau.core.types import AuthedRequest
 from qorgau.intake.enums import Category, Priority
 
 
@@ -52,7 +54,7 @@ def _charts(scope: selectors.Scope, figures: dict, table: list) -> list[charts.C
     return made
 
 
-def _training(request: HttpRequest, scope: selectors.Scope):
+def _training(request: AuthedRequest, scope: selectors.Scope) -> Any:
     """The training cascade's coverage for the scope (the prevention app's figures)."""
     from qorgau.prevention.selectors import coverage_for_user
 
@@ -64,7 +66,7 @@ def _training(request: HttpRequest, scope: selectors.Scope):
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     scope = selectors.scope_for(
         user=request.user, year=_year(request), region_code=request.GET.get("region")
     )
@@ -93,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def note(request: HttpRequest) -> HttpResponse:
+def note(request: AuthedRequest) -> HttpResponse:
     try:
         services.note_save(
             acting_user=request.user, month=timezone.localdate(), text=request.POST.get("text", "")
@@ -118,7 +120,7 @@ TABLE_COLUMNS = [
 ]
 
 
-def _table_rows(request: HttpRequest) -> list[list]:
+def _table_rows(request: AuthedRequest) -> list[list[Any]]:
     rows = selectors.region_table(user=request.user, year=_year(request))
     return [
         [
@@ -138,7 +140,7 @@ def _table_rows(request: HttpRequest) -> list[list]:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: AuthedRequest, fmt: str) -> HttpResponse:
     """The region table as CSV or Excel, with the viewer's permissions applied."""
     rows = _table_rows(request)
     name = f"qorgau-regions-{_year(request)}"
@@ -159,10 +161,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         sheet.append(TABLE_COLUMNS)
         for row in rows:
             sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
+        stream = io.BytesIO()
+        book.save(stream)
         response = HttpResponse(
-            buffer.getvalue(),
+            stream.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
@@ -172,7 +174,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def monthly(request: HttpRequest) -> HttpResponse:
+def monthly(request: AuthedRequest) -> HttpResponse:
     """A printable monthly report: the month's figures, the region table and the chiefs' notes."""
     try:
         month = date.fromisoformat(request.GET.get("month", "") + "-01")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -30,7 +30,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         services.audit_append(
-            actor=request.user,
+            actor=cast(User, request.user),  # the admin lets only staff in
             action="admin.change" if change else "admin.add",
             obj=obj,
             region=getattr(obj, "region", None) if isinstance(obj, User) else None,
@@ -41,7 +41,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
         label, pk = obj._meta.label_lower, obj.pk
         super().delete_model(request, obj)
         services.audit_append(
-            actor=request.user, action="admin.delete", object_type=label, object_id=pk
+            actor=cast(User, request.user), action="admin.delete", object_type=label, object_id=pk
         )
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
@@ -88,7 +88,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_filter = ["role", "region", "is_active"]
     search_fields = ["username", "full_name", "email"]
     ordering = ["username"]
-    filter_horizontal: list[str] = []
+    filter_horizontal: ClassVar[list[str]] = []
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "email", "gender", "language"]}),
@@ -135,7 +135,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at"]
     search_fields = ["prefix", "user__username", "name"]
     actions = ["revoke"]
-    fields = ["prefix", "user", "name", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    fields: ClassVar[tuple[str, ...]] = (
+        "prefix",
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -147,7 +155,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         for token in queryset.select_related("user__region"):
-            services.api_token_revoke(acting_user=request.user, token=token)
+            services.api_token_revoke(acting_user=cast(User, request.user), token=token)
         messages.success(request, _("The tokens were revoked."))
 
 
@@ -207,7 +215,7 @@ class SecondFactorAdmin(AuditedModelAdmin):
     list_filter = [("created_at", _AddedFilter), ("last_used_at", _LastUsedFilter)]
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user"]
-    fields = ["owner", "added", "last_used", "in_use"]
+    fields: ClassVar[tuple[str, ...]] = ("owner", "added", "last_used", "in_use")
     readonly_fields = fields
     ordering = ["-created_at"]
 

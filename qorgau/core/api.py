@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from qorgau.core import selectors
+from qorgau.core.types import AuthedRequest
 
 router = Router(tags=["people and reference data"])
 
@@ -26,7 +26,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The member of staff this token belongs to")
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthedRequest) -> MeOut:
     user = request.user
     return MeOut(
         username=user.username,
@@ -39,5 +39,5 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get("/regions", response=list[RegionOut], summary="The 20 regions (reference data)")
-def regions(request: HttpRequest) -> list:
+def regions(request: AuthedRequest) -> list:
     return list(selectors.region_list())

@@ -41,6 +41,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
 from qorgau.core.derived_keys import BACKUP, STORED, derive, key_id_of, ring
@@ -218,7 +219,7 @@ def _rows(model: type[models.Model]) -> list[dict[str, Any]]:
     return rows
 
 
-class _ExactEncoder(serializers.json.DjangoJSONEncoder):
+class _ExactEncoder(DjangoJSONEncoder):
     """Datetimes to the microsecond (Django's encoder cuts them to milliseconds, which would
     change what the audit chain's hashes cover)."""
 
@@ -334,12 +335,8 @@ def read_archive(path: Path, workdir: Path) -> tuple[dict[str, Any], list[dict[s
 
 def _wipe(models_: list[type[models.Model]]) -> None:
     tables = [m._meta.db_table for m in models_]
-    tables += [
-        f.remote_field.through._meta.db_table
-        for m in models_
-        for f in m._meta.local_many_to_many
-        if f.remote_field.through._meta.auto_created
-    ]
+    throughs = [f.remote_field.through for m in models_ for f in m._meta.local_many_to_many]
+    tables += [t._meta.db_table for t in throughs if t is not None and t._meta.auto_created]
     if connection.vendor == "postgresql":
         # TRUNCATE refuses tables with deferred foreign-key checks still pending in this transaction
         with connection.cursor() as cursor:

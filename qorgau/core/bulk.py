@@ -5,6 +5,7 @@ inserting new ones by COPY on PostgreSQL (imports)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
@@ -101,10 +102,11 @@ def insert_rows(
             model(**dict(zip(columns, row, strict=True)), **dict.fromkeys(stamps, now))
             for row in rows
         ]
-        model.objects.bulk_create(objs, batch_size=CHUNK)
+        model._default_manager.bulk_create(objs, batch_size=CHUNK)
         return [obj.pk for obj in objs]
     conn = connections[DEFAULT_DB_ALIAS]
-    fields = [meta.get_field(c) for c in [*columns, *stamps]]
+    # Columns are concrete fields (never a relation's reverse side or a generic foreign key).
+    fields = [cast("models.Field[Any, Any]", meta.get_field(c)) for c in [*columns, *stamps]]
     prepare = [
         None if f.get_internal_type() in PLAIN_TYPES or f.attname in stamps else f for f in fields
     ]

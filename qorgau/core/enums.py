@@ -1,5 +1,12 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(models.TextChoices):
@@ -15,7 +22,7 @@ class Role(models.TextChoices):
 
 
 # What a member of staff of each role sees, in a sentence (the staff home page).
-ROLE_SUMMARY = {
+ROLE_SUMMARY: dict[str, StrOrPromise] = {
     Role.ANALYST: _("Reports from your region: you triage them, link them, and pass them on."),
     Role.PROSECUTOR: _("The criminal cases assigned to you."),
     Role.REGIONAL_CHIEF: _("Everything of your region: reports, cases, assignment and handover."),

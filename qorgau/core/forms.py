@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -38,3 +40,9 @@ class OtpCodeForm(forms.Form):
     def __init__(self, *args, help_text: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = help_text
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's choice field `name`, to give it choices: `form.fields` is typed as holding plain
+    `Field`s, and this one is a `ChoiceField` (or a subclass) by the form's declaration."""
+    return cast(forms.ChoiceField, form.fields[name])

@@ -4,9 +4,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from qorgau.core.types import SecondFactorRequest
 
 FALLBACK_LANGUAGE = "ru"
 
@@ -46,7 +48,9 @@ class QorgauLocaleMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         response = super().process_response(request, response)
         requested = supported_language(request.GET.get("lang"))
         if requested and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != requested:
@@ -120,13 +124,14 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+        self, request: SecondFactorRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
     ) -> None:
         from qorgau.core.services import second_factor_required
 
         request.otp_pending_user = None
         user = request.user
-        if not second_factor_required(user) or user.is_verified():
+        # is_verified: set on the user by django-otp's OTPMiddleware, which runs before this one.
+        if not second_factor_required(user) or user.is_verified():  # type: ignore[attr-defined]
             return
         request.otp_pending_user = user
         match = request.resolver_match

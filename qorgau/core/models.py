@@ -125,7 +125,8 @@ class QorgauUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignor
     pass
 
 
-class User(AbstractBaseUser, PermissionsMixin, TimeStamped):
+# django-otp's Device (untyped) declares the user foreign key of StaffTOTPDevice.
+class User(AbstractBaseUser, PermissionsMixin, TimeStamped):  # type: ignore[django-manager-missing]
     """A member of staff. The public and platforms never have a user account."""
 
     username = models.CharField(
@@ -341,12 +342,17 @@ class StaffTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     """
 
     key = EncryptedBinaryField(default=totp_key_default)
-    step = models.PositiveSmallIntegerField(default=30)
-    t0 = models.BigIntegerField(default=0)
-    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
-    tolerance = models.PositiveSmallIntegerField(default=1)
-    drift = models.SmallIntegerField(default=0)
-    last_t = models.BigIntegerField(default=-1)
+    # Annotated: django-otp's base classes are untyped, so the plugin cannot infer these fields.
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=30)
+    t0: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        choices=[(6, 6), (8, 8)], default=6
+    )
+    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        default=1
+    )
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)
 
     class Meta(Device.Meta):
         verbose_name = _("authenticator")

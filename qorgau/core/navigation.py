@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -95,7 +96,7 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
-def navigation_for(user) -> list[NavItem]:
+def navigation_for(user: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     return [item for item in NAVIGATION if user.role in item.roles]

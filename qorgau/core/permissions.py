@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast, overload
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -59,7 +59,10 @@ def visibility_of(model: type[models.Model]) -> Visibility:
     return rules
 
 
-def visible_to(queryset: models.QuerySet, user: User | Any) -> models.QuerySet:
+_M = TypeVar("_M", bound=models.Model)
+
+
+def visible_to(queryset: models.QuerySet[_M], user: User | Any) -> models.QuerySet[_M]:
     """The rows of `queryset` that `user` may see under its model's Visibility."""
     rules = visibility_of(queryset.model)
     scope = rules.scope_for(user)
@@ -77,23 +80,28 @@ def visible_to(queryset: models.QuerySet, user: User | Any) -> models.QuerySet:
     return queryset.none()
 
 
-def requires_visibility(model: type[models.Model]) -> Callable:
+_View = TypeVar("_View", bound=Callable[..., Any])
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def requires_visibility(model: type[models.Model]) -> Callable[[_View], _View]:
     """A view decorator: users whose role sees nothing of `model` are refused (403) before the view."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: _View) -> _View:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if visibility_of(model).scope_for(request.user) is None:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapped
+        return cast("_View", wrapped)
 
     return decorator
 
 
-class ScopedQuerySet(models.QuerySet):
-    def visible_to(self, user: User | Any) -> models.QuerySet:
+class ScopedQuerySet(models.QuerySet[_M]):
+    def visible_to(self, user: User | Any) -> models.QuerySet[_M]:
         return visible_to(self, user)
 
 
@@ -256,7 +264,7 @@ def require(user: Any, policy: Policy, obj: Any = None) -> None:
         error = PermissionRefused(str(policy.message) if policy.message else "", policy=policy.name)
     else:
         error = NotFound(policy=policy.name)
-    error.refusal = Refusal(user=user, policy=policy.name, reason=outcome, obj=obj)  # type: ignore[attr-defined]
+    error.refusal = Refusal(user=user, policy=policy.name, reason=outcome, obj=obj)  # type: ignore[union-attr]
     if _service_depth.get() == 0:
         record_refusal(error)
     raise error
@@ -307,7 +315,15 @@ def _audit_count() -> int:
     return getattr(_audit_appends, "count", 0)
 
 
-def service(func: Callable | None = None, *, audit: bool = True) -> Callable:
+@overload
+def service(func: Callable[_P, _R], *, audit: bool = ...) -> Callable[_P, _R]: ...
+@overload
+def service(
+    func: None = ..., *, audit: bool = ...
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]: ...
+def service(
+    func: Callable[_P, _R] | None = None, *, audit: bool = True
+) -> Callable[_P, _R] | Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Make a function a service: one transaction; a refusal (`require`) written to the audit log
     after the transaction is rolled back, so nothing else of the refused action remains.
 
@@ -316,23 +332,24 @@ def service(func: Callable | None = None, *, audit: bool = True) -> Callable:
     without having appended an audit entry fails loudly.
     """
 
-    def decorate(function: Callable) -> Callable:
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
         atomic = transaction.atomic(function)
 
         @functools.wraps(function)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
+        def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             before = _audit_count()
             token = _service_depth.set(_service_depth.get() + 1)
+            reset = False
             try:
                 result = atomic(*args, **kwargs)
             except BaseException as error:
                 _service_depth.reset(token)
-                token = None
+                reset = True
                 if _service_depth.get() == 0:
                     record_refusal(error)
                 raise
             finally:
-                if token is not None:
+                if not reset:
                     _service_depth.reset(token)
             if (
                 audit

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from typing import TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import Http404
@@ -18,6 +20,7 @@ from qorgau.core.models import (
     User,
 )
 from qorgau.core.permissions import visible_to
+from qorgau.core.types import signed_in
 
 
 def region_list() -> QuerySet[Region]:
@@ -28,11 +31,18 @@ def region_list() -> QuerySet[Region]:
 # Regions are reference data (ISO 3166-2 codes): each process keeps them for a few minutes, and a
 # change made through this process clears its copy at once (core.receivers).
 REGION_CACHE_SECONDS = 300.0
-_regions: dict[str, object] = {"until": 0.0, "by_code": {}}
+
+
+class _RegionCache(TypedDict):
+    until: float
+    by_code: dict[str, Region]
+
+
+_regions: _RegionCache = {"until": 0.0, "by_code": {}}
 
 
 def region_cache_clear() -> None:
-    _regions.update(until=0.0, by_code={})
+    _regions.update({"until": 0.0, "by_code": {}})
 
 
 def region_get_by_code(*, code: str) -> Region | None:
@@ -40,7 +50,10 @@ def region_get_by_code(*, code: str) -> Region | None:
     now = time.monotonic()
     if now >= _regions["until"]:
         _regions.update(
-            by_code={r.code: r for r in Region.objects.all()}, until=now + REGION_CACHE_SECONDS
+            {
+                "by_code": {r.code: r for r in Region.objects.all()},
+                "until": now + REGION_CACHE_SECONDS,
+            }
         )
     return _regions["by_code"].get(code.strip().upper())
 
@@ -94,8 +107,8 @@ def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at")
 
 
-def unread_notification_count(*, user: User) -> int:
-    if not getattr(user, "is_authenticated", False):
+def unread_notification_count(*, user: User | AnonymousUser | None) -> int:
+    if not signed_in(user):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 

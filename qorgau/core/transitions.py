@@ -13,8 +13,9 @@ object with one call, which:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -45,7 +46,7 @@ class Transitions:
     field: str
     changed_at: str | None
     labels: Any
-    event: EventWriter | None = field(default=None)
+    event: EventWriter | None = dataclasses.field(default=None)
 
     def __init__(
         self,

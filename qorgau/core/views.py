@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +30,7 @@ from qorgau.core.models import AuditEntry, User
 from qorgau.core.permissions import Scope, requires_visibility, visibility_of
 from qorgau.core.qr import qr_code
 from qorgau.core.tasks import queue_health
+from qorgau.core.types import AuthedRequest
 from qorgau.core.utils import client_ip
 
 PAGE_SIZE = 50
@@ -89,7 +91,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if getattr(request, "otp_pending_user", None) is not None:
             return redirect(
                 _second_step_url("core:login_verify", _safe_next(request, self.get_redirect_url()))
@@ -109,7 +111,7 @@ class LoginView(auth_views.LoginView):
             )
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         username = form.data.get("username", "")[:150]
         if username and form.data.get("password"):
             services.login_failure_record(username=username, ip=client_ip(self.request))
@@ -286,7 +288,7 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 @require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     sees_people = visibility_of(User).scope_for(user)
     return render(
@@ -302,14 +304,14 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def on_duty(request: HttpRequest) -> HttpResponse:
+def on_duty(request: AuthedRequest) -> HttpResponse:
     services.user_set_on_duty(user=request.user, on_duty=request.POST.get("on_duty") == "1")
     return redirect("core:staff_home")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         services.notifications_mark_read(user=request.user)
         return redirect("core:notifications")
@@ -322,7 +324,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(User)
 @require_GET
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthedRequest) -> HttpResponse:
     qs = selectors.user_list_for_user(user=request.user, role=request.GET.get("role") or None)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "staff/people.html", {"page": page, "roles": Role.choices})
@@ -331,7 +333,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(AuditEntry)
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     action = form.cleaned_data["action"] if form.is_valid() else None
     qs = selectors.audit_entry_list_for_user(user=request.user, action=action or None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -13,6 +14,9 @@ from qorgau.core.models import User
 from qorgau.core.permissions import visible_to
 from qorgau.guidance.enums import GUIDANCE_ORDER, GuidanceLanguage, GuidanceSlug, VersionStatus
 from qorgau.guidance.models import GuidanceVersion
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Which pages the advice after a report points to, by what was reported.
 GUIDANCE_FOR_CATEGORY = {
@@ -58,9 +62,9 @@ def guidance_list_published(
         found[version.page.slug][version.language] = version
     result = []
     for slug in wanted:
-        version = found[slug].get(language) or found[slug].get("ru")
-        if version is not None:
-            result.append(version)
+        chosen = found[slug].get(language) or found[slug].get("ru")
+        if chosen is not None:
+            result.append(chosen)
     return result
 
 
@@ -85,7 +89,7 @@ class GuidanceCell:
         )
 
 
-def guidance_overview_for_user(*, user: User) -> list[tuple[str, str, list[GuidanceCell]]]:
+def guidance_overview_for_user(*, user: User) -> list[tuple[str, StrOrPromise, list[GuidanceCell]]]:
     """For editors: each page, and per language its published version and newest draft."""
     versions = visible_to(GuidanceVersion.objects.select_related("page"), user).order_by("-number")
     published: dict[tuple[str, str], GuidanceVersion] = {}

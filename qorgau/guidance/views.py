@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import requires_visibility
+from qorgau.core.types import AuthedRequest
 from qorgau.guidance import selectors, services
 from qorgau.guidance.enums import GuidanceLanguage, GuidanceSlug
 from qorgau.guidance.forms import GuidanceForm
@@ -27,7 +28,7 @@ def _check_page(slug: str, language: str) -> None:
 @login_required
 @requires_visibility(GuidanceVersion)
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "guidance/overview.html",
@@ -41,7 +42,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(GuidanceVersion)
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+def edit(request: AuthedRequest, slug: str, language: str) -> HttpResponse:
     _check_page(slug, language)
     versions = selectors.guidance_versions_for_user(user=request.user, slug=slug, language=language)
     latest = versions.first()
@@ -81,7 +82,7 @@ def edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
 @login_required
 @requires_visibility(GuidanceVersion)
 @require_http_methods(["GET", "POST"])
-def version(request: HttpRequest, slug: str, language: str, number: int) -> HttpResponse:
+def version(request: AuthedRequest, slug: str, language: str, number: int) -> HttpResponse:
     _check_page(slug, language)
     shown = selectors.guidance_version_get_for_user(
         user=request.user, slug=slug, language=language, number=number

@@ -102,7 +102,9 @@ def link_owners_bulk(
         return wanted[key].kind in LINKING_KINDS and wanted[key].normalised
 
     # Union-find over identifiers (ids > 0) and the stored subjects they belong to (-id).
-    roots = _lock_subjects({rows[k][1] for k in rows if links(k) and rows[k][1] is not None})
+    roots = _lock_subjects(
+        {subject_id for k in rows if links(k) and (subject_id := rows[k][1]) is not None}
+    )
     union = UnionFind()
     first_of: dict[int, int] = {}  # owner -> its first linking identifier
     for owner in owners:
@@ -188,8 +190,8 @@ def link_owners_bulk(
 
     entries = []
     for owner in owners:
-        subject = results[owner.owner_id].subject
-        subject_id = subject.pk if subject is not None else None
+        linked = results[owner.owner_id].subject
+        subject_id = linked.pk if linked is not None else None
         for key in {skeleton(n) for n in owner.names if n}:
             if key:
                 entries.append((owner_type, owner.owner_id, key[:200], subject_id))

@@ -256,15 +256,15 @@ def extract_from_text(text: str) -> list[Found]:
     for match in EMAIL_RE.finditer(text):
         found.append(Found(EMAIL, match.group(0).lower(), origin="text"))
         consumed.append(match.span())
-    for match in phonenumbers.PhoneNumberMatcher(
+    for number in phonenumbers.PhoneNumberMatcher(
         text, "KZ", leniency=phonenumbers.Leniency.POSSIBLE
     ):
-        if any(a <= match.start < b for a, b in consumed):
+        if any(a <= number.start < b for a, b in consumed):
             continue
-        phone = normalise_phone(match.raw_string)
+        phone = normalise_phone(number.raw_string)
         if phone:
             found.append(Found(PHONE, phone, origin="text"))
-            consumed.append((match.start, match.end))
+            consumed.append((number.start, number.end))
     for match in AT_HANDLE_RE.finditer(text):
         if any(a <= match.start() < b for a, b in consumed):
             continue

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
@@ -107,7 +109,7 @@ class Match:
 
 
 def best_matches(
-    query: str, choices: dict[object, str], *, limit: int = 20, cutoff: float = 80
+    query: str, choices: Mapping[Any, str], *, limit: int = 20, cutoff: float = 80
 ) -> list[Match]:
     """The choices (key -> precomputed skeleton) most like the query, best first.
 
@@ -195,7 +197,7 @@ class NameIndex:
         target = skeleton(query)
         if not target or not self.keys:
             return []
-        positions = self.candidates(target)
+        positions: Sequence[int] | None = self.candidates(target)
         if positions is None:
             positions = range(len(self.keys))
         values = [self.skeletons[i] for i in positions]

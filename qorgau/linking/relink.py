@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -96,7 +97,7 @@ def relink_all() -> RelinkStats:
     subjects = {s.pk: s for s in Subject.objects.all()}
     keep: set[int] = set()
     wanted: dict[int, int | None] = dict.fromkeys(kinds)
-    new_rows: list[tuple[list[int], object, object]] = []
+    new_rows: list[tuple[list[int], datetime, datetime]] = []
     for members in components.values():
         first_seen = min(seen[m][0] for m in members)
         last_seen = max(seen[m][1] for m in members)

@@ -12,8 +12,9 @@ from qorgau.linking.services import lookup_keys
 
 def root_of(subject: Subject) -> Subject:
     seen = 0
-    while subject.merged_into_id is not None and seen < 50:
-        subject = subject.merged_into
+    # merged_into is None without a query when merged_into_id is
+    while seen < 50 and (parent := subject.merged_into) is not None:
+        subject = parent
         seen += 1
     return subject
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
@@ -58,7 +60,9 @@ class LinkResult:
     others: dict[str, int] = field(default_factory=dict)
 
 
-def upsert_identifiers(keys: list[str], wanted: dict[str, Found], now) -> list[tuple]:
+def upsert_identifiers(
+    keys: list[str], wanted: dict[str, Found], now: datetime
+) -> list[tuple[Any, ...]]:
     """The identifier rows under these lookup keys, inserting those that are new: (id, kind,
     lookup, normalised, subject_id) for every key.
 
@@ -72,7 +76,7 @@ def upsert_identifiers(keys: list[str], wanted: dict[str, Found], now) -> list[t
     """
     adopt_old_lookups({key: wanted[key] for key in keys})
     value_field = Identifier._meta.get_field("value")
-    params: list[object] = []
+    params: list[Any] = []  # values of any column type
     for key in keys:
         item = wanted[key]
         params += [
@@ -170,8 +174,8 @@ def link_owner(
     owner_id: int,
     found: list[Found],
     region: Region | None,
-    seen_at=None,
-    names: list[str] = (),
+    seen_at: datetime | None = None,
+    names: Sequence[str] = (),
     new_owner: bool = True,
 ) -> LinkResult:
     """Record where identifiers were seen and grow, create or merge the subject they belong to.
@@ -264,7 +268,7 @@ def _write_in_one_statement(
     (insert or update the subject, move the identifiers to it, record the uses and the names)
     instead of up to five round trips. `root` gets its primary key when it was new."""
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []  # values of any column type
     subject_ref = "NULL::bigint"
     if root is not None:
         now = timezone.now()

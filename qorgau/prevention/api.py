@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qorgau.core.schemas import ErrorOut
+from qorgau.core.types import AuthedRequest
 from qorgau.prevention import selectors, services
 
 router = Router(tags=["prevention"])
@@ -64,7 +64,7 @@ class ReferralOut(Schema):
     response={200: CoverageOut, 403: ErrorOut, 404: ErrorOut},
     summary="Coverage of the teacher-training cascade, by region",
 )
-def coverage(request: HttpRequest, region: str | None = None):
+def coverage(request: AuthedRequest, region: str | None = None):
     """Master trainers against the target, teachers trained, schools with a trained teacher and
     their pupils: for the caller's region, or every region (and the national total) for the central
     office. `region` narrows to one region the caller may read."""
@@ -84,7 +84,7 @@ def coverage(request: HttpRequest, region: str | None = None):
     response={200: list[ReferralOut], 403: ErrorOut},
     summary="Referrals to partners you may see (no personal data)",
 )
-def referral_list(request: HttpRequest, status: str | None = None):
+def referral_list(request: AuthedRequest, status: str | None = None):
     rows = selectors.partner_referral_list_for_user(user=request.user, status=status or None)[:500]
     return Status(
         200,
@@ -107,7 +107,7 @@ def referral_list(request: HttpRequest, status: str | None = None):
     response={200: ReferralFiguresOut, 403: ErrorOut},
     summary="Counts of referrals to partners by region and status",
 )
-def referral_figures(request: HttpRequest):
+def referral_figures(request: AuthedRequest):
     figures = selectors.partner_referral_counts_for_user(user=request.user)
     return Status(
         200,

@@ -65,7 +65,7 @@ def _cascade(rng: random.Random, region: Region, *, masters: int, today: date) -
     trainers = [teacher(master=True) for _ in range(masters)]
     # two levels below the masters: each trainer gives one session; most of the attendees come
     for level, days_ago in ((1, 200), (2, 60)):
-        next_trainers = []
+        next_trainers: list[Teacher] = []
         for index, trainer in enumerate(trainers):
             if level == 2 and index % 2:
                 continue  # not every level-1 teacher has trained others yet
@@ -132,6 +132,7 @@ def _rounds(rng: random.Random, today: date) -> list[str]:
                         language="en",
                         nonce="demo",
                     )
+                    assert referral.report is not None  # a round's referral files a report
                     referred.append(referral.report.public_id)
     return referred
 

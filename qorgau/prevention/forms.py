@@ -5,6 +5,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.core.forms import choice_field
 from qorgau.intake.enums import Category
 from qorgau.prevention.enums import (
     InstructionLanguage,
@@ -33,7 +34,7 @@ class SchoolForm(forms.Form):
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [(r.code, r.name) for r in regions]
+        choice_field(self, "region").choices = [(r.code, r.name) for r in regions]
 
     # Only GuidanceForm still uses it (the other forms take refusals with core.errors.add_to_form).
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
@@ -77,7 +78,7 @@ class TeacherForm(forms.Form):
 
     def __init__(self, *args, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [("", "—")] + [
+        choice_field(self, "school").choices = [("", "—")] + [
             (s.public_id, f"{s.name} ({s.settlement}, {s.district})") for s in schools
         ]
 
@@ -95,10 +96,10 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, trainers=(), attendees=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["trainer"].choices = [("", "—")] + [
+        choice_field(self, "trainer").choices = [("", "—")] + [
             (t.public_id, f"{t.full_name} ({_level(t.level)})") for t in trainers
         ]
-        self.fields["attendees"].choices = [
+        choice_field(self, "attendees").choices = [
             (
                 t.public_id,
                 f"{t.full_name} — {t.school.name if t.school else '—'}"
@@ -119,7 +120,7 @@ class AddAttendeeForm(forms.Form):
 
     def __init__(self, *args, teachers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].choices = [
+        choice_field(self, "teacher").choices = [
             (t.public_id, f"{t.full_name} — {t.school.name if t.school else '—'}") for t in teachers
         ]
 
@@ -130,7 +131,7 @@ class RoundPlanForm(forms.Form):
 
     def __init__(self, *args, schools=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].choices = [("", "—")] + [
+        choice_field(self, "school").choices = [("", "—")] + [
             (s.public_id, f"{s.name} ({s.settlement}, {s.district})") for s in schools
         ]
 
@@ -174,7 +175,7 @@ class RoundFilterForm(forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All"))] + [(y, f"{y}–{y + 1}") for y in years]
+        choice_field(self, "year").choices = [("", _("All"))] + [(y, f"{y}–{y + 1}") for y in years]
 
 
 class PartnerReferralForm(forms.Form):
@@ -191,7 +192,7 @@ class PartnerReferralForm(forms.Form):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        choice_field(self, "organisation").choices = [(o.pk, o.name) for o in organisations]
 
 
 class FeedbackForm(forms.Form):
@@ -208,7 +209,7 @@ class FeedbackForm(forms.Form):
         from qorgau.prevention.enums import REFERRAL_TRANSITIONS
 
         allowed = REFERRAL_TRANSITIONS.moves.get(current, frozenset())
-        self.fields["status"].choices = [("", _("(unchanged)"))] + [
+        choice_field(self, "status").choices = [("", _("(unchanged)"))] + [
             (value, label) for value, label in ReferralStatus.choices if value in allowed
         ]
 

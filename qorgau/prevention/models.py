@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,9 @@ from qorgau.prevention.enums import (
     RoundStatus,
     SettlementKind,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def school_year_label(year: int) -> str:
@@ -417,7 +422,7 @@ class PartnerReferral(TimeStamped):
         return self.public_id
 
     @property
-    def category_label(self) -> str:
+    def category_label(self) -> StrOrPromise:
         from qorgau.intake.enums import Category
 
         return Category(self.category).label if self.category in Category.values else ""

@@ -18,7 +18,7 @@ from qorgau.core.permissions import On, Policy, Scope, Visibility
 
 # Schools, teachers, trainings and rounds: the coordinator works in their region, the chief reads it,
 # the central office reads every region.
-PROGRAMME_ROLES = {
+PROGRAMME_ROLES: dict[str, Scope] = {
     Role.EDUCATION_COORDINATOR: Scope.REGION,
     Role.REGIONAL_CHIEF: Scope.REGION,
     Role.CENTRAL_OFFICE: Scope.ALL,

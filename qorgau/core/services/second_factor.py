@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.db import transaction
@@ -18,7 +18,7 @@ from qorgau.core.models import (
 from qorgau.core.services.audit import audit_append
 
 
-def second_factor_required(user: Any) -> bool:
+def second_factor_required(user: Any) -> TypeGuard[User]:
     """Whether this user must pass a second factor after the password (enums.SECOND_FACTOR_ROLES)."""
     return bool(getattr(user, "is_authenticated", False)) and (
         user.role in SECOND_FACTOR_ROLES or user.is_superuser

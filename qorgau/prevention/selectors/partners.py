@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -14,6 +14,9 @@ from qorgau.core.permissions import require, visible_to
 from qorgau.prevention import policies
 from qorgau.prevention.enums import GuidanceLanguage, ReferralStatus
 from qorgau.prevention.models import PartnerOrganisation, PartnerReferral
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def partner_organisation_list() -> QuerySet[PartnerOrganisation]:
@@ -68,7 +71,7 @@ def partner_referrals_for_case(*, user: User, case: Any) -> QuerySet[PartnerRefe
 @dataclass
 class PartnerFigures:
     total: int
-    by_status: list[tuple[str, int]]
+    by_status: list[tuple[StrOrPromise, int]]  # status label, count
     by_region: list[tuple[str, list[int], int]]  # region name, counts in status order, total
 
 

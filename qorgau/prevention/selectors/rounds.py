@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +76,7 @@ def round_get_for_user(*, user: User, public_id: str) -> SafeguardingRound:
     return round_
 
 
-def round_referrals(*, round_: SafeguardingRound) -> list[dict[str, Any]]:
+def round_referrals(*, round_: SafeguardingRound) -> list[Mapping[str, Any]]:
     """The referrals of a round: when, and where the report stands (its id and status only)."""
     return list(
         round_.referrals.order_by("created_at", "pk").values(

@@ -67,8 +67,8 @@ def _create_referral(
         details={
             "organisation": organisation.pk,
             "kind": referral.kind,
-            "report": referral.report.public_id if referral.report_id else None,
-            "case": referral.case.public_id if referral.case_id else None,
+            "report": referral.report.public_id if referral.report else None,
+            "case": referral.case.public_id if referral.case else None,
         },
     )
     return referral

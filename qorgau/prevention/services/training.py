@@ -231,6 +231,7 @@ def session_certify(
     trainer = Teacher.objects.select_for_update().get(pk=session.trainer_id)
     if not trainer.can_train:
         raise PreventionRefused(_("The trainer is not certified."))
+    assert trainer.level is not None  # certified: the cascade's constraint gives a level
     waiting = list(
         session.attendances.select_for_update().filter(attended=True, certified_on__isnull=True)
     )

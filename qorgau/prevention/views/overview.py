@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from qorgau.core.permissions import requires_visibility
+from qorgau.core.types import AuthedRequest
 from qorgau.prevention import selectors, services
 from qorgau.prevention.models import School, Teacher
 
@@ -15,7 +16,7 @@ from qorgau.prevention.models import School, Teacher
 @login_required
 @requires_visibility(School)
 @require_GET
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     """The coordinator's and the chief's region against its target; the national map for the
     central office."""
     user = request.user
@@ -37,7 +38,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(Teacher)
 @require_GET
-def cascade(request: HttpRequest) -> HttpResponse:
+def cascade(request: AuthedRequest) -> HttpResponse:
     region = None
     if request.GET.get("region"):
         region = selectors.region_get_for_user(user=request.user, code=request.GET["region"])

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import Policy, may, require, requires_visibility
 from qorgau.core.services import audit_personal_view
+from qorgau.core.types import AuthedRequest
 from qorgau.prevention import policies, selectors, services
 from qorgau.prevention.enums import ReferralStatus
 from qorgau.prevention.forms import FeedbackForm, PartnerReferralForm
@@ -24,7 +25,7 @@ from qorgau.prevention.views._common import _page
 @login_required
 @requires_visibility(PartnerReferral)
 @require_GET
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     if status not in ReferralStatus.values:
         status = None
@@ -39,7 +40,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(PartnerReferral)
 @require_GET
-def referral_figures(request: HttpRequest) -> HttpResponse:
+def referral_figures(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "prevention/referral_figures.html",
@@ -53,7 +54,7 @@ def referral_figures(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(PartnerReferral)
 @require_http_methods(["GET", "POST"])
-def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def referral_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     referral = selectors.partner_referral_get_for_user(user=request.user, public_id=public_id)
     answers = may(request.user, policies.RESPOND_TO_REFERRAL, referral)
     form = None
@@ -97,13 +98,13 @@ def referral_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _refer_to_partner(
-    request: HttpRequest, *, source: Any, back: str, kind: str, policy: Policy
+    request: AuthedRequest, *, source: Any, back: str, kind: str, policy: Policy
 ) -> HttpResponse:
     require(request.user, policy, source)
     organisations = {str(o.pk): o for o in selectors.partner_organisation_list()}
     form = PartnerReferralForm(request.POST, organisations=organisations.values())
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back, public_id=source.public_id)
     organisation = organisations[form.cleaned_data["organisation"]]
     call = (
@@ -135,7 +136,7 @@ def _refer_to_partner(
 
 @login_required
 @require_POST
-def report_to_partner(request: HttpRequest, public_id: str) -> HttpResponse:
+def report_to_partner(request: AuthedRequest, public_id: str) -> HttpResponse:
     """The analyst's "refer to a partner" on a report page."""
     from qorgau.intake.selectors import report_get_for_user
 
@@ -151,7 +152,7 @@ def report_to_partner(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_to_partner(request: HttpRequest, public_id: str) -> HttpResponse:
+def case_to_partner(request: AuthedRequest, public_id: str) -> HttpResponse:
     """A prosecutor's or a chief's "refer to a partner" on a case page."""
     from qorgau.cases.selectors import case_get_for_user
 

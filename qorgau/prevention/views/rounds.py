@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import may, require, requires_visibility
+from qorgau.core.types import AuthedRequest
 from qorgau.prevention import policies, selectors, services
 from qorgau.prevention.forms import RoundDoneForm, RoundFilterForm, RoundPlanForm, RoundReferralForm
 from qorgau.prevention.models import SafeguardingRound
@@ -24,7 +25,7 @@ from qorgau.prevention.views._common import _page
 @login_required
 @requires_visibility(SafeguardingRound)
 @require_GET
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthedRequest) -> HttpResponse:
     years = selectors.school_year_choices()
     form = RoundFilterForm(request.GET or None, years=years)
     year = status = None
@@ -45,7 +46,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(SafeguardingRound)
 @require_http_methods(["GET", "POST"])
-def round_new(request: HttpRequest) -> HttpResponse:
+def round_new(request: AuthedRequest) -> HttpResponse:
     require(request.user, policies.PLAN_ROUND)
     schools = list(selectors.school_choices_for_user(user=request.user))
     form = RoundPlanForm(
@@ -91,7 +92,7 @@ def _round_context(request: HttpRequest, round_: SafeguardingRound, **extra: Any
 @login_required
 @requires_visibility(SafeguardingRound)
 @require_GET
-def round_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def round_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, public_id=public_id)
     return render(request, "prevention/round_detail.html", _round_context(request, round_))
 
@@ -99,7 +100,7 @@ def round_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(SafeguardingRound)
 @require_POST
-def round_done(request: HttpRequest, public_id: str) -> HttpResponse:
+def round_done(request: AuthedRequest, public_id: str) -> HttpResponse:
     """Record the round as done, with its figures."""
     round_ = selectors.round_get_for_user(user=request.user, public_id=public_id)
     require(request.user, policies.RECORD_ROUND, round_)
@@ -125,7 +126,7 @@ def round_done(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(SafeguardingRound)
 @require_POST
-def round_refer(request: HttpRequest, public_id: str) -> HttpResponse:
+def round_refer(request: AuthedRequest, public_id: str) -> HttpResponse:
     """A concern from the round becomes a Red Button report in the region's queue."""
     round_ = selectors.round_get_for_user(user=request.user, public_id=public_id)
     require(request.user, policies.REFER_FROM_ROUND, round_)

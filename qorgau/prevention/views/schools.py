@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import may, require, requires_visibility
 from qorgau.core.selectors import region_list
+from qorgau.core.types import AuthedRequest
 from qorgau.prevention import policies, selectors, services
 from qorgau.prevention.forms import ImportForm, SchoolForm
 from qorgau.prevention.models import School
@@ -21,7 +22,7 @@ from qorgau.prevention.views._common import _page
 @login_required
 @requires_visibility(School)
 @require_GET
-def school_list(request: HttpRequest) -> HttpResponse:
+def school_list(request: AuthedRequest) -> HttpResponse:
     district = request.GET.get("district") or None
     find = (request.GET.get("find") or "").strip()[:100]
     qs = selectors.school_list_for_user(user=request.user, district=district, find=find)
@@ -40,7 +41,7 @@ def school_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(School)
 @require_http_methods(["GET", "POST"])
-def school_new(request: HttpRequest) -> HttpResponse:
+def school_new(request: AuthedRequest) -> HttpResponse:
     require(request.user, policies.CREATE_SCHOOL)
     # the regions the user registers schools in: their own, or every one for the central office
     regions = [r for r in region_list() if may(request.user, policies.CREATE_SCHOOL, r)]
@@ -78,7 +79,7 @@ def school_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(School)
 @require_http_methods(["GET", "POST"])
-def school_import(request: HttpRequest) -> HttpResponse:
+def school_import(request: AuthedRequest) -> HttpResponse:
     require(request.user, policies.IMPORT_SCHOOLS)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -103,7 +104,7 @@ def school_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(School)
 @require_GET
-def school_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def school_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     school = selectors.school_get_for_user(user=request.user, public_id=public_id)
     return render(
         request,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import may, require, requires_visibility
+from qorgau.core.types import AuthedRequest
 from qorgau.prevention import policies, selectors, services
 from qorgau.prevention.forms import AddAttendeeForm, SessionForm, TeacherForm
 from qorgau.prevention.models import Teacher, TrainingSession
@@ -25,7 +26,7 @@ from qorgau.prevention.views._common import _page
 @login_required
 @requires_visibility(Teacher)
 @require_GET
-def teacher_list(request: HttpRequest) -> HttpResponse:
+def teacher_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     find = (request.GET.get("find") or "").strip()[:100]
     qs = selectors.teacher_list_for_user(user=request.user, status=status, find=find)
@@ -39,7 +40,7 @@ def teacher_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(Teacher)
 @require_http_methods(["GET", "POST"])
-def teacher_new(request: HttpRequest) -> HttpResponse:
+def teacher_new(request: AuthedRequest) -> HttpResponse:
     require(request.user, policies.CREATE_TEACHER)
     schools = list(selectors.school_choices_for_user(user=request.user))
     initial = {"school": request.GET.get("school", "")}
@@ -74,7 +75,7 @@ def teacher_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(Teacher)
 @require_http_methods(["GET", "POST"])
-def teacher_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def teacher_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     teacher = selectors.teacher_get_for_user(user=request.user, public_id=public_id)
     if request.method == "POST":
         try:
@@ -105,7 +106,7 @@ def teacher_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(TrainingSession)
 @require_GET
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.session_list_for_user(user=request.user)
     return render(request, "prevention/session_list.html", {"page": _page(request, qs)})
 
@@ -113,7 +114,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(TrainingSession)
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest) -> HttpResponse:
+def session_new(request: AuthedRequest) -> HttpResponse:
     require(request.user, policies.CREATE_SESSION)
     trainers = list(selectors.trainer_choices_for_user(user=request.user))
     attendees = list(selectors.attendee_choices_for_user(user=request.user))
@@ -122,10 +123,13 @@ def session_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         by_id = {t.public_id: t for t in attendees}
         trainer = next(t for t in trainers if t.public_id == data["trainer"])
+        region = request.user.region
+        # a coordinator without a region has no trainer to choose: the form was not valid
+        assert region is not None
         try:
             session = services.session_create(
                 acting_user=request.user,
-                region=request.user.region,
+                region=region,
                 held_on=data["held_on"],
                 place=data["place"],
                 trainer=trainer,
@@ -146,7 +150,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _session_context(request: HttpRequest, session: TrainingSession) -> dict[str, Any]:
+def _session_context(request: AuthedRequest, session: TrainingSession) -> dict[str, Any]:
     attendances = list(selectors.session_attendances(session=session))
     listed = {a.teacher_id for a in attendances}
     add_form = None
@@ -171,7 +175,7 @@ def _session_context(request: HttpRequest, session: TrainingSession) -> dict[str
 @login_required
 @requires_visibility(TrainingSession)
 @require_GET
-def session_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def session_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     return render(request, "prevention/session_detail.html", _session_context(request, session))
 
@@ -179,7 +183,7 @@ def session_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(TrainingSession)
 @require_POST
-def session_attendance(request: HttpRequest, public_id: str) -> HttpResponse:
+def session_attendance(request: AuthedRequest, public_id: str) -> HttpResponse:
     """Who came to the session: the ticked attendees came, the others did not."""
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     listed = set(session.attendances.values_list("pk", flat=True))
@@ -202,7 +206,7 @@ def session_attendance(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(TrainingSession)
 @require_POST
-def session_certify(request: HttpRequest, public_id: str) -> HttpResponse:
+def session_certify(request: AuthedRequest, public_id: str) -> HttpResponse:
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     try:
         count = services.session_certify(acting_user=request.user, session=session)
@@ -218,7 +222,7 @@ def session_certify(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(TrainingSession)
 @require_POST
-def session_add(request: HttpRequest, public_id: str) -> HttpResponse:
+def session_add(request: AuthedRequest, public_id: str) -> HttpResponse:
     """One more attendee on the session's list."""
     session = selectors.session_get_for_user(user=request.user, public_id=public_id)
     require(request.user, policies.ADD_ATTENDEE, session)
@@ -242,7 +246,7 @@ def session_add(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(TrainingSession)
 @require_GET
-def certificate(request: HttpRequest, certificate_id: str) -> HttpResponse:
+def certificate(request: AuthedRequest, certificate_id: str) -> HttpResponse:
     attendance = selectors.certificate_get_for_user(
         user=request.user, certificate_id=certificate_id
     )
