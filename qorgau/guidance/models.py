@@ -10,9 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.core.enums import Role
 from qorgau.core.models import TimeStamped, User
-from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+from qorgau.core.permissions import ScopedQuerySet
+from qorgau.guidance import policies
 from qorgau.guidance.enums import GuidanceLanguage, GuidanceSlug, VersionStatus
 
 
@@ -54,7 +54,7 @@ class GuidanceVersion(TimeStamped):
     )
 
     objects = ScopedQuerySet.as_manager()
-    visibility = Visibility(roles={Role.CENTRAL_OFFICE: Scope.ALL}, region_field=None)
+    visibility = policies.VERSION_VISIBILITY
 
     class Meta:
         db_table = "prevention_guidanceversion"
