@@ -256,3 +256,27 @@ def test_a_p1_alert_goes_to_the_roles_the_policies_name():
 
     assert {Role.ANALYST} == policies.P1_ALERTED_IN_REGION
     assert {Role.CENTRAL_OFFICE} == policies.P1_ALERTED_CENTRAL
+
+
+def _methods(view) -> set[str] | None:
+    """The methods a view's require_POST/require_GET allows, found as tests/core's matrices do."""
+    while view is not None:
+        for cell in getattr(view, "__closure__", None) or ():
+            value = cell.cell_contents
+            strings = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+            if strings and value and all(v.isupper() for v in value):
+                return set(value)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def test_every_intake_view_says_which_methods_it_answers():
+    from django.urls import get_resolver
+
+    def view(name, *args):
+        return get_resolver().resolve(reverse(name, args=args)).func
+
+    for name, *_rest in ACTIONS:
+        assert _methods(view(name, "x")) == {"POST"}, name
+    assert _methods(view("intake:staff_evidence", "x", "y")) == {"POST"}
+    assert _methods(view("intake:staff_detail", "x")) == {"GET"}

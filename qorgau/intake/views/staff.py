@@ -130,7 +130,7 @@ def _policy_first(policy: Policy) -> Callable:
         posted = require_POST(view)
 
         @login_required
-        @functools.wraps(view)
+        @functools.wraps(posted)  # `__wrapped__` leads to require_POST: the view says its method
         def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             require(request.user, policy)
             return posted(request, **kwargs)
