@@ -53,7 +53,8 @@ SUBMIT_REPORT = Policy(
 
 # The reports of a region are worked by its analysts (the duty officers) and its chief; the central
 # office (the national duty desk) works the central queue and may act on any report, as it could
-# before these policies. Every action is a person's: the system never takes, answers or closes one.
+# before these policies. These actions are a person's: the system never takes, answers or closes
+# a report (`system=False`).
 _WORKS_REPORTS = {
     Role.ANALYST: On.OWN_REGION,
     Role.REGIONAL_CHIEF: On.OWN_REGION,
@@ -75,8 +76,9 @@ REMOVE_LINK = _report_action("intake.remove_link")
 MARK_DUPLICATE = _report_action("intake.mark_duplicate")
 REFER_REPORT = _report_action("intake.refer")
 CLOSE_REPORT = _report_action("intake.close")
-# The cases app records the criminal case it opened on the report (cases:from_report).
-RECORD_CASE = _report_action("intake.record_case")
+# The cases app records the criminal case it opened on the report (cases:from_report), under the
+# same rule as its own `cases.create_from_report` (the system too: the case number is a fact).
+RECORD_CASE = Policy("intake.record_case", _WORKS_REPORTS, message=_WORKS_REPORTS_MESSAGE)
 # Opening a report shows its personal fields (narrative, contact, the other person): audited.
 VIEW_PERSONAL = _report_action("intake.view_personal")
 # An evidence file is downloaded deliberately, never shown: audited.
