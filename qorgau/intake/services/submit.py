@@ -78,12 +78,12 @@ def report_submit(
     report, read once the attempt is rolled back, never a second one.
     """
     require(submitter.user, policies.SUBMIT_REPORT)
+    _refuse_an_outer_transaction()
     idempotency_key = (idempotency_key or "").strip()[:200]
     clean, errors = validate(draft)
     if errors:
         raise ReportInvalid(errors)
     report, code = _new_report(clean, submitter, idempotency_key, digest)
-    _refuse_an_outer_transaction()
     written: list[Path] = []
     try:
         return _report_store(
