@@ -10,10 +10,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qorgau.core.errors import ServiceError
 from qorgau.core.models import Region
 from qorgau.intake import evidence as evidence_files
 from qorgau.intake.enums import Category, ChildGender, IdentifierKind, ReporterRelation
-from qorgau.intake.services import Identifier, ReportDraft
+from qorgau.intake.services.drafts import (
+    IDENTIFIER_MAX,
+    MESSAGE_MAX,
+    NAME_MAX,
+    NARRATIVE_MAX,
+    PHONE_MAX,
+    REASON_MAX,
+    ChildIn,
+    IdentifierIn,
+    ReportDraft,
+    ReporterIn,
+    SuspectIn,
+)
 
 # Form field -> the service's error path, for the identifier fields in the order they are sent.
 IDENTIFIER_FIELDS = [
@@ -44,6 +57,11 @@ FIELD_FOR_PATH = {
     "suspect.name": "suspect_name",
     "evidence": "evidence",
 }
+
+
+def _text(limit: int, **attrs: object) -> forms.TextInput:
+    """A text box the browser stops at the draft's limit; the service checks it (one limit)."""
+    return forms.TextInput(attrs={"maxlength": limit, **attrs})
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -84,6 +102,10 @@ def region_choices():
 
 
 class ReportForm(forms.Form):
+    """What the page asks, in the words of a child. The form reads the answers (required ones,
+    choices, a date); their limits and values are the draft's, checked by `report_submit`, whose
+    errors come back beside the fields (`add_service_errors`)."""
+
     category = forms.ChoiceField(
         label=_("What happened?"), choices=Category.choices, widget=forms.RadioSelect
     )
@@ -95,8 +117,7 @@ class ReportForm(forms.Form):
     narrative = forms.CharField(
         label=_("Tell us what happened, in your own words"),
         help_text=_("Who, what, where, when. Write as much or as little as you can."),
-        widget=forms.Textarea(attrs={"rows": 7}),
-        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 7, "maxlength": NARRATIVE_MAX}),
         error_messages={"required": _("Tell us what happened, in a few words at least.")},
     )
     child_age = forms.TypedChoiceField(
@@ -113,9 +134,9 @@ class ReportForm(forms.Form):
         required=False,
     )
     region = forms.ChoiceField(label=_("Region"), required=False)
-    town = forms.CharField(label=_("Town or village"), max_length=200, required=False)
+    town = forms.CharField(label=_("Town or village"), widget=_text(NAME_MAX), required=False)
     school = forms.CharField(
-        label=_("School (if it has to do with a school)"), max_length=200, required=False
+        label=_("School (if it has to do with a school)"), widget=_text(NAME_MAX), required=False
     )
     occurred_on = forms.DateField(
         label=_("When did it happen?"),
@@ -124,21 +145,29 @@ class ReportForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Enter a date, like 2026-05-31.")},
     )
-    suspect_name = forms.CharField(label=_("Name they use"), max_length=200, required=False)
-    suspect_phone = forms.CharField(label=_("Phone number"), max_length=300, required=False)
-    suspect_whatsapp = forms.CharField(label="WhatsApp", max_length=300, required=False)
-    suspect_telegram = forms.CharField(
-        label=_("Telegram (@name or t.me link)"), max_length=300, required=False
+    suspect_name = forms.CharField(label=_("Name they use"), widget=_text(NAME_MAX), required=False)
+    suspect_phone = forms.CharField(
+        label=_("Phone number"), widget=_text(IDENTIFIER_MAX), required=False
     )
-    suspect_instagram = forms.CharField(label="Instagram", max_length=300, required=False)
-    suspect_tiktok = forms.CharField(label="TikTok", max_length=300, required=False)
-    suspect_vk = forms.CharField(label="VK", max_length=300, required=False)
-    suspect_email = forms.CharField(label=_("E-mail"), max_length=300, required=False)
+    suspect_whatsapp = forms.CharField(
+        label="WhatsApp", widget=_text(IDENTIFIER_MAX), required=False
+    )
+    suspect_telegram = forms.CharField(
+        label=_("Telegram (@name or t.me link)"), widget=_text(IDENTIFIER_MAX), required=False
+    )
+    suspect_instagram = forms.CharField(
+        label="Instagram", widget=_text(IDENTIFIER_MAX), required=False
+    )
+    suspect_tiktok = forms.CharField(label="TikTok", widget=_text(IDENTIFIER_MAX), required=False)
+    suspect_vk = forms.CharField(label="VK", widget=_text(IDENTIFIER_MAX), required=False)
+    suspect_email = forms.CharField(label=_("E-mail"), widget=_text(IDENTIFIER_MAX), required=False)
     suspect_link = forms.CharField(
-        label=_("Another site: paste the link to their profile"), max_length=300, required=False
+        label=_("Another site: paste the link to their profile"),
+        widget=_text(IDENTIFIER_MAX),
+        required=False,
     )
     suspect_other = forms.CharField(
-        label=_("Anything else that identifies them"), max_length=300, required=False
+        label=_("Anything else that identifies them"), widget=_text(IDENTIFIER_MAX), required=False
     )
     evidence = MultipleFileField(
         label=_("Screenshots, photos of messages, chat exports (optional)"),
@@ -153,9 +182,9 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         initial="anonymous",
     )
-    reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    reporter_phone = forms.CharField(label=_("Your phone"), max_length=40, required=False)
-    reporter_email = forms.CharField(label=_("Your e-mail"), max_length=200, required=False)
+    reporter_name = forms.CharField(label=_("Your name"), widget=_text(NAME_MAX), required=False)
+    reporter_phone = forms.CharField(label=_("Your phone"), widget=_text(PHONE_MAX), required=False)
+    reporter_email = forms.CharField(label=_("Your e-mail"), widget=_text(NAME_MAX), required=False)
     # Bots fill in every field; people never see this one.
     website = forms.CharField(label=_("Leave this empty"), required=False)
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -171,19 +200,14 @@ class ReportForm(forms.Form):
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
 
-    def clean_occurred_on(self):
-        day = self.cleaned_data.get("occurred_on")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return day
-
     def to_draft(self, *, language: str) -> ReportDraft:
+        """The answers as the service's draft (checked there, not here)."""
         data = self.cleaned_data
         occurred_at = None
         if data.get("occurred_on"):
             occurred_at = timezone.make_aware(datetime.combine(data["occurred_on"], time.min))
         identifiers = [
-            Identifier(kind=kind, value=data.get(name, ""))
+            IdentifierIn(kind=kind, value=data.get(name, ""))
             for name, kind in IDENTIFIER_FIELDS
             if data.get(name, "").strip()
         ]
@@ -191,28 +215,31 @@ class ReportForm(forms.Form):
             category=data["category"],
             narrative=data["narrative"],
             language=language,
-            region_code=data.get("region") or None,
+            region=data.get("region") or None,
             occurred_at=occurred_at,
-            child_age=data.get("child_age"),
-            child_gender=data.get("child_gender") or None,
-            reporter_relation=data["relation"],
-            anonymous=data.get("contact") != "contact",
-            reporter_name=data.get("reporter_name", ""),
-            reporter_phone=data.get("reporter_phone", ""),
-            reporter_email=data.get("reporter_email", ""),
+            child=ChildIn(age=data.get("child_age"), gender=data.get("child_gender") or None),
+            reporter=ReporterIn(
+                relation=data["relation"],
+                anonymous=data.get("contact") != "contact",
+                name=data.get("reporter_name", ""),
+                phone=data.get("reporter_phone", ""),
+                email=data.get("reporter_email", ""),
+            ),
+            suspect=SuspectIn(name=data.get("suspect_name", ""), identifiers=identifiers),
             town=data.get("town", ""),
             school=data.get("school", ""),
-            suspect_name=data.get("suspect_name", ""),
-            identifiers=identifiers,
             files=incoming_files(data.get("evidence")),
         )
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+    def add_service_errors(self, error: ServiceError) -> None:
         """Show the service's errors beside the fields they belong to."""
+        if not error.errors:
+            self.add_error(None, error.message)
+            return
         sent = [
             name for name, _kind in IDENTIFIER_FIELDS if self.cleaned_data.get(name, "").strip()
         ]
-        for path, messages in errors.items():
+        for path, messages in error.errors.items():
             field = FIELD_FOR_PATH.get(path)
             if field is None and path.startswith("suspect.identifiers."):
                 index = int(path.rsplit(".", 1)[1])
@@ -235,8 +262,7 @@ class ReceiptForm(forms.Form):
 class AddInformationForm(forms.Form):
     body = forms.CharField(
         label=_("Write to the duty officer"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX}),
         required=False,
     )
     evidence = MultipleFileField(label=_("Add files (optional)"))
@@ -248,8 +274,7 @@ class StaffMessageForm(forms.Form):
         help_text=_(
             "The reporter reads it with their receipt code. Write plainly; they may be a child."
         ),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MESSAGE_MAX}),
     )
 
 
@@ -317,7 +342,7 @@ class QueueFilterForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

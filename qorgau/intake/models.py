@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.core.enums import Role
 from qorgau.core.fields import EncryptedBinaryField, EncryptedJSONField, EncryptedTextField
 from qorgau.core.models import Region, TimeStamped, User
-from qorgau.core.permissions import Scope, ScopedQuerySet, Visibility
+from qorgau.core.permissions import ScopedQuerySet
+from qorgau.intake import policies
 from qorgau.intake.enums import (
     Category,
     ChildGender,
@@ -59,16 +59,6 @@ class PlatformToken(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.platform})"
-
-
-REPORT_VISIBILITY = Visibility(
-    roles={
-        Role.ANALYST: Scope.REGION,
-        Role.REGIONAL_CHIEF: Scope.REGION,
-        Role.CENTRAL_OFFICE: Scope.ALL,
-    },
-    region_field="region",
-)
 
 
 class ReportQuerySet(ScopedQuerySet):
@@ -153,7 +143,7 @@ class Report(TimeStamped):
 
     objects = ReportQuerySet.as_manager()
 
-    visibility = REPORT_VISIBILITY
+    visibility = policies.REPORT_VISIBILITY
 
     class Meta:
         ordering = ["-created_at"]
@@ -234,7 +224,7 @@ class Evidence(TimeStamped):
     data_key = EncryptedBinaryField(null=True, blank=True)
     added_by_reporter_later = models.BooleanField(default=False)
 
-    visibility = Visibility(roles=REPORT_VISIBILITY.roles, region_field="report__region")
+    visibility = policies.EVIDENCE_VISIBILITY
 
     objects = ScopedQuerySet.as_manager()
 
@@ -262,7 +252,7 @@ class ReportMessage(TimeStamped):
     body = EncryptedTextField()
     read_by_reporter_at = models.DateTimeField(null=True, blank=True)
 
-    visibility = Visibility(roles=REPORT_VISIBILITY.roles, region_field="report__region")
+    visibility = policies.MESSAGE_VISIBILITY
 
     objects = ScopedQuerySet.as_manager()
 

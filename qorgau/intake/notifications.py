@@ -9,24 +9,37 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from qorgau.core.enums import Role
 from qorgau.core.models import Notification, User
 from qorgau.core.tasks import retried_task
 from qorgau.intake.models import Report
+from qorgau.intake.policies import P1_ALERTED_CENTRAL, P1_ALERTED_IN_REGION
 
-# Asked for every P1 report: fixed statements, the role and the region as parameters.
-_ON_DUTY_SQL = "SELECT id, email FROM core_user WHERE is_active AND on_duty AND role = %s"
-_IN_REGION = " AND region_id = %s ORDER BY id"
-_CENTRAL = " ORDER BY id"
+# Asked for every P1 report: fixed statements (built once from the policies' role sets), the roles
+# and the region as parameters.
+_IN_REGION_ROLES = sorted(str(role) for role in P1_ALERTED_IN_REGION)
+_CENTRAL_ROLES = sorted(str(role) for role in P1_ALERTED_CENTRAL)
+
+
+def _on_duty_sql(roles: list[str], *, in_region: bool) -> str:
+    placeholders = ", ".join(["%s"] * len(roles))
+    region = " AND region_id = %s" if in_region else ""
+    return (
+        "SELECT id, email FROM core_user WHERE is_active AND on_duty "  # noqa: S608 (placeholders only)
+        f"AND role IN ({placeholders}){region} ORDER BY id"
+    )
+
+
+_IN_REGION_SQL = _on_duty_sql(_IN_REGION_ROLES, in_region=True)
+_CENTRAL_SQL = _on_duty_sql(_CENTRAL_ROLES, in_region=False)
 
 
 def on_duty_analysts(report: Report) -> list[tuple[int, str]]:
     """Who must know at once, as (user id, e-mail): the region's on-duty analysts, or the on-duty
-    central office for the central queue."""
+    central office for the central queue (intake/policies.py names them)."""
     if report.region_id is None:
-        sql, params = _ON_DUTY_SQL + _CENTRAL, [Role.CENTRAL_OFFICE.value]
+        sql, params = _CENTRAL_SQL, list(_CENTRAL_ROLES)
     else:
-        sql, params = _ON_DUTY_SQL + _IN_REGION, [Role.ANALYST.value, report.region_id]
+        sql, params = _IN_REGION_SQL, [*_IN_REGION_ROLES, report.region_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(pk, email or "") for pk, email in cursor.fetchall()]

@@ -17,10 +17,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from qorgau.core.errors import InvalidInput, NotFound
 from qorgau.core.models import User
+from qorgau.core.permissions import On, Policy, require, scope_of
+from qorgau.intake import policies
 from qorgau.intake.enums import EventKind, MessageAuthor, Status
 from qorgau.intake.models import Evidence, Platform, Report, ReportEvent, ReportMessage
+from qorgau.linking.enums import OwnerType
+
+REPORT_OWNER = OwnerType.REPORT.value
 
 # What the reporter sees of the timeline (the rest is for staff).
 REPORTER_EVENTS = [
@@ -91,7 +98,7 @@ def report_ids_for_identifier(text: str) -> list[int] | None:
         return None
     keys = [key for c in candidates for key in lookup_keys(c.kind, c.value)]
     return list(
-        IdentifierUse.objects.filter(identifier__lookup__in=keys, owner_type="intake.report")
+        IdentifierUse.objects.filter(identifier__lookup__in=keys, owner_type=REPORT_OWNER)
         .values_list("owner_id", flat=True)
         .distinct()
     )
@@ -162,10 +169,26 @@ def report_get_for_user(*, user: User, public_id: str) -> Report:
     return report
 
 
+def report_for_action(*, user: User, public_id: str, policy: Policy) -> Report:
+    """The report a member of staff acts on from its page. Refused (403, audited) when their role
+    may not do the action, whatever the report; 404 when there is no such report, or (audited) when
+    it is outside what they may act on, as if it did not exist. The service checks again."""
+    require(user, policy)
+    report = (
+        Report.objects.select_related("region", "platform", "submitted_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if report is None:
+        raise NotFound
+    require(user, policy, report)
+    return report
+
+
 def report_get_for_platform(*, platform: Platform, public_id: str) -> Report:
     report = Report.objects.filter(platform=platform, public_id=public_id).first()
     if report is None:
-        raise Http404
+        raise NotFound(_("No such report."))
     return report
 
 
@@ -182,7 +205,7 @@ def report_get_for_submitter(
         .first()
     )
     if report is None:
-        raise Http404
+        raise NotFound(_("No such report."))
     return report
 
 
@@ -195,15 +218,17 @@ def evidence_list_for_report(*, report: Report) -> QuerySet[Evidence]:
     return report.evidence.all()
 
 
-def evidence_get_for_user(*, user: User, report_public_id: str, public_id: str) -> Evidence:
+def evidence_for_download(*, user: User, report_public_id: str, public_id: str) -> Evidence:
+    """An evidence file to download: as `report_for_action`, under `policies.DOWNLOAD_EVIDENCE`."""
+    require(user, policies.DOWNLOAD_EVIDENCE)
     item = (
-        Evidence.objects.visible_to(user)
-        .select_related("report", "report__region")
+        Evidence.objects.select_related("report", "report__region")
         .filter(report__public_id=report_public_id, public_id=public_id)
         .first()
     )
     if item is None:
-        raise Http404
+        raise NotFound
+    require(user, policies.DOWNLOAD_EVIDENCE, item)
     return item
 
 
@@ -229,13 +254,11 @@ def linked_reports_for_user(*, user: User, report: Report) -> tuple[object, list
     """The report's subject, the other reports of it the user may see, and how many they may not."""
     from qorgau.linking.selectors import owner_ids_of_subject, subject_for_owner
 
-    subject = subject_for_owner(owner_type="intake.report", owner_id=report.pk)
+    subject = subject_for_owner(owner_type=REPORT_OWNER, owner_id=report.pk)
     if subject is None:
         return None, [], 0
     others = [
-        i
-        for i in owner_ids_of_subject(subject=subject, owner_type="intake.report")
-        if i != report.pk
+        i for i in owner_ids_of_subject(subject=subject, owner_type=REPORT_OWNER) if i != report.pk
     ]
     visible = list(
         Report.objects.visible_to(user)
@@ -258,28 +281,52 @@ def subject_page_for_user(*, user: User, public_id: str) -> dict:
     subject = subject_by_public_id(public_id=public_id)
     if subject is None:
         raise Http404
-    report_ids = owner_ids_of_subject(subject=subject, owner_type="intake.report")
+    report_ids = owner_ids_of_subject(subject=subject, owner_type=REPORT_OWNER)
     visible = list(
         Report.objects.visible_to(user)
         .filter(pk__in=report_ids)
         .select_related("region")
         .order_by("-created_at")
     )
-    if not visible and user.role != "central_office":
+    if not visible and scope_of(user, policies.VIEW_SUBJECT) is not On.ANY:
         raise Http404
     uses = list(uses_of_subject(subject=subject))
     owners: dict[str, set[int]] = {}
     for use in uses:
         owners.setdefault(use.owner_type, set()).add(use.owner_id)
     regions = sorted({u.region.name for u in uses if u.region is not None})
+    region_codes = sorted({u.region.code for u in uses if u.region is not None})
     return {
         "subject": subject,
         "reports": visible,
         "hidden_reports": len(report_ids) - len(visible),
-        "cases": len(owners.get("cases.suspect", ())),
-        "register_entries": len(owners.get("offenders.person", ())),
+        "cases": len(owners.get(OwnerType.SUSPECT.value, ())),
+        "register_entries": len(owners.get(OwnerType.PERSON.value, ())),
         "identifiers": list(identifiers_of_subject(subject=subject)),
         "regions": regions,
+        "region_codes": region_codes,
         "first_seen": min((u.seen_at for u in uses), default=subject.first_seen),
         "last_seen": max((u.seen_at for u in uses), default=subject.last_seen),
     }
+
+
+def subject_page_for_identifier(*, user: User, identifier: str) -> dict:
+    """The subject page (`subject_page_for_user`) of the subject an identifier written as KIND:VALUE
+    belongs to. Refused (403) to roles that see no subject; 404 when no subject has it, or none the
+    user may see."""
+    from qorgau.linking import identifiers as ids
+    from qorgau.linking.selectors import subject_by_identifier
+
+    require(user, policies.VIEW_SUBJECT)
+    found = ids.parse_query(identifier)
+    if found is None:
+        raise InvalidInput(
+            {"identifier": [_("Write it as KIND:VALUE, for example telegram:some_name.")]}
+        )
+    subject = subject_by_identifier(found=found)
+    if subject is None:
+        raise NotFound(_("No subject has this identifier."))
+    try:
+        return subject_page_for_user(user=user, public_id=subject.public_id)
+    except Http404 as exc:
+        raise NotFound(_("No subject has this identifier.")) from exc

@@ -63,7 +63,10 @@ class Found:
 
 @lru_cache(maxsize=65536)
 def normalise_phone(text: str) -> str | None:
-    """E.164 for any Kazakh way of writing a number: 8 701 …, +7 (701) …, 7701…, 701…"""
+    """E.164 for any Kazakh way of writing a number: 8 701 …, +7 (701) …, 8(701)…, 7701…, 701…;
+    None when it is not a valid number. Qorgau's one phone normaliser: identifiers here, and the
+    Red Button's phones (the reporter's, the other person's), which keep what was typed when this
+    says None (`intake.services.drafts.phone_as_given`)."""
     digits = re.sub(r"\D", "", text)
     candidates = [text]
     if len(digits) == 11 and digits[0] in "78":

@@ -65,7 +65,15 @@ intake:widget                200 200 200 200 200 200 200 200 200 200 200
 intake:embed                 200 200 200 200 200 200 200 200 200 200 200
 intake:staff_list              L   L 200 403 200 200 403 403 403 403 403
 intake:staff_detail            L   L 200 403 200 200 403 403 403 403 403
-intake:staff_action            L   L 405 403 405 405 403 403 403 403 403
+intake:report_take             L   L 405 403 405 405 403 403 403 403 403
+intake:report_message          L   L 405 403 405 405 403 403 403 403 403
+intake:report_more_info        L   L 405 403 405 405 403 403 403 403 403
+intake:report_priority         L   L 405 403 405 405 403 403 403 403 403
+intake:report_refer            L   L 405 403 405 405 403 403 403 403 403
+intake:report_close            L   L 405 403 405 405 403 403 403 403 403
+intake:report_link             L   L 405 403 405 405 403 403 403 403 403
+intake:report_unlink           L   L 405 403 405 405 403 403 403 403 403
+intake:report_duplicate        L   L 405 403 405 405 403 403 403 403 403
 intake:staff_subject           L   L 200 403 200 200 403 403 403 403 403
 intake:staff_evidence          L   L 405 403 405 405 403 403 403 403 403
 cases:list                     L   L 403 200 200 200 403 403 403 403 403
@@ -433,10 +441,15 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
     """Real URL arguments for `name`, with the object of the home or the other region."""
     pick = {
         "intake:staff_detail": lambda: {"public_id": world.report[which].public_id},
-        "intake:staff_action": lambda: {
-            "public_id": world.report[which].public_id,
-            "action": "take",
-        },
+        "intake:report_take": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_message": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_more_info": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_priority": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_refer": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_close": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_link": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_unlink": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_duplicate": lambda: {"public_id": world.report[which].public_id},
         "intake:staff_subject": lambda: {"public_id": world.subject[which].public_id},
         "intake:staff_evidence": lambda: {
             "public_id": world.report[which].public_id,
@@ -584,7 +597,7 @@ def test_every_url_answers_every_role_as_the_table_says(world, clients):
                         )
     stale = sorted(set(expected) - seen)
     # every URL that names an object of a region was asked with another region's object too
-    assert len(other_region_urls) == 33, sorted(other_region_urls)
+    assert len(other_region_urls) == 41, sorted(other_region_urls)
     message = []
     if missing:
         message.append(

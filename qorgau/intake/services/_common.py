@@ -7,9 +7,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from qorgau.core.errors import ServiceError
 from qorgau.core.models import User
 from qorgau.core.rows import insert_row
 from qorgau.intake.models import Report, ReportEvent
+from qorgau.linking.enums import OwnerType
 
 
 def _text(value: str | None) -> str:
@@ -22,9 +24,9 @@ def _event(report: Report, kind: str, *, actor: User | None = None, **kwargs: An
     )
 
 
-REPORT_OWNER = "intake.report"
-OFFENDER_OWNER = "offenders.person"
+REPORT_OWNER = OwnerType.REPORT.value
+OFFENDER_OWNER = OwnerType.PERSON.value
 
 
-class ActionRefused(Exception):
+class ActionRefused(ServiceError):
     """An action that cannot be done as asked; the message says why, in the user's language."""

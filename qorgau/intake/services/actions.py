@@ -6,73 +6,86 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.core.errors import Conflict
 from qorgau.core.models import Region, User
-from qorgau.core.services import audit_append
+from qorgau.core.permissions import require, service
+from qorgau.core.services import audit_append, audit_personal_view
+from qorgau.core.transitions import Transitions, transition
 from qorgau.intake import evidence as evidence_files
+from qorgau.intake import policies
 from qorgau.intake.enums import CloseReason, EventKind, MessageAuthor, ReferralTarget, Status
 from qorgau.intake.models import Evidence, Report, ReportMessage
 from qorgau.intake.services._common import REPORT_OWNER, ActionRefused, _event, _text
-from qorgau.intake.services.drafts import MESSAGE_MAX, ReportInvalid
+from qorgau.intake.services.drafts import MESSAGE_MAX, REASON_MAX, ReportInvalid
 from qorgau.intake.services.submit import _notify_p1, report_retriage, response_deadline
 from qorgau.intake.triage import PRIORITIES
 
 # --- Staff side: messages and status --------------------------------------------------------------
 
-TRANSITIONS: dict[str, set[str]] = {
-    Status.RECEIVED: {Status.IN_REVIEW, Status.REFERRED, Status.CLOSED},
-    Status.IN_REVIEW: {Status.REFERRED, Status.CLOSED},
-    Status.REFERRED: {Status.IN_REVIEW, Status.CLOSED},
-    Status.CLOSED: {Status.IN_REVIEW},
-}
 
-
-class TransitionConflict(Exception):
-    pass
-
-
-@transaction.atomic
-def report_transition(
-    *, report: Report, to_status: str, acting_user: User | None, reason: str = ""
-) -> Report:
-    """Move a report to another status: allowed moves only, and only from the status it still has."""
-    from_status = report.status
-    if to_status not in TRANSITIONS.get(from_status, set()):
-        raise TransitionConflict(
-            _("A report cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": Status(from_status).label, "to": Status(to_status).label}
-        )
-    now = timezone.now()
-    updated = Report.objects.filter(pk=report.pk, status=from_status).update(
-        status=to_status, status_changed_at=now, updated_at=now
-    )
-    if not updated:
-        raise TransitionConflict(_("Someone else changed this report meanwhile. Reload the page."))
-    report.status, report.status_changed_at = to_status, now
+def _status_event(
+    report: Report, from_status: str, to_status: str, actor: User | None, reason: str
+) -> None:
+    """The timeline's line for a status move (whether a reason was given, never the reason)."""
     _event(
         report,
         EventKind.STATUS,
-        actor=acting_user,
+        actor=actor,
         from_status=from_status,
         to_status=to_status,
         details={"reason": bool(reason)},
     )
-    audit_append(
-        actor=acting_user,
-        action="report.status",
-        obj=report,
-        region=report.region,
-        details={"from": from_status, "to": to_status},
-    )
-    return report
 
 
-@transaction.atomic
-def report_message_reporter(*, report: Report, acting_user: User, body: str) -> ReportMessage:
-    """A message from the analyst to the reporter, read through the receipt code."""
+# The report's allowed status moves; `transition()` writes the timeline event and the audit entry.
+TRANSITIONS = Transitions(
+    {
+        Status.RECEIVED: {Status.IN_REVIEW, Status.REFERRED, Status.CLOSED},
+        Status.IN_REVIEW: {Status.REFERRED, Status.CLOSED},
+        Status.REFERRED: {Status.IN_REVIEW, Status.CLOSED},
+        Status.CLOSED: {Status.IN_REVIEW},
+    },
+    action="report.status",
+    changed_at="status_changed_at",
+    labels=Status,
+    event=_status_event,
+)
+
+
+class TransitionConflict(Conflict):
+    """A status move the table does not allow, or one from a status the report no longer has."""
+
+
+@service
+def report_transition(
+    *, report: Report, to_status: str, acting_user: User | None, reason: str = ""
+) -> Report:
+    """Move a report to another status: allowed moves only, and only from the status it still has."""
+    require(acting_user, policies.CHANGE_STATUS, report)
+    return _move(report, to_status, acting_user, reason)
+
+
+def _move(report: Report, to_status: str, acting_user: User | None, reason: str = "") -> Report:
+    """The status move of an action whose policy was checked (take, refer, close, a case)."""
+    if not TRANSITIONS.allows(report.status, to_status):
+        raise TransitionConflict(
+            _("A report cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": TRANSITIONS.label(report.status), "to": TRANSITIONS.label(to_status)}
+        )
+    try:
+        return transition(
+            report, to=to_status, table=TRANSITIONS, acting_user=acting_user, reason=reason
+        )
+    except Conflict as exc:
+        raise TransitionConflict(
+            _("Someone else changed this report meanwhile. Reload the page.")
+        ) from exc
+
+
+def _message(report: Report, acting_user: User, body: str) -> ReportMessage:
     body = _text(body)
     if not body:
         raise ReportInvalid({"body": [_("Write the message first.")]})
@@ -89,15 +102,24 @@ def report_message_reporter(*, report: Report, acting_user: User, body: str) -> 
     return message
 
 
+@service
+def report_message_reporter(*, report: Report, acting_user: User, body: str) -> ReportMessage:
+    """A message from the analyst to the reporter, read through the receipt code."""
+    require(acting_user, policies.MESSAGE_REPORTER, report)
+    return _message(report, acting_user, body)
+
+
+@service
 def report_view_personal(*, report: Report, acting_user: User, fields: list[str]) -> None:
     """Record that a member of staff was shown the report's personal fields."""
-    from qorgau.core.services import audit_personal_view
-
+    require(acting_user, policies.VIEW_PERSONAL, report)
     audit_personal_view(actor=acting_user, obj=report, fields=fields, region=report.region)
 
 
+@service
 def evidence_open(*, item: Evidence, acting_user: User) -> bytes:
     """Decrypt an evidence file for a deliberate download, and audit it."""
+    require(acting_user, policies.DOWNLOAD_EVIDENCE, item)
     if not item.has_content:
         raise Evidence.DoesNotExist
     content = evidence_files.read_decrypted(item.storage_name, item.data_key)
@@ -126,27 +148,29 @@ def _require_reason(reason: str) -> str:
     reason = _text(reason)
     if not reason:
         raise ActionRefused(_("Give a reason."))
-    if len(reason) > 1000:
+    if len(reason) > REASON_MAX:
         raise ActionRefused(_("The reason is too long: at most 1000 characters."))
     return reason
 
 
-@transaction.atomic
+@service
 def report_take(*, report: Report, acting_user: User) -> Report:
     """The analyst takes the report: it is theirs, and the reporter sees someone is on it."""
+    require(acting_user, policies.TAKE_REPORT, report)
     Report.objects.filter(pk=report.pk).update(assigned_to=acting_user, updated_at=timezone.now())
     report.assigned_to = acting_user
     _first_action(report)
     _event(report, EventKind.TAKEN, actor=acting_user)
     if report.status == Status.RECEIVED:
-        report_transition(report=report, to_status=Status.IN_REVIEW, acting_user=acting_user)
+        _move(report, Status.IN_REVIEW, acting_user)
     audit_append(actor=acting_user, action="report.take", obj=report, region=report.region)
     return report
 
 
-@transaction.atomic
+@service
 def report_set_priority(*, report: Report, acting_user: User, priority: str, reason: str) -> Report:
     """An analyst sets the priority, with a reason; triage never lowers it afterwards."""
+    require(acting_user, policies.SET_PRIORITY, report)
     if priority not in PRIORITIES:
         raise ActionRefused(_("Choose a priority from P1 to P4."))
     reason = _require_reason(reason)
@@ -176,14 +200,16 @@ def report_set_priority(*, report: Report, acting_user: User, priority: str, rea
     return report
 
 
-@transaction.atomic
+@service
 def report_ask_more_information(*, report: Report, acting_user: User, body: str) -> ReportMessage:
-    message = report_message_reporter(report=report, acting_user=acting_user, body=body)
+    """A message to the reporter that asks for more: the reporter's timeline says so."""
+    require(acting_user, policies.ASK_MORE_INFORMATION, report)
+    message = _message(report, acting_user, body)
     _event(report, EventKind.MORE_INFO, actor=acting_user)
     return message
 
 
-@transaction.atomic
+@service
 def report_link_subject(
     *, report: Report, acting_user: User, subject_public_id: str, reason: str
 ) -> None:
@@ -191,6 +217,7 @@ def report_link_subject(
     from qorgau.linking.selectors import subject_by_public_id
     from qorgau.linking.services import link_by_analyst
 
+    require(acting_user, policies.LINK_SUBJECT, report)
     subject = subject_by_public_id(public_id=subject_public_id.strip())
     if subject is None:
         raise ActionRefused(_("There is no subject with this number."))
@@ -210,11 +237,13 @@ def report_link_subject(
     report_retriage(report=report)
 
 
-@transaction.atomic
+@service
 def report_unlink_identifier(*, report: Report, acting_user: User, identifier_id: int) -> None:
+    """The analyst removes an identifier wrongly taken from the report (linking audits it)."""
     from qorgau.linking.models import Identifier
     from qorgau.linking.services import unlink_owner
 
+    require(acting_user, policies.REMOVE_LINK, report)
     identifier = Identifier.objects.filter(
         pk=identifier_id, uses__owner_type=REPORT_OWNER, uses__owner_id=report.pk
     ).first()
@@ -226,23 +255,25 @@ def report_unlink_identifier(*, report: Report, acting_user: User, identifier_id
     _event(report, EventKind.UNLINKED, actor=acting_user, details={"kind": identifier.kind})
 
 
-@transaction.atomic
+@service
 def report_mark_duplicate(*, report: Report, acting_user: User, original: Report) -> Report:
+    """Close the report as a duplicate of another the analyst may act on."""
+    require(acting_user, policies.MARK_DUPLICATE, report)
+    require(acting_user, policies.MARK_DUPLICATE, original)
     if original.pk == report.pk:
         raise ActionRefused(_("A report cannot be a duplicate of itself."))
     Report.objects.filter(pk=report.pk).update(duplicate_of=original)
     report.duplicate_of = original
     _event(report, EventKind.DUPLICATE, actor=acting_user, details={"of": original.public_id})
-    return report_close(
-        report=report, acting_user=acting_user, reason=CloseReason.DUPLICATE, note=""
-    )
+    return _close(report, acting_user, CloseReason.DUPLICATE)
 
 
-@transaction.atomic
+@service
 def report_refer(
     *, report: Report, acting_user: User, target: str, reason: str, region: Region | None = None
 ) -> Report:
     """Refer the report: to the police, a school, social services, a partner, or another region's queue."""
+    require(acting_user, policies.REFER_REPORT, report)
     if target not in ReferralTarget.values:
         raise ActionRefused(_("Choose where to refer the report."))
     reason = _require_reason(reason)
@@ -280,33 +311,35 @@ def report_refer(
         details={"to": target},
     )
     if report.status != Status.REFERRED:
-        report_transition(
-            report=report, to_status=Status.REFERRED, acting_user=acting_user, reason=reason
-        )
+        _move(report, Status.REFERRED, acting_user, reason)
     return report
 
 
-@transaction.atomic
+@service
 def report_close(*, report: Report, acting_user: User, reason: str, note: str = "") -> Report:
     """Close with a reason; an unfounded report is purged (with its files) after the retention period."""
+    require(acting_user, policies.CLOSE_REPORT, report)
     if reason not in CloseReason.values:
         raise ActionRefused(_("Choose why the report is closed."))
+    return _close(report, acting_user, reason)
+
+
+def _close(report: Report, acting_user: User, reason: str) -> Report:
     _first_action(report)
     expires = None
     if reason == CloseReason.UNFOUNDED:
         expires = timezone.now() + timedelta(days=settings.QORGAU_RETENTION_DAYS_UNFOUNDED)
-    report_transition(
-        report=report, to_status=Status.CLOSED, acting_user=acting_user, reason=reason
-    )
+    _move(report, Status.CLOSED, acting_user, reason)
     Report.objects.filter(pk=report.pk).update(close_reason=reason, expires_at=expires)
     report.close_reason, report.expires_at = reason, expires
     _event(report, EventKind.CLOSED, actor=acting_user, details={"reason": reason})
     return report
 
 
-@transaction.atomic
+@service
 def report_record_case(*, report: Report, acting_user: User, registry_number: str) -> Report:
     """Record the pre-trial registry number of the criminal case opened on this report."""
+    require(acting_user, policies.RECORD_CASE, report)
     number = re.sub(r"\s", "", registry_number or "")
     if not number.isdigit() or not 6 <= len(number) <= 32:
         raise ActionRefused(_("The registry number is a string of 6 to 32 digits."))
@@ -318,5 +351,5 @@ def report_record_case(*, report: Report, acting_user: User, registry_number: st
     _event(report, EventKind.CASE, actor=acting_user)
     audit_append(actor=acting_user, action="report.case", obj=report, region=report.region)
     if report.status != Status.REFERRED:
-        report_transition(report=report, to_status=Status.REFERRED, acting_user=acting_user)
+        _move(report, Status.REFERRED, acting_user)
     return report

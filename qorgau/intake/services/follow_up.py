@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.core.errors import ServiceError
+from qorgau.core.permissions import service
 from qorgau.core.services import audit_append
 from qorgau.intake import evidence as evidence_files
 from qorgau.intake import receipts
@@ -23,17 +24,24 @@ RECEIPT_MAX_FAILURES = 5
 RECEIPT_LOCK = timedelta(hours=1)
 
 
-class ReceiptRefused(Exception):
-    """The code is wrong, or its report is locked after too many wrong attempts."""
+class ReceiptRefused(ServiceError):
+    """The code is wrong, or its report is locked after too many wrong attempts (`locked`)."""
 
     def __init__(self, message: str, *, locked: bool = False):
         super().__init__(message)
         self.locked = locked
+        if locked:
+            self.status_code = 429
+
+
+# The follow-up acts for the reporter who holds the code: the code is their key, so no staff
+# policy applies; `report_submit` made the report, and the views throttle who may try a code.
 
 
 def report_open_with_receipt(*, code_text: str) -> Report:
     """The report a receipt code opens. Wrong codes count against the report their first half names,
-    which locks for an hour after five of them."""
+    which locks for an hour after five of them. (Not a transaction: the count of a wrong code must
+    stay written when the code is refused.)"""
     code = receipts.normalise(code_text)
     if code is None:
         raise ReceiptRefused(_("A receipt code has 16 digits, like 1234 5678 9012 3456."))
@@ -45,25 +53,15 @@ def report_open_with_receipt(*, code_text: str) -> Report:
         if report.receipt_locked_until and report.receipt_locked_until > now:
             continue
         if receipts.verify(code, report.receipt_hash):
-            receipts.locator_refresh(report_id=report.pk, stored=report.receipt_locator, code=code)
-            if report.receipt_failures:
-                Report.objects.filter(pk=report.pk).update(receipt_failures=0)
+            if report.receipt_failures or not receipts.is_current(report.receipt_locator):
+                _receipt_opened(report=report, code=code)
             return report
     locked = False
     for report in candidates:
         if report.receipt_locked_until and report.receipt_locked_until > now:
             locked = True
             continue
-        with transaction.atomic():
-            failures = report.receipt_failures + 1
-            if failures >= RECEIPT_MAX_FAILURES:
-                Report.objects.filter(pk=report.pk).update(
-                    receipt_failures=0, receipt_locked_until=now + RECEIPT_LOCK
-                )
-                _event(report, EventKind.RECEIPT_LOCKED)
-                locked = True
-            else:
-                Report.objects.filter(pk=report.pk).update(receipt_failures=failures)
+        locked = _receipt_failed(report=report, now=now) or locked
     if locked:
         raise ReceiptRefused(
             _("This report is locked for an hour after too many wrong codes. Try again later."),
@@ -72,11 +70,37 @@ def report_open_with_receipt(*, code_text: str) -> Report:
     raise ReceiptRefused(_("We found no report with this code. Check the digits and try again."))
 
 
-@transaction.atomic
+# The reporter's key bookkeeping writes no audit entry: like the rate limits of the sign-in, it
+# records attempts, not anything done to the report (the lock is on the report's timeline).
+
+
+@service(audit=False)
+def _receipt_opened(*, report: Report, code: str) -> None:
+    receipts.locator_refresh(report_id=report.pk, stored=report.receipt_locator, code=code)
+    if report.receipt_failures:
+        Report.objects.filter(pk=report.pk).update(receipt_failures=0)
+
+
+@service(audit=False)
+def _receipt_failed(*, report: Report, now: datetime) -> bool:
+    """Count a wrong code against the report; whether it is now locked."""
+    failures = report.receipt_failures + 1
+    if failures >= RECEIPT_MAX_FAILURES:
+        Report.objects.filter(pk=report.pk).update(
+            receipt_failures=0, receipt_locked_until=now + RECEIPT_LOCK
+        )
+        _event(report, EventKind.RECEIPT_LOCKED)
+        return True
+    Report.objects.filter(pk=report.pk).update(receipt_failures=failures)
+    return False
+
+
+@service
 def report_add_information(
     *, report: Report, text: str, files: list[evidence_files.IncomingFile]
 ) -> ReportMessage | None:
-    """The reporter adds a message and/or files through the receipt code."""
+    """The reporter adds a message and/or files through the receipt code (audited as the reporter,
+    with no actor)."""
     text = _text(text)
     errors: dict[str, list[str]] = {}
     if not text and not files:
@@ -130,7 +154,10 @@ def report_add_information(
     return message
 
 
+# A read marker: the reporter's page was shown; nothing an audit entry would need to explain.
+@service(audit=False)
 def report_mark_read_by_reporter(*, report: Report) -> None:
+    """The staff's messages the reporter has now seen."""
     ReportMessage.objects.filter(
         report=report, author=MessageAuthor.STAFF, read_by_reporter_at__isnull=True
     ).update(read_by_reporter_at=timezone.now())

@@ -6,21 +6,24 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from qorgau.core.models import User
+from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
+from qorgau.intake import policies
 from qorgau.intake.models import Platform, PlatformToken
 
 PLATFORM_TOKEN_PREFIX = "qp_"
 
 
-@transaction.atomic
+@service
 def platform_token_create(
     *, acting_user: User | None, platform_name: str
 ) -> tuple[PlatformToken, str]:
     """Create a platform (if new) and a token for it; the token is returned once, stored hashed."""
+    require(acting_user, policies.MANAGE_PLATFORM_TOKENS)
     platform, _created = Platform.objects.get_or_create(name=platform_name.strip())
     prefix = secrets.token_hex(6)
     token = f"{PLATFORM_TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
@@ -67,14 +70,13 @@ def platform_authenticate(*, token: str) -> Platform | None:
     return platform
 
 
-@transaction.atomic
+@service
 def platform_token_revoke(*, acting_user: User | None, token: PlatformToken) -> None:
-    if PlatformToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+    """Revoke a token (at once: the next request with it is refused). A token revoked already
+    keeps its first revocation; the attempt is audited all the same."""
+    require(acting_user, policies.MANAGE_PLATFORM_TOKENS)
+    revoked = PlatformToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
-    ):
-        audit_append(
-            actor=acting_user,
-            action="platform_token.revoke",
-            obj=token,
-            details={"prefix": token.prefix},
-        )
+    )
+    details = {"prefix": token.prefix} if revoked else {"prefix": token.prefix, "already": True}
+    audit_append(actor=acting_user, action="platform_token.revoke", obj=token, details=details)

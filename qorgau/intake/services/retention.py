@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from qorgau.core.permissions import service
 from qorgau.core.services import audit_append
 from qorgau.intake import evidence as evidence_files
 from qorgau.intake.enums import CloseReason, Status
@@ -38,7 +39,8 @@ def _unlink_purged(report_ids: list[int]) -> None:
 
 
 def purge_expired_reports(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Delete closed unfounded reports past their retention, with their files; audit the count."""
+    """Delete closed unfounded reports past their retention, with their files, a batch at a time
+    (each batch one transaction, with its audit entry). The system's periodic work (`tick`)."""
     now = now or timezone.now()
     total = 0
     while True:
@@ -47,23 +49,25 @@ def purge_expired_reports(*, now: datetime | None = None, batch: int = 500) -> i
                 status=Status.CLOSED, close_reason=CloseReason.UNFOUNDED, expires_at__lt=now
             ).values_list("pk", flat=True)[:batch]
         )
-        if not ids_:
-            break
-        with transaction.atomic():
-            names = list(
-                Evidence.objects.filter(report_id__in=ids_)
-                .exclude(storage_name="")
-                .values_list("storage_name", flat=True)
-            )
-            _unlink_purged(ids_)
-            Report.objects.filter(duplicate_of_id__in=ids_).update(duplicate_of=None)
-            deleted = Report.objects.filter(pk__in=ids_).delete()[1].get("intake.Report", 0)
-            transaction.on_commit(
-                lambda names=names: evidence_files.remove(
-                    [evidence_files.evidence_dir() / n for n in names]
-                )
-            )
+        deleted = _purge(report_ids=ids_) if ids_ else 0
+        if not deleted:
+            return total
         total += deleted
-    if total:
-        audit_append(actor=None, action="retention.purge", details={"reports": total})
-    return total
+
+
+@service
+def _purge(*, report_ids: list[int]) -> int:
+    """One batch: the reports, what linking kept of them, and (once committed) their files."""
+    names = list(
+        Evidence.objects.filter(report_id__in=report_ids)
+        .exclude(storage_name="")
+        .values_list("storage_name", flat=True)
+    )
+    _unlink_purged(report_ids)
+    Report.objects.filter(duplicate_of_id__in=report_ids).update(duplicate_of=None)
+    deleted = Report.objects.filter(pk__in=report_ids).delete()[1].get("intake.Report", 0)
+    transaction.on_commit(
+        lambda: evidence_files.remove([evidence_files.evidence_dir() / n for n in names])
+    )
+    audit_append(actor=None, action="retention.purge", details={"reports": deleted})
+    return deleted

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.core.models import User
+from qorgau.core.permissions import require, service
 from qorgau.core.rows import insert_row
 from qorgau.core.services import audit_append
 from qorgau.intake import evidence as evidence_files
-from qorgau.intake import receipts
+from qorgau.intake import policies, receipts
 from qorgau.intake.enums import EventKind, Source, Status
 from qorgau.intake.models import Evidence, Report, TriageRuleSet
 from qorgau.intake.services._common import OFFENDER_OWNER, REPORT_OWNER, ActionRefused, _event
@@ -44,9 +45,19 @@ def _replay(scope: str, key: str, digest: str) -> Submission | None:
                 "idempotency_key": [
                     _("This Idempotency-Key was already used for a different report.")
                 ]
-            }
+            },
+            conflict=True,
         )
     return Submission(report=existing, receipt_code=None, replayed=True)
+
+
+def _refuse_an_outer_transaction() -> None:
+    """A report is committed when `report_submit` returns: it must not run inside a transaction of
+    its caller's, which could still roll the child's report back. (What `atomic(durable=True)`
+    checks; the transactions a test case wraps around each test do not count.)"""
+    blocks = transaction.get_connection().atomic_blocks
+    if any(not getattr(block, "_from_testcase", False) for block in blocks):
+        raise RuntimeError("report_submit commits by itself: call it outside any transaction")
 
 
 def report_submit(
@@ -58,86 +69,118 @@ def report_submit(
 ) -> Submission:
     """Validate, triage and store a report whole, with its files, audit entry and timeline.
 
-    Everything is on disk when this returns: the files are fsynced before the transaction commits,
-    and the transaction is committed (durable) before the caller answers. The same idempotency key
-    from the same submitter returns the first report, never a second one.
+    Who may send one is `policies.SUBMIT_REPORT`: the public form and platforms always (no staff
+    user, no query), staff by role. Everything is on disk when this returns: the files are fsynced
+    before the transaction commits, and the transaction (`_report_store`, the service) is committed
+    before the caller answers. Around it, what a transaction cannot do for itself: the checks run
+    before it (no write lock is held while files are read), files of an attempt that did not
+    commit are removed, and the same idempotency key from the same submitter returns the first
+    report, read once the attempt is rolled back, never a second one.
     """
+    require(submitter.user, policies.SUBMIT_REPORT)
+    _refuse_an_outer_transaction()
     idempotency_key = (idempotency_key or "").strip()[:200]
-    scope = submitter.idempotency_scope
-    # A repeated key is found by the unique constraint at insert (below), not by a query per report.
     clean, errors = validate(draft)
     if errors:
         raise ReportInvalid(errors)
-
-    now = timezone.now()
-    code = receipts.generate() if submitter.source in (Source.WEB, Source.WIDGET) else None
-
+    report, code = _new_report(clean, submitter, idempotency_key, digest)
     written: list[Path] = []
     try:
-        with transaction.atomic(durable=True):
-            report = Report(
-                source=submitter.source,
-                platform=submitter.platform,
-                submitted_by=submitter.user,
-                idempotency_scope=scope if idempotency_key else "",
-                idempotency_key=idempotency_key,
-                request_digest=digest,
-                category=clean["category"],
-                reporter_relation=clean["reporter_relation"],
-                language=clean["language"],
-                region=clean["region"],
-                occurred_at=clean["occurred_at"],
-                child_age=clean["child_age"],
-                child_gender=clean["child_gender"],
-                narrative=clean["narrative"],
-                location=clean["location"],
-                reporter_anonymous=clean["anonymous"],
-                reporter_contact=clean["reporter_contact"],
-                suspect=clean["suspect"],
-                status=Status.RECEIVED,
-                status_changed_at=now,
-                receipt_locator=receipts.locators(code)[0] if code else "",
-                receipt_hash=receipts.hash_code(code) if code else "",
-            )
-            # triage on the report itself first; links found below may only raise it
-            version, rules = triage_rules_current()
-            first = evaluate(rules, _triage_input(report, None))
-            report.priority, report.priority_reasons = first.priority, first.reasons
-            report.triage_version = version
-            report.respond_by = response_deadline(first.priority, report.created_at)
-            insert_row(report)
-            written = _store_files(report, draft.files, clean["sniffed"], later=False)
-            link = _link_report(report, draft)
-            if link.others:
-                _apply_triage(report, link=link, initial=True)
-            elif report.priority == "P1":
-                _notify_p1(report)
-            if link.subject is not None and _subject_crossed_threshold(link, rules):
-                _retriage_subject(link, exclude=report.pk)
-            _event(report, EventKind.SUBMITTED, to_status=Status.RECEIVED)
-            audit_append(
-                actor=submitter.user,
-                action="report.submit",
-                obj=report,
-                region=report.region,
-                details={
-                    "source": submitter.source,
-                    "platform_id": submitter.platform.pk if submitter.platform else None,
-                    "priority": report.priority,
-                    "files": len(draft.files),
-                },
-            )
+        return _report_store(
+            report=report,
+            receipt_code=code,
+            clean=clean,
+            submitter=submitter,
+            written=written,
+        )
     except IntegrityError:
         evidence_files.remove(written)
+        # A repeated key is found by the unique constraint at insert, not by a query per report.
         if idempotency_key:
-            replay = _replay(scope, idempotency_key, digest)
+            replay = _replay(submitter.idempotency_scope, idempotency_key, digest)
             if replay is not None:
                 return replay
         raise
     except BaseException:
         evidence_files.remove(written)
         raise
-    return Submission(report=report, receipt_code=code)
+
+
+def _new_report(
+    clean: dict[str, Any], submitter: Submitter, idempotency_key: str, digest: str
+) -> tuple[Report, str | None]:
+    """The report, not saved yet, and its receipt code (the public form's reports have one): made
+    before the transaction, as hashing the code takes a while."""
+    now = timezone.now()
+    code = receipts.generate() if submitter.source in (Source.WEB, Source.WIDGET) else None
+    report = Report(
+        source=submitter.source,
+        platform=submitter.platform,
+        submitted_by=submitter.user,
+        idempotency_scope=submitter.idempotency_scope if idempotency_key else "",
+        idempotency_key=idempotency_key,
+        request_digest=digest,
+        category=clean["category"],
+        reporter_relation=clean["reporter_relation"],
+        language=clean["language"],
+        region=clean["region"],
+        occurred_at=clean["occurred_at"],
+        child_age=clean["child_age"],
+        child_gender=clean["child_gender"],
+        narrative=clean["narrative"],
+        location=clean["location"],
+        reporter_anonymous=clean["anonymous"],
+        reporter_contact=clean["reporter_contact"],
+        suspect=clean["suspect"],
+        status=Status.RECEIVED,
+        status_changed_at=now,
+        receipt_locator=receipts.locators(code)[0] if code else "",
+        receipt_hash=receipts.hash_code(code) if code else "",
+    )
+    return report, code
+
+
+@service
+def _report_store(
+    *,
+    report: Report,
+    receipt_code: str | None,
+    clean: dict[str, Any],
+    submitter: Submitter,
+    written: list[Path],
+) -> Submission:
+    """The transaction of `report_submit`: the report, its files (their paths added to `written`),
+    its links and triage, its timeline and its audit entry."""
+    require(submitter.user, policies.SUBMIT_REPORT)
+    # triage on the report itself first; links found below may only raise it
+    version, rules = triage_rules_current()
+    first = evaluate(rules, _triage_input(report, None))
+    report.priority, report.priority_reasons = first.priority, first.reasons
+    report.triage_version = version
+    report.respond_by = response_deadline(first.priority, report.created_at)
+    insert_row(report)
+    written.extend(_store_files(report, clean["files"], clean["sniffed"], later=False))
+    link = _link_report(report)
+    if link.others:
+        _apply_triage(report, link=link, initial=True)
+    elif report.priority == "P1":
+        _notify_p1(report)
+    if link.subject is not None and _subject_crossed_threshold(link, rules):
+        _retriage_subject(link, exclude=report.pk)
+    _event(report, EventKind.SUBMITTED, to_status=Status.RECEIVED)
+    audit_append(
+        actor=submitter.user,
+        action="report.submit",
+        obj=report,
+        region=report.region,
+        details={
+            "source": submitter.source,
+            "platform_id": submitter.platform.pk if submitter.platform else None,
+            "priority": report.priority,
+            "files": len(clean["files"]),
+        },
+    )
+    return Submission(report=report, receipt_code=receipt_code)
 
 
 def _store_files(
@@ -186,13 +229,14 @@ def triage_rules_current() -> tuple[int | None, dict[str, Any]]:
     return value
 
 
-@transaction.atomic
+@service
 def triage_rules_publish(
     *, acting_user: User | None, rules: dict[str, Any], note: str = ""
 ) -> TriageRuleSet:
     """Publish a new version of the triage rules (checked first); it applies to new reports."""
     from qorgau.intake.triage import validate_rules
 
+    require(acting_user, policies.PUBLISH_TRIAGE_RULES)
     problems = validate_rules(rules)
     if problems:
         raise ActionRefused("; ".join(problems))
@@ -226,12 +270,12 @@ def report_identifiers(report: Report, draft: ReportDraft | None = None) -> list
     return ids.unique(found)
 
 
-def _link_report(report: Report, draft: ReportDraft | None = None) -> LinkResult:
+def _link_report(report: Report) -> LinkResult:
     suspect = report.suspect or {}
     return link_owner(
         owner_type=REPORT_OWNER,
         owner_id=report.pk,
-        found=report_identifiers(report, draft),
+        found=report_identifiers(report),
         region=report.region,
         seen_at=report.created_at,
         names=[suspect["name"]] if suspect.get("name") else [],
