@@ -110,9 +110,9 @@ INFRASTRUCTURE = {
     "qorgau.linking.services.recount_subject",
     "qorgau.linking.services.adopt_old_lookups",
 }
-# (a dict called `counts` is updated in memory: not a write)
+# (dicts called `counts` or `..._cache` are updated in memory: not writes)
 WRITES = re.compile(
-    r"(?<!counts)\.(save|create|update|delete|bulk_create|bulk_update|get_or_create|update_or_create)\("
+    r"(?<!counts)(?<!_cache)\.(save|create|update|delete|bulk_create|bulk_update|get_or_create|update_or_create)\("
     r"|\b(audit_append|insert_row|insert_rows|transition)\("
 )
 
