@@ -32,7 +32,13 @@ from django.utils import timezone
 from qorgau.core.enums import REGIONAL_ROLES
 from qorgau.core.models import AuditEntry, User
 from qorgau.core.permissions import may, policy_named
-from tests.core.test_permission_matrix import ROLES, answer, walk, world  # noqa: F401 (fixture)
+from tests.core.test_permission_matrix import (  # noqa: F401 (world, clients: fixtures)
+    ROLES,
+    answer,
+    clients,
+    walk,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -253,21 +259,6 @@ def post_data(name: str, obj) -> dict:
 
         return {"meeting": Meeting.objects.filter(plan__person=obj).order_by("pk").first().pk}
     return {}
-
-
-@pytest.fixture
-def clients(world):  # noqa: F811
-    from tests.conftest import StaffClient
-
-    people = {u.username: u for u in User.objects.filter(username__in=ROLES)}
-    result = {"anon": StaffClient()}
-    pending = StaffClient()
-    pending.force_login_password_only(people["chief"])
-    result["pwd"] = pending
-    for role in ROLES[2:]:
-        result[role] = StaffClient()
-        result[role].force_login(people[role])
-    return result, people
 
 
 def _tables() -> list[str]:
