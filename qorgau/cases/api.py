@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qorgau.cases import selectors, services
 from qorgau.cases.models import Case
 from qorgau.core.schemas import ErrorOut
+from qorgau.core.types import AuthedRequest
 
 router = Router(tags=["criminal cases"])
 
@@ -97,7 +97,7 @@ def case_out(case: Case) -> dict:
             }
             for v in case.victims.all()
         ],
-        "report": case.report.public_id if case.report_id else None,
+        "report": case.report.public_id if case.report is not None else None,
         "handover_deadline": case.handover_deadline,
     }
 
@@ -107,7 +107,7 @@ def case_out(case: Case) -> dict:
     response={201: CaseOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Register a criminal case",
 )
-def case_create(request: HttpRequest, payload: CaseIn):
+def case_create(request: AuthedRequest, payload: CaseIn):
     data = services.CaseInput(
         registry_number=payload.registry_number,
         articles=payload.articles,
@@ -139,7 +139,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
 @router.get(
     "/cases/{case_id}", response={200: CaseOut, 404: ErrorOut}, summary="A case you may see"
 )
-def case_get(request: HttpRequest, case_id: str):
+def case_get(request: AuthedRequest, case_id: str):
     case = selectors.case_get_for_user(user=request.user, public_id=case_id)
     return Status(200, case_out(case))
 
@@ -149,7 +149,7 @@ def case_get(request: HttpRequest, case_id: str):
     response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Move the stage of a case",
 )
-def case_patch(request: HttpRequest, case_id: str, payload: CasePatch):
+def case_patch(request: AuthedRequest, case_id: str, payload: CasePatch):
     case = selectors.case_get_for_user(user=request.user, public_id=case_id)
     services.case_move_stage(
         case=case,

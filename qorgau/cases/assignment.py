@@ -111,6 +111,7 @@ def required_genders(
     if policy and policy.honour_victim_preference and len(preferences) == 1:
         return covered, sorted(preferences)
     if covered:
+        assert policy is not None  # covered: only a policy covers articles
         return True, list(policy.eligible_genders)
     return False, None
 

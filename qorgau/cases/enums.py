@@ -11,7 +11,13 @@ class Stage(models.TextChoices):
 
 
 OPEN_STAGES = [Stage.PRETRIAL, Stage.IN_COURT]
-STAGE_ORDER = [Stage.PRETRIAL, Stage.IN_COURT, Stage.CONVICTED, Stage.ACQUITTED, Stage.CLOSED]
+STAGE_ORDER: list[str] = [
+    Stage.PRETRIAL,
+    Stage.IN_COURT,
+    Stage.CONVICTED,
+    Stage.ACQUITTED,
+    Stage.CLOSED,
+]
 
 
 class ProsecutorStatus(models.TextChoices):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgau.cases.enums import CareItem, Stage
 from qorgau.core.enums import Gender
+from qorgau.core.forms import choice_field
 
 
 class StageForm(forms.Form):
@@ -25,7 +26,7 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, prosecutors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["prosecutor"].choices = [
+        choice_field(self, "prosecutor").choices = [
             (
                 p.pk,
                 f"{p.user.get_full_name()} ({p.user.get_gender_display()}, {getattr(p, 'open_cases', 0)})",
@@ -63,4 +64,6 @@ class PolicyForm(forms.Form):
         from qorgau.core.selectors import criminal_article_list
 
         super().__init__(*args, **kwargs)
-        self.fields["articles"].choices = [(a.number, str(a)) for a in criminal_article_list()]
+        choice_field(self, "articles").choices = [
+            (a.number, str(a)) for a in criminal_article_list()
+        ]

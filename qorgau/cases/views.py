@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +26,7 @@ from qorgau.cases.models import Case, Prosecutor
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import Policy, may, requires_visibility
 from qorgau.core.services import audit_personal_view
+from qorgau.core.types import AuthedRequest
 from qorgau.intake import selectors as intake_selectors
 from qorgau.intake.forms import CaseForm
 from qorgau.intake.models import Report
@@ -36,7 +37,7 @@ PAGE_SIZE = 50
 @login_required
 @requires_visibility(Case)
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     view = request.GET.get("view", "open")
     stage = request.GET.get("stage") if request.GET.get("stage") in Stage.values else None
 
@@ -56,7 +57,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/list.html", {"page": page, "view": view})
 
 
-def _detail(request: HttpRequest, case: Case, **extra: Any) -> dict:
+def _detail(request: AuthedRequest, case: Case, **extra: Any) -> dict:
     done = {c.item: c for c in case.care_checks.all()}
     context = {
         "case": case,
@@ -75,7 +76,7 @@ def _detail(request: HttpRequest, case: Case, **extra: Any) -> dict:
 @login_required
 @requires_visibility(Case)
 @require_GET
-def case_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def case_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
     audit_personal_view(
         actor=request.user, obj=case, fields=["victims", "suspects"], region=case.region
@@ -93,7 +94,7 @@ def action(policy: Policy) -> Callable:
         @login_required
         @requires_visibility(Case)
         @require_POST
-        def wrapped(request: HttpRequest, public_id: str) -> HttpResponse:
+        def wrapped(request: AuthedRequest, public_id: str) -> HttpResponse:
             case = selectors.case_for_action(user=request.user, public_id=public_id, policy=policy)
             return view(request, case)
 
@@ -104,7 +105,7 @@ def action(policy: Policy) -> Callable:
     return decorate
 
 
-def _back(request: HttpRequest, case: Case, call: Callable[[], Any], done: str) -> HttpResponse:
+def _back(request: AuthedRequest, case: Case, call: Callable[[], Any], done: str) -> HttpResponse:
     """Do the action and go back to the case's page, saying whether it was done."""
     try:
         call()
@@ -119,7 +120,7 @@ def _back(request: HttpRequest, case: Case, call: Callable[[], Any], done: str) 
 
 
 @action(policies.MOVE_STAGE)
-def case_stage(request: HttpRequest, case: Case) -> HttpResponse:
+def case_stage(request: AuthedRequest, case: Case) -> HttpResponse:
     """Move the case's stage (a date, and a reason to go back)."""
     form = StageForm(request.POST)
     if not form.is_valid():
@@ -141,7 +142,7 @@ def case_stage(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @action(policies.TICK_CARE)
-def case_care(request: HttpRequest, case: Case) -> HttpResponse:
+def case_care(request: AuthedRequest, case: Case) -> HttpResponse:
     """Tick one item of the victim care checklist."""
     form = CareForm(request.POST)
     if not form.is_valid():  # the page again: the items are buttons, nothing to correct
@@ -157,7 +158,7 @@ def case_care(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @action(policies.REASSIGN_CASE)
-def case_reassign(request: HttpRequest, case: Case) -> HttpResponse:
+def case_reassign(request: AuthedRequest, case: Case) -> HttpResponse:
     """Move the case to another prosecutor of the region, with a reason."""
     prosecutors = selectors.reassign_targets(user=request.user, case=case)
     form = ReassignForm(request.POST, prosecutors=prosecutors)
@@ -179,7 +180,7 @@ def case_reassign(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @action(policies.CONFIRM_HANDOVER)
-def case_handover(request: HttpRequest, case: Case) -> HttpResponse:
+def case_handover(request: AuthedRequest, case: Case) -> HttpResponse:
     """Confirm the proposed handover: the least-loaded eligible prosecutor takes the case."""
     return _back(
         request,
@@ -192,12 +193,12 @@ def case_handover(request: HttpRequest, case: Case) -> HttpResponse:
 @login_required
 @requires_visibility(Report)
 @require_POST
-def case_from_report(request: HttpRequest, public_id: str) -> HttpResponse:
+def case_from_report(request: AuthedRequest, public_id: str) -> HttpResponse:
     """The analyst turns a report into a criminal case: registered, assigned, linked both ways."""
     report = intake_selectors.report_get_for_user(user=request.user, public_id=public_id)
     form = CaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("intake:staff_detail", public_id=public_id)
     try:
         case = services.case_create_from_report(
@@ -225,7 +226,7 @@ def case_from_report(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def handover(request: HttpRequest) -> HttpResponse:
+def handover(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "cases/handover.html",
@@ -239,7 +240,7 @@ def handover(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def staffing(request: HttpRequest) -> HttpResponse:
+def staffing(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "cases/staffing.html",
@@ -250,7 +251,7 @@ def staffing(request: HttpRequest) -> HttpResponse:
 @login_required
 @requires_visibility(Prosecutor)
 @require_GET
-def workload(request: HttpRequest) -> HttpResponse:
+def workload(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "cases/workload.html",
@@ -273,7 +274,7 @@ def _policy_form(data: Any, current: Any) -> PolicyForm:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def policy(request: HttpRequest) -> HttpResponse:
+def policy(request: AuthedRequest) -> HttpResponse:
     """The assignment policy in force and its versions; the central office publishes a new one."""
     posted = request.method == "POST"
     current = selectors.policy_in_force_for_user(

@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from qorgau.core.schemas import ErrorOut
+from qorgau.core.types import AuthedRequest
 from qorgau.offenders import selectors, services
 from qorgau.offenders.enums import PersonStatus
 
@@ -72,7 +72,7 @@ def _out(person) -> dict:
     response={201: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Create a register entry",
 )
-def person_create(request: HttpRequest, payload: PersonIn):
+def person_create(request: AuthedRequest, payload: PersonIn):
     user = request.user
     facility = None
     if payload.facility:
@@ -100,6 +100,6 @@ def person_create(request: HttpRequest, payload: PersonIn):
     response={200: list[SearchHitOut], 403: ErrorOut},
     summary="Register entries ranked by name similarity, across alphabets",
 )
-def person_search(request: HttpRequest, name: str, limit: int = 20):
+def person_search(request: AuthedRequest, name: str, limit: int = 20):
     hits = selectors.person_search(user=request.user, name=name, limit=max(1, min(limit, 100)))
     return Status(200, [{**_out(h.person), "score": h.score} for h in hits])

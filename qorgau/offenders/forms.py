@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -93,8 +95,8 @@ class ReleaseForm(forms.Form):
 
     def __init__(self, *args, regions, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["officer"].queryset = officers
+        cast(RegionChoiceField, self.fields["region"]).queryset = regions
+        cast(OfficerChoiceField, self.fields["officer"]).queryset = officers
 
 
 class MeetingForm(forms.Form):

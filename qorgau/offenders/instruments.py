@@ -8,6 +8,8 @@ III as moderate, I/II as low.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def _o(value: str, score: int, en: str, ru: str, kk: str) -> dict:
     return {"value": value, "score": score, "label": {"en": en, "ru": ru, "kk": kk}}
@@ -15,7 +17,7 @@ def _o(value: str, score: int, en: str, ru: str, kk: str) -> dict:
 
 NO_YES = [_o("no", 0, "No", "Нет", "Жоқ"), _o("yes", 1, "Yes", "Да", "Иә")]
 
-STATIC_99R = {
+STATIC_99R: dict[str, Any] = {
     "code": "static99r",
     "name": "Static-99R",
     "items": [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -71,7 +72,8 @@ def examination_due(*, person: Person) -> Examination | None:
 
 
 def treatment_plan_of(*, person: Person, plan_id: object) -> TreatmentPlan:
-    plan = person.treatment_plans.filter(pk=_int(plan_id)).first()
+    pk = _int(plan_id)
+    plan = person.treatment_plans.filter(pk=pk).first() if pk is not None else None
     if plan is None:
         raise Http404
     return plan
@@ -90,10 +92,11 @@ def supervision_plan_of(*, person: Person) -> SupervisionPlan:
 
 
 def meeting_of(*, person: Person, meeting_id: object) -> Meeting:
+    pk = _int(meeting_id)
     meeting = (
-        Meeting.objects.filter(pk=_int(meeting_id), plan__person=person)
-        .select_related("plan__person")
-        .first()
+        Meeting.objects.filter(pk=pk, plan__person=person).select_related("plan__person").first()
+        if pk is not None
+        else None
     )
     if meeting is None:
         raise Http404
@@ -164,7 +167,7 @@ def examination_coverage(*, user: User, by: str = "facility") -> list[CoverageRo
     ]
 
 
-def meetings_due_for_user(*, user: User, until=None) -> QuerySet[Meeting]:
+def meetings_due_for_user(*, user: User, until: date | None = None) -> QuerySet[Meeting]:
     """The police supervisor's calendar: meetings due up to a day (today by default), oldest first."""
     require(user, policies.VIEW_SUPERVISION_CALENDAR)
     until = until or timezone.localdate()
@@ -263,7 +266,7 @@ def person_search(*, user: User, name: str, limit: int = 20) -> list[SearchHit]:
     matches = index.best_matches(name, limit=limit * 3, cutoff=70)
     best: dict[int, float] = {}
     for match in matches:
-        owner = owners[match.key]
+        owner = owners[cast(int, match.key)]  # the index's keys are name entries' ids
         best[owner] = max(best.get(owner, 0), match.score)
     ranked = sorted(best, key=lambda owner: (-best[owner], owner))
     if policies.search_limited_to_visible(user):

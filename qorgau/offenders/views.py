@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -25,6 +25,7 @@ from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to
 from qorgau.core.models import Region
 from qorgau.core.permissions import Policy, may, requires_visibility
 from qorgau.core.services import audit_personal_view
+from qorgau.core.types import AuthedRequest
 from qorgau.offenders import policies, selectors, services
 from qorgau.offenders.forms import (
     ExaminationForm,
@@ -46,7 +47,7 @@ PAGE_SIZE = 50
 @login_required
 @requires_visibility(Person)
 @require_GET
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     hits = []
     if form.is_valid() and form.cleaned_data["name"]:
@@ -71,7 +72,7 @@ def _release_form(data: Any = None) -> ReleaseForm:
     return ReleaseForm(data, regions=Region.objects.all(), officers=selectors.release_officers())
 
 
-def _context(request: HttpRequest, person: Person, **extra: Any) -> dict:
+def _context(request: AuthedRequest, person: Person, **extra: Any) -> dict:
     instrument = services.instrument_get()
     context = {
         "person": person,
@@ -100,7 +101,7 @@ def _context(request: HttpRequest, person: Person, **extra: Any) -> dict:
 @login_required
 @requires_visibility(Person)
 @require_GET
-def person_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def person_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     person = selectors.person_get_for_user(user=request.user, public_id=public_id)
     audit_personal_view(
         actor=request.user,
@@ -121,7 +122,7 @@ def action(policy: Policy) -> Callable:
         @login_required
         @requires_visibility(Person)
         @require_POST
-        def wrapped(request: HttpRequest, public_id: str) -> HttpResponse:
+        def wrapped(request: AuthedRequest, public_id: str) -> HttpResponse:
             person = selectors.person_for_action(
                 user=request.user, public_id=public_id, policy=policy
             )
@@ -134,7 +135,7 @@ def action(policy: Policy) -> Callable:
     return decorate
 
 
-def _back(request: HttpRequest, person: Person, call: Callable[[], Any]) -> HttpResponse:
+def _back(request: AuthedRequest, person: Person, call: Callable[[], Any]) -> HttpResponse:
     """Do the action and go back to the person's page, saying whether it was saved."""
     try:
         call()
@@ -148,7 +149,7 @@ def _back(request: HttpRequest, person: Person, call: Callable[[], Any]) -> Http
 
 
 def _form_action(
-    request: HttpRequest, person: Person, name: str, form: Any, call: Callable[[], Any]
+    request: AuthedRequest, person: Person, name: str, form: Any, call: Callable[[], Any]
 ) -> HttpResponse | None:
     """A form of the person's page: done (None), or the page again with the form's errors."""
     if form.is_valid():
@@ -164,7 +165,7 @@ def _form_action(
     return render(request, "offenders/detail.html", context, status=400)
 
 
-def _saved(person: Person, request: HttpRequest) -> HttpResponse:
+def _saved(person: Person, request: AuthedRequest) -> HttpResponse:
     messages.success(request, _("Saved."))
     return redirect("offenders:detail", public_id=person.public_id)
 
@@ -174,7 +175,7 @@ def _errors_of(form: Any) -> str:
 
 
 @action(policies.RECORD_EXAMINATION)
-def person_examination(request: HttpRequest, person: Person) -> HttpResponse:
+def person_examination(request: AuthedRequest, person: Person) -> HttpResponse:
     form = ExaminationForm(request.POST)
     exam = selectors.examination_due(person=person)
     if exam is None:  # none is due: the page again
@@ -198,7 +199,7 @@ def person_examination(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @action(policies.ASSESS_RISK)
-def person_risk(request: HttpRequest, person: Person) -> HttpResponse:
+def person_risk(request: AuthedRequest, person: Person) -> HttpResponse:
     form = RiskForm(request.POST, instrument=services.instrument_get(), language=get_language()[:2])
     page = _form_action(
         request,
@@ -218,7 +219,7 @@ def person_risk(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @action(policies.START_TREATMENT)
-def person_treatment(request: HttpRequest, person: Person) -> HttpResponse:
+def person_treatment(request: AuthedRequest, person: Person) -> HttpResponse:
     form = TreatmentForm(request.POST)
     page = _form_action(
         request,
@@ -233,7 +234,7 @@ def person_treatment(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @action(policies.RECORD_TREATMENT_SESSION)
-def person_session(request: HttpRequest, person: Person) -> HttpResponse:
+def person_session(request: AuthedRequest, person: Person) -> HttpResponse:
     form = SessionForm(request.POST)
     plan = selectors.treatment_plan_of(person=person, plan_id=request.POST.get("plan"))
     if not form.is_valid():
@@ -253,7 +254,7 @@ def person_session(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @action(policies.END_TREATMENT)
-def person_treatment_end(request: HttpRequest, person: Person) -> HttpResponse:
+def person_treatment_end(request: AuthedRequest, person: Person) -> HttpResponse:
     form = TreatmentEndForm(request.POST)
     plan = selectors.treatment_plan_of(person=person, plan_id=request.POST.get("plan"))
     if not form.is_valid():
@@ -272,7 +273,7 @@ def person_treatment_end(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @action(policies.RELEASE)
-def person_release(request: HttpRequest, person: Person) -> HttpResponse:
+def person_release(request: AuthedRequest, person: Person) -> HttpResponse:
     form = _release_form(request.POST)
     page = _form_action(
         request,
@@ -294,7 +295,7 @@ def person_release(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @action(policies.RECORD_MEETING)
-def person_meeting(request: HttpRequest, person: Person) -> HttpResponse:
+def person_meeting(request: AuthedRequest, person: Person) -> HttpResponse:
     form = MeetingForm(request.POST)
     meeting = selectors.meeting_of(person=person, meeting_id=request.POST.get("meeting"))
     if not form.is_valid():
@@ -315,7 +316,7 @@ def person_meeting(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @action(policies.RECORD_VIOLATION)
-def person_violation(request: HttpRequest, person: Person) -> HttpResponse:
+def person_violation(request: AuthedRequest, person: Person) -> HttpResponse:
     form = ViolationForm(request.POST)
     plan = selectors.supervision_plan_of(person=person)
     page = _form_action(
@@ -329,7 +330,7 @@ def person_violation(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @action(policies.END_SUPERVISION)
-def person_end_supervision(request: HttpRequest, person: Person) -> HttpResponse:
+def person_end_supervision(request: AuthedRequest, person: Person) -> HttpResponse:
     plan = selectors.supervision_plan_of(person=person)
     return _back(
         request, person, lambda: services.supervision_end(plan=plan, acting_user=request.user)
@@ -341,7 +342,7 @@ def person_end_supervision(request: HttpRequest, person: Person) -> HttpResponse
 
 @login_required
 @require_GET
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "offenders/coverage.html",
@@ -355,7 +356,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def supervision_today(request: HttpRequest) -> HttpResponse:
+def supervision_today(request: AuthedRequest) -> HttpResponse:
     meetings = selectors.meetings_due_for_user(user=request.user)
     return render(
         request,
@@ -366,7 +367,7 @@ def supervision_today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_csv(request: HttpRequest) -> HttpResponse:
+def import_csv(request: AuthedRequest) -> HttpResponse:
     columns = selectors.register_import_columns(user=request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None

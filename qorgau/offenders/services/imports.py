@@ -82,19 +82,18 @@ def _iin_lookups() -> Callable[[str], str]:
 
 def _taken_iins(rows: list[PersonInput], lookup: Callable[[str], str]) -> set[str]:
     """The IIN lookups of these rows that are already in the register (a query per 2,000 rows)."""
-    lookups = set()
+    lookups: set[str] = set()
     for data in rows:
         if data.iin:
             try:
                 lookups.add(lookup(iin_rules.parse(data.iin).value))
             except iin_rules.IINInvalid:
                 continue
-    wanted, taken = sorted(lookups), set()
+    wanted, taken = sorted(lookups), set[str]()
     for first in range(0, len(wanted), IMPORT_CHUNK):
         chunk = wanted[first : first + IMPORT_CHUNK]
-        taken.update(
-            Person.objects.filter(iin_lookup__in=chunk).values_list("iin_lookup", flat=True)
-        )
+        matched = Person.objects.filter(iin_lookup__in=chunk).values_list("iin_lookup", flat=True)
+        taken.update(found for found in matched if found is not None)  # matched by `in`: never null
     return taken
 
 
@@ -272,7 +271,8 @@ def _import_rows(prepared: list[_Good]) -> int:
         returning_ids=True,
     )
     articles = {a.number: a for a in CriminalArticle.objects.all()}
-    convictions, their_articles, exams = [], [], []
+    convictions, their_articles = [], []
+    exams: list[tuple[int, date, list[str], str]] = []
     delay = timedelta(days=settings.QORGAU_EXAMINATION_DAYS)
     for pk, (data, _clean, numbers, start, end) in zip(person_ids, prepared, strict=True):
         if not (numbers and start and end):

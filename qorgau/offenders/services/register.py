@@ -20,6 +20,7 @@ from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
 from qorgau.linking import identifiers as ids
 from qorgau.linking.enums import OwnerType
+from qorgau.linking.models import Subject
 from qorgau.linking.services import link_owner
 from qorgau.offenders import iin as iin_rules
 from qorgau.offenders.enums import PersonStatus
@@ -100,6 +101,7 @@ def validate_person(
     if data.status not in PersonStatus.values:
         errors["status"] = [_("Unknown status.")]
     code = (data.region_code or "").upper()
+    region: Region | None
     if data.facility:
         region = data.facility.region
     elif regions is not None:
@@ -139,6 +141,7 @@ def person_create(*, acting_user: User | None, data: PersonInput) -> Person:
     clean, errors = validate_person(data, regions={code: region} if region else {})
     if errors:
         raise OffenderInvalid(errors)
+    assert data.date_of_birth is not None  # validate_person refuses an entry without one
     person = Person(
         full_name=clean["full_name"],
         full_name_latin=data.full_name_latin.strip() or None,
@@ -171,7 +174,7 @@ def person_create(*, acting_user: User | None, data: PersonInput) -> Person:
     return person
 
 
-def _flag_reports(subject) -> None:
+def _flag_reports(subject: Subject) -> None:
     """Reports about this person's identifiers are now linked to the register: triage raises them."""
     from qorgau.intake.models import Report
     from qorgau.intake.services import report_retriage

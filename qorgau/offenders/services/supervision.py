@@ -237,7 +237,9 @@ def supervision_tick(*, today: date | None = None) -> TickStats:
         .distinct()
     )
     for person in releasing:
-        end = person.convictions.order_by("-sentence_end").first().sentence_end
+        latest = person.convictions.order_by("-sentence_end").first()
+        assert latest is not None  # chosen above for a conviction that ends within 90 days
+        end = latest.sentence_end
         try:
             supervision_draft(person=person, acting_user=None, starts_on=end)
         except Conflict:  # another worker drafted it meanwhile
