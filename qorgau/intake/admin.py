@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.admin import AuditedModelAdmin
+from qorgau.core.models import User
 from qorgau.intake import services
 from qorgau.intake.models import Platform, PlatformToken, TriageRuleSet
 from qorgau.intake.triage import validate_rules
@@ -26,7 +27,13 @@ class PlatformAdmin(AuditedModelAdmin):
 class PlatformTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "platform", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["platform", "revoked_at"]
-    fields = ["prefix", "platform", "created_at", "last_used_at", "revoked_at"]
+    fields: ClassVar[tuple[str, ...]] = (
+        "prefix",
+        "platform",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
     readonly_fields = fields
     actions = ["revoke"]
 
@@ -39,7 +46,7 @@ class PlatformTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         for token in queryset:
-            services.platform_token_revoke(acting_user=request.user, token=token)
+            services.platform_token_revoke(acting_user=cast(User, request.user), token=token)
         messages.success(request, _("The tokens were revoked."))
 
 
@@ -76,7 +83,7 @@ class TriageRuleSetAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: TriageRuleSet, form: Any, change: bool) -> None:
         published = services.triage_rules_publish(
-            acting_user=request.user,
+            acting_user=cast(User, request.user),
             rules=form.cleaned_data["rules"],
             note=form.cleaned_data["note"],
         )

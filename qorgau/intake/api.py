@@ -13,6 +13,7 @@ from pydantic import Field
 from qorgau.core.permissions import may
 from qorgau.core.schemas import ErrorOut
 from qorgau.core.services import api_token_authenticate
+from qorgau.core.types import AuthedRequest
 from qorgau.intake import policies, selectors, services
 from qorgau.intake.enums import Source
 from qorgau.intake.services import ReportIn
@@ -35,6 +36,13 @@ class ReportAuth(HttpBearer):
             request.user = user
             return services.Submitter(source=Source.STAFF, user=user)
         return None
+
+
+class SubmitterRequest(HttpRequest):
+    """The request of an operation behind `ReportAuth`: its `auth` is who sends the report. Only an
+    annotation, as `AuthedRequest` is (django-ninja sets `auth` on the same `HttpRequest`)."""
+
+    auth: services.Submitter
 
 
 class ReportCreated(Schema):
@@ -77,7 +85,7 @@ def _created(report: Any, replayed: bool) -> dict:
     ),
 )
 def report_create(
-    request: HttpRequest,
+    request: SubmitterRequest,
     payload: ReportIn,
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ):
@@ -97,8 +105,8 @@ def report_create(
     response={200: ReportStatusOut, 404: ErrorOut},
     summary="The status of a report you sent",
 )
-def report_status(request: HttpRequest, report_id: str):
-    submitter: services.Submitter = request.auth
+def report_status(request: SubmitterRequest, report_id: str):
+    submitter = request.auth
     report = selectors.report_get_for_submitter(
         platform=submitter.platform, user=submitter.user, public_id=report_id
     )
@@ -110,7 +118,7 @@ def report_status(request: HttpRequest, report_id: str):
             "priority": report.priority,
             "received_at": report.created_at,
             "status_changed_at": report.status_changed_at,
-            "region": report.region.code if report.region_id else None,
+            "region": report.region.code if report.region is not None else None,
         },
     )
 
@@ -144,7 +152,7 @@ class SubjectOut(Schema):
         "`phone:8 701 123 45 67`, `email:…`, `url:https://…`. Staff token."
     ),
 )
-def subject_by_identifier(request: HttpRequest, identifier: str):
+def subject_by_identifier(request: AuthedRequest, identifier: str):
     page = selectors.subject_page_for_identifier(user=request.user, identifier=identifier)
     subject = page["subject"]
     return Status(

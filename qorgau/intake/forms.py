@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qorgau.core.errors import ServiceError
+from qorgau.core.forms import choice_field
 from qorgau.core.models import Region
 from qorgau.intake import evidence as evidence_files
 from qorgau.intake.enums import Category, ChildGender, IdentifierKind, ReporterRelation
@@ -191,7 +192,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = region_choices()
+        choice_field(self, "region").choices = region_choices()
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("submission", secrets.token_urlsafe(24))
@@ -311,14 +312,14 @@ class QueueFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["priority"].choices = everything + [(p, p) for p in Priority.values]
-        self.fields["status"].choices = [
+        choice_field(self, "priority").choices = everything + [(p, p) for p in Priority.values]
+        choice_field(self, "status").choices = [
             ("", pgettext_lazy("reports that are not closed", "Open")),
             ("all", _("All")),
             *Status.choices,
         ]
-        self.fields["category"].choices = everything + list(Category.choices)
-        self.fields["source"].choices = everything + list(Source.choices)
+        choice_field(self, "category").choices = everything + list(Category.choices)
+        choice_field(self, "source").choices = everything + list(Source.choices)
 
     def to_filters(self):
         from qorgau.intake.selectors import QueueFilters
@@ -360,8 +361,8 @@ class ReferForm(ReasonForm):
         from qorgau.intake.enums import ReferralTarget
 
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = ReferralTarget.choices
-        self.fields["region"].choices = [("", "—"), *region_choices()[1:]]
+        choice_field(self, "target").choices = ReferralTarget.choices
+        choice_field(self, "region").choices = [("", "—"), *region_choices()[1:]]
 
 
 class CloseForm(forms.Form):
@@ -371,7 +372,7 @@ class CloseForm(forms.Form):
         from qorgau.intake.enums import CloseReason
 
         super().__init__(*args, **kwargs)
-        self.fields["reason"].choices = [
+        choice_field(self, "reason").choices = [
             c for c in CloseReason.choices if c[0] not in ("duplicate", "case_opened")
         ]
 
@@ -398,7 +399,9 @@ class CaseForm(forms.Form):
         from qorgau.core.selectors import criminal_article_list
 
         super().__init__(*args, **kwargs)
-        self.fields["articles"].choices = [(a.number, str(a)) for a in criminal_article_list()]
+        choice_field(self, "articles").choices = [
+            (a.number, str(a)) for a in criminal_article_list()
+        ]
 
 
 class UnlinkForm(forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -36,6 +38,7 @@ _CENTRAL_SQL = _on_duty_sql(_CENTRAL_ROLES, in_region=False)
 def on_duty_analysts(report: Report) -> list[tuple[int, str]]:
     """Who must know at once, as (user id, e-mail): the region's on-duty analysts, or the on-duty
     central office for the central queue (intake/policies.py names them)."""
+    params: list[Any]
     if report.region_id is None:
         sql, params = _CENTRAL_SQL, list(_CENTRAL_ROLES)
     else:
@@ -66,11 +69,11 @@ def notify_p1(*, report: Report) -> int:
     )
     for pk, email in fresh:
         if email:
-            transaction.on_commit(
-                lambda user_id=pk: send_p1_email.enqueue(
-                    user_id=user_id, report_public_id=report.public_id
-                )
-            )
+
+            def enqueue(user_id: int = pk) -> None:
+                send_p1_email.enqueue(user_id=user_id, report_public_id=report.public_id)
+
+            transaction.on_commit(enqueue)
     return len(fresh)
 
 

@@ -151,7 +151,7 @@ def report_list_for_user(*, user: User, filters: QueueFilters | None = None) -> 
     return qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]), "pk")
 
 
-def overdue_q(now) -> Q:
+def overdue_q(now: datetime) -> Q:
     """Open, no first action yet, and past the response deadline of its priority."""
     return Q(first_action_at__isnull=True, respond_by__lt=now) & ~Q(status=Status.CLOSED)
 

@@ -19,9 +19,9 @@ def _text(value: str | None) -> str:
 
 
 def _event(report: Report, kind: str, *, actor: User | None = None, **kwargs: Any) -> ReportEvent:
-    return insert_row(
-        ReportEvent(report=report, created_at=timezone.now(), kind=kind, actor=actor, **kwargs)
-    )
+    event = ReportEvent(report=report, created_at=timezone.now(), kind=kind, actor=actor, **kwargs)
+    insert_row(event)
+    return event
 
 
 REPORT_OWNER = OwnerType.REPORT.value

@@ -230,6 +230,7 @@ def report_link_subject(
         region=report.region,
         reason=reason,
     )
+    assert result.subject is not None  # link_by_analyst always ties the owner to a subject
     _first_action(report)
     _event(
         report, EventKind.LINKED, actor=acting_user, details={"subject": result.subject.public_id}

@@ -69,7 +69,7 @@ class ReportInvalid(InvalidInput):
 
 
 class ChildIn(Schema):
-    age: int | None = Field(None, description="0–17")
+    age: int | None = Field(default=None, description="0–17")
     gender: GenderName | None = None
 
 
@@ -93,7 +93,9 @@ class SuspectIn(Schema):
 
 class EvidenceIn(Schema):
     filename: str = ""
-    sha256: str | None = Field(None, description="hex SHA-256; required when no content is sent")
+    sha256: str | None = Field(
+        default=None, description="hex SHA-256; required when no content is sent"
+    )
     content_base64: str | None = None
 
 
@@ -101,7 +103,7 @@ class ReportIn(Schema):
     category: CategoryName
     narrative: str
     language: Literal["kk", "ru", "en"] | None = None
-    region: str | None = Field(None, description="ISO 3166-2:KZ code, e.g. KZ-75")
+    region: str | None = Field(default=None, description="ISO 3166-2:KZ code, e.g. KZ-75")
     occurred_at: datetime | None = None
     child: ChildIn | None = None
     reporter: ReporterIn | None = None
@@ -366,7 +368,7 @@ def _suspect(suspect: SuspectIn, errors: _Errors) -> dict[str, Any] | None:
             errors.add(f"suspect.identifiers.{index}", problem)
             continue
         identifiers.append({"kind": item.kind, "value": value})
-    found = {"name": name} if name else {}
+    found: dict[str, Any] = {"name": name} if name else {}
     if identifiers:
         found["identifiers"] = identifiers
     return found or None
@@ -378,16 +380,16 @@ def _files(
     """The files (the API's decoded, then the form's), each with its sniffed type. A file is
     `evidence.N` in errors, N counting the API's first."""
     numbered: list[tuple[int, evidence_files.IncomingFile]] = []
-    for index, item in enumerate(draft.evidence):
+    for index, sent in enumerate(draft.evidence):
         content = None
-        if item.content_base64:
+        if sent.content_base64:
             try:
-                content = base64.b64decode(item.content_base64, validate=True)
+                content = base64.b64decode(sent.content_base64, validate=True)
             except (binascii.Error, ValueError):
                 errors.add(f"evidence.{index}", _("The file content is not valid base64."))
                 continue
         numbered.append(
-            (index, evidence_files.IncomingFile(item.filename, content, item.sha256 or ""))
+            (index, evidence_files.IncomingFile(sent.filename, content, sent.sha256 or ""))
         )
     numbered.extend(enumerate(draft.files, start=len(draft.evidence)))
     files = [item for _index, item in numbered]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -78,5 +79,7 @@ def platform_token_revoke(*, acting_user: User | None, token: PlatformToken) -> 
     revoked = PlatformToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    details = {"prefix": token.prefix} if revoked else {"prefix": token.prefix, "already": True}
+    details: dict[str, Any] = (
+        {"prefix": token.prefix} if revoked else {"prefix": token.prefix, "already": True}
+    )
     audit_append(actor=acting_user, action="platform_token.revoke", obj=token, details=details)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -31,6 +31,9 @@ from qorgau.intake.services.drafts import (
 from qorgau.intake.triage import DEFAULT_RULES, PRIORITIES, TriageInput, TriageResult, evaluate
 from qorgau.linking import identifiers as ids
 from qorgau.linking.services import LinkResult, link_owner
+
+if TYPE_CHECKING:
+    from qorgau.linking.models import Subject
 
 # --- Submitting -----------------------------------------------------------------------------------
 
@@ -166,7 +169,7 @@ def _report_store(
     elif report.priority == "P1":
         _notify_p1(report)
     if link.subject is not None and _subject_crossed_threshold(link, rules):
-        _retriage_subject(link, exclude=report.pk)
+        _retriage_subject(link.subject, exclude=report.pk)
     _event(report, EventKind.SUBMITTED, to_status=Status.RECEIVED)
     audit_append(
         actor=submitter.user,
@@ -349,11 +352,11 @@ def _subject_crossed_threshold(link: LinkResult, rules: dict[str, Any]) -> bool:
     return others in thresholds
 
 
-def _retriage_subject(link: LinkResult, *, exclude: int) -> None:
+def _retriage_subject(subject: Subject, *, exclude: int) -> None:
     """The subject grew: its other open reports may now deserve a higher priority."""
     from qorgau.linking.selectors import owner_ids_of_subject
 
-    others = owner_ids_of_subject(subject=link.subject, owner_type=REPORT_OWNER, limit=50)
+    others = owner_ids_of_subject(subject=subject, owner_type=REPORT_OWNER, limit=50)
     for other in Report.objects.open().filter(pk__in=[i for i in others if i != exclude]):
         report_retriage(report=other)
 

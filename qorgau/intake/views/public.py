@@ -136,9 +136,9 @@ def report_status(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/status_login.html", {"form": ReceiptForm()})
 
     if "code" in request.POST:
-        form = ReceiptForm(request.POST)
-        if not form.is_valid():
-            return render(request, "intake/status_login.html", {"form": form}, status=400)
+        receipt_form = ReceiptForm(request.POST)
+        if not receipt_form.is_valid():
+            return render(request, "intake/status_login.html", {"form": receipt_form}, status=400)
         allowed = rate_limit_take(
             scope="receipt",
             value=client_ip(request) or "unknown",
@@ -146,15 +146,17 @@ def report_status(request: HttpRequest) -> HttpResponse:
             per_seconds=600,
         )
         if not allowed:
-            form.add_error(
+            receipt_form.add_error(
                 "code", _("Too many attempts from this connection. Wait ten minutes and try again.")
             )
-            return render(request, "intake/status_login.html", {"form": form}, status=429)
+            return render(request, "intake/status_login.html", {"form": receipt_form}, status=429)
         try:
-            report = services.report_open_with_receipt(code_text=form.cleaned_data["code"])
+            report = services.report_open_with_receipt(code_text=receipt_form.cleaned_data["code"])
         except ServiceError as exc:
-            form.add_error("code", exc.message)
-            return render(request, "intake/status_login.html", {"form": form}, status=exc.status)
+            receipt_form.add_error("code", exc.message)
+            return render(
+                request, "intake/status_login.html", {"form": receipt_form}, status=exc.status
+            )
         request.session.cycle_key()
         request.session[SESSION_KEY] = report.pk
         request.session[SESSION_UNTIL] = (

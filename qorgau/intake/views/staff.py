@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError
 from qorgau.core.permissions import Policy, require, requires_visibility
 from qorgau.core.selectors import region_get_by_code
+from qorgau.core.types import AuthedRequest
 from qorgau.intake import policies, selectors, services
 from qorgau.intake.enums import Status
 from qorgau.intake.forms import (
@@ -50,7 +51,7 @@ PERSONAL_FIELDS = ["narrative", "location", "reporter_contact", "suspect"]
 @login_required
 @requires_visibility(Report)
 @require_GET
-def staff_report_list(request: HttpRequest) -> HttpResponse:
+def staff_report_list(request: AuthedRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = form.to_filters() if request.GET else QueueFilterForm(data={}).to_filters()
     qs = selectors.report_list_for_user(user=request.user, filters=filters)
@@ -58,7 +59,7 @@ def staff_report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/staff_list.html", {"page": page, "form": form})
 
 
-def _detail_context(request: HttpRequest, report: Report, **forms_: object) -> dict:
+def _detail_context(request: AuthedRequest, report: Report, **forms_: object) -> dict:
     from qorgau.linking.selectors import identifiers_of_owner, name_candidates
 
     owner = OwnerType.REPORT.value
@@ -97,7 +98,7 @@ def _detail_context(request: HttpRequest, report: Report, **forms_: object) -> d
 
 
 def _detail_page(
-    request: HttpRequest, report: Report, *, status: int = 200, **forms_: object
+    request: AuthedRequest, report: Report, *, status: int = 200, **forms_: object
 ) -> HttpResponse:
     """The report's page: it shows the personal fields, so each time it is audited."""
     services.report_view_personal(report=report, acting_user=request.user, fields=PERSONAL_FIELDS)
@@ -109,7 +110,7 @@ def _detail_page(
 @login_required
 @requires_visibility(Report)
 @require_GET
-def staff_report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def staff_report_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, public_id=public_id)
     return _detail_page(request, report)
 
@@ -117,7 +118,7 @@ def staff_report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @requires_visibility(Report)
 @require_GET
-def staff_subject(request: HttpRequest, public_id: str) -> HttpResponse:
+def staff_subject(request: AuthedRequest, public_id: str) -> HttpResponse:
     """A subject: the reports of it the user may see, identifiers, regions, first and last seen."""
     context = selectors.subject_page_for_user(user=request.user, public_id=public_id)
     return render(request, "intake/staff_subject.html", context)
@@ -131,7 +132,7 @@ def _policy_first(policy: Policy) -> Callable:
 
         @login_required
         @functools.wraps(posted)  # `__wrapped__` leads to require_POST: the view says its method
-        def wrapped(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthedRequest, **kwargs: Any) -> HttpResponse:
             require(request.user, policy)
             return posted(request, **kwargs)
 
@@ -141,7 +142,9 @@ def _policy_first(policy: Policy) -> Callable:
 
 
 @_policy_first(policies.DOWNLOAD_EVIDENCE)
-def staff_evidence_download(request: HttpRequest, public_id: str, evidence_id: str) -> HttpResponse:
+def staff_evidence_download(
+    request: AuthedRequest, public_id: str, evidence_id: str
+) -> HttpResponse:
     """A deliberate, audited download: never shown inline, whatever its type."""
     item = selectors.evidence_for_download(
         user=request.user, report_public_id=public_id, public_id=evidence_id
@@ -167,10 +170,10 @@ def _action(policy: Policy) -> Callable:
     """An action view (`_policy_first`), its report taken through the policy: 404 outside what the
     user may act on."""
 
-    def decorate(view: Callable[[HttpRequest, Report], HttpResponse]) -> Callable:
+    def decorate(view: Callable[[AuthedRequest, Report], HttpResponse]) -> Callable:
         @_policy_first(policy)
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, public_id: str) -> HttpResponse:
+        def wrapped(request: AuthedRequest, public_id: str) -> HttpResponse:
             report = selectors.report_for_action(
                 user=request.user, public_id=public_id, policy=policy
             )
@@ -181,7 +184,7 @@ def _action(policy: Policy) -> Callable:
     return decorate
 
 
-def _done(request: HttpRequest, report: Report, call: Callable[[], Any], success: str) -> Any:
+def _done(request: AuthedRequest, report: Report, call: Callable[[], Any], success: str) -> Any:
     """Do the action and go back to the report, saying whether it was done. A refusal of the role
     or of the report is not the person's to fix: it answers 403 or 404."""
     try:
@@ -196,7 +199,7 @@ def _done(request: HttpRequest, report: Report, call: Callable[[], Any], success
 
 
 def _with_form(
-    request: HttpRequest,
+    request: AuthedRequest,
     report: Report,
     form: Any,
     name: str,
@@ -214,7 +217,7 @@ def _sent() -> str:
 
 
 @_action(policies.TAKE_REPORT)
-def report_take(request: HttpRequest, report: Report) -> HttpResponse:
+def report_take(request: AuthedRequest, report: Report) -> HttpResponse:
     return _done(
         request,
         report,
@@ -224,7 +227,7 @@ def report_take(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @_action(policies.MESSAGE_REPORTER)
-def report_message(request: HttpRequest, report: Report) -> HttpResponse:
+def report_message(request: AuthedRequest, report: Report) -> HttpResponse:
     def call(data: dict[str, Any]) -> Any:
         return services.report_message_reporter(
             report=report, acting_user=request.user, body=data["body"]
@@ -234,7 +237,7 @@ def report_message(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @_action(policies.ASK_MORE_INFORMATION)
-def report_more_info(request: HttpRequest, report: Report) -> HttpResponse:
+def report_more_info(request: AuthedRequest, report: Report) -> HttpResponse:
     def call(data: dict[str, Any]) -> Any:
         return services.report_ask_more_information(
             report=report, acting_user=request.user, body=data["body"]
@@ -244,7 +247,7 @@ def report_more_info(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @_action(policies.SET_PRIORITY)
-def report_priority(request: HttpRequest, report: Report) -> HttpResponse:
+def report_priority(request: AuthedRequest, report: Report) -> HttpResponse:
     def call(data: dict[str, Any]) -> Any:
         return services.report_set_priority(
             report=report,
@@ -258,7 +261,7 @@ def report_priority(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @_action(policies.REFER_REPORT)
-def report_refer(request: HttpRequest, report: Report) -> HttpResponse:
+def report_refer(request: AuthedRequest, report: Report) -> HttpResponse:
     def call(data: dict[str, Any]) -> Any:
         return services.report_refer(
             report=report,
@@ -273,7 +276,7 @@ def report_refer(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @_action(policies.CLOSE_REPORT)
-def report_close(request: HttpRequest, report: Report) -> HttpResponse:
+def report_close(request: AuthedRequest, report: Report) -> HttpResponse:
     def call(data: dict[str, Any]) -> Any:
         return services.report_close(report=report, acting_user=request.user, reason=data["reason"])
 
@@ -282,7 +285,7 @@ def report_close(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @_action(policies.LINK_SUBJECT)
-def report_link(request: HttpRequest, report: Report) -> HttpResponse:
+def report_link(request: AuthedRequest, report: Report) -> HttpResponse:
     def call(data: dict[str, Any]) -> Any:
         return services.report_link_subject(
             report=report,
@@ -297,7 +300,7 @@ def report_link(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @_action(policies.REMOVE_LINK)
-def report_unlink(request: HttpRequest, report: Report) -> HttpResponse:
+def report_unlink(request: AuthedRequest, report: Report) -> HttpResponse:
     def call(data: dict[str, Any]) -> Any:
         return services.report_unlink_identifier(
             report=report, acting_user=request.user, identifier_id=data["identifier"]
@@ -308,7 +311,7 @@ def report_unlink(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @_action(policies.MARK_DUPLICATE)
-def report_duplicate(request: HttpRequest, report: Report) -> HttpResponse:
+def report_duplicate(request: AuthedRequest, report: Report) -> HttpResponse:
     form = DuplicateForm(request.POST)
     if form.is_valid():
         try:
