@@ -1,7 +1,6 @@
-"""Staff navigation: each section is shown to whoever its rule lets in, and the rule is the app's
-own — a read policy named by its string (`policies.py` of the app), or the model whose rows the page
-lists (its Visibility). Core names no role here and imports no app above it: policies and models are
-found by name when the menu is drawn."""
+"""Staff navigation: every app lists its own sections (`NAVIGATION` in its `navigation.py`, asked
+through core/registry.py), each shown to whoever its rule lets in: a read policy of the app, or the
+model whose rows the page lists (its Visibility). Core names no role and no higher app here."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.permissions import may, visibility_of
+from qorgau.core.registry import contributions
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class NavItem:
     policy: str = ""
     sees: str = ""
     unless: str = ""
+    # Where the section stands in the menu (smaller first).
+    order: int = 0
 
     @property
     def url(self) -> str:
@@ -40,38 +42,21 @@ class NavItem:
         return True
 
 
+# Core's own sections; the other apps' are in their navigation.py.
 NAVIGATION: list[NavItem] = [
-    NavItem(_("Overview"), "core:staff_home"),
-    NavItem(_("National picture"), "analytics:dashboard", policy="analytics.view_figures"),
-    NavItem(_("Reports"), "intake:staff_list", sees="intake.report"),
-    NavItem(_("Cases"), "cases:list", sees="cases.case"),
-    NavItem(_("Handover"), "cases:handover", policy="cases.view_handover"),
-    NavItem(_("Workload"), "cases:workload", policy="cases.view_workload"),
-    NavItem(_("Staffing gap"), "cases:staffing", policy="cases.view_staffing"),
-    NavItem(_("Assignment policy"), "cases:policy", policy="cases.view_policy"),
-    NavItem(_("Offender register"), "offenders:list", sees="offenders.person"),
-    NavItem(_("Examinations"), "offenders:coverage", policy="offenders.view_coverage"),
-    NavItem(
-        _("Supervision"), "offenders:supervision", policy="offenders.view_supervision_calendar"
-    ),
-    NavItem(_("Import register"), "offenders:import", policy="offenders.register"),
-    NavItem(_("People"), "core:people", sees="core.user"),
-    NavItem(_("Audit log"), "core:audit_log", sees="core.auditentry"),
-    NavItem(_("Prevention"), "prevention:coverage", policy="prevention.read_programme"),
-    NavItem(
-        _("Partner referrals"),
-        "prevention:referral_list",
-        policy="prevention.read_partner_referrals",
-        unless="prevention.respond_to_referral",
-    ),
-    # a partner organisation's members: the referrals sent to them, and their figures
-    NavItem(_("Referrals"), "prevention:referral_list", policy="prevention.respond_to_referral"),
-    NavItem(_("Figures"), "prevention:referral_figures", policy="prevention.respond_to_referral"),
-    NavItem(_("Guidance"), "guidance:overview", policy="guidance.edit"),
+    NavItem(_("Overview"), "core:staff_home", order=0),
+    NavItem(_("People"), "core:people", sees="core.user", order=70),
+    NavItem(_("Audit log"), "core:audit_log", sees="core.auditentry", order=71),
 ]
+
+
+def all_sections() -> list[NavItem]:
+    """Every app's sections, in menu order."""
+    items = [item for listed in contributions("navigation", "NAVIGATION") for item in listed]
+    return sorted(items, key=lambda item: item.order)
 
 
 def navigation_for(user: Any) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
-    return [item for item in NAVIGATION if item.shown_to(user)]
+    return [item for item in all_sections() if item.shown_to(user)]

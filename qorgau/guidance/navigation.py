@@ -1,0 +1,9 @@
+"""The guidance sections of the staff menu (core/navigation.py draws it)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.navigation import NavItem
+
+NAVIGATION = [
+    NavItem(_("Guidance"), "guidance:overview", policy="guidance.edit", order=90),
+]

@@ -1,0 +1,9 @@
+"""The intake sections of the staff menu (core/navigation.py draws it)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.navigation import NavItem
+
+NAVIGATION = [
+    NavItem(_("Reports"), "intake:staff_list", sees="intake.report", order=20),
+]

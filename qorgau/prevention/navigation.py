@@ -1,0 +1,29 @@
+"""The prevention sections of the staff menu (core/navigation.py draws it)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qorgau.core.navigation import NavItem
+
+NAVIGATION = [
+    NavItem(_("Prevention"), "prevention:coverage", policy="prevention.read_programme", order=80),
+    NavItem(
+        _("Partner referrals"),
+        "prevention:referral_list",
+        policy="prevention.read_partner_referrals",
+        unless="prevention.respond_to_referral",
+        order=81,
+    ),
+    # a partner organisation's members: the referrals sent to them, and their figures
+    NavItem(
+        _("Referrals"),
+        "prevention:referral_list",
+        policy="prevention.respond_to_referral",
+        order=82,
+    ),
+    NavItem(
+        _("Figures"),
+        "prevention:referral_figures",
+        policy="prevention.respond_to_referral",
+        order=83,
+    ),
+]
