@@ -178,8 +178,8 @@ def _report_seen_by(user: User | None, public_id: str) -> Report:
     from qorgau.intake.selectors import report_get_for_user
 
     try:
-        # intake types `user` as User; the system (None) sees no report there, a 404 like any other
-        return report_get_for_user(user=user, public_id=public_id)  # type: ignore[arg-type]
+        # the system (None) sees no report there: a 404 like any other
+        return report_get_for_user(user=user, public_id=public_id)
     except Http404 as missing:
         raise CaseInvalid({"report": [_("No such report.")]}) from missing
 
@@ -285,8 +285,8 @@ def case_create_from_report(
     )
     intake_services.report_record_case(
         report=report,
-        # intake types it as User; the system (None), which CREATE_CASE_FROM_REPORT lets in, works
-        acting_user=acting_user,  # type: ignore[arg-type]
+        # the system (None), which CREATE_CASE_FROM_REPORT lets in, records it too
+        acting_user=acting_user,
         registry_number=case.registry_number,
     )
     return case

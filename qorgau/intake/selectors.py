@@ -156,8 +156,9 @@ def overdue_q(now: datetime) -> Q:
     return Q(first_action_at__isnull=True, respond_by__lt=now) & ~Q(status=Status.CLOSED)
 
 
-def report_get_for_user(*, user: User, public_id: str) -> Report:
-    """One report, or 404 when it does not exist or is outside the user's region or role."""
+def report_get_for_user(*, user: User | None, public_id: str) -> Report:
+    """One report, or 404 when it does not exist or is outside the user's region or role (no user
+    sees none: the system looks reports up by other means)."""
     report = (
         Report.objects.visible_to(user)
         .select_related("region", "platform", "submitted_by")

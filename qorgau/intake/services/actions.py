@@ -338,7 +338,7 @@ def _close(report: Report, acting_user: User, reason: str) -> Report:
 
 
 @service
-def report_record_case(*, report: Report, acting_user: User, registry_number: str) -> Report:
+def report_record_case(*, report: Report, acting_user: User | None, registry_number: str) -> Report:
     """Record the pre-trial registry number of the criminal case opened on this report."""
     require(acting_user, policies.RECORD_CASE, report)
     number = re.sub(r"\s", "", registry_number or "")
