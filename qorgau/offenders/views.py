@@ -148,6 +148,17 @@ def _back(request: AuthedRequest, person: Person, call: Callable[[], Any]) -> Ht
     return redirect("offenders:detail", public_id=person.public_id)
 
 
+def _back_if_valid(
+    request: AuthedRequest, person: Person, form: Any, call: Callable[[], Any]
+) -> HttpResponse:
+    """`_back` for the small forms of the page's lists (a session, a meeting, ending a programme):
+    an invalid form goes back to the page with its errors as a message."""
+    if not form.is_valid():
+        messages.error(request, _errors_of(form))
+        return redirect("offenders:detail", public_id=person.public_id)
+    return _back(request, person, call)
+
+
 def _form_action(
     request: AuthedRequest, person: Person, name: str, form: Any, call: Callable[[], Any]
 ) -> HttpResponse | None:
@@ -237,12 +248,10 @@ def person_treatment(request: AuthedRequest, person: Person) -> HttpResponse:
 def person_session(request: AuthedRequest, person: Person) -> HttpResponse:
     form = SessionForm(request.POST)
     plan = selectors.treatment_plan_of(person=person, plan_id=request.POST.get("plan"))
-    if not form.is_valid():
-        messages.error(request, _errors_of(form))
-        return redirect("offenders:detail", public_id=person.public_id)
-    return _back(
+    return _back_if_valid(
         request,
         person,
+        form,
         lambda: services.treatment_session_record(
             plan=plan,
             acting_user=request.user,
@@ -257,12 +266,10 @@ def person_session(request: AuthedRequest, person: Person) -> HttpResponse:
 def person_treatment_end(request: AuthedRequest, person: Person) -> HttpResponse:
     form = TreatmentEndForm(request.POST)
     plan = selectors.treatment_plan_of(person=person, plan_id=request.POST.get("plan"))
-    if not form.is_valid():
-        messages.error(request, _errors_of(form))
-        return redirect("offenders:detail", public_id=person.public_id)
-    return _back(
+    return _back_if_valid(
         request,
         person,
+        form,
         lambda: services.treatment_end(
             plan=plan,
             acting_user=request.user,
@@ -298,12 +305,10 @@ def person_release(request: AuthedRequest, person: Person) -> HttpResponse:
 def person_meeting(request: AuthedRequest, person: Person) -> HttpResponse:
     form = MeetingForm(request.POST)
     meeting = selectors.meeting_of(person=person, meeting_id=request.POST.get("meeting"))
-    if not form.is_valid():
-        messages.error(request, _errors_of(form))
-        return redirect("offenders:detail", public_id=person.public_id)
-    return _back(
+    return _back_if_valid(
         request,
         person,
+        form,
         lambda: services.meeting_record(
             meeting=meeting,
             acting_user=request.user,
