@@ -12,7 +12,7 @@ Django would: `PermissionRefused` is a `PermissionDenied` (403), `NotFound` is a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -97,6 +97,24 @@ class NotFound(ServiceError, Http404):
     def __init__(self, message: str = "", *, policy: str = "") -> None:
         super().__init__(message or _("Not found."))
         self.policy = policy
+
+
+def run_and_tell(request: Any, call: Callable[[], Any], success: Any) -> bool:
+    """Do an action from a page and tell the person: `success` as a message and True when done; a
+    refusal they can fix (bad input, a conflict) as an error message and False. A refusal of their
+    role or of the object is not theirs to fix: PermissionRefused and NotFound propagate (403, 404).
+    """
+    from django.contrib import messages
+
+    try:
+        call()
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
 
 
 def add_to_form(form: Any, error: ServiceError) -> None:

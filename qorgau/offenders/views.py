@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
+from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form, run_and_tell
 from qorgau.core.models import Region
 from qorgau.core.permissions import Policy, may, requires_visibility
 from qorgau.core.services import audit_personal_view
@@ -137,14 +137,7 @@ def action(policy: Policy) -> Callable:
 
 def _back(request: AuthedRequest, person: Person, call: Callable[[], Any]) -> HttpResponse:
     """Do the action and go back to the person's page, saying whether it was saved."""
-    try:
-        call()
-    except (PermissionRefused, NotFound):
-        raise
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
+    run_and_tell(request, call, _("Saved."))
     return redirect("offenders:detail", public_id=person.public_id)
 
 

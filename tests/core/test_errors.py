@@ -53,3 +53,28 @@ def test_a_refusal_lands_on_the_form_field_it_names_or_on_the_whole_form():
     other.is_valid()
     add_to_form(other, ServiceError("Not now."))
     assert other.non_field_errors() == ["Not now."]
+
+
+def test_a_page_action_shows_what_the_person_can_fix_and_lets_403_and_404_through(rf):
+    import pytest
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from qorgau.core.errors import run_and_tell
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+
+    def refuse(error):
+        def call():
+            raise error
+
+        return call
+
+    assert run_and_tell(request, lambda: None, "Saved.") is True
+    assert run_and_tell(request, refuse(Conflict("Taken meanwhile.")), "Saved.") is False
+    assert [str(m) for m in get_messages(request)] == ["Saved.", "Taken meanwhile."]
+    for error in (PermissionRefused(), NotFound()):
+        with pytest.raises(type(error)):
+            run_and_tell(request, refuse(error), "Saved.")

@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from qorgau.core.errors import NotFound, PermissionRefused, ServiceError
+from qorgau.core.errors import NotFound, run_and_tell
 from qorgau.core.permissions import Policy, require, requires_visibility
 from qorgau.core.selectors import region_get_by_code
 from qorgau.core.types import AuthedRequest
@@ -187,14 +187,7 @@ def _action(policy: Policy) -> Callable:
 def _done(request: AuthedRequest, report: Report, call: Callable[[], Any], success: str) -> Any:
     """Do the action and go back to the report, saying whether it was done. A refusal of the role
     or of the report is not the person's to fix: it answers 403 or 404."""
-    try:
-        call()
-    except (PermissionRefused, NotFound):
-        raise
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
+    run_and_tell(request, call, success)
     return redirect("intake:staff_detail", public_id=report.public_id)
 
 
