@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "qorgau.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "qorgau.urls"

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from qorgau.core.types import SecondFactorRequest
 
@@ -137,3 +138,29 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match is None or match.view_name != "core:logout":
             request.user = AnonymousUser()
+
+
+# Pages that can show personal data: everything of a signed-in member of staff, and the staff, admin
+# and API addresses whoever asks (a sign-in page, a 401 or a 404 there is not worth keeping either).
+PRIVATE_PREFIXES = ("/staff/", "/admin/", "/api/")
+
+
+class NoStoreMiddleware:
+    """Browsers and proxies keep nothing Qorgau shows staff (OWASP ASVS 8.2.1): `Cache-Control:
+    no-store` on every answer to a signed-in user and on every staff, admin and API address, so a
+    report read on a shared computer is not in its cache, nor behind its back button after sign-out.
+    An answer that sets its own Cache-Control (the public button script) keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith(PRIVATE_PREFIXES) or (
+            user is not None and user.is_authenticated
+        ):
+            add_never_cache_headers(response)
+        return response
