@@ -7,7 +7,7 @@ from typing import Literal
 
 import dj_database_url
 
-from qorgau.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from qorgau.env import ConfigurationError, env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QORGAU_VAR_DIR", str(BASE_DIR / "var")))
@@ -56,6 +56,11 @@ QORGAU_LEGACY_SECRET_KEYS = [
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front (addresses or networks, e.g. 127.0.0.1 for nginx on the same
+# machine): only from them is X-Forwarded-For believed, and the client is the rightmost address in
+# it that is not one of them (qorgau.core.utils.client_ip). Empty: the peer is the client (make run).
+# gunicorn.conf.py gives gunicorn's forwarded_allow_ips the same list.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
