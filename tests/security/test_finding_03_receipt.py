@@ -76,7 +76,10 @@ def test_no_such_code_a_wrong_code_and_an_exhausted_address_answer_alike(client)
     code = child_report(client)
     answers = {
         "no such code": (no_report_code(code), try_code(client, no_report_code(code), OTHER)),
-        "wrong code": (wrong_second_half(code, 0), try_code(client, wrong_second_half(code, 0), OTHER)),
+        "wrong code": (
+            wrong_second_half(code, 0),
+            try_code(client, wrong_second_half(code, 0), OTHER),
+        ),
     }
     for n in range(1, 9):
         try_code(client, wrong_second_half(code, n), STRANGER)
@@ -85,7 +88,9 @@ def test_no_such_code_a_wrong_code_and_an_exhausted_address_answer_alike(client)
     answers["exhausted (report, address)"] = (code, try_code(client, code, STRANGER))
     statuses = {name: response.status_code for name, (_, response) in answers.items()}
     assert set(statuses.values()) == {400}, statuses
-    pages = {name: page_without_secrets(response, typed) for name, (typed, response) in answers.items()}
+    pages = {
+        name: page_without_secrets(response, typed) for name, (typed, response) in answers.items()
+    }
     assert pages["no such code"] == pages["wrong code"] == pages["exhausted (report, address)"]
     assert not Report.objects.filter(receipt_hash="").exists()
 
@@ -103,7 +108,7 @@ def argon2_verifications(monkeypatch):
     calls: list[str] = []
     real = PasswordHasher.verify
 
-    def counting(self, hash, password):  # noqa: A002 - argon2's own parameter name
+    def counting(self, hash, password):
         calls.append(hash)
         return real(self, hash, password)
 
