@@ -349,6 +349,9 @@ QORGAU_EVIDENCE_MAX_BYTES = env_int("QORGAU_EVIDENCE_MAX_MB", 20) * 2**20
 QORGAU_REPORT_RATE_PER_HOUR = env_int("QORGAU_REPORT_RATE_PER_HOUR", 30)
 # Receipt code attempts one address may make per 10 minutes.
 QORGAU_RECEIPT_RATE_PER_10_MIN = env_int("QORGAU_RECEIPT_RATE_PER_10_MIN", 10)
+# Wrong receipt codes one address may try per hour with the same first eight digits (a first half
+# names one report). Never a limit on the report itself: no address can lock a report for another.
+QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR = env_int("QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR", 5)
 # How long an opened receipt keeps the report open in the browser (seconds).
 QORGAU_RECEIPT_SESSION_SECONDS = env_int("QORGAU_RECEIPT_SESSION_SECONDS", 30 * 60)
 # The API takes evidence as base64 in JSON: room for every file, a third larger, plus the text.

@@ -115,7 +115,7 @@ def _new_report(
     """The report, not saved yet, and its receipt code (the public form's reports have one): made
     before the transaction, as hashing the code takes a while."""
     now = timezone.now()
-    code = receipts.generate() if submitter.source in (Source.WEB, Source.WIDGET) else None
+    code = receipts.new_code() if submitter.source in (Source.WEB, Source.WIDGET) else None
     report = Report(
         source=submitter.source,
         platform=submitter.platform,
