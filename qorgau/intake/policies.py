@@ -49,6 +49,17 @@ SUBMIT_REPORT = Policy(
     },
 )
 
+# Filing one through the API with a personal token (POST /api/v1/reports, `Source.STAFF`): the
+# analysts (the duty officers, who take reports by telephone), into their own region only; every
+# other staff token is refused (403), and another region is as if it did not exist (404: the
+# region is the object the analyst acts in, as for `cases.register`). Issue 18: every staff token
+# used to file into any region. Platforms have their own token and no staff user: let in as before.
+FILE_THROUGH_API = Policy(
+    "intake.file_through_api",
+    {Role.ANALYST: On.OWN_REGION},
+    message=_("Your role does not file reports through the API."),
+)
+
 # --- The analyst's work on a report ---------------------------------------------------------------
 
 # The reports of a region are worked by its analysts (the duty officers) and its chief; the central
