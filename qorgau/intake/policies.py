@@ -34,7 +34,7 @@ MESSAGE_VISIBILITY = Visibility(roles=REPORT_VISIBILITY.roles, region_field="rep
 # The public form (web, widget) and the platforms send reports with no staff user behind them: they
 # are always let in (`system=True` is what `require` answers for no user). A member of staff sends
 # one with their personal API token, or from a school round: every staff role but the administrator
-# (who never sees report contents). This is the rule the API applied before; issue 18 narrows it.
+# (who never sees report contents). Through the API, `FILE_THROUGH_API` below narrows it (issue 18).
 SUBMIT_REPORT = Policy(
     "intake.submit_report",
     {

@@ -73,7 +73,8 @@ def report_submit(
     """Validate, triage and store a report whole, with its files, audit entry and timeline.
 
     Who may send one is `policies.SUBMIT_REPORT`: the public form and platforms always (no staff
-    user, no query), staff by role. Everything is on disk when this returns: the files are fsynced
+    user, no query), staff by role; a member of staff's personal API token (`Source.STAFF`) also
+    `policies.FILE_THROUGH_API`, in the region filed into (their own when none is named). Everything is on disk when this returns: the files are fsynced
     before the transaction commits, and the transaction (`_report_store`, the service) is committed
     before the caller answers. Around it, what a transaction cannot do for itself: the checks run
     before it (no write lock is held while files are read), files of an attempt that did not
