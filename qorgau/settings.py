@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "qorgau.core.middleware.SecondFactorMiddleware",
     "qorgau.core.middleware.QorgauLocaleMiddleware",
-    "qorgau.core.middleware.RejectNulCharactersMiddleware",
+    "qorgau.core.middleware.RejectUnstorableTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
