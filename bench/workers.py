@@ -371,6 +371,12 @@ def _uploads(
                 False,
             ),
             ("api_at_limit", "api", lambda f: up.json_body(limits["api"] - 4096), False),
+            (
+                "api_largest_file",
+                "api",
+                lambda f: up.json_body(min(limits["api"] - 4096, at_limit_file // 3 * 4 + 200)),
+                False,
+            ),
         ]
         for name, kind, make, chunked in cases:
             if kind == "form":
