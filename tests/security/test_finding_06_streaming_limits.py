@@ -140,6 +140,7 @@ def test_a_body_whose_length_passes_the_limit_is_refused_before_it_is_read(
     else:
         assert response["Content-Type"].startswith("text/html")
         assert "too large" in response.content.decode()
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert Report.objects.count() == 0
 
 
@@ -300,6 +301,6 @@ def test_a_large_base64_file_is_decoded_in_chunks(client, platform_token, settin
     assert response.status_code == 201, response.content
     row = Evidence.objects.get()
     assert row.size == len(content) and row.sha256 == hashlib.sha256(content).hexdigest()
-    # The body and its parsed text are held (2x); the decoded file, its hash and its ciphertext
-    # go through in chunks. Read whole, the request peaked at more than 4x.
-    assert peak < 2.4 * len(data), f"peak {peak / MIB:.0f} MiB for a {len(data) / MIB:.0f} MiB body"
+    # The body and its parsed text are held; the decoded file, its hash and its ciphertext go
+    # through in chunks (1.35x measured). Decoded and encrypted whole, it peaked at 3.25x.
+    assert peak < 2 * len(data), f"peak {peak / MIB:.0f} MiB for a {len(data) / MIB:.0f} MiB body"
