@@ -13,12 +13,16 @@ It creates `qorgau_bench_workers` on the PostgreSQL server of --pg-url (dropped 
 - starts `manage.py db_worker` and enqueues --tasks tasks: P1 e-mails (most), the figures refresh
   (daily counts + spike detection) and `tick`, and waits until the queue is empty;
 - when Redis answers at --redis-url, starts `manage.py rqworker default --with-scheduler` and does
-  the same through RQ.
+  the same through RQ;
+- uploads (bench/_uploads.py): starts gunicorn again and sends the Red Button form with a 1 GB
+  file and the platform API a 1 GB JSON body (one base64 file), each with a Content-Length and
+  chunked, then each at its own limit (the form: every file of the largest size; the API: one
+  file in a body just under QORGAU_MAX_REQUEST_BYTES); one line per case with the workers' peak.
 
 Figures (MB, from /proc/PID/status after the work): `gunicorn_worker_rss_mb` (the largest worker,
 VmRSS; `peak_mb` is its VmHWM), `db_worker_rss_mb`, `rq_worker_rss_mb` (the RQ worker runs each job
 in a forked work horse that shares its pages; the line also gives the horse-free parent's figure).
-Target: each under 250 MB.
+Target: each under 250 MB. `--only uploads` (or gunicorn, db_worker, rq) runs some phases only.
 """
 
 from __future__ import annotations
@@ -45,9 +49,11 @@ from _common import (
     manage,
     run_bench,
     start_group,
+    tail_file,
 )
 
 TARGET_MB = 250.0
+PHASES = ("gunicorn", "db_worker", "rq", "uploads")
 
 ENQUEUE = """
 import json, sys
@@ -150,7 +156,6 @@ def measure(args: argparse.Namespace, commit: str) -> list[dict[str, Any]]:
 
 
 def _measure(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> list[dict[str, Any]]:
-    url = env["DATABASE_URL"]
     env.update(
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         QORGAU_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
@@ -160,10 +165,12 @@ def _measure(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> list[d
     env.pop("REDIS_URL", None)
     log("collectstatic, generate")
     manage(env, "collectstatic", "--noinput", timeout=300)
-    manage(env, "generate", f"--reports={args.reports}", "--no-progress", timeout=1800)
+    if set(args.only) != {"uploads"}:
+        manage(env, "generate", f"--reports={args.reports}", "--no-progress", timeout=1800)
     sizes = {"reports": args.reports, "tasks": args.tasks}
     common = {"cores": os.cpu_count(), **sizes}
     lines: list[dict[str, Any]] = []
+    phases = args.only
 
     def line(name: str, value: float, **extra: Any) -> None:
         lines.append(
@@ -179,7 +186,18 @@ def _measure(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> list[d
             }
         )
 
-    # gunicorn
+    if "gunicorn" in phases:
+        _requests(args, env, tmp, line)
+    if "db_worker" in phases:
+        _db_worker(args, env, tmp, line)
+    if "rq" in phases:
+        _rq_worker(args, env, tmp, line)
+    if "uploads" in phases:
+        _uploads(args, env, tmp, lines, common)
+    return lines
+
+
+def _requests(args: argparse.Namespace, env: dict[str, str], tmp: Path, line: Any) -> None:
     token = json.loads(
         manage(env, "shell", "-c", ENQUEUE.format(tasks=0, want_token=True)).splitlines()[-1]
     )["token"]
@@ -218,7 +236,9 @@ def _measure(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> list[d
     finally:
         kill_group(server, grace=15)
 
-    # the database worker
+
+def _db_worker(args: argparse.Namespace, env: dict[str, str], tmp: Path, line: Any) -> None:
+    url = env["DATABASE_URL"]
     manage(env, "shell", "-c", ENQUEUE.format(tasks=args.tasks, want_token=False))
     worker = start_group(
         [sys.executable, "manage.py", "db_worker", "--interval", "0.2"], env, tmp / "db_worker.log"
@@ -239,10 +259,11 @@ def _measure(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> list[d
     finally:
         kill_group(worker, grace=15)
 
-    # RQ on Redis
+
+def _rq_worker(args: argparse.Namespace, env: dict[str, str], tmp: Path, line: Any) -> None:
     if not redis_answers(args.redis_url):
         log(f"Redis does not answer at {args.redis_url}: no RQ figure")
-        return lines
+        return
     import redis
 
     connection = redis.Redis.from_url(args.redis_url)
@@ -282,7 +303,117 @@ def _measure(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> list[d
         )
     finally:
         kill_group(worker, grace=15)
-    return lines
+
+
+SETTINGS = (
+    "from django.conf import settings as s; import json; print(json.dumps({"
+    "'api': s.DATA_UPLOAD_MAX_MEMORY_SIZE, 'files': s.QORGAU_EVIDENCE_MAX_FILES, "
+    "'file': s.QORGAU_EVIDENCE_MAX_BYTES}))"
+)
+
+
+def _uploads(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    tmp: Path,
+    lines: list[dict[str, Any]],
+    common: dict[str, Any],
+) -> None:
+    """1 GB bodies, with a Content-Length and chunked, then bodies at their limits."""
+    import re
+
+    import _uploads as up
+
+    limits = json.loads(manage(env, "shell", "-c", SETTINGS).splitlines()[-1])
+    token = manage(env, "create_platform_token", "bench-uploads").strip().splitlines()[-1]
+    server = start_group(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "qorgau.wsgi"],
+        {**env, "GUNICORN_TIMEOUT": "300"},
+        tmp / "gunicorn-uploads.log",
+    )
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        wait_until(lambda: get(f"{base}/healthz") == 200, 60, "gunicorn did not answer")
+
+        def form_headers() -> tuple[dict[str, str], dict[str, str]]:
+            request = urllib.request.Request(f"{base}/report/")  # noqa: S310 - loopback
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                html = response.read().decode()
+                cookies = response.headers.get_all("Set-Cookie") or []
+            csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+            cookie = "; ".join(c.split(";")[0] for c in cookies)
+            fields = {
+                "csrfmiddlewaretoken": csrf.group(1) if csrf else "",
+                "category": "grooming",
+                "relation": "child",
+                "narrative": "Synthetic bench text about an upload.",
+                "contact": "anonymous",
+                "submission": f"bench-{time.monotonic_ns()}",
+            }
+            headers = {
+                "Cookie": cookie,
+                "Content-Type": f"multipart/form-data; boundary={up.BOUNDARY}",
+            }
+            return headers, fields
+
+        api_headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        size = args.upload_mb * up.MIB
+        at_limit_file = limits["file"] - up.MIB // 2
+        cases: list[tuple[str, str, Any, bool]] = [
+            ("form_1gb_content_length", "form", lambda f: up.multipart_body(f, 1, size), False),
+            ("form_1gb_chunked", "form", lambda f: up.multipart_body(f, 1, size), True),
+            ("api_1gb_content_length", "api", lambda f: up.json_body(size), False),
+            ("api_1gb_chunked", "api", lambda f: up.json_body(size), True),
+            (
+                "form_at_limit",
+                "form",
+                lambda f: up.multipart_body(f, limits["files"], at_limit_file),
+                False,
+            ),
+            ("api_at_limit", "api", lambda f: up.json_body(limits["api"] - 4096), False),
+            (
+                "api_largest_file",
+                "api",
+                lambda f: up.json_body(min(limits["api"] - 4096, at_limit_file // 3 * 4 + 200)),
+                False,
+            ),
+        ]
+        for name, kind, make, chunked in cases:
+            if kind == "form":
+                headers, fields = form_headers()
+                path = "/report/"
+            else:
+                headers, fields, path = api_headers, {}, "/api/v1/reports"
+            body = make(fields)
+            with up.PeakRSS(lambda: children(server.pid)) as peak:
+                result = up.send(args.port, path, headers, body, chunked=chunked)
+            log(f"{name}: {result['status']}, {peak.mb} MB, {result['seconds']} s")
+            lines.append(
+                {
+                    "name": f"gunicorn_upload_peak_mb_{name}",
+                    "case": name,
+                    "value": peak.mb,
+                    "unit": "MB",
+                    "target": f"< {TARGET_MB:.0f} MB",
+                    "meets_target": peak.mb < TARGET_MB,
+                    "status": result["status"],
+                    "data_size_mb": round(body.length / up.MIB, 1),
+                    "bytes_sent": result["bytes_sent"],
+                    "seconds": result["seconds"],
+                    "chunked": chunked,
+                    "endpoint": f"POST {path}",
+                    "limits": limits,
+                    "vmhwm_reset": peak.hwm_reset,
+                    "workers": len(children(server.pid)),
+                    **common,
+                    "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+                }
+            )
+    except Exception:
+        log(tail_file(tmp / "gunicorn-uploads.log"))
+        raise
+    finally:
+        kill_group(server, grace=15)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -294,9 +425,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8751)
     parser.add_argument("--task-timeout", type=float, default=600)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--upload-mb", type=int, default=1024, help="the large uploads' size")
+    parser.add_argument(
+        "--only",
+        type=lambda v: tuple(p.strip() for p in v.split(",") if p.strip()),
+        default=PHASES,
+        help=f"comma-separated phases among {', '.join(PHASES)}",
+    )
     add_common_args(parser, db_name="qorgau_bench_workers", timeout=3600)
     args = parser.parse_args(argv)
     check_db_name(parser, args)
+    if set(args.only) - set(PHASES):
+        parser.error(f"--only: phases among {', '.join(PHASES)}")
     return run_bench(args, lambda commit: measure(args, commit), title="Qorgau workers' memory")
 
 

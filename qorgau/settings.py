@@ -98,11 +98,14 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "qorgau.core.middleware.SecondFactorMiddleware",
     "qorgau.core.middleware.QorgauLocaleMiddleware",
-    "qorgau.core.middleware.RejectUnstorableTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "qorgau.core.middleware.NoStoreMiddleware",
+    # The first to touch the body: refuses one over its path's limit (413, in the person's language,
+    # with the headers above), then the check for text no database can store reads it.
+    "qorgau.core.body_limits.RequestBodyLimitMiddleware",
+    "qorgau.core.middleware.RejectUnstorableTextMiddleware",
 ]
 
 ROOT_URLCONF = "qorgau.urls"
@@ -354,12 +357,26 @@ QORGAU_RECEIPT_RATE_PER_10_MIN = env_int("QORGAU_RECEIPT_RATE_PER_10_MIN", 10)
 QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR = env_int("QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR", 5)
 # How long an opened receipt keeps the report open in the browser (seconds).
 QORGAU_RECEIPT_SESSION_SECONDS = env_int("QORGAU_RECEIPT_SESSION_SECONDS", 30 * 60)
-# The API takes evidence as base64 in JSON: room for every file, a third larger, plus the text.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
-    "QORGAU_MAX_REQUEST_BYTES",
-    QORGAU_EVIDENCE_MAX_FILES * QORGAU_EVIDENCE_MAX_BYTES * 4 // 3 + 2**20,
+# Bodies over these are refused (413) from their Content-Length, or while they stream, before they
+# are held (qorgau/core/body_limits.py). The Red Button's form and follow-up: every file of the
+# largest size, plus 1 MiB. The API, whose JSON a worker holds whole (about twice its size, with
+# its parsed text): by default one file of the largest size in base64 (a third larger) plus 1 MiB
+# of text, so that a request at the limit keeps a worker under 250 MB (bench/workers.py).
+QORGAU_MAX_REQUEST_BYTES = env_int(
+    "QORGAU_MAX_REQUEST_BYTES", QORGAU_EVIDENCE_MAX_BYTES * 4 // 3 + 2**20
 )
+# Every other path: staff forms, CSV imports (the register, schools), webhooks, the admin.
+QORGAU_MAX_OTHER_REQUEST_BYTES = env_int("QORGAU_MAX_OTHER_REQUEST_MB", 20) * 2**20
+# Django's own limit on a body read whole (`request.body`, the API's JSON) and on a form's fields
+# but files: the API's, so that the configured one is the one that refuses.
+DATA_UPLOAD_MAX_MEMORY_SIZE = QORGAU_MAX_REQUEST_BYTES
+# Larger uploads go to a temporary file, and every file is read from there in chunks.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+FILE_UPLOAD_HANDLERS = [
+    "qorgau.core.body_limits.FileSizeLimit",  # stops the parser at a file over its limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FILES = QORGAU_EVIDENCE_MAX_FILES + 5
 
 LOGGING = {

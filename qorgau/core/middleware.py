@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,11 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from qorgau.core.types import SecondFactorRequest
+
+# A JSON escape of NUL or of half of a surrogate pair: the only ways a JSON body can carry text that
+# no database stores (a raw NUL byte is caught before). Emoji escaped as a pair match too, and are
+# then parsed and pass.
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 FALLBACK_LANGUAGE = "ru"
 
@@ -160,8 +166,9 @@ class RejectUnstorableTextMiddleware:
             body = request.body
             if b"\x00" in body:
                 return "body", "nul"
-            # only an escape (\u0000, \ud800) can make such text: parse only bodies that have one
-            if b"\\u" not in body:
+            # only an escape of NUL or of a surrogate (\u0000, \ud800) can make such text: parse only
+            # bodies with one (not every body whose client escapes Cyrillic as \u04..)
+            if not _RISKY_ESCAPE.search(body):
                 return None
             try:
                 return unstorable_in(json.loads(body))

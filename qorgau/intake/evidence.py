@@ -2,23 +2,33 @@
 
 The disk holds `nonce | AES-256-GCM(data key, content)`; the data key is in the database, itself
 wrapped by the master key (so `rotate_master_key` covers evidence too). Files are written and fsynced
-before the report's transaction commits.
+before the report's transaction commits. A file received is never held whole in memory: an upload
+stays where Django put it (a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE), an API file is
+decoded from base64 in chunks into a temporary file, and its hash and ciphertext are computed chunk
+by chunk (finding 6 of the security review).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import os
 import secrets
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 import filetype
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 NONCE = 12
+CHUNK = 2**20  # what is read, hashed, decoded or encrypted at a time
+SNIFF_BYTES = 65536  # what the type is told from
 
 # What a report may carry: pictures, PDF, text and chat exports (WhatsApp exports a .zip).
 ALLOWED_TYPES = {
@@ -38,38 +48,140 @@ class EvidenceRejected(ValueError):
     pass
 
 
-@dataclass(frozen=True)
+class EvidenceTooLarge(EvidenceRejected):
+    pass
+
+
 class IncomingFile:
-    filename: str
-    content: bytes | None  # None when only the hash is known (a platform's report)
-    sha256: str
+    """A file as received: its name, its content and the SHA-256 its sender declared ("" if none).
+
+    The content is bytes (small files, tests, demo data) or a file read in chunks (`file=`: an
+    upload, a decoded API file); none when only the hash is known (a platform's report)."""
+
+    def __init__(
+        self,
+        filename: str,
+        content: bytes | None = None,
+        sha256: str = "",
+        *,
+        file: IO[bytes] | None = None,
+    ) -> None:
+        self.filename, self.sha256 = filename, sha256
+        self._bytes, self._file = content, file
+        self._digest: str | None = None
+
+    def __repr__(self) -> str:
+        return f"IncomingFile(size={self.size})"  # never the name: it may be personal
+
+    @property
+    def has_content(self) -> bool:
+        return self._bytes is not None or self._file is not None
+
+    @property
+    def size(self) -> int | None:
+        if self._bytes is not None:
+            return len(self._bytes)
+        if self._file is None:
+            return None
+        self._file.seek(0, os.SEEK_END)
+        return self._file.tell()
+
+    def head(self, size: int = SNIFF_BYTES) -> bytes:
+        if self._bytes is not None:
+            return self._bytes[:size]
+        if self._file is None:
+            return b""
+        self._file.seek(0)
+        return self._file.read(size)
+
+    def chunks(self) -> Iterator[bytes]:
+        if self._bytes is not None:
+            for start in range(0, len(self._bytes), CHUNK):
+                yield self._bytes[start : start + CHUNK]
+        elif self._file is not None:
+            self._file.seek(0)
+            while piece := self._file.read(CHUNK):
+                yield piece
+
+    def digest(self) -> str:
+        """The SHA-256 of the content, computed chunk by chunk (once)."""
+        if self._digest is None:
+            hasher = hashlib.sha256()
+            for piece in self.chunks():
+                hasher.update(piece)
+            self._digest = hasher.hexdigest()
+        return self._digest
+
+    def sniffed(self) -> str | None:
+        return sniff(self.head(), size=self.size)
+
+
+def too_large_message(filename: str) -> str:
+    return str(
+        _("“%(name)s” is too large: at most %(mb)d MB per file.")
+        % {"name": filename[:80], "mb": settings.QORGAU_EVIDENCE_MAX_BYTES // 2**20}
+    )
+
+
+def decode_base64(text: str, *, filename: str) -> IncomingFile:
+    """An API file's base64 decoded in chunks into a temporary file (in memory up to
+    FILE_UPLOAD_MAX_MEMORY_SIZE), refused as soon as it passes QORGAU_EVIDENCE_MAX_BYTES
+    (EvidenceTooLarge), or where it is not base64 (EvidenceRejected)."""
+    limit = settings.QORGAU_EVIDENCE_MAX_BYTES
+    if len(text) // 4 * 3 - 2 > limit:  # the decoded size, known before decoding
+        raise EvidenceTooLarge(too_large_message(filename))
+    spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - it lives as long as the request
+        max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, dir=settings.FILE_UPLOAD_TEMP_DIR
+    )
+    step = CHUNK // 3 * 4  # whole groups of four characters
+    size = 0
+    try:
+        for start in range(0, len(text), step):
+            piece = text[start : start + step]
+            if "=" in piece and start + step < len(text):
+                raise ValueError("padding before the end")
+            decoded = base64.b64decode(piece, validate=True)
+            size += len(decoded)
+            if size > limit:
+                raise EvidenceTooLarge(too_large_message(filename))
+            spool.write(decoded)
+    except (binascii.Error, ValueError) as exc:
+        spool.close()
+        if isinstance(exc, EvidenceRejected):
+            raise
+        raise EvidenceRejected(_("The file content is not valid base64.")) from exc
+    except BaseException:
+        spool.close()
+        raise
+    return IncomingFile(filename, None, "", file=spool)
 
 
 def evidence_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "evidence"
 
 
-def _looks_like_text(content: bytes) -> bool:
-    if b"\x00" in content[:65536] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _looks_like_text(content: bytes, size: int) -> bool:
+    if b"\x00" in content[:SNIFF_BYTES] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    sample = content[:65536]
+    sample = content[:SNIFF_BYTES]
     for encoding in ("utf-8", "utf-16"):
         try:
             sample.decode(encoding)
             return True
         except UnicodeDecodeError as exc:
             # a multi-byte character cut by the sample's end is still text
-            if encoding == "utf-8" and exc.start >= len(sample) - 3 and len(content) > len(sample):
+            if encoding == "utf-8" and exc.start >= len(sample) - 3 and size > len(sample):
                 return True
     return False
 
 
-def sniff(content: bytes) -> str | None:
-    """The content's type, from its bytes (never from its name); None when it is not allowed."""
+def sniff(content: bytes, size: int | None = None) -> str | None:
+    """The content's type, from its bytes (never from its name); None when it is not allowed.
+    `content` may be the file's first SNIFF_BYTES only, `size` its whole size."""
     kind = filetype.guess(content[:8192])
     if kind is not None:
         return kind.mime if kind.mime in ALLOWED_TYPES else None
-    if content and _looks_like_text(content):
+    if content and _looks_like_text(content, len(content) if size is None else size):
         return "text/plain"
     return None
 
@@ -85,23 +197,28 @@ def check_limits(files: list[IncomingFile]) -> None:
             % {"count": settings.QORGAU_EVIDENCE_MAX_FILES}
         )
     for item in files:
-        if item.content is not None and len(item.content) > settings.QORGAU_EVIDENCE_MAX_BYTES:
-            raise EvidenceRejected(
-                _("“%(name)s” is too large: at most %(mb)d MB per file.")
-                % {"name": item.filename[:80], "mb": settings.QORGAU_EVIDENCE_MAX_BYTES // 2**20}
-            )
+        if (item.size or 0) > settings.QORGAU_EVIDENCE_MAX_BYTES:
+            raise EvidenceTooLarge(too_large_message(item.filename))
 
 
-def write_encrypted(content: bytes, data_key: bytes, storage_name: str) -> Path:
-    """Encrypt and write a file durably (temporary file, fsync, rename, fsync of the folder)."""
+def write_encrypted(content: bytes | Iterable[bytes], data_key: bytes, storage_name: str) -> Path:
+    """Encrypt and write a file durably (temporary file, fsync, rename, fsync of the folder).
+
+    `content` is bytes or chunks: AES-GCM is applied chunk by chunk, and the file is what
+    `AESGCM.encrypt` gives (`nonce | ciphertext | tag`), so `read_decrypted` opens either."""
     folder = evidence_dir()
     folder.mkdir(parents=True, exist_ok=True)
     nonce = os.urandom(NONCE)
-    blob = nonce + AESGCM(data_key).encrypt(nonce, content, storage_name.encode())
+    encryptor = Cipher(algorithms.AES(data_key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(storage_name.encode())
     final = folder / storage_name
     temporary = folder / f".{storage_name}.tmp"
     with open(temporary, "wb") as handle:
-        handle.write(blob)
+        handle.write(nonce)
+        for piece in [content] if isinstance(content, bytes) else content:
+            handle.write(encryptor.update(piece))
+        handle.write(encryptor.finalize())
+        handle.write(encryptor.tag)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, final)

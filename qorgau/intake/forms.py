@@ -84,17 +84,11 @@ class MultipleFileField(forms.FileField):
 
 
 def incoming_files(uploaded) -> list[evidence_files.IncomingFile]:
-    files = []
-    for upload in uploaded or []:
-        content = upload.read()
-        files.append(
-            evidence_files.IncomingFile(
-                filename=upload.name or "",
-                content=content,
-                sha256=evidence_files.sha256_hex(content),
-            )
-        )
-    return files
+    """The uploads as they are (a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE): read in
+    chunks when they are checked and stored, never whole."""
+    return [
+        evidence_files.IncomingFile(upload.name or "", file=upload) for upload in uploaded or []
+    ]
 
 
 def region_choices():

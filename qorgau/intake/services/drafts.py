@@ -12,13 +12,12 @@ message); the schema still lists them.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
@@ -380,40 +379,49 @@ def _files(
     """The files (the API's decoded, then the form's), each with its sniffed type. A file is
     `evidence.N` in errors, N counting the API's first."""
     numbered: list[tuple[int, evidence_files.IncomingFile]] = []
-    for index, sent in enumerate(draft.evidence):
-        content = None
-        if sent.content_base64:
-            try:
-                content = base64.b64decode(sent.content_base64, validate=True)
-            except (binascii.Error, ValueError):
-                errors.add(f"evidence.{index}", _("The file content is not valid base64."))
-                continue
-        numbered.append(
-            (index, evidence_files.IncomingFile(sent.filename, content, sent.sha256 or ""))
+    if len(draft.evidence) + len(draft.files) > settings.QORGAU_EVIDENCE_MAX_FILES:
+        errors.add(
+            "evidence",
+            _("At most %(count)d files can be sent.")
+            % {"count": settings.QORGAU_EVIDENCE_MAX_FILES},
         )
-    numbered.extend(enumerate(draft.files, start=len(draft.evidence)))
+        return [], []
+    for index, sent in enumerate(draft.evidence):
+        item = evidence_files.IncomingFile(sent.filename, None, sent.sha256 or "")
+        if sent.content_base64:
+            # decoded in chunks, refused as soon as it passes the limit (never held whole)
+            try:
+                item = evidence_files.decode_base64(sent.content_base64, filename=sent.filename)
+            except evidence_files.EvidenceRejected as exc:
+                errors.add(f"evidence.{index}", str(exc))
+                continue
+            item.sha256 = sent.sha256 or ""
+        numbered.append((index, item))
+    for index, upload in enumerate(draft.files, start=len(draft.evidence)):
+        try:
+            evidence_files.check_limits([upload])
+        except evidence_files.EvidenceRejected as exc:
+            errors.add(f"evidence.{index}", str(exc))
+            continue
+        numbered.append((index, upload))
     files = [item for _index, item in numbered]
-    try:
-        evidence_files.check_limits(files)
-    except evidence_files.EvidenceRejected as exc:
-        errors.add("evidence", str(exc))
     sniffed: list[str | None] = []
     for index, item in numbered:
-        if item.content is None:
+        if not item.has_content:
             if not _is_sha256(item.sha256):
                 errors.add(
                     f"evidence.{index}", _("A file's SHA-256 must be 64 hexadecimal characters.")
                 )
             sniffed.append(None)
             continue
-        kind = evidence_files.sniff(item.content)
+        kind = item.sniffed()
         if kind is None:
             errors.add(
                 f"evidence.{index}",
                 _("“%(name)s” cannot be accepted: send pictures, PDF, text or chat exports.")
                 % {"name": item.filename[:80] or "?"},
             )
-        if item.sha256 and item.sha256.lower() != evidence_files.sha256_hex(item.content):
+        if item.sha256 and item.sha256.lower() != item.digest():
             errors.add(f"evidence.{index}", _("The file's content does not match its SHA-256."))
         sniffed.append(kind)
     return files, sniffed

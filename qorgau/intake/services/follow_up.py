@@ -131,7 +131,7 @@ def report_add_information(
         except evidence_files.EvidenceRejected as exc:
             errors.setdefault("evidence", []).append(str(exc))
             continue
-        kind = evidence_files.sniff(item.content or b"")
+        kind = item.sniffed() if item.has_content else None
         if kind is None:
             errors.setdefault(f"evidence.{index}", []).append(
                 _("“%(name)s” cannot be accepted: send pictures, PDF, text or chat exports.")

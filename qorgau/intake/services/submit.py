@@ -216,14 +216,14 @@ def _store_files(
             sha256=(item.sha256 or "").lower(),
             added_by_reporter_later=later,
         )
-        if item.content is not None:
+        if item.has_content:
             storage_name, data_key = evidence_files.new_storage()
-            written.append(evidence_files.write_encrypted(item.content, data_key, storage_name))
+            written.append(evidence_files.write_encrypted(item.chunks(), data_key, storage_name))
             row.storage_name = storage_name
             row.data_key = data_key
-            row.size = len(item.content)
+            row.size = item.size
             row.content_type = kind or ""
-            row.sha256 = evidence_files.sha256_hex(item.content)
+            row.sha256 = item.digest()
         row.save(force_insert=True)
     return written
 
