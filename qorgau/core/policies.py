@@ -13,10 +13,13 @@ from qorgau.core.permissions import On, Policy, Scope, Visibility
 
 # --- What each role sees --------------------------------------------------------------------------
 
+# The security officer sees the staff and the audit log (whose access is what, who did what: ids,
+# never personal values) to judge the access changes it approves; no report, case or register.
 USER_VISIBILITY = Visibility(
     roles={
         Role.ADMIN: Scope.ALL,
         Role.CENTRAL_OFFICE: Scope.ALL,
+        Role.SECURITY_OFFICER: Scope.ALL,
         Role.REGIONAL_CHIEF: Scope.REGION,
     },
     region_field="region",
@@ -25,9 +28,13 @@ AUDIT_VISIBILITY = Visibility(
     roles={
         Role.ADMIN: Scope.ALL,
         Role.CENTRAL_OFFICE: Scope.ALL,
+        Role.SECURITY_OFFICER: Scope.ALL,
         Role.REGIONAL_CHIEF: Scope.REGION,
     },
     region_field="region",
+)
+ACCESS_CHANGE_VISIBILITY = Visibility(
+    roles={Role.ADMIN: Scope.ALL, Role.SECURITY_OFFICER: Scope.ALL}, region_field="user__region"
 )
 
 # --- Actions --------------------------------------------------------------------------------------
@@ -60,6 +67,43 @@ MANAGE_API_TOKENS = Policy(
     message=_("Only an administrator manages tokens."),
 )
 
+# Four eyes on access: a change of a member of staff's role, region or facilities, or switching an
+# account on, is asked for by an administrator and takes effect only when a second person approves
+# it: the central office's security officer, or another administrator. Nobody decides a change they
+# asked for, nor a change of their own access (the service checks both: `access_change_approve`).
+# Nothing automatic approves (`system=False`): demo data and `createsuperuser` make accounts, they
+# do not change them.
+REQUEST_ACCESS_CHANGE = Policy(
+    "core.request_access_change",
+    {Role.ADMIN},
+    on=On.ANY,
+    system=False,
+    message=_("Only an administrator asks for a change of access."),
+)
+DECIDE_ACCESS_CHANGE = Policy(
+    "core.decide_access_change",
+    {Role.SECURITY_OFFICER, Role.ADMIN},
+    on=On.ANY,
+    system=False,
+    message=_("Only the security officer or an administrator approves a change of access."),
+)
+# The one who asked may withdraw a change while it waits.
+CANCEL_ACCESS_CHANGE = Policy(
+    "core.cancel_access_change",
+    {Role.ADMIN},
+    on=On.ANY,
+    message=_("Only an administrator withdraws a change of access."),
+)
+VIEW_ACCESS_CHANGES = Policy(
+    "core.view_access_changes",
+    {Role.SECURITY_OFFICER, Role.ADMIN},
+    on=On.ANY,
+    message=_("Your role does not see changes of access."),
+)
+# Who may decide: their own password and second factor are not an administrator's to reset (else an
+# administrator would become the second person), except by the operator on the server's shell.
+ACCESS_DECIDING_ROLES = frozenset({Role.SECURITY_OFFICER, Role.ADMIN})
+
 # The roles that open the administration (/admin/): users and reference data, never report contents.
 ADMIN_ROLES = frozenset({Role.ADMIN})
 # The assignment policy matches prosecutors by gender: a prosecutor's account must say it.
@@ -84,6 +128,7 @@ ADMIN_PERMISSIONS = {
             "core.view_apitoken",
             "core.change_apitoken",
             "core.view_auditentry",
+            "core.view_accesschange",
             # a lost phone: see and delete the authenticator (never its key or codes)
             "core.view_stafftotpdevice",
             "core.delete_stafftotpdevice",

@@ -1,8 +1,15 @@
-"""Every write of the core app: the audit log, staff accounts, API tokens, rate limits and the
+"""Every write of the core app: the audit log, staff accounts and changes of their access, API tokens, rate limits and the
 second factor. One module per sub-domain; every public name is here too."""
 
 from __future__ import annotations
 
+from qorgau.core.services.access import (
+    access_change_approve,
+    access_change_cancel,
+    access_change_reject,
+    access_change_request,
+    facility_ids_of,
+)
 from qorgau.core.services.accounts import (
     notifications_mark_read,
     user_create,
@@ -48,6 +55,10 @@ __all__ = [
     "LOGIN_ADDRESS_SCOPE",
     "TOKEN_PREFIX",
     "TOKEN_TOUCH_INTERVAL",
+    "access_change_approve",
+    "access_change_cancel",
+    "access_change_reject",
+    "access_change_request",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",
@@ -58,6 +69,7 @@ __all__ = [
     "audit_logout",
     "audit_otp_failed",
     "audit_personal_view",
+    "facility_ids_of",
     "login_failure_record",
     "login_lockout_wait",
     "notifications_mark_read",
