@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from qorgau.core import services
+from qorgau.core import selectors, services
 from qorgau.core.errors import ServiceError
 from qorgau.core.models import (
     AccessChange,
@@ -94,11 +94,11 @@ class QorgauUserChangeForm(UserChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        hooks = services.access.facility_hooks()
+        hooks = selectors.facility_hooks()
         if "facilities" in self.fields and hooks is not None:
             field = cast(forms.ModelMultipleChoiceField, self.fields["facilities"])
             field.queryset = hooks.facility_choices()
-            self.initial["facilities"] = services.facility_ids_of(self.instance) or []
+            self.initial["facilities"] = selectors.facility_ids_of(self.instance) or []
 
 
 # What an administrator's save of an account does not apply itself but asks a second person for.
@@ -209,7 +209,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         if "facilities" not in form.changed_data:
             return None
         asked = sorted(f.pk for f in form.cleaned_data.get("facilities") or [])
-        return None if asked == (services.facility_ids_of(obj) or []) else asked
+        return None if asked == (selectors.facility_ids_of(obj) or []) else asked
 
     def _ask(
         self,

@@ -229,6 +229,7 @@ class AccessChange(TimeStamped):
     facility ids and the flags are not personal data, so the audit log holds them too.
     """
 
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     user = models.ForeignKey(
         User, verbose_name=_("member of staff"), on_delete=models.PROTECT, related_name="+"
     )

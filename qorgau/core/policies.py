@@ -34,7 +34,10 @@ AUDIT_VISIBILITY = Visibility(
     region_field="region",
 )
 ACCESS_CHANGE_VISIBILITY = Visibility(
-    roles={Role.ADMIN: Scope.ALL, Role.SECURITY_OFFICER: Scope.ALL}, region_field="user__region"
+    roles={Role.ADMIN: Scope.ALL, Role.SECURITY_OFFICER: Scope.ALL},
+    region_field="user__region",
+    owner_field="requested_by",
+    parties=("requested_by", "user"),
 )
 
 # --- Actions --------------------------------------------------------------------------------------
@@ -70,7 +73,7 @@ MANAGE_API_TOKENS = Policy(
 # Four eyes on access: a change of a member of staff's role, region or facilities, or switching an
 # account on, is asked for by an administrator and takes effect only when a second person approves
 # it: the central office's security officer, or another administrator. Nobody decides a change they
-# asked for, nor a change of their own access (the service checks both: `access_change_approve`).
+# asked for, nor a change of their own access (On.NOT_OWN: the change's parties are refused, 403).
 # Nothing automatic approves (`system=False`): demo data and `createsuperuser` make accounts, they
 # do not change them.
 REQUEST_ACCESS_CHANGE = Policy(
@@ -83,15 +86,19 @@ REQUEST_ACCESS_CHANGE = Policy(
 DECIDE_ACCESS_CHANGE = Policy(
     "core.decide_access_change",
     {Role.SECURITY_OFFICER, Role.ADMIN},
-    on=On.ANY,
+    on=On.NOT_OWN,
     system=False,
-    message=_("Only the security officer or an administrator approves a change of access."),
+    message=_(
+        "A second person decides a change of access: the security officer or an administrator "
+        "who neither asked for it nor is the one it is for."
+    ),
 )
-# The one who asked may withdraw a change while it waits.
+# The one who asked (On.OWN: `requested_by`) may withdraw a change while it waits.
 CANCEL_ACCESS_CHANGE = Policy(
     "core.cancel_access_change",
     {Role.ADMIN},
-    on=On.ANY,
+    on=On.OWN,
+    system=False,
     message=_("Only an administrator withdraws a change of access."),
 )
 VIEW_ACCESS_CHANGES = Policy(

@@ -8,7 +8,6 @@ from qorgau.core.services.access import (
     access_change_cancel,
     access_change_reject,
     access_change_request,
-    facility_ids_of,
 )
 from qorgau.core.services.accounts import (
     notifications_mark_read,
@@ -69,7 +68,6 @@ __all__ = [
     "audit_logout",
     "audit_otp_failed",
     "audit_personal_view",
-    "facility_ids_of",
     "login_failure_record",
     "login_lockout_wait",
     "notifications_mark_read",

@@ -1,10 +1,9 @@
 """Four eyes on access: a change of a member of staff's role, region or facilities, or switching an
 account on, is asked for by an administrator and applied only when a second person approves it.
 
-Who may ask, approve and withdraw is in core/policies.py; the two rules about people (nobody decides
-a change they asked for, nor a change of their own access) are checked here, because they compare
-the deciding user with the change, not with a role. A refused decision writes nothing but its
-"refused" audit entry. Approval applies the change in its own transaction, and only while the account
+Who may ask, approve and withdraw is in core/policies.py, with the two rules about people (nobody
+decides a change they asked for, nor a change of their own access: `On.NOT_OWN`). A refused decision
+writes nothing but its "refused" audit entry. Approval applies the change in its own transaction, and only while the account
 still has the values the request recorded (else `Conflict`: someone changed it meanwhile).
 
 The audit entries hold the old and the new values: a role, region and facility ids and the flag
@@ -22,25 +21,12 @@ from django.utils.translation import gettext as _
 
 from qorgau.core import policies
 from qorgau.core.enums import AccessChangeStatus, Role
-from qorgau.core.errors import Conflict, InvalidInput, PermissionRefused
+from qorgau.core.errors import Conflict, InvalidInput
 from qorgau.core.models import AccessChange, Region, User
-from qorgau.core.permissions import Refusal, require, service
-from qorgau.core.registry import app_modules
+from qorgau.core.permissions import require, service
+from qorgau.core.selectors import facility_hooks, facility_ids_of
 from qorgau.core.services.audit import audit_append
 from qorgau.core.transitions import Transitions, transition
-
-
-def facility_hooks() -> Any:
-    """The app that keeps clinicians' facilities (offenders' `access` module), or None."""
-    for module in app_modules("access"):
-        if hasattr(module, "facility_ids_of"):
-            return module
-    return None
-
-
-def facility_ids_of(user: User) -> list[int] | None:
-    hooks = facility_hooks()
-    return hooks.facility_ids_of(user) if hooks is not None and user.pk else None
 
 
 def _current(user: User) -> dict[str, Any]:
@@ -164,31 +150,10 @@ def _decide(change: AccessChange, acting_user: User, table: Transitions, to: str
     )
 
 
-def _refuse_person(acting_user: User, change: AccessChange, reason: str, message: str) -> None:
-    error = PermissionRefused(message, policy=policies.DECIDE_ACCESS_CHANGE.name)
-    error.refusal = Refusal(  # type: ignore[attr-defined]
-        user=acting_user, policy=policies.DECIDE_ACCESS_CHANGE.name, reason=reason, obj=change
-    )
-    raise error
-
-
 def _decidable(acting_user: User, change: AccessChange) -> AccessChange:
     """The change, locked, if `acting_user` may decide it now; else the refusal."""
+    # the role, and that `acting_user` neither asked for it nor is the one it is for (On.NOT_OWN)
     require(acting_user, policies.DECIDE_ACCESS_CHANGE, change)
-    if change.requested_by_id == acting_user.pk:
-        _refuse_person(
-            acting_user,
-            change,
-            "own_request",
-            _("You asked for this change: a second person must decide it."),
-        )
-    if change.user_id == acting_user.pk:
-        _refuse_person(
-            acting_user,
-            change,
-            "own_access",
-            _("This change is of your own access: a second person must decide it."),
-        )
     locked = AccessChange.objects.select_for_update().select_related("user").get(pk=change.pk)
     if locked.status != AccessChangeStatus.PENDING:
         raise Conflict(_("This change has already been decided or withdrawn. Reload the page."))
@@ -235,16 +200,7 @@ def access_change_reject(*, acting_user: User, change: AccessChange) -> AccessCh
 @service
 def access_change_cancel(*, acting_user: User, change: AccessChange) -> AccessChange:
     """The administrator who asked withdraws the change while it waits."""
-    require(acting_user, policies.CANCEL_ACCESS_CHANGE, change)
-    if change.requested_by_id != acting_user.pk:
-        error = PermissionRefused(_("Only the one who asked for a change withdraws it."))
-        error.refusal = Refusal(  # type: ignore[attr-defined]
-            user=acting_user,
-            policy=policies.CANCEL_ACCESS_CHANGE.name,
-            reason="not_requester",
-            obj=change,
-        )
-        raise error
+    require(acting_user, policies.CANCEL_ACCESS_CHANGE, change)  # On.OWN: the one who asked
     locked = AccessChange.objects.select_for_update().select_related("user").get(pk=change.pk)
     if locked.status != AccessChangeStatus.PENDING:
         raise Conflict(_("This change has already been decided or withdrawn. Reload the page."))
