@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from qorgau.core import selectors, services
+from qorgau.core import policies, selectors, services
 from qorgau.core.errors import ServiceError
 from qorgau.core.models import (
     AccessChange,
@@ -147,6 +148,11 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # people are switched off, never deleted: the audit log points at them
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        target = self.get_object(request, id)
+        _refuse_guarded(request, target, "core.set_password")
+        return super().user_change_password(request, id, form_url)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """Save what is not access at once; ask a second person for the access (four eyes).
@@ -336,6 +342,19 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
+def _refuse_guarded(request: HttpRequest, target: Any, what: str) -> None:
+    """403 (audited) when `target`'s password or second factor is not the admin's to reset: they
+    decide changes of access, and whoever holds their sign-in would be the second person."""
+    if policies.credentials_guarded(request.user, target):
+        services.audit_append(
+            actor=cast(User, request.user),
+            action="refused",
+            obj=target,
+            details={"policy": what, "reason": "guards_access"},
+        )
+        raise PermissionDenied
+
+
 class _AddedFilter(admin.DateFieldListFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -379,6 +398,15 @@ class SecondFactorAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and policies.credentials_guarded(request.user, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        _refuse_guarded(request, obj.user, "core.delete_second_factor")
+        super().delete_model(request, obj)
 
 
 @admin.register(StaffTOTPDevice)

@@ -6,6 +6,8 @@ which objects). Both live here and nowhere else; `core/permissions.py` says how 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.enums import Role
@@ -107,9 +109,21 @@ VIEW_ACCESS_CHANGES = Policy(
     on=On.ANY,
     message=_("Your role does not see changes of access."),
 )
-# Who may decide: their own password and second factor are not an administrator's to reset (else an
-# administrator would become the second person), except by the operator on the server's shell.
+# Who may decide: their password and second factor are not another administrator's to reset (else
+# an administrator would become the second person); the operator does it on the server's shell
+# (`manage.py changepassword`; deleting a lost authenticator there).
 ACCESS_DECIDING_ROLES = frozenset({Role.SECURITY_OFFICER, Role.ADMIN})
+
+
+def credentials_guarded(actor: Any, target: Any) -> bool:
+    """Whether `actor` may not reset `target`'s password or second factor in /admin/: `target`
+    decides changes of access (or is a superuser) and is somebody else."""
+    return bool(
+        target is not None
+        and getattr(actor, "pk", None) != target.pk
+        and (target.is_superuser or target.role in ACCESS_DECIDING_ROLES)
+    )
+
 
 # The roles that open the administration (/admin/): users and reference data, never report contents.
 ADMIN_ROLES = frozenset({Role.ADMIN})
