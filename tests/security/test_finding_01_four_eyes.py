@@ -71,8 +71,8 @@ def test_an_admin_raising_its_own_role_waits_for_a_second_person(client, admin_u
 
 
 @pytest.fixture
-def security(reference_data):
-    return UserFactory(username="security", role=Role.SECURITY_OFFICER, region=None)
+def security(security_officer):
+    return security_officer
 
 
 @pytest.fixture
