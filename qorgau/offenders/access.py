@@ -10,7 +10,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from qorgau.core.models import User
+from qorgau.offenders import policies
 from qorgau.offenders.models import Facility
+
+
+def works_in_facilities(role: str) -> bool:
+    """Whether an account of `role` may be asked to work in facilities (clinicians)."""
+    return role == policies.FACILITY_STAFF["role"]
 
 
 def facility_ids_of(user: User) -> list[int]:

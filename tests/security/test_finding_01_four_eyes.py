@@ -287,3 +287,34 @@ def test_an_admin_cannot_take_over_a_second_persons_sign_in(
     client.force_login(admin_user)
     url = reverse("admin:auth_user_password_change", args=[analyst.pk])
     assert client.get(url).status_code == 200
+
+
+def test_only_clinicians_are_asked_into_facilities(client, admin_user, analyst, almaty):
+    from qorgau.core import services
+    from qorgau.core.errors import InvalidInput
+    from qorgau.offenders.models import Facility
+
+    facility = Facility.objects.create(name="Synthetic Facility", region=almaty)
+    with pytest.raises(InvalidInput, match="clinicians"):
+        services.access_change_request(
+            acting_user=admin_user,
+            user=analyst,
+            role=analyst.role,
+            region=analyst.region,
+            is_active=True,
+            facility_ids=[facility.pk],
+        )
+
+
+def test_a_superuser_does_not_add_clinicians_to_a_facility_directly(client, clinician, almaty):
+    from qorgau.offenders.models import Facility
+
+    root = UserFactory(username="root", role=Role.ADMIN, region=None, is_superuser=True)
+    facility = Facility.objects.create(name="Synthetic Facility", region=almaty)
+    client.force_login(root)
+    url = reverse("admin:offenders_facility_change", args=[facility.pk])
+    response = client.post(
+        url, {"name": facility.name, "region": almaty.pk, "clinicians": [clinician.pk]}
+    )
+    assert response.status_code == 302
+    assert not facility.clinicians.exists()

@@ -66,6 +66,9 @@ def access_change_request(
         old_facilities=old_facilities,
         new_facilities=new_facilities,
     )
+    hooks = facility_hooks()
+    if new_facilities and hooks is not None and not hooks.works_in_facilities(str(role)):
+        raise InvalidInput({"facilities": [_("Only clinicians work in facilities.")]})
     if change.values("old") == change.values("new"):
         raise InvalidInput({"role": [_("This changes nothing of the account's access.")]})
     _check_possible(locked, change)
