@@ -88,6 +88,12 @@ class QorgauUserChangeForm(UserChangeForm):
         required=False,
         help_text=_("Only for clinicians: the facilities whose inmates they see."),
     )
+    access_reason = forms.CharField(
+        label=_("reason for the change of access"),
+        required=False,
+        max_length=500,
+        help_text=_("What the approver reads: why this person needs the new access."),
+    )
 
     class Meta:
         model = User
@@ -103,7 +109,7 @@ class QorgauUserChangeForm(UserChangeForm):
 
 
 # What an administrator's save of an account does not apply itself but asks a second person for.
-ACCESS_FORM_FIELDS = ("role", "region", "is_active", "facilities")
+ACCESS_FORM_FIELDS = ("role", "region", "is_active", "facilities", "access_reason")
 
 
 @admin.register(User)
@@ -120,7 +126,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (_("Person"), {"fields": ["full_name", "email", "gender", "language"]}),
         (
             _("Access (changes wait for a second person's approval)"),
-            {"fields": ["role", "region", "facilities", "is_active"]},
+            {"fields": ["role", "region", "facilities", "is_active", "access_reason"]},
         ),
         (_("Dates"), {"fields": ["last_login", "created_at"]}),
     ]
@@ -208,6 +214,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
                 region=asked["region"],
                 is_active=obj.is_active or asked["is_active"],
                 facility_ids=facility_ids,
+                reason=form.cleaned_data.get("access_reason", ""),
             )
 
     def _facilities_asked(self, form: Any, obj: Any) -> list[int] | None:
@@ -227,6 +234,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         facility_ids: list[int] | None,
         role: str | None = None,
         region: Any = None,
+        reason: str = "",
     ) -> None:
         try:
             services.access_change_request(
@@ -236,6 +244,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
                 region=region if role is not None else obj.region,
                 is_active=is_active,
                 facility_ids=facility_ids,
+                reason=reason,
             )
         except ServiceError as error:
             messages.error(request, error.message)

@@ -50,7 +50,9 @@ def told(response) -> list[str]:
 
 
 def test_an_admin_raising_its_own_role_waits_for_a_second_person(client, admin_user):
-    response = admin_sets(client, admin_user, admin_user, role=Role.CENTRAL_OFFICE)
+    response = admin_sets(
+        client, admin_user, admin_user, role=Role.CENTRAL_OFFICE, access_reason="Synthetic."
+    )
     assert response.redirect_chain, response.context["adminform"].form.errors
     assert any("waits for approval" in m for m in told(response))
 
@@ -60,6 +62,7 @@ def test_an_admin_raising_its_own_role_waits_for_a_second_person(client, admin_u
 
     request = AccessChange.objects.get(user=admin_user)
     assert request.status == "pending" and request.requested_by == admin_user
+    assert request.reason == "Synthetic."
     assert (request.old_role, request.new_role) == (Role.ADMIN, Role.CENTRAL_OFFICE)
     entry = AuditEntry.objects.get(action="access.request")
     assert entry.actor == admin_user and entry.object_id == str(request.pk)
