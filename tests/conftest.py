@@ -196,13 +196,28 @@ def partner(reference_data):
 
 
 @pytest.fixture
+def security_officer(reference_data):
+    return UserFactory(username="security", role=Role.SECURITY_OFFICER, region=None)
+
+
+@pytest.fixture
 def admin_user(reference_data):
     return UserFactory(username="admin", role=Role.ADMIN, region=None, gender="")
 
 
 @pytest.fixture
 def personas(
-    analyst, outsider, prosecutor, chief, central, clinician, police, educator, partner, admin_user
+    analyst,
+    outsider,
+    prosecutor,
+    chief,
+    central,
+    clinician,
+    police,
+    educator,
+    partner,
+    security_officer,
+    admin_user,
 ):
     return {
         "analyst": analyst,
@@ -214,5 +229,6 @@ def personas(
         "police": police,
         "educator": educator,
         "partner": partner,
+        "security": security_officer,
         "admin": admin_user,
     }

@@ -2,17 +2,22 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from qorgau.core import services
+from qorgau.core import policies, selectors, services
+from qorgau.core.errors import ServiceError
 from qorgau.core.models import (
+    AccessChange,
     ApiToken,
     AuditEntry,
     CriminalArticle,
@@ -75,9 +80,36 @@ class QorgauUserCreationForm(AdminUserCreationForm):
 
 
 class QorgauUserChangeForm(UserChangeForm):
+    # Where a clinician works (the offenders app's facilities, asked through core.registry): a change
+    # of access like the role, so it waits for approval too.
+    facilities = forms.ModelMultipleChoiceField(
+        label=_("facilities"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Only for clinicians: the facilities whose inmates they see."),
+    )
+    access_reason = forms.CharField(
+        label=_("reason for the change of access"),
+        required=False,
+        max_length=500,
+        help_text=_("What the approver reads: why this person needs the new access."),
+    )
+
     class Meta:
         model = User
         fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hooks = selectors.facility_hooks()
+        if "facilities" in self.fields and hooks is not None:
+            field = cast(forms.ModelMultipleChoiceField, self.fields["facilities"])
+            field.queryset = hooks.facility_choices()
+            self.initial["facilities"] = selectors.facility_ids_of(self.instance) or []
+
+
+# What an administrator's save of an account does not apply itself but asks a second person for.
+ACCESS_FORM_FIELDS = ("role", "region", "is_active", "facilities", "access_reason")
 
 
 @admin.register(User)
@@ -92,7 +124,10 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "email", "gender", "language"]}),
-        (_("Work"), {"fields": ["role", "region", "is_active"]}),
+        (
+            _("Access (changes wait for a second person's approval)"),
+            {"fields": ["role", "region", "facilities", "is_active", "access_reason"]},
+        ),
         (_("Dates"), {"fields": ["last_login", "created_at"]}),
     ]
     add_fieldsets = [
@@ -119,6 +154,128 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # people are switched off, never deleted: the audit log points at them
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        target = self.get_object(request, id)
+        _refuse_guarded(request, target, "core.set_password")
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Save what is not access at once; ask a second person for the access (four eyes).
+
+        A new account is made switched off, with the role and region asked for, and switching it on
+        waits for approval. On an existing account a change of role, region or facilities, or
+        switching it back on, becomes a pending `AccessChange`; switching an account off is never
+        delayed (someone left, an account is misused) and is audited with both values.
+        """
+        actor = cast(User, request.user)
+        if not change:
+            obj.is_active = False
+            super().save_model(request, obj, form, change)
+            self._ask(request, actor, obj, is_active=True, facility_ids=None)
+            return
+        before = User.objects.get(pk=obj.pk)
+        asked = {name: getattr(obj, name) for name in ("role", "region", "is_active")}
+        facility_ids = self._facilities_asked(form, obj)
+        switched_off = before.is_active and not obj.is_active
+        obj.role, obj.region = before.role, before.region
+        obj.is_active = False if switched_off else before.is_active
+        saved = [n for n in form.changed_data if n not in ACCESS_FORM_FIELDS]
+        if switched_off:
+            saved.append("is_active")
+        if saved:
+            obj.save()
+            services.audit_append(
+                actor=actor,
+                action="admin.change",
+                obj=obj,
+                region=obj.region,
+                details={
+                    "fields": sorted(saved),
+                    **(
+                        {"old": {"is_active": True}, "new": {"is_active": False}}
+                        if switched_off
+                        else {}
+                    ),
+                },
+            )
+        wants = (
+            asked["role"] != before.role
+            or asked["region"] != before.region
+            or (asked["is_active"] and not before.is_active)
+            or facility_ids is not None
+        )
+        if wants:
+            self._ask(
+                request,
+                actor,
+                obj,
+                role=asked["role"],
+                region=asked["region"],
+                is_active=obj.is_active or asked["is_active"],
+                facility_ids=facility_ids,
+                reason=form.cleaned_data.get("access_reason", ""),
+            )
+
+    def _facilities_asked(self, form: Any, obj: Any) -> list[int] | None:
+        """The facilities asked for, when the form changed them (else None: left alone)."""
+        if "facilities" not in form.changed_data:
+            return None
+        asked = sorted(f.pk for f in form.cleaned_data.get("facilities") or [])
+        return None if asked == (selectors.facility_ids_of(obj) or []) else asked
+
+    def _ask(
+        self,
+        request: HttpRequest,
+        actor: User,
+        obj: Any,
+        *,
+        is_active: bool,
+        facility_ids: list[int] | None,
+        role: str | None = None,
+        region: Any = None,
+        reason: str = "",
+    ) -> None:
+        try:
+            services.access_change_request(
+                acting_user=actor,
+                user=obj,
+                role=role if role is not None else obj.role,
+                region=region if role is not None else obj.region,
+                is_active=is_active,
+                facility_ids=facility_ids,
+                reason=reason,
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return
+        messages.warning(
+            request,
+            gettext(
+                "The change of access of “%(name)s” waits for approval by the security officer "
+                "or another administrator; until then the account keeps its present access."
+            )
+            % {"name": obj.get_username()},
+        )
+
+
+@admin.register(AccessChange)
+class AccessChangeAdmin(admin.ModelAdmin):
+    """Read only: changes are asked for on the account and decided at /staff/access/."""
+
+    list_display = ["created_at", "user", "requested_by", "old_role", "new_role", "status"]
+    list_filter = ["status"]
+    list_select_related = ["user", "requested_by"]
+    readonly_fields = [f.name for f in AccessChange._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ApiToken)
@@ -194,6 +351,19 @@ admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
 
 
+def _refuse_guarded(request: HttpRequest, target: Any, what: str) -> None:
+    """403 (audited) when `target`'s password or second factor is not the admin's to reset: they
+    decide changes of access, and whoever holds their sign-in would be the second person."""
+    if policies.credentials_guarded(request.user, target):
+        services.audit_append(
+            actor=cast(User, request.user),
+            action="refused",
+            obj=target,
+            details={"policy": what, "reason": "guards_access"},
+        )
+        raise PermissionDenied
+
+
 class _AddedFilter(admin.DateFieldListFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -237,6 +407,15 @@ class SecondFactorAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and policies.credentials_guarded(request.user, obj.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        _refuse_guarded(request, obj.user, "core.delete_second_factor")
+        super().delete_model(request, obj)
 
 
 @admin.register(StaffTOTPDevice)

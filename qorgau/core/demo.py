@@ -62,6 +62,14 @@ DEMO_USERS = [
         "Demo Educator",
     ),
     DemoUser("partner", Role.PARTNER, None, Gender.FEMALE, Language.ENGLISH, "Demo Partner"),
+    DemoUser(
+        "security",
+        Role.SECURITY_OFFICER,
+        None,
+        Gender.FEMALE,
+        Language.RUSSIAN,
+        "Demo Security Officer",
+    ),
     DemoUser("admin", Role.ADMIN, None, "", Language.ENGLISH, "Demo Admin"),
 ]
 
@@ -94,7 +102,27 @@ def seed_core(*, rng: random.Random, passwords: dict[str, str]) -> list[User]:
             )
         users.append(user)
     demo_authenticators_ensure(users)
+    demo_access_change_ensure(users, regions)
     return users
+
+
+def demo_access_change_ensure(users: list[User], regions: dict[str, Region]) -> None:
+    """One change of access waiting for the security officer: the demo administrator asks for the
+    analyst of Astana to move to Almaty (nothing changes until `security` approves it)."""
+    from qorgau.core.models import AccessChange
+
+    by_name = {u.username: u for u in users}
+    analyst, admin = by_name["analyst2"], by_name["admin"]
+    if AccessChange.objects.filter(user=analyst).exists():
+        return
+    services.access_change_request(
+        acting_user=admin,
+        user=analyst,
+        role=analyst.role,
+        region=regions[HOME_REGION],
+        is_active=analyst.is_active,
+        reason="Demo: moves to the Almaty office.",
+    )
 
 
 def demo_authenticators_ensure(users: list[User]) -> None:

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     POLICE_SUPERVISOR = "police_supervisor", _("Police supervisor")
     EDUCATION_COORDINATOR = "education_coordinator", _("Education coordinator")
     PARTNER = "partner", _("Partner organisation")
+    SECURITY_OFFICER = "security_officer", _("Security officer (central office)")
     ADMIN = "admin", _("Administrator")
 
 
@@ -35,7 +36,14 @@ ROLE_SUMMARY: dict[str, StrOrPromise] = {
     ),
     Role.EDUCATION_COORDINATOR: _("Trainings and school safeguarding rounds of your region."),
     Role.PARTNER: _("Referrals sent to your organisation, and figures without personal data."),
-    Role.ADMIN: _("Users and reference data. You never see the contents of reports or cases."),
+    Role.SECURITY_OFFICER: _(
+        "Changes of staff access (role, region, facilities, administrators) waiting for a second "
+        "person, and the audit log. You never see the contents of reports or cases."
+    ),
+    Role.ADMIN: _(
+        "Users and reference data. You never see the contents of reports or cases; a change of "
+        "anyone's access waits for a second person's approval."
+    ),
 }
 
 
@@ -56,6 +64,13 @@ REGIONAL_ROLES = frozenset(
 # each sees personal data (reports, cases, offenders, the people of schools and partners) or, for
 # administrators, can create accounts and reset passwords, i.e. become anyone. docs/security-auth.md.
 SECOND_FACTOR_ROLES = frozenset(Role)
+
+
+class AccessChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Gender(models.TextChoices):

@@ -20,7 +20,14 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from qorgau.core import policies
-from qorgau.core.enums import REGIONAL_ROLES, Gender, HelplineAudience, Language, RegionKind, Role
+from qorgau.core.enums import (
+    REGIONAL_ROLES,
+    Gender,
+    HelplineAudience,
+    Language,
+    RegionKind,
+    Role,
+)
 from qorgau.core.fields import EncryptedBinaryField
 from qorgau.core.permissions import ScopedQuerySet
 
@@ -431,3 +438,7 @@ class RecoveryCodeSet(StaticDevice):
         proxy = True
         verbose_name = _("set of recovery codes")
         verbose_name_plural = _("recovery codes")
+
+
+# Changes of access waiting for a second person (four eyes), in their own module for size.
+from qorgau.core.access_models import AccessChange  # noqa: E402, F401

@@ -47,6 +47,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Overview"), "core:staff_home", order=0),
     NavItem(_("People"), "core:people", sees="core.user", order=70),
     NavItem(_("Audit log"), "core:audit_log", sees="core.auditentry", order=71),
+    NavItem(
+        _("Access requests"), "core:access_changes", policy="core.view_access_changes", order=72
+    ),
 ]
 
 

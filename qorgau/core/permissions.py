@@ -43,6 +43,9 @@ class Visibility:
     # Further conditions for a role on top of its scope, e.g. a police supervisor sees released
     # offenders only: {Role.POLICE_SUPERVISOR: Q(status="supervised")}.
     conditions: Mapping[str, Q] = field(default_factory=dict)
+    # Lookup paths to the users an object is by or about (a change of access: who asked, whose
+    # access), for On.NOT_OWN: they may not act on it.
+    parties: tuple[str, ...] = ()
 
     def scope_for(self, user: Any) -> Scope | None:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -128,6 +131,9 @@ class On(enum.Enum):
     OWN_REGION = "own_region"
     # The objects the user owns (its Visibility.owner_field: assigned to me, my facility).
     OWN = "own"
+    # The objects the user is no party to (its Visibility.parties): four eyes, nobody decides what
+    # they asked for or what is about themselves. A party is refused as a role is (403).
+    NOT_OWN = "not_own"
 
 
 _POLICIES: dict[str, Policy] = {}
@@ -211,6 +217,18 @@ def _is_owner(user: Any, obj: Any) -> bool:
     )
 
 
+def _is_party(user: Any, obj: Any) -> bool:
+    rules = visibility_of(type(obj))
+    if obj.pk is None:
+        return True  # nothing decided yet cannot be judged: refuse
+    if not rules.parties:
+        return False
+    condition = Q()
+    for path in rules.parties:
+        condition |= Q(**{f"{path}__id": user.pk})
+    return type(obj)._default_manager.filter(condition, pk=obj.pk).exists()
+
+
 def _is_visible(user: Any, obj: Any) -> bool:
     if obj.pk is None:
         return False
@@ -218,7 +236,8 @@ def _is_visible(user: Any, obj: Any) -> bool:
 
 
 def _decide(user: Any, policy: Policy, obj: Any) -> str | None:
-    """None when allowed; else "role" (the role may not) or "scope" (not on this object)."""
+    """None when allowed; else "role" (the role may not), "party" (the user is a party to the
+    object, under On.NOT_OWN) or "scope" (not on this object)."""
     if user is None:
         return None if policy.system else "role"
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -233,6 +252,8 @@ def _decide(user: Any, policy: Policy, obj: Any) -> str | None:
         return None if region_id is not None and region_id == user.region_id else "scope"
     if scope is On.OWN:
         return None if _is_owner(user, obj) else "scope"
+    if scope is On.NOT_OWN:
+        return "party" if _is_party(user, obj) else None
     return None if _is_visible(user, obj) else "scope"
 
 
@@ -265,12 +286,12 @@ def refuse(
 ) -> NoReturn:
     """Refuse the action as `require` does, for a check its policy's `On` cannot say: a second
     object of the action outside what the user may act on (the subject a report is linked to).
-    `reason` "scope" is a `NotFound` (404), "role" a `PermissionRefused` (403); either is written to
+    `reason` "scope" is a `NotFound` (404), "role" or "party" a `PermissionRefused` (403); either is written to
     the audit log (after the service's transaction is rolled back)."""
     from qorgau.core.errors import NotFound, PermissionRefused
 
     error: PermissionRefused | NotFound
-    if reason == "role":
+    if reason in ("role", "party"):
         error = PermissionRefused(
             message or (str(policy.message) if policy.message else ""), policy=policy.name
         )

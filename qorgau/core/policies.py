@@ -6,6 +6,8 @@ which objects). Both live here and nowhere else; `core/permissions.py` says how 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core.enums import Role
@@ -13,10 +15,13 @@ from qorgau.core.permissions import On, Policy, Scope, Visibility
 
 # --- What each role sees --------------------------------------------------------------------------
 
+# The security officer sees the staff and the audit log (whose access is what, who did what: ids,
+# never personal values) to judge the access changes it approves; no report, case or register.
 USER_VISIBILITY = Visibility(
     roles={
         Role.ADMIN: Scope.ALL,
         Role.CENTRAL_OFFICE: Scope.ALL,
+        Role.SECURITY_OFFICER: Scope.ALL,
         Role.REGIONAL_CHIEF: Scope.REGION,
     },
     region_field="region",
@@ -25,9 +30,16 @@ AUDIT_VISIBILITY = Visibility(
     roles={
         Role.ADMIN: Scope.ALL,
         Role.CENTRAL_OFFICE: Scope.ALL,
+        Role.SECURITY_OFFICER: Scope.ALL,
         Role.REGIONAL_CHIEF: Scope.REGION,
     },
     region_field="region",
+)
+ACCESS_CHANGE_VISIBILITY = Visibility(
+    roles={Role.ADMIN: Scope.ALL, Role.SECURITY_OFFICER: Scope.ALL},
+    region_field="user__region",
+    owner_field="requested_by",
+    parties=("requested_by", "user"),
 )
 
 # --- Actions --------------------------------------------------------------------------------------
@@ -60,6 +72,59 @@ MANAGE_API_TOKENS = Policy(
     message=_("Only an administrator manages tokens."),
 )
 
+# Four eyes on access: a change of a member of staff's role, region or facilities, or switching an
+# account on, is asked for by an administrator and takes effect only when a second person approves
+# it: the central office's security officer, or another administrator. Nobody decides a change they
+# asked for, nor a change of their own access (On.NOT_OWN: the change's parties are refused, 403).
+# Nothing automatic approves (`system=False`): demo data and `createsuperuser` make accounts, they
+# do not change them.
+REQUEST_ACCESS_CHANGE = Policy(
+    "core.request_access_change",
+    {Role.ADMIN},
+    on=On.ANY,
+    system=False,
+    message=_("Only an administrator asks for a change of access."),
+)
+DECIDE_ACCESS_CHANGE = Policy(
+    "core.decide_access_change",
+    {Role.SECURITY_OFFICER, Role.ADMIN},
+    on=On.NOT_OWN,
+    system=False,
+    message=_(
+        "A second person decides a change of access: the security officer or an administrator "
+        "who neither asked for it nor is the one it is for."
+    ),
+)
+# The one who asked (On.OWN: `requested_by`) may withdraw a change while it waits.
+CANCEL_ACCESS_CHANGE = Policy(
+    "core.cancel_access_change",
+    {Role.ADMIN},
+    on=On.OWN,
+    system=False,
+    message=_("Only an administrator withdraws a change of access."),
+)
+VIEW_ACCESS_CHANGES = Policy(
+    "core.view_access_changes",
+    {Role.SECURITY_OFFICER, Role.ADMIN},
+    on=On.ANY,
+    message=_("Your role does not see changes of access."),
+)
+# Who may decide: their password and second factor are not another administrator's to reset (else
+# an administrator would become the second person); the operator does it on the server's shell
+# (`manage.py changepassword`; deleting a lost authenticator there).
+ACCESS_DECIDING_ROLES = frozenset({Role.SECURITY_OFFICER, Role.ADMIN})
+
+
+def credentials_guarded(actor: Any, target: Any) -> bool:
+    """Whether `actor` may not reset `target`'s password or second factor in /admin/: `target`
+    decides changes of access (or is a superuser) and is somebody else."""
+    return bool(
+        target is not None
+        and getattr(actor, "pk", None) != target.pk
+        and (target.is_superuser or target.role in ACCESS_DECIDING_ROLES)
+    )
+
+
 # The roles that open the administration (/admin/): users and reference data, never report contents.
 ADMIN_ROLES = frozenset({Role.ADMIN})
 # The assignment policy matches prosecutors by gender: a prosecutor's account must say it.
@@ -84,6 +149,7 @@ ADMIN_PERMISSIONS = {
             "core.view_apitoken",
             "core.change_apitoken",
             "core.view_auditentry",
+            "core.view_accesschange",
             # a lost phone: see and delete the authenticator (never its key or codes)
             "core.view_stafftotpdevice",
             "core.delete_stafftotpdevice",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.http import Http404
 
+from qorgau.core import policies
+from qorgau.core.enums import AccessChangeStatus
 from qorgau.core.models import (
+    AccessChange,
     AuditEntry,
     CriminalArticle,
     Helpline,
@@ -19,7 +22,8 @@ from qorgau.core.models import (
     StaffTOTPDevice,
     User,
 )
-from qorgau.core.permissions import visible_to
+from qorgau.core.permissions import require, visible_to
+from qorgau.core.registry import app_modules
 from qorgau.core.types import signed_in
 
 
@@ -116,3 +120,48 @@ def unread_notification_count(*, user: User | AnonymousUser | None) -> int:
 def user_has_authenticator(*, user: User) -> bool:
     """Whether the user has set up an authenticator app (else the next sign-in enrols one)."""
     return StaffTOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def access_change_list_for_user(
+    *, user: User, status: str | None = AccessChangeStatus.PENDING
+) -> QuerySet[AccessChange]:
+    """Changes of access the user may see (the security officer's and administrators'), newest
+    first; the pending ones by default."""
+    require(user, policies.VIEW_ACCESS_CHANGES)
+    qs = visible_to(
+        AccessChange.objects.select_related(
+            "user", "requested_by", "decided_by", "old_region", "new_region"
+        ),
+        user,
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at")
+
+
+def access_change_get_for_user(*, user: User, public_id: str) -> AccessChange:
+    found = access_change_list_for_user(user=user, status=None).filter(public_id=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# Clinicians' facilities belong to the offenders app, which core may not import: it answers in its
+# `access` module (core/registry.py).
+def facility_hooks() -> Any:
+    """The app that keeps clinicians' facilities (offenders' `access` module), or None."""
+    for module in app_modules("access"):
+        if hasattr(module, "facility_ids_of"):
+            return module
+    return None
+
+
+def facility_ids_of(user: User) -> list[int] | None:
+    hooks = facility_hooks()
+    return hooks.facility_ids_of(user) if hooks is not None and user.pk else None
+
+
+def facility_names() -> dict[int, str]:
+    """Each facility's name by id, for showing the facilities a change names."""
+    hooks = facility_hooks()
+    return {f.pk: str(f) for f in hooks.facility_choices()} if hooks is not None else {}

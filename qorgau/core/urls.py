@@ -17,4 +17,20 @@ urlpatterns = [
     path("staff/on-duty/", views.on_duty, name="on_duty"),
     path("staff/notifications/", views.notifications, name="notifications"),
     path("staff/audit/", views.audit_log, name="audit_log"),
+    path("staff/access/", views.access_changes, name="access_changes"),
+    path(
+        "staff/access/<str:public_id>/approve/",
+        views.access_change_approve,
+        name="access_change_approve",
+    ),
+    path(
+        "staff/access/<str:public_id>/reject/",
+        views.access_change_reject,
+        name="access_change_reject",
+    ),
+    path(
+        "staff/access/<str:public_id>/withdraw/",
+        views.access_change_cancel,
+        name="access_change_cancel",
+    ),
 ]

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from qorgau.core import selectors, services
 from qorgau.core.enums import ROLE_SUMMARY, Role
+from qorgau.core.errors import NotFound, PermissionRefused, ServiceError
 from qorgau.core.forms import AuditFilterForm, LoginForm, OtpCodeForm
 from qorgau.core.models import AuditEntry, User
 from qorgau.core.permissions import Scope, requires_visibility, visibility_of
@@ -342,6 +343,81 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
     qs = selectors.audit_entry_list_for_user(user=request.user, action=action or None)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "staff/audit_log.html", {"page": page, "form": form})
+
+
+@login_required
+@require_GET
+def access_changes(request: AuthedRequest) -> HttpResponse:
+    """The changes of access waiting for a second person, with Approve and Reject."""
+    return _access_changes_page(request)
+
+
+def _access_changes_page(request: AuthedRequest, status: int = 200) -> HttpResponse:
+    pending = selectors.access_change_list_for_user(user=request.user)
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = selectors.facility_names() if any(c.new_facilities is not None for c in page) else {}
+    rows = [
+        {
+            "change": change,
+            "facilities": None
+            if change.new_facilities is None
+            else {
+                which: [names.get(pk, f"#{pk}") for pk in getattr(change, f"{which}_facilities")]
+                for which in ("old", "new")
+            },
+        }
+        for change in page
+    ]
+    return render(request, "staff/access_changes.html", {"page": page, "rows": rows}, status=status)
+
+
+def _access_decision(
+    request: AuthedRequest, public_id: str, decide: Any, done: str
+) -> HttpResponse:
+    change = selectors.access_change_get_for_user(user=request.user, public_id=public_id)
+    try:
+        decide(acting_user=request.user, change=change)
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as error:
+        # a conflict (decided meanwhile, the account changed since): the list again, with why
+        messages.error(request, error.message)
+        return _access_changes_page(request, status=error.status)
+    messages.success(request, done % {"name": change.user.get_username()})
+    return redirect("core:access_changes")
+
+
+@login_required
+@require_POST
+def access_change_approve(request: AuthedRequest, public_id: str) -> HttpResponse:
+    return _access_decision(
+        request,
+        public_id,
+        services.access_change_approve,
+        _("Approved: “%(name)s” has the new access now."),
+    )
+
+
+@login_required
+@require_POST
+def access_change_reject(request: AuthedRequest, public_id: str) -> HttpResponse:
+    return _access_decision(
+        request,
+        public_id,
+        services.access_change_reject,
+        _("Rejected: the access of “%(name)s” stays as it was."),
+    )
+
+
+@login_required
+@require_POST
+def access_change_cancel(request: AuthedRequest, public_id: str) -> HttpResponse:
+    return _access_decision(
+        request,
+        public_id,
+        services.access_change_cancel,
+        _("Withdrawn: the access of “%(name)s” stays as it was."),
+    )
 
 
 # Error pages: rendered like Django's own, but marked as such, so that the language switcher does

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from qorgau.core.admin import AuditedModelAdmin
 from qorgau.offenders.models import Facility
@@ -10,4 +13,8 @@ from qorgau.offenders.models import Facility
 class FacilityAdmin(AuditedModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
-    filter_horizontal = ["clinicians"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Who works in a facility is a change of access (four eyes): asked for on the clinician's
+        # account, applied when a second person approves it (core.services.access_change_approve).
+        return ["clinicians"]

@@ -45,52 +45,55 @@ pytestmark = pytest.mark.django_db
 # POST with an empty body to every action URL, as each role. One line per URL name: the policy that
 # guards it, then the answers (columns are ROLES).
 ACTIONS = """
-# url name                         policy                                 ano pwd ana pro chi cen cli pol edu par adm
-core:on_duty                       core.set_on_duty                         L   L   R 403 403   R 403 403 403 403 403
-core:notifications                 core.read_notifications                  L   L   R   R   R   R   R   R   R   R   R
-intake:report_take                 intake.take                              L   L   R 403   R   R 403 403 403 403 403
-intake:report_message              intake.message_reporter                  L   L 400 403 400 400 403 403 403 403 403
-intake:report_more_info            intake.ask_more_information              L   L 400 403 400 400 403 403 403 403 403
-intake:report_priority             intake.set_priority                      L   L 400 403 400 400 403 403 403 403 403
-intake:report_refer                intake.refer                             L   L 400 403 400 400 403 403 403 403 403
-intake:report_close                intake.close                             L   L 400 403 400 400 403 403 403 403 403
-intake:report_link                 intake.link_subject                      L   L 400 403 400 400 403 403 403 403 403
-intake:report_unlink               intake.remove_link                       L   L 400 403 400 400 403 403 403 403 403
-intake:report_duplicate            intake.mark_duplicate                    L   L 400 403 400 400 403 403 403 403 403
-intake:staff_evidence              intake.download_evidence                 L   L 200 403 200 200 403 403 403 403 403
-cases:case_stage                   cases.move_stage                         L   L 403 400 400 403 403 403 403 403 403
-cases:case_care                    cases.tick_care                          L   L 403   R   R 403 403 403 403 403 403
-cases:case_reassign                cases.reassign                           L   L 403 403 400 403 403 403 403 403 403
-cases:case_handover                cases.confirm_handover                   L   L 403 403   R 403 403 403 403 403 403
-cases:from_report                  cases.create_from_report                 L   L   R 403   R   R 403 403 403 403 403
-cases:policy                       cases.publish_policy                     L   L 403 403 403 400 403 403 403 403 403
-guidance:edit                      guidance.edit                            L   L 403 403 403 400 403 403 403 403 403
-guidance:version                   guidance.edit                            L   L 403 403 403   R 403 403 403 403 403
-offenders:import                   offenders.register                       L   L 403 403 403 200 200 403 403 403 403
-offenders:person_examination       offenders.record_examination             L   L 403 403 403 403 400 404 403 403 403
-offenders:person_risk              offenders.assess_risk                    L   L 403 403 403 403 400 404 403 403 403
-offenders:person_treatment         offenders.start_treatment                L   L 403 403 403 403 400 404 403 403 403
-offenders:person_session           offenders.record_treatment_session       L   L 403 403 403 403   R 404 403 403 403
-offenders:person_treatment_end     offenders.end_treatment                  L   L 403 403 403 403   R 404 403 403 403
-offenders:person_release           offenders.release                        L   L 403 403 400 400 400 404 403 403 403
-offenders:person_meeting           offenders.record_meeting                 L   L 403 403   R 403 404   R 403 403 403
-offenders:person_violation         offenders.record_violation               L   L 403 403 400 403 404 400 403 403 403
-offenders:person_end_supervision   offenders.end_supervision                L   L 403 403   R 403 404   R 403 403 403
-prevention:school_new              prevention.create_school                 L   L 403 403 403 400 403 403 400 403 403
-prevention:school_import           prevention.import_schools                L   L 403 403 403 400 403 403 400 403 403
-prevention:teacher_new             prevention.create_teacher                L   L 403 403 403 403 403 403 400 403 403
-prevention:teacher_detail          prevention.designate_master_trainer      L   L 403 403 403 403 403 403   R 403 403
-prevention:session_new             prevention.create_session                L   L 403 403 403 403 403 403 400 403 403
-prevention:session_attendance      prevention.record_attendance             L   L 403 403 403 403 403 403   R 403 403
-prevention:session_certify         prevention.certify                       L   L 403 403 403 403 403 403   R 403 403
-prevention:session_add             prevention.add_attendee                  L   L 403 403 403 403 403 403   R 403 403
-prevention:round_new               prevention.plan_round                    L   L 403 403 403 403 403 403 400 403 403
-prevention:round_done              prevention.record_round                  L   L 403 403 403 403 403 403 400 403 403
-prevention:round_refer             prevention.refer_from_round              L   L 403 403 403 403 403 403 400 403 403
-prevention:referral_detail         prevention.respond_to_referral           L   L 403 403 403 403 403 403 403 400 403
-prevention:report_to_partner       prevention.refer_report_to_partner       L   L   R 404   R 403 404 404 404 404 404
-prevention:case_to_partner         prevention.refer_case_to_partner         L   L 404   R   R 403 404 404 404 404 404
-analytics:note                     analytics.write_note                     L   L 403 403   R 403 403 403 403 403 403
+# url name                         policy                                 ano pwd ana pro chi cen cli pol edu par sec adm
+core:on_duty                       core.set_on_duty                         L   L   R 403 403   R 403 403 403 403 403 403
+core:notifications                 core.read_notifications                  L   L   R   R   R   R   R   R   R   R   R   R
+core:access_change_approve         core.decide_access_change                L   L 403 403 403 403 403 403 403 403   R 403
+core:access_change_reject          core.decide_access_change                L   L 403 403 403 403 403 403 403 403   R 403
+core:access_change_cancel          core.cancel_access_change                L   L 403 403 403 403 403 403 403 403 403   R
+intake:report_take                 intake.take                              L   L   R 403   R   R 403 403 403 403 403 403
+intake:report_message              intake.message_reporter                  L   L 400 403 400 400 403 403 403 403 403 403
+intake:report_more_info            intake.ask_more_information              L   L 400 403 400 400 403 403 403 403 403 403
+intake:report_priority             intake.set_priority                      L   L 400 403 400 400 403 403 403 403 403 403
+intake:report_refer                intake.refer                             L   L 400 403 400 400 403 403 403 403 403 403
+intake:report_close                intake.close                             L   L 400 403 400 400 403 403 403 403 403 403
+intake:report_link                 intake.link_subject                      L   L 400 403 400 400 403 403 403 403 403 403
+intake:report_unlink               intake.remove_link                       L   L 400 403 400 400 403 403 403 403 403 403
+intake:report_duplicate            intake.mark_duplicate                    L   L 400 403 400 400 403 403 403 403 403 403
+intake:staff_evidence              intake.download_evidence                 L   L 200 403 200 200 403 403 403 403 403 403
+cases:case_stage                   cases.move_stage                         L   L 403 400 400 403 403 403 403 403 403 403
+cases:case_care                    cases.tick_care                          L   L 403   R   R 403 403 403 403 403 403 403
+cases:case_reassign                cases.reassign                           L   L 403 403 400 403 403 403 403 403 403 403
+cases:case_handover                cases.confirm_handover                   L   L 403 403   R 403 403 403 403 403 403 403
+cases:from_report                  cases.create_from_report                 L   L   R 403   R   R 403 403 403 403 403 403
+cases:policy                       cases.publish_policy                     L   L 403 403 403 400 403 403 403 403 403 403
+guidance:edit                      guidance.edit                            L   L 403 403 403 400 403 403 403 403 403 403
+guidance:version                   guidance.edit                            L   L 403 403 403   R 403 403 403 403 403 403
+offenders:import                   offenders.register                       L   L 403 403 403 200 200 403 403 403 403 403
+offenders:person_examination       offenders.record_examination             L   L 403 403 403 403 400 404 403 403 403 403
+offenders:person_risk              offenders.assess_risk                    L   L 403 403 403 403 400 404 403 403 403 403
+offenders:person_treatment         offenders.start_treatment                L   L 403 403 403 403 400 404 403 403 403 403
+offenders:person_session           offenders.record_treatment_session       L   L 403 403 403 403   R 404 403 403 403 403
+offenders:person_treatment_end     offenders.end_treatment                  L   L 403 403 403 403   R 404 403 403 403 403
+offenders:person_release           offenders.release                        L   L 403 403 400 400 400 404 403 403 403 403
+offenders:person_meeting           offenders.record_meeting                 L   L 403 403   R 403 404   R 403 403 403 403
+offenders:person_violation         offenders.record_violation               L   L 403 403 400 403 404 400 403 403 403 403
+offenders:person_end_supervision   offenders.end_supervision                L   L 403 403   R 403 404   R 403 403 403 403
+prevention:school_new              prevention.create_school                 L   L 403 403 403 400 403 403 400 403 403 403
+prevention:school_import           prevention.import_schools                L   L 403 403 403 400 403 403 400 403 403 403
+prevention:teacher_new             prevention.create_teacher                L   L 403 403 403 403 403 403 400 403 403 403
+prevention:teacher_detail          prevention.designate_master_trainer      L   L 403 403 403 403 403 403   R 403 403 403
+prevention:session_new             prevention.create_session                L   L 403 403 403 403 403 403 400 403 403 403
+prevention:session_attendance      prevention.record_attendance             L   L 403 403 403 403 403 403   R 403 403 403
+prevention:session_certify         prevention.certify                       L   L 403 403 403 403 403 403   R 403 403 403
+prevention:session_add             prevention.add_attendee                  L   L 403 403 403 403 403 403   R 403 403 403
+prevention:round_new               prevention.plan_round                    L   L 403 403 403 403 403 403 400 403 403 403
+prevention:round_done              prevention.record_round                  L   L 403 403 403 403 403 403 400 403 403 403
+prevention:round_refer             prevention.refer_from_round              L   L 403 403 403 403 403 403 400 403 403 403
+prevention:referral_detail         prevention.respond_to_referral           L   L 403 403 403 403 403 403 403 400 403 403
+prevention:report_to_partner       prevention.refer_report_to_partner       L   L   R 404   R 403 404 404 404 404 404 404
+prevention:case_to_partner         prevention.refer_case_to_partner         L   L 404   R   R 403 404 404 404 404 404 404
+analytics:note                     analytics.write_note                     L   L 403 403   R 403 403 403 403 403 403 403
 """
 
 # URLs that accept POST but change no programme data, or are for everybody: checked by their own
@@ -160,6 +163,9 @@ def table_counts() -> tuple[int, ...]:
 def objects_of(objects_, name: str, which: str):
     """The URL arguments of an action URL, and the object the policy is asked about."""
     region = objects_.report[which].region
+    if name.startswith("core:access_change_"):
+        change = objects_.access_change
+        return ({"public_id": change.public_id}, change) if which == "home" else (None, None)
     if name == "intake:staff_evidence":
         report = objects_.report[which]
         return {
@@ -368,11 +374,11 @@ def test_every_view_says_which_methods_it_answers():
 # Every API operation that writes, with a valid body, as every role (columns: anon, a chief's
 # browser session without a token, then a personal token of each role). The line names its policy.
 API_WRITES = """
-# operation                      policy                  ano ses ana pro chi cen cli pol edu par adm
-POST /api/v1/reports             intake.file_through_api  401 401 201 403 403 403 403 403 403 403 403
-POST /api/v1/cases               cases.register          401 401 201 201 201 201 403 403 403 403 403
-PATCH /api/v1/cases/{case_id}    cases.move_stage        401 401 404 200 200 403 404 404 404 404 404
-POST /api/v1/offenders           offenders.register      401 401 403 403 403 201 201 403 403 403 403
+# operation                      policy                  ano ses ana pro chi cen cli pol edu par sec adm
+POST /api/v1/reports             intake.file_through_api  401 401 201 403 403 403 403 403 403 403 403 403
+POST /api/v1/cases               cases.register          401 401 201 201 201 201 403 403 403 403 403 403
+PATCH /api/v1/cases/{case_id}    cases.move_stage        401 401 404 200 200 403 404 404 404 404 404 404
+POST /api/v1/offenders           offenders.register      401 401 403 403 403 201 201 403 403 403 403 403
 """
 
 

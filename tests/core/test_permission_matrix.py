@@ -40,237 +40,248 @@ ROLES = [
     "police",
     "educator",
     "partner",
+    "security",
     "admin",
 ]
 
 # GET of every URL. One line per URL name; the columns are ROLES.
 WEB = """
-# url name                   ano pwd ana pro chi cen cli pol edu par adm
-core:home                    200 200 200 200 200 200 200 200 200 200 200
-core:help                    200 200 200 200 200 200 200 200 200 200 200
-core:healthz                 200 200 200 200 200 200 200 200 200 200 200
-core:staff_home                L   L 200 200 200 200 200 200 200 200 200
-core:login                   200   L   R   R   R   R   R   R   R   R   R
-core:login_verify              L 200   R   R   R   R   R   R   R   R   R
-core:login_enrol               L   L   R   R   R   R   R   R   R   R   R
-core:logout                  405 405 405 405 405 405 405 405 405 405 405
-core:people                    L   L 403 403 200 200 403 403 403 403 200
-core:on_duty                   L   L 405 405 405 405 405 405 405 405 405
-core:notifications             L   L 200 200 200 200 200 200 200 200 200
-core:audit_log                 L   L 403 403 200 200 403 403 403 403 200
-intake:report                200 200 200 200 200 200 200 200 200 200 200
-intake:status                200 200 200 200 200 200 200 200 200 200 200
-intake:status_close          405 405 405 405 405 405 405 405 405 405 405
-intake:widget                200 200 200 200 200 200 200 200 200 200 200
-intake:embed                 200 200 200 200 200 200 200 200 200 200 200
-intake:staff_list              L   L 200 403 200 200 403 403 403 403 403
-intake:staff_detail            L   L 200 403 200 200 403 403 403 403 403
-intake:report_take             L   L 405 403 405 405 403 403 403 403 403
-intake:report_message          L   L 405 403 405 405 403 403 403 403 403
-intake:report_more_info        L   L 405 403 405 405 403 403 403 403 403
-intake:report_priority         L   L 405 403 405 405 403 403 403 403 403
-intake:report_refer            L   L 405 403 405 405 403 403 403 403 403
-intake:report_close            L   L 405 403 405 405 403 403 403 403 403
-intake:report_link             L   L 405 403 405 405 403 403 403 403 403
-intake:report_unlink           L   L 405 403 405 405 403 403 403 403 403
-intake:report_duplicate        L   L 405 403 405 405 403 403 403 403 403
-intake:staff_subject           L   L 200 403 200 200 403 403 403 403 403
-intake:staff_evidence          L   L 405 403 405 405 403 403 403 403 403
-cases:list                     L   L 403 200 200 200 403 403 403 403 403
-cases:handover                 L   L 403 403 200 200 403 403 403 403 403
-cases:staffing                 L   L 403 403 200 200 403 403 403 403 403
-cases:workload                 L   L 403 403 200 200 403 403 403 403 403
-cases:policy                   L   L 403 403 200 200 403 403 403 403 403
-cases:detail                   L   L 403 200 200 200 403 403 403 403 403
-cases:case_stage               L   L 403 405 405 405 403 403 403 403 403
-cases:case_care                L   L 403 405 405 405 403 403 403 403 403
-cases:case_reassign            L   L 403 405 405 405 403 403 403 403 403
-cases:case_handover            L   L 403 405 405 405 403 403 403 403 403
-cases:from_report              L   L 405 403 405 405 403 403 403 403 403
-offenders:list                 L   L 403 403 200 200 200 200 403 403 403
-offenders:coverage             L   L 403 403 200 200 200 403 403 403 403
-offenders:import               L   L 403 403 403 200 200 403 403 403 403
-offenders:supervision          L   L 403 403 200 200 403 200 403 403 403
-offenders:detail               L   L 403 403 200 200 200 404 403 403 403
-offenders:person_examination   L   L 403 403 405 405 405 405 403 403 403
-offenders:person_risk          L   L 403 403 405 405 405 405 403 403 403
-offenders:person_treatment     L   L 403 403 405 405 405 405 403 403 403
-offenders:person_session       L   L 403 403 405 405 405 405 403 403 403
-offenders:person_treatment_end  L   L 403 403 405 405 405 405 403 403 403
-offenders:person_release       L   L 403 403 405 405 405 405 403 403 403
-offenders:person_meeting       L   L 403 403 405 405 405 405 403 403 403
-offenders:person_violation     L   L 403 403 405 405 405 405 403 403 403
-offenders:person_end_supervision  L   L 403 403 405 405 405 405 403 403 403
-guidance:page                200 200 200 200 200 200 200 200 200 200 200
-prevention:coverage            L   L 403 403 200 200 403 403 200 403 403
-prevention:cascade             L   L 403 403 200 200 403 403 200 403 403
-prevention:school_list         L   L 403 403 200 200 403 403 200 403 403
-prevention:school_new          L   L 403 403 403 200 403 403 200 403 403
-prevention:school_import       L   L 403 403 403 200 403 403 200 403 403
-prevention:school_detail       L   L 403 403 200 200 403 403 200 403 403
-prevention:teacher_list        L   L 403 403 200 200 403 403 200 403 403
-prevention:teacher_new         L   L 403 403 403 403 403 403 200 403 403
-prevention:teacher_detail      L   L 403 403 200 200 403 403 200 403 403
-prevention:session_list        L   L 403 403 200 200 403 403 200 403 403
-prevention:session_new         L   L 403 403 403 403 403 403 200 403 403
-prevention:session_detail      L   L 403 403 200 200 403 403 200 403 403
-prevention:session_attendance  L   L 403 403 405 405 403 403 405 403 403
-prevention:session_certify     L   L 403 403 405 405 403 403 405 403 403
-prevention:session_add         L   L 403 403 405 405 403 403 405 403 403
-prevention:certificate         L   L 403 403 200 200 403 403 200 403 403
-prevention:round_list          L   L 403 403 200 200 403 403 200 403 403
-prevention:round_new           L   L 403 403 403 403 403 403 200 403 403
-prevention:round_detail        L   L 403 403 200 200 403 403 200 403 403
-prevention:round_done          L   L 403 403 405 405 403 403 405 403 403
-prevention:round_refer         L   L 403 403 405 405 403 403 405 403 403
-prevention:referral_list       L   L 200 403 200 200 403 403 403 200 403
-prevention:referral_figures    L   L 200 403 200 200 403 403 403 200 403
-prevention:referral_detail     L   L 200 403 200 200 403 403 403 200 403
-prevention:report_to_partner   L   L 405 405 405 405 405 405 405 405 405
-prevention:case_to_partner     L   L 405 405 405 405 405 405 405 405 405
-guidance:overview              L   L 403 403 403 200 403 403 403 403 403
-guidance:edit                  L   L 403 403 403 200 403 403 403 403 403
-guidance:version               L   L 403 403 403 200 403 403 403 403 403
-analytics:dashboard            L   L 403 403 200 200 403 403 403 403 403
-analytics:note                 L   L 405 405 405 405 405 405 405 405 405
-analytics:export               L   L 403 403 200 200 403 403 403 403 403
-analytics:monthly              L   L 403 403 200 200 403 403 403 403 403
-set_language                   R   R   R   R   R   R   R   R   R   R   R
-api:openapi-json             200 200 200 200 200 200 200 200 200 200 200
-api:openapi-view             200 200 200 200 200 200 200 200 200 200 200
-api:api-root                 404 404 404 404 404 404 404 404 404 404 404
-admin:index                    L   L   L   L   L   L   L   L   L   L 200
-admin:login                    L   L 403 403 403 403 403 403 403 403   R
-admin:logout                   R   R   R   R   R   R   R   R   R   R 405
-admin:password_change          L   L   L   L   L   L   L   L   L   L 200
-admin:password_change_done     L   L   L   L   L   L   L   L   L   L 200
-admin:autocomplete             L   L   L   L   L   L   L   L   L   L 403
-admin:jsi18n                   L   L   L   L   L   L   L   L   L   L 200
-admin:view_on_site             L   L   L   L   L   L   L   L   L   L 404
-admin:auth_group_changelist    L   L   L   L   L   L   L   L   L   L 403
-admin:auth_group_add           L   L   L   L   L   L   L   L   L   L 403
-admin:auth_group_history       L   L   L   L   L   L   L   L   L   L   R
-admin:auth_group_delete        L   L   L   L   L   L   L   L   L   L 403
-admin:auth_group_change        L   L   L   L   L   L   L   L   L   L 403
-/admin/auth/group/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:django_tasks_database_dbtaskresult_changelist   L   L   L   L   L   L   L   L   L   L 403
-admin:django_tasks_database_dbtaskresult_add   L   L   L   L   L   L   L   L   L   L 403
-admin:django_tasks_database_dbtaskresult_history   L   L   L   L   L   L   L   L   L   L   R
-admin:django_tasks_database_dbtaskresult_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:django_tasks_database_dbtaskresult_change   L   L   L   L   L   L   L   L   L   L 403
-/admin/django_tasks_database/dbtaskresult/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:core_region_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:core_region_add          L   L   L   L   L   L   L   L   L   L 403
-admin:core_region_history      L   L   L   L   L   L   L   L   L   L 200
-admin:core_region_delete       L   L   L   L   L   L   L   L   L   L 403
-admin:core_region_change       L   L   L   L   L   L   L   L   L   L 200
-/admin/core/region/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:core_criminalarticle_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:core_criminalarticle_add   L   L   L   L   L   L   L   L   L   L 200
-admin:core_criminalarticle_history   L   L   L   L   L   L   L   L   L   L 200
-admin:core_criminalarticle_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:core_criminalarticle_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/core/criminalarticle/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:core_helpline_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:core_helpline_add        L   L   L   L   L   L   L   L   L   L 200
-admin:core_helpline_history    L   L   L   L   L   L   L   L   L   L 200
-admin:core_helpline_delete     L   L   L   L   L   L   L   L   L   L 403
-admin:core_helpline_change     L   L   L   L   L   L   L   L   L   L 200
-/admin/core/helpline/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:auth_user_password_change   L   L   L   L   L   L   L   L   L   L 200
-admin:core_user_changelist     L   L   L   L   L   L   L   L   L   L 200
-admin:core_user_add            L   L   L   L   L   L   L   L   L   L 200
-admin:core_user_history        L   L   L   L   L   L   L   L   L   L 200
-admin:core_user_delete         L   L   L   L   L   L   L   L   L   L 403
-admin:core_user_change         L   L   L   L   L   L   L   L   L   L 200
-/admin/core/user/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:core_apitoken_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:core_apitoken_add        L   L   L   L   L   L   L   L   L   L 403
-admin:core_apitoken_history    L   L   L   L   L   L   L   L   L   L   R
-admin:core_apitoken_delete     L   L   L   L   L   L   L   L   L   L 403
-admin:core_apitoken_change     L   L   L   L   L   L   L   L   L   L   R
-/admin/core/apitoken/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:core_auditentry_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:core_auditentry_add      L   L   L   L   L   L   L   L   L   L 403
-admin:core_auditentry_history   L   L   L   L   L   L   L   L   L   L 200
-admin:core_auditentry_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:core_auditentry_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/core/auditentry/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:core_stafftotpdevice_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:core_stafftotpdevice_add   L   L   L   L   L   L   L   L   L   L 403
-admin:core_stafftotpdevice_history   L   L   L   L   L   L   L   L   L   L 200
-admin:core_stafftotpdevice_delete   L   L   L   L   L   L   L   L   L   L 200
-admin:core_stafftotpdevice_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/core/stafftotpdevice/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:core_recoverycodeset_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:core_recoverycodeset_add   L   L   L   L   L   L   L   L   L   L 403
-admin:core_recoverycodeset_history   L   L   L   L   L   L   L   L   L   L   R
-admin:core_recoverycodeset_delete   L   L   L   L   L   L   L   L   L   L   R
-admin:core_recoverycodeset_change   L   L   L   L   L   L   L   L   L   L   R
-/admin/core/recoverycodeset/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:intake_platform_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:intake_platform_add      L   L   L   L   L   L   L   L   L   L 200
-admin:intake_platform_history   L   L   L   L   L   L   L   L   L   L 200
-admin:intake_platform_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:intake_platform_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/intake/platform/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:intake_platformtoken_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:intake_platformtoken_add   L   L   L   L   L   L   L   L   L   L 403
-admin:intake_platformtoken_history   L   L   L   L   L   L   L   L   L   L 200
-admin:intake_platformtoken_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:intake_platformtoken_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/intake/platformtoken/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:intake_triageruleset_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:intake_triageruleset_add   L   L   L   L   L   L   L   L   L   L 200
-admin:intake_triageruleset_history   L   L   L   L   L   L   L   L   L   L 200
-admin:intake_triageruleset_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:intake_triageruleset_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/intake/triageruleset/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:offenders_facility_changelist   L   L   L   L   L   L   L   L   L   L 403
-admin:offenders_facility_add   L   L   L   L   L   L   L   L   L   L 403
-admin:offenders_facility_history   L   L   L   L   L   L   L   L   L   L 403
-admin:offenders_facility_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:offenders_facility_change   L   L   L   L   L   L   L   L   L   L 403
-/admin/offenders/facility/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:prevention_school_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_school_add    L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_school_history   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_school_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:prevention_school_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/prevention/school/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:prevention_partnerorganisation_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_partnerorganisation_add   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_partnerorganisation_history   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_partnerorganisation_delete   L   L   L   L   L   L   L   L   L   L 403
-admin:prevention_partnerorganisation_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/prevention/partnerorganisation/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:prevention_partnermember_changelist   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_partnermember_add   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_partnermember_history   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_partnermember_delete   L   L   L   L   L   L   L   L   L   L 200
-admin:prevention_partnermember_change   L   L   L   L   L   L   L   L   L   L 200
-/admin/prevention/partnermember/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   R
-admin:app_list                 L   L   L   L   L   L   L   L   L   L 200
-/admin/(?P<url>.*)$            L   L   L   L   L   L   L   L   L   L 404
+# url name                   ano pwd ana pro chi cen cli pol edu par sec adm
+core:home                    200 200 200 200 200 200 200 200 200 200 200 200
+core:help                    200 200 200 200 200 200 200 200 200 200 200 200
+core:healthz                 200 200 200 200 200 200 200 200 200 200 200 200
+core:staff_home                L   L 200 200 200 200 200 200 200 200 200 200
+core:login                   200   L   R   R   R   R   R   R   R   R   R   R
+core:login_verify              L 200   R   R   R   R   R   R   R   R   R   R
+core:login_enrol               L   L   R   R   R   R   R   R   R   R   R   R
+core:logout                  405 405 405 405 405 405 405 405 405 405 405 405
+core:people                    L   L 403 403 200 200 403 403 403 403 200 200
+core:on_duty                   L   L 405 405 405 405 405 405 405 405 405 405
+core:notifications             L   L 200 200 200 200 200 200 200 200 200 200
+core:audit_log                 L   L 403 403 200 200 403 403 403 403 200 200
+core:access_changes            L   L 403 403 403 403 403 403 403 403 200 200
+core:access_change_approve     L   L 405 405 405 405 405 405 405 405 405 405
+core:access_change_reject      L   L 405 405 405 405 405 405 405 405 405 405
+core:access_change_cancel      L   L 405 405 405 405 405 405 405 405 405 405
+intake:report                200 200 200 200 200 200 200 200 200 200 200 200
+intake:status                200 200 200 200 200 200 200 200 200 200 200 200
+intake:status_close          405 405 405 405 405 405 405 405 405 405 405 405
+intake:widget                200 200 200 200 200 200 200 200 200 200 200 200
+intake:embed                 200 200 200 200 200 200 200 200 200 200 200 200
+intake:staff_list              L   L 200 403 200 200 403 403 403 403 403 403
+intake:staff_detail            L   L 200 403 200 200 403 403 403 403 403 403
+intake:report_take             L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_message          L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_more_info        L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_priority         L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_refer            L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_close            L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_link             L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_unlink           L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_duplicate        L   L 405 403 405 405 403 403 403 403 403 403
+intake:staff_subject           L   L 200 403 200 200 403 403 403 403 403 403
+intake:staff_evidence          L   L 405 403 405 405 403 403 403 403 403 403
+cases:list                     L   L 403 200 200 200 403 403 403 403 403 403
+cases:handover                 L   L 403 403 200 200 403 403 403 403 403 403
+cases:staffing                 L   L 403 403 200 200 403 403 403 403 403 403
+cases:workload                 L   L 403 403 200 200 403 403 403 403 403 403
+cases:policy                   L   L 403 403 200 200 403 403 403 403 403 403
+cases:detail                   L   L 403 200 200 200 403 403 403 403 403 403
+cases:case_stage               L   L 403 405 405 405 403 403 403 403 403 403
+cases:case_care                L   L 403 405 405 405 403 403 403 403 403 403
+cases:case_reassign            L   L 403 405 405 405 403 403 403 403 403 403
+cases:case_handover            L   L 403 405 405 405 403 403 403 403 403 403
+cases:from_report              L   L 405 403 405 405 403 403 403 403 403 403
+offenders:list                 L   L 403 403 200 200 200 200 403 403 403 403
+offenders:coverage             L   L 403 403 200 200 200 403 403 403 403 403
+offenders:import               L   L 403 403 403 200 200 403 403 403 403 403
+offenders:supervision          L   L 403 403 200 200 403 200 403 403 403 403
+offenders:detail               L   L 403 403 200 200 200 404 403 403 403 403
+offenders:person_examination   L   L 403 403 405 405 405 405 403 403 403 403
+offenders:person_risk          L   L 403 403 405 405 405 405 403 403 403 403
+offenders:person_treatment     L   L 403 403 405 405 405 405 403 403 403 403
+offenders:person_session       L   L 403 403 405 405 405 405 403 403 403 403
+offenders:person_treatment_end  L   L 403 403 405 405 405 405 403 403 403 403
+offenders:person_release       L   L 403 403 405 405 405 405 403 403 403 403
+offenders:person_meeting       L   L 403 403 405 405 405 405 403 403 403 403
+offenders:person_violation     L   L 403 403 405 405 405 405 403 403 403 403
+offenders:person_end_supervision  L   L 403 403 405 405 405 405 403 403 403 403
+guidance:page                200 200 200 200 200 200 200 200 200 200 200 200
+prevention:coverage            L   L 403 403 200 200 403 403 200 403 403 403
+prevention:cascade             L   L 403 403 200 200 403 403 200 403 403 403
+prevention:school_list         L   L 403 403 200 200 403 403 200 403 403 403
+prevention:school_new          L   L 403 403 403 200 403 403 200 403 403 403
+prevention:school_import       L   L 403 403 403 200 403 403 200 403 403 403
+prevention:school_detail       L   L 403 403 200 200 403 403 200 403 403 403
+prevention:teacher_list        L   L 403 403 200 200 403 403 200 403 403 403
+prevention:teacher_new         L   L 403 403 403 403 403 403 200 403 403 403
+prevention:teacher_detail      L   L 403 403 200 200 403 403 200 403 403 403
+prevention:session_list        L   L 403 403 200 200 403 403 200 403 403 403
+prevention:session_new         L   L 403 403 403 403 403 403 200 403 403 403
+prevention:session_detail      L   L 403 403 200 200 403 403 200 403 403 403
+prevention:session_attendance  L   L 403 403 405 405 403 403 405 403 403 403
+prevention:session_certify     L   L 403 403 405 405 403 403 405 403 403 403
+prevention:session_add         L   L 403 403 405 405 403 403 405 403 403 403
+prevention:certificate         L   L 403 403 200 200 403 403 200 403 403 403
+prevention:round_list          L   L 403 403 200 200 403 403 200 403 403 403
+prevention:round_new           L   L 403 403 403 403 403 403 200 403 403 403
+prevention:round_detail        L   L 403 403 200 200 403 403 200 403 403 403
+prevention:round_done          L   L 403 403 405 405 403 403 405 403 403 403
+prevention:round_refer         L   L 403 403 405 405 403 403 405 403 403 403
+prevention:referral_list       L   L 200 403 200 200 403 403 403 200 403 403
+prevention:referral_figures    L   L 200 403 200 200 403 403 403 200 403 403
+prevention:referral_detail     L   L 200 403 200 200 403 403 403 200 403 403
+prevention:report_to_partner   L   L 405 405 405 405 405 405 405 405 405 405
+prevention:case_to_partner     L   L 405 405 405 405 405 405 405 405 405 405
+guidance:overview              L   L 403 403 403 200 403 403 403 403 403 403
+guidance:edit                  L   L 403 403 403 200 403 403 403 403 403 403
+guidance:version               L   L 403 403 403 200 403 403 403 403 403 403
+analytics:dashboard            L   L 403 403 200 200 403 403 403 403 403 403
+analytics:note                 L   L 405 405 405 405 405 405 405 405 405 405
+analytics:export               L   L 403 403 200 200 403 403 403 403 403 403
+analytics:monthly              L   L 403 403 200 200 403 403 403 403 403 403
+set_language                   R   R   R   R   R   R   R   R   R   R   R   R
+api:openapi-json             200 200 200 200 200 200 200 200 200 200 200 200
+api:openapi-view             200 200 200 200 200 200 200 200 200 200 200 200
+api:api-root                 404 404 404 404 404 404 404 404 404 404 404 404
+admin:index                    L   L   L   L   L   L   L   L   L   L   L 200
+admin:login                    L   L 403 403 403 403 403 403 403 403 403   R
+admin:logout                   R   R   R   R   R   R   R   R   R   R   R 405
+admin:password_change          L   L   L   L   L   L   L   L   L   L   L 200
+admin:password_change_done     L   L   L   L   L   L   L   L   L   L   L 200
+admin:autocomplete             L   L   L   L   L   L   L   L   L   L   L 403
+admin:jsi18n                   L   L   L   L   L   L   L   L   L   L   L 200
+admin:view_on_site             L   L   L   L   L   L   L   L   L   L   L 404
+admin:auth_group_changelist    L   L   L   L   L   L   L   L   L   L   L 403
+admin:auth_group_add           L   L   L   L   L   L   L   L   L   L   L 403
+admin:auth_group_history       L   L   L   L   L   L   L   L   L   L   L   R
+admin:auth_group_delete        L   L   L   L   L   L   L   L   L   L   L 403
+admin:auth_group_change        L   L   L   L   L   L   L   L   L   L   L 403
+/admin/auth/group/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:django_tasks_database_dbtaskresult_changelist   L   L   L   L   L   L   L   L   L   L   L 403
+admin:django_tasks_database_dbtaskresult_add   L   L   L   L   L   L   L   L   L   L   L 403
+admin:django_tasks_database_dbtaskresult_history   L   L   L   L   L   L   L   L   L   L   L   R
+admin:django_tasks_database_dbtaskresult_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:django_tasks_database_dbtaskresult_change   L   L   L   L   L   L   L   L   L   L   L 403
+/admin/django_tasks_database/dbtaskresult/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_region_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_region_add          L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_region_history      L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_region_delete       L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_region_change       L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/region/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_criminalarticle_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_criminalarticle_add   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_criminalarticle_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_criminalarticle_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_criminalarticle_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/criminalarticle/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_helpline_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_helpline_add        L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_helpline_history    L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_helpline_delete     L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_helpline_change     L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/helpline/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:auth_user_password_change   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_user_changelist     L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_user_add            L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_user_history        L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_user_delete         L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_user_change         L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/user/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_apitoken_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_apitoken_add        L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_apitoken_history    L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_apitoken_delete     L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_apitoken_change     L   L   L   L   L   L   L   L   L   L   L   R
+/admin/core/apitoken/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_auditentry_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_auditentry_add      L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_auditentry_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_auditentry_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_auditentry_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/auditentry/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_accesschange_changelist     L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_accesschange_add      L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_accesschange_history     L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_accesschange_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_accesschange_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/accesschange/<path:object_id>/     L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_stafftotpdevice_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_stafftotpdevice_add   L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_stafftotpdevice_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_stafftotpdevice_delete   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_stafftotpdevice_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/stafftotpdevice/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_recoverycodeset_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_recoverycodeset_add   L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_recoverycodeset_history   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_recoverycodeset_delete   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_recoverycodeset_change   L   L   L   L   L   L   L   L   L   L   L   R
+/admin/core/recoverycodeset/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:intake_platform_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:intake_platform_add      L   L   L   L   L   L   L   L   L   L   L 200
+admin:intake_platform_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:intake_platform_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:intake_platform_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/intake/platform/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:intake_platformtoken_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:intake_platformtoken_add   L   L   L   L   L   L   L   L   L   L   L 403
+admin:intake_platformtoken_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:intake_platformtoken_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:intake_platformtoken_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/intake/platformtoken/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:intake_triageruleset_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:intake_triageruleset_add   L   L   L   L   L   L   L   L   L   L   L 200
+admin:intake_triageruleset_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:intake_triageruleset_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:intake_triageruleset_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/intake/triageruleset/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:offenders_facility_changelist   L   L   L   L   L   L   L   L   L   L   L 403
+admin:offenders_facility_add   L   L   L   L   L   L   L   L   L   L   L 403
+admin:offenders_facility_history   L   L   L   L   L   L   L   L   L   L   L 403
+admin:offenders_facility_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:offenders_facility_change   L   L   L   L   L   L   L   L   L   L   L 403
+/admin/offenders/facility/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:prevention_school_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_school_add    L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_school_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_school_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:prevention_school_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/prevention/school/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:prevention_partnerorganisation_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_partnerorganisation_add   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_partnerorganisation_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_partnerorganisation_delete   L   L   L   L   L   L   L   L   L   L   L 403
+admin:prevention_partnerorganisation_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/prevention/partnerorganisation/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:prevention_partnermember_changelist   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_partnermember_add   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_partnermember_history   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_partnermember_delete   L   L   L   L   L   L   L   L   L   L   L 200
+admin:prevention_partnermember_change   L   L   L   L   L   L   L   L   L   L   L 200
+/admin/prevention/partnermember/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:app_list                 L   L   L   L   L   L   L   L   L   L   L 200
+/admin/(?P<url>.*)$            L   L   L   L   L   L   L   L   L   L   L 404
 """
 
 # Every API operation. The columns are ROLES with "session" in place of "pwd".
 API = """
-# operation                              ano ses ana pro chi cen cli pol edu par adm
-GET /api/v1/me                           401 401 200 200 200 200 200 200 200 200 200
-GET /api/v1/regions                      401 401 200 200 200 200 200 200 200 200 200
-POST /api/v1/reports                     401 401 422 422 422 422 422 422 422 422 422
-GET /api/v1/reports/{report_id}/status   401 401 200 404 200 200 404 404 404 404 404
-GET /api/v1/subjects                     401 401 422 403 422 422 403 403 403 403 403
-POST /api/v1/cases                       401 401 422 422 422 422 422 422 422 422 422
-GET /api/v1/cases/{case_id}              401 401 404 200 200 200 404 404 404 404 404
-PATCH /api/v1/cases/{case_id}            401 401 422 422 422 422 422 422 422 422 422
-POST /api/v1/offenders                   401 401 422 422 422 422 422 422 422 422 422
-GET /api/v1/offenders/search             401 401 200 403 200 200 200 200 403 403 403
-GET /api/v1/prevention/coverage          401 401 403 403 200 200 403 403 200 403 403
-GET /api/v1/prevention/referrals         401 401 200 403 200 200 403 403 403 200 403
-GET /api/v1/prevention/referrals/figures 401 401 200 403 200 200 403 403 403 200 403
-GET /api/v1/stats/summary                401 401 403 403 200 200 403 403 403 403 403
+# operation                              ano ses ana pro chi cen cli pol edu par sec adm
+GET /api/v1/me                           401 401 200 200 200 200 200 200 200 200 200 200
+GET /api/v1/regions                      401 401 200 200 200 200 200 200 200 200 200 200
+POST /api/v1/reports                     401 401 422 422 422 422 422 422 422 422 422 422
+GET /api/v1/reports/{report_id}/status   401 401 200 404 200 200 404 404 404 404 404 404
+GET /api/v1/subjects                     401 401 422 403 422 422 403 403 403 403 403 403
+POST /api/v1/cases                       401 401 422 422 422 422 422 422 422 422 422 422
+GET /api/v1/cases/{case_id}              401 401 404 200 200 200 404 404 404 404 404 404
+PATCH /api/v1/cases/{case_id}            401 401 422 422 422 422 422 422 422 422 422 422
+POST /api/v1/offenders                   401 401 422 422 422 422 422 422 422 422 422 422
+GET /api/v1/offenders/search             401 401 200 403 200 200 200 200 403 403 403 403
+GET /api/v1/prevention/coverage          401 401 403 403 200 200 403 403 200 403 403 403
+GET /api/v1/prevention/referrals         401 401 200 403 200 200 403 403 403 200 403 403
+GET /api/v1/prevention/referrals/figures 401 401 200 403 200 200 403 403 403 200 403 403
+GET /api/v1/stats/summary                401 401 403 403 200 200 403 403 403 403 403 403
 """
 
 
@@ -383,6 +394,10 @@ class Objects:
             "other": self.referral_in_other_region(organisation),
         }
         self.guidance = GuidanceVersion.objects.order_by("pk").first()
+        from qorgau.core.models import AccessChange
+
+        # the demo's change of access: the demo admin asked for it, the security officer decides
+        self.access_change = AccessChange.objects.pending().get()
 
     @staticmethod
     def offender(code: str):
@@ -503,6 +518,10 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
             "number": world.guidance.number,
         },
         "analytics:export": {"fmt": "csv"},
+        **{
+            f"core:access_change_{action}": {"public_id": world.access_change.public_id}
+            for action in ("approve", "reject", "cancel")
+        },
     }
     return fixed.get(name, {})
 

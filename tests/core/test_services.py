@@ -128,6 +128,28 @@ class TestUsers:
         entry = AuditEntry.objects.get(action="user.create", object_id=str(user.pk))
         assert entry.actor == admin_user and entry.region == almaty
 
+    def test_an_account_an_administrator_makes_is_off_until_a_second_person_approves(
+        self, admin_user, almaty
+    ):
+        from qorgau.core.models import AccessChange
+
+        user = services.user_create(
+            acting_user=admin_user,
+            username="newbie",
+            role=Role.ANALYST,
+            password=None,
+            region=almaty,
+        )
+        assert not user.is_active
+        change = AccessChange.objects.pending().get(user=user)
+        assert change.requested_by == admin_user and change.new_is_active
+
+    def test_the_system_makes_active_accounts(self, almaty):
+        user = services.user_create(
+            acting_user=None, username="demo", role=Role.ANALYST, password=None, region=almaty
+        )
+        assert user.is_active
+
 
 @pytest.mark.django_db
 class TestApiTokens:

@@ -498,7 +498,8 @@ NAVIGATION = {
     "police": {"/staff/", "/staff/offenders/", "/staff/supervision/"},
     "educator": {"/staff/", "/staff/prevention/"},
     "partner": {"/staff/", "/staff/partner-referrals/", "/staff/partner-referrals/figures/"},
-    "admin": {"/staff/", "/staff/people/", "/staff/audit/"},
+    "security": {"/staff/", "/staff/people/", "/staff/audit/", "/staff/access/"},
+    "admin": {"/staff/", "/staff/people/", "/staff/audit/", "/staff/access/"},
 }
 
 

@@ -174,9 +174,9 @@ def test_the_public_form_and_platforms_are_let_in_without_a_query(django_assert_
         require(None, policies.SUBMIT_REPORT)
 
 
-def test_every_staff_role_but_the_administrator_may_send_a_report(personas):
+def test_every_staff_role_but_the_administrator_and_security_officer_may_send_a_report(personas):
     allowed = {name for name, user in personas.items() if may(user, policies.SUBMIT_REPORT)}
-    assert allowed == set(personas) - {"admin"}
+    assert allowed == set(personas) - {"admin", "security"}
 
 
 def test_a_staff_member_whose_role_may_not_send_reports_is_refused_and_audited(admin_user):

@@ -1,8 +1,14 @@
-"""Every write of the core app: the audit log, staff accounts, API tokens, rate limits and the
+"""Every write of the core app: the audit log, staff accounts and changes of their access, API tokens, rate limits and the
 second factor. One module per sub-domain; every public name is here too."""
 
 from __future__ import annotations
 
+from qorgau.core.services.access import (
+    access_change_approve,
+    access_change_cancel,
+    access_change_reject,
+    access_change_request,
+)
 from qorgau.core.services.accounts import (
     notifications_mark_read,
     user_create,
@@ -50,6 +56,10 @@ __all__ = [
     "LOGIN_CODE_SCOPE",
     "TOKEN_PREFIX",
     "TOKEN_TOUCH_INTERVAL",
+    "access_change_approve",
+    "access_change_cancel",
+    "access_change_reject",
+    "access_change_request",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",

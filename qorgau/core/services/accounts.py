@@ -27,9 +27,14 @@ def user_create(
     full_name: str = "",
     email: str = "",
 ) -> User:
-    """Create a member of staff; a regional role needs a region and a prosecutor a gender."""
+    """Create a member of staff; a regional role needs a region and a prosecutor a gender.
+
+    Made by the system (demo data, the command line) the account is active at once; made by an
+    administrator it is switched off until a second person approves switching it on (four eyes:
+    `access_change_request`), so that no administrator makes themselves a second account."""
     require(acting_user, policies.CREATE_USER)
     user = User(
+        is_active=acting_user is None,
         username=username,
         role=role,
         region=region,
@@ -49,8 +54,14 @@ def user_create(
         action="user.create",
         obj=user,
         region=region,
-        details={"role": str(role), "username": username},
+        details={"role": str(role), "region_id": user.region_id, "username": username},
     )
+    if acting_user is not None:
+        from qorgau.core.services.access import access_change_request
+
+        access_change_request(
+            acting_user=acting_user, user=user, role=role, region=region, is_active=True
+        )
     return user
 
 
