@@ -12,7 +12,6 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from qorgau.core import services
-from qorgau.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +87,9 @@ def test_the_period_is_configured(entries, settings):
 
 def test_a_truncated_address_cannot_be_changed_unnoticed(entries):
     tick()
-    as_superuser("UPDATE core_auditentry SET ip = %s WHERE id = %s", ["203.0.114.0", entries["old4"].pk])
+    as_superuser(
+        "UPDATE core_auditentry SET ip = %s WHERE id = %s", ["203.0.114.0", entries["old4"].pk]
+    )
     with pytest.raises(CommandError, match=rf"entry #{entries['old4'].seq} "):
         call_command("verify_audit")
 
