@@ -108,6 +108,8 @@ def test_rewriting_or_deleting_the_chain_head_is_refused(log):
     refused("UPDATE core_auditchainhead SET seq = %s, hash = %s", [log[-2].seq, log[-2].hash])
     refused("UPDATE core_auditchainhead SET seq = 0, hash = %s", [GENESIS_HASH])
     refused("DELETE FROM core_auditchainhead")
+    # forward by one, but not to the hash of an entry there
+    refused("UPDATE core_auditchainhead SET seq = seq + 1, hash = %s", ["f" * 64])
     assert AuditChainHead.objects.get().seq == log[-1].seq
 
 

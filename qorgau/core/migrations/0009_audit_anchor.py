@@ -49,7 +49,9 @@ CREATE TRIGGER core_auditchainhead_no_truncate BEFORE TRUNCATE ON core_auditchai
 
 CREATE OR REPLACE FUNCTION qorgau_audit_head_forward_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.seq = OLD.seq + 1 THEN
+    -- (the entry appended in the same statement, core.services.audit_append, is seen here)
+    IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.seq = OLD.seq + 1
+       AND NEW.hash IS NOT DISTINCT FROM (SELECT hash FROM core_auditentry WHERE seq = NEW.seq) THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION '{REFUSAL}: its chain head only moves forward';
