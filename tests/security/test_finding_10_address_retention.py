@@ -110,3 +110,22 @@ def test_the_database_allows_truncation_only(entries):
                 "UPDATE core_auditentry SET ip = %s WHERE id = %s",
                 ["192.0.2.1", entries["recent"].pk],
             )
+
+
+def test_tick_drops_rate_limit_buckets_idle_for_a_day(reference_data):
+    """A token bucket is a keyed hash of an address and when it was last seen: one untouched for a
+    day is full anyway, and goes; a bucket still counting stays, and still limits."""
+    from qorgau.core.models import TokenBucket
+    from qorgau.core.services import rate_limit_take
+
+    now = timezone.now()
+    with mock.patch("django.utils.timezone.now", return_value=now - timedelta(days=2)):
+        rate_limit_take(scope="test.form", value="203.0.113.77", capacity=5, per_seconds=3600)
+    for _ in range(2):
+        rate_limit_take(scope="test.form", value="198.51.100.9", capacity=2, per_seconds=3600)
+    assert TokenBucket.objects.count() == 2
+    tick()
+    assert TokenBucket.objects.count() == 1
+    assert not rate_limit_take(
+        scope="test.form", value="198.51.100.9", capacity=2, per_seconds=3600
+    )
