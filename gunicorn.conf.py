@@ -29,8 +29,14 @@ keepalive = 5
 # Workers are replaced now and then, so that no slow growth of memory lasts.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = max_requests // 10
-# nginx in front buffers slow clients; it sets X-Forwarded-Proto (Django trusts it for HTTPS).
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# nginx in front buffers slow clients; it sets X-Forwarded-Proto (Django trusts it for HTTPS) and
+# X-Forwarded-For. gunicorn trusts the proxies the application trusts (TRUSTED_PROXIES, read again by
+# qorgau.settings: one list for both); GUNICORN_FORWARDED_ALLOW_IPS is read only when it is unset.
+forwarded_allow_ips = (
+    os.environ.get("TRUSTED_PROXIES", "").replace(" ", "")
+    or os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "")
+    or "127.0.0.1,::1"
+)
 proxy_allow_ips = forwarded_allow_ips
 # Access log without addresses and without query strings: they may carry personal data.
 accesslog = "-"

@@ -34,7 +34,7 @@ COLUMNS = {
     "request_digest category reporter_relation language child_age child_gender narrative "
     "reporter_anonymous suspect priority priority_reasons priority_by_analyst respond_by "
     "close_reason referred_to case_registry_number status status_changed_at receipt_locator "
-    "receipt_hash receipt_failures platform_id region_id",
+    "receipt_hash platform_id region_id",
     "linking_subject": "id created_at updated_at public_id first_seen last_seen merged_into_id",
     "linking_identifier": "id created_at updated_at kind lookup value normalised subject_id",
     "linking_identifieruse": "id owner_type owner_id origin seen_at identifier_id region_id",
@@ -343,7 +343,7 @@ def generate(url: str, args: Any, platform_id: int, region_ids: list[int]) -> di
                 age = rng.randint(6, 17)
                 fields = (rng.choice(CATEGORIES), rng.choice(RELATIONS), "ru", age, "mff"[rid % 3])
                 encrypted = (f"\\\\x{narrative}", "t", f"\\\\x{suspect}", priority, "[]", "f")
-                rest = (respond, close, "", "", status, stamp, "", "", 0, platform, region)
+                rest = (respond, close, "", "", status, stamp, "", "", platform, region)
                 head = (stamp, stamp, f"br{rid}", source, "", "", "")
                 row("intake_report", *head, *fields, *encrypted, *rest)
             flush()

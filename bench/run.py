@@ -41,8 +41,9 @@ QUICK: dict[str, list[str]] = {
                   "--quiet-wait", "30"],
     "offenders": ["--rows", "5000", "--queries", "100", "--quiet-wait", "30"],
     "workers": ["--reports", "20000", "--tasks", "200"],
+    "receipts": ["--trials", "60", "--reports", "20", "--quiet-wait", "30"],
 }  # fmt: skip
-ORDER = ["intake", "linking", "assign", "dashboard", "offenders", "workers"]
+ORDER = ["intake", "linking", "assign", "dashboard", "offenders", "workers", "receipts"]
 TIMEOUT_QUICK_S = 900
 # What "data size" means for each bench: the keys of its lines that hold it.
 SIZE_KEYS = {
@@ -52,6 +53,7 @@ SIZE_KEYS = {
     "dashboard": ["reports", "cases", "offenders", "daily_counts"],
     "offenders": ["rows", "register_entries"],
     "workers": ["reports", "tasks"],
+    "receipts": ["reports", "trials"],
 }
 
 

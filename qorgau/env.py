@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import overload
@@ -62,3 +63,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None or value.strip() == "":
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Addresses or networks (CIDR), IPv4 or IPv6, comma-separated; empty when unset. A malformed
+    entry stops start-up naming it. The values come back normalised (`10.0.0.0/8`, `::1`)."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            network = ipaddress.ip_network(item, strict=True)
+        except ValueError as exc:
+            raise ConfigurationError(
+                f"{name}: {item!r} is not an address or a network such as 10.0.0.0/8 ({exc})."
+            ) from exc
+        networks.append(
+            str(network.network_address) if network.num_addresses == 1 else str(network)
+        )
+    return networks

@@ -7,7 +7,7 @@ from typing import Literal
 
 import dj_database_url
 
-from qorgau.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from qorgau.env import ConfigurationError, env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QORGAU_VAR_DIR", str(BASE_DIR / "var")))
@@ -56,6 +56,11 @@ QORGAU_LEGACY_SECRET_KEYS = [
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front (addresses or networks, e.g. 127.0.0.1 for nginx on the same
+# machine): only from them is X-Forwarded-For believed, and the client is the rightmost address in
+# it that is not one of them (qorgau.core.utils.client_ip). Empty: the peer is the client (make run).
+# gunicorn.conf.py gives gunicorn's forwarded_allow_ips the same list.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -93,10 +98,11 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "qorgau.core.middleware.SecondFactorMiddleware",
     "qorgau.core.middleware.QorgauLocaleMiddleware",
-    "qorgau.core.middleware.RejectNulCharactersMiddleware",
+    "qorgau.core.middleware.RejectUnstorableTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "qorgau.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "qorgau.urls"
@@ -184,18 +190,22 @@ OTP_TOTP_ISSUER = env_str("QORGAU_OTP_ISSUER", "Qorgau")
 # The secret of a device is never shown in the admin (an administrator may only see and delete one).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # django-otp's own per-device delay after a wrong code would refuse the right code silently after a
-# typo; the lockout below (per account and per address, with a message that says how long) does it.
+# typo; the throttling below (per account and address, with a message that says how long) does it.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # Recovery codes given at enrolment (each works once).
 QORGAU_RECOVERY_CODES = env_int("QORGAU_RECOVERY_CODES", 10)
 
-# Lockout: wrong passwords and wrong codes taken from token buckets per account and per address.
-# After QORGAU_LOGIN_FAILURES_PER_ACCOUNT failures in a row the account accepts no attempt until the
-# bucket refills one attempt (QORGAU_LOGIN_LOCKOUT_SECONDS / failures); it is full again after
-# QORGAU_LOGIN_LOCKOUT_SECONDS. An address (a school, an office behind one NAT) gets more room.
+# Sign-in throttling (qorgau.core.services.limits): wrong passwords and wrong codes are taken from
+# token buckets per (account, address) and per address, never per account alone at the password step
+# (anyone could then keep an analyst out). After QORGAU_LOGIN_FAILURES_PER_ACCOUNT failures for one
+# account from one address, that address may try that account once per
+# QORGAU_LOGIN_LOCKOUT_SECONDS / failures; an address (a school, an office behind one NAT) gets
+# QORGAU_LOGIN_FAILURES_PER_ADDRESS over all accounts. Wrong codes also count per account
+# (QORGAU_LOGIN_CODE_FAILURES_PER_ACCOUNT): only someone holding the password reaches that step.
 QORGAU_LOGIN_FAILURES_PER_ACCOUNT = env_int("QORGAU_LOGIN_FAILURES_PER_ACCOUNT", 5)
 QORGAU_LOGIN_FAILURES_PER_ADDRESS = env_int("QORGAU_LOGIN_FAILURES_PER_ADDRESS", 20)
+QORGAU_LOGIN_CODE_FAILURES_PER_ACCOUNT = env_int("QORGAU_LOGIN_CODE_FAILURES_PER_ACCOUNT", 5)
 QORGAU_LOGIN_LOCKOUT_SECONDS = env_int("QORGAU_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 PASSWORD_HASHERS = [
@@ -353,6 +363,9 @@ QORGAU_EVIDENCE_MAX_BYTES = env_int("QORGAU_EVIDENCE_MAX_MB", 20) * 2**20
 QORGAU_REPORT_RATE_PER_HOUR = env_int("QORGAU_REPORT_RATE_PER_HOUR", 30)
 # Receipt code attempts one address may make per 10 minutes.
 QORGAU_RECEIPT_RATE_PER_10_MIN = env_int("QORGAU_RECEIPT_RATE_PER_10_MIN", 10)
+# Wrong receipt codes one address may try per hour with the same first eight digits (a first half
+# names one report). Never a limit on the report itself: no address can lock a report for another.
+QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR = env_int("QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR", 5)
 # How long an opened receipt keeps the report open in the browser (seconds).
 QORGAU_RECEIPT_SESSION_SECONDS = env_int("QORGAU_RECEIPT_SESSION_SECONDS", 30 * 60)
 # The API takes evidence as base64 in JSON: room for every file, a third larger, plus the text.

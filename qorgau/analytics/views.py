@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from qorgau.analytics import charts, policies, selectors, services
 from qorgau.cases.enums import Stage
+from qorgau.core import exports
 from qorgau.core.permissions import On, may, scope_of
 from qorgau.core.types import AuthedRequest
 from qorgau.intake.enums import Category, Priority
@@ -145,30 +144,11 @@ def export(request: AuthedRequest, fmt: str) -> HttpResponse:
     rows = _table_rows(request)
     name = f"qorgau-regions-{_year(request)}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(TABLE_COLUMNS)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return exports.csv_response(name=name, header=TABLE_COLUMNS, rows=rows)
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = str(_year(request))
-        sheet.append(TABLE_COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        stream = io.BytesIO()
-        book.save(stream)
-        response = HttpResponse(
-            stream.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return exports.xlsx_response(
+            name=name, title=str(_year(request)), header=TABLE_COLUMNS, rows=rows
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
     raise PermissionDenied
 
 

@@ -8,6 +8,7 @@ SECRET_KEY.
 | recovery code | `qorgau/v1/recovery-code` | QORGAU_LOOKUP_KEY | django-otp's `StaticToken.token` |
 | IIN lookup | `qorgau/v1/iin-lookup` | QORGAU_LOOKUP_KEY | `offenders.Person.iin_lookup` |
 | rate limit | `qorgau/v1/rate-limit` | QORGAU_LOOKUP_KEY | `core.TokenBucket.key` |
+| sign-in name | `qorgau/v1/sign-in-name` | QORGAU_LOOKUP_KEY | `username_hash` of a refused sign-in's audit entry |
 | backup | `qorgau backup v1` | the master key (or QORGAU_BACKUP_KEY itself) | `core.backup` |
 
 A keyed value is `<key id>:<HMAC-SHA256 hex>`, cut to its column (64 characters; 16 for recovery
@@ -66,14 +67,27 @@ RECOVERY_CODE = Purpose(
 )
 IIN_LOOKUP = Purpose("IIN lookup", b"qorgau/v1/iin-lookup", legacy_salt="qorgau.offenders.iin")
 RATE_LIMIT = Purpose("rate limit", b"qorgau/v1/rate-limit")
+# The name typed at a refused sign-in that names no account (it may be a password typed in the wrong
+# field): the audit log keeps only this, enough to see one name tried again and again.
+SIGN_IN_NAME = Purpose("sign-in name", b"qorgau/v1/sign-in-name")
 # Derived from the master key, not the lookup key (core.backup): an archive is only readable with
 # the master key anyway. The label is the one archives were always written with.
 BACKUP = Purpose("backup", b"qorgau backup v1")
 
-PURPOSES = (IDENTIFIER_LOOKUP, RECEIPT_LOCATOR, RECOVERY_CODE, IIN_LOOKUP, RATE_LIMIT, BACKUP)
+PURPOSES = (
+    IDENTIFIER_LOOKUP,
+    RECEIPT_LOCATOR,
+    RECOVERY_CODE,
+    IIN_LOOKUP,
+    RATE_LIMIT,
+    SIGN_IN_NAME,
+    BACKUP,
+)
 
 # Where keyed values are kept for good (model label -> column, purpose); rate-limit buckets are not
-# listed: they refill by themselves, so a bucket under an old key is simply dropped.
+# listed: they refill by themselves, so a bucket under an old key is simply dropped. Nor are the
+# sign-in names of the audit log: an entry cannot be rewritten, and after a change of lookup key a
+# name tried before simply hashes differently from the same name tried since.
 STORED: dict[str, tuple[str, Purpose]] = {
     "linking.identifier": ("lookup", IDENTIFIER_LOOKUP),
     "intake.report": ("receipt_locator", RECEIPT_LOCATOR),

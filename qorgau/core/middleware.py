@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from qorgau.core.types import SecondFactorRequest
 
@@ -66,45 +69,109 @@ class QorgauLocaleMiddleware(LocaleMiddleware):
         return response
 
 
-class RejectNulCharactersMiddleware:
-    """Refuse a NUL character in the path, the query, a form field or a JSON body (`\\u0000`).
+def unstorable(text: str) -> str | None:
+    """Why this text cannot be stored, or None: "nul" (PostgreSQL refuses NUL in text) or
+    "surrogate" (half of a UTF-16 pair, which JSON can escape on its own: no UTF-8 encodes it)."""
+    if "\x00" in text:
+        return "nul"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "surrogate"
+    return None
 
-    PostgreSQL cannot store NUL in text: without this, such a request reached the database and
-    answered 500 (found by property tests and fuzzing on PostgreSQL). Django's form fields refuse
-    NUL already; the API and query strings did not. Files (multipart) may of course contain it.
+
+def _printable(key: str) -> str:
+    return key.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")[:60]
+
+
+def unstorable_in(value: Any, path: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """The first text in a parsed JSON value (keys included) that cannot be stored: its path, as the
+    API names fields (`suspect.identifiers.0.value`), and why (`unstorable`)."""
+    if isinstance(value, str):
+        problem = unstorable(value)
+        return (".".join(path) or "body", problem) if problem else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = (*path, _printable(str(key)) or "body")
+            problem = unstorable(str(key))
+            if problem:
+                return ".".join(here), problem
+            found = unstorable_in(item, here)
+            if found:
+                return found
+    if isinstance(value, list):
+        for n, item in enumerate(value):
+            found = unstorable_in(item, (*path, str(n)))
+            if found:
+                return found
+    return None
+
+
+class RejectUnstorableTextMiddleware:
+    """Refuse text that cannot be stored, in the path, the query, a form field or a JSON body:
+    a NUL character (`\\u0000`) or a lone surrogate (`\\ud800` without its pair).
+
+    PostgreSQL cannot store NUL in text, and no UTF-8 encodes a lone surrogate (encryption and both
+    databases fail on it): without this, such a request reached the database and answered 500
+    (found by property tests and fuzzing, and by issue 18's second security pass). The API answers
+    422 naming the field, in its error shape; pages answer 400. Form bodies and query strings are
+    decoded by Django with errors="replace", so a surrogate can only come in JSON; they are checked
+    all the same. Files (multipart) may of course contain anything.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        field = self._nul_field(request)
-        if field is None:
+        found = self._unstorable_field(request)
+        if found is None:
             return self.get_response(request)
         from django.http import HttpResponseBadRequest, JsonResponse
         from django.utils.translation import gettext as _
 
-        message = _("The text contains a NUL character (\\0), which cannot be stored. Remove it.")
+        field, problem = found
+        if problem == "nul":
+            message = _(
+                "The text contains a NUL character (\\0), which cannot be stored. Remove it."
+            )
+        else:
+            message = _(
+                "The text contains a character that is not valid Unicode (half of a surrogate "
+                "pair), which cannot be stored. Remove it."
+            )
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": [{"field": field, "message": message}]}, status=422)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
     @staticmethod
-    def _nul_field(request: HttpRequest) -> str | None:
-        if "\x00" in request.path:
-            return "path"
+    def _unstorable_field(request: HttpRequest) -> tuple[str, str] | None:
+        problem = unstorable(request.path)
+        if problem:
+            return "path", problem
         for key, values in request.GET.lists():
-            if "\x00" in key or any("\x00" in v for v in values):
-                return key.replace("\x00", "")[:60] or "query"
+            for text in (key, *values):
+                if problem := unstorable(text):
+                    return _printable(key) or "query", problem
         content_type = request.content_type or ""
-        if request.method in ("POST", "PUT", "PATCH"):
-            if content_type == "application/json":
-                if b"\\u0000" in request.body.lower() or b"\x00" in request.body:
-                    return "body"
-            elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                for key, values in request.POST.lists():
-                    if "\x00" in key or any("\x00" in v for v in values):
-                        return key.replace("\x00", "")[:60] or "body"
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if content_type == "application/json":
+            body = request.body
+            if b"\x00" in body:
+                return "body", "nul"
+            # only an escape (\u0000, \ud800) can make such text: parse only bodies that have one
+            if b"\\u" not in body:
+                return None
+            try:
+                return unstorable_in(json.loads(body))
+            except (ValueError, RecursionError):
+                return None  # not JSON (or nested beyond reason): the API answers 400 for it
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for key, values in request.POST.lists():
+                for text in (key, *values):
+                    if problem := unstorable(text):
+                        return _printable(key) or "body", problem
         return None
 
 
@@ -137,3 +204,29 @@ class SecondFactorMiddleware:
         match = request.resolver_match
         if match is None or match.view_name != "core:logout":
             request.user = AnonymousUser()
+
+
+# Pages that can show personal data: everything of a signed-in member of staff, and the staff, admin
+# and API addresses whoever asks (a sign-in page, a 401 or a 404 there is not worth keeping either).
+PRIVATE_PREFIXES = ("/staff/", "/admin/", "/api/")
+
+
+class NoStoreMiddleware:
+    """Browsers and proxies keep nothing Qorgau shows staff (OWASP ASVS 8.2.1): `Cache-Control:
+    no-store` on every answer to a signed-in user and on every staff, admin and API address, so a
+    report read on a shared computer is not in its cache, nor behind its back button after sign-out.
+    An answer that sets its own Cache-Control (the public button script) keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if request.path.startswith(PRIVATE_PREFIXES) or (
+            user is not None and user.is_authenticated
+        ):
+            add_never_cache_headers(response)
+        return response

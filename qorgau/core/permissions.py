@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar, cast, overload
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -254,17 +254,29 @@ def may(user: Any, policy: Policy | str, obj: Any = None) -> bool:
 def require(user: Any, policy: Policy, obj: Any = None) -> None:
     """Raise unless `user` may do the action on `obj`: `PermissionRefused` when the role may not,
     `NotFound` when the object is outside what the user may act on. Services call it first."""
-    from qorgau.core.errors import NotFound, PermissionRefused
-
     outcome = _decide(user, policy, obj)
     if outcome is None:
         return
+    refuse(user, policy, obj, reason=outcome)
+
+
+def refuse(
+    user: Any, policy: Policy, obj: Any = None, *, reason: str = "scope", message: str = ""
+) -> NoReturn:
+    """Refuse the action as `require` does, for a check its policy's `On` cannot say: a second
+    object of the action outside what the user may act on (the subject a report is linked to).
+    `reason` "scope" is a `NotFound` (404), "role" a `PermissionRefused` (403); either is written to
+    the audit log (after the service's transaction is rolled back)."""
+    from qorgau.core.errors import NotFound, PermissionRefused
+
     error: PermissionRefused | NotFound
-    if outcome == "role":
-        error = PermissionRefused(str(policy.message) if policy.message else "", policy=policy.name)
+    if reason == "role":
+        error = PermissionRefused(
+            message or (str(policy.message) if policy.message else ""), policy=policy.name
+        )
     else:
-        error = NotFound(policy=policy.name)
-    error.refusal = Refusal(user=user, policy=policy.name, reason=outcome, obj=obj)  # type: ignore[union-attr]
+        error = NotFound(message, policy=policy.name)
+    error.refusal = Refusal(user=user, policy=policy.name, reason=reason, obj=obj)  # type: ignore[union-attr]
     if _service_depth.get() == 0:
         record_refusal(error)
     raise error

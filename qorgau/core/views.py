@@ -85,7 +85,8 @@ def _second_step_url(name: str, next_url: str) -> str:
 
 
 class LoginView(auth_views.LoginView):
-    """The password step; a locked-out account or address is refused before the password is checked."""
+    """The password step; an address that failed too often (for this account, or for any) is refused
+    before the password is checked (services.limits: never the account alone)."""
 
     template_name = "staff/login.html"
     authentication_form = LoginForm
@@ -142,7 +143,9 @@ def _second_step_done(request: HttpRequest, user: User, device: Any) -> None:
 
 
 def _second_step_locked(request: HttpRequest, user: User, stage: str) -> int:
-    wait = services.login_lockout_wait(username=user.get_username(), ip=client_ip(request))
+    wait = services.login_lockout_wait(
+        username=user.get_username(), ip=client_ip(request), stage="code"
+    )
     if wait:
         services.audit_login_locked(
             username=user.get_username(), ip=client_ip(request), stage=stage
@@ -152,7 +155,7 @@ def _second_step_locked(request: HttpRequest, user: User, stage: str) -> int:
 
 def _second_step_failed(request: HttpRequest, user: User, stage: str) -> None:
     services.audit_otp_failed(user=user, ip=client_ip(request), stage=stage)
-    services.login_failure_record(username=user.get_username(), ip=client_ip(request))
+    services.login_failure_record(username=user.get_username(), ip=client_ip(request), stage="code")
 
 
 def _second_step_start(request: HttpRequest) -> tuple[str, User | None]:

@@ -10,11 +10,10 @@ from ninja import Header, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from qorgau.core.permissions import may
 from qorgau.core.schemas import ErrorOut
 from qorgau.core.services import api_token_authenticate
 from qorgau.core.types import AuthedRequest
-from qorgau.intake import policies, selectors, services
+from qorgau.intake import selectors, services
 from qorgau.intake.enums import Source
 from qorgau.intake.services import ReportIn
 
@@ -22,8 +21,9 @@ router = Router(tags=["Red Button"])
 
 
 class ReportAuth(HttpBearer):
-    """A platform token (`manage.py create_platform_token NAME`) or the personal token of a member
-    of staff whose role may send reports (`policies.SUBMIT_REPORT`); any other token is not one."""
+    """A platform token (`manage.py create_platform_token NAME`) or a member of staff's personal
+    token. Who of the staff may file a report, and into which region, is the service's to say
+    (`policies.FILE_THROUGH_API`: 403 for the other roles); any other token is not one (401)."""
 
     openapi_scheme = "bearer"
 
@@ -32,7 +32,7 @@ class ReportAuth(HttpBearer):
         if platform is not None:
             return services.Submitter(source=Source.PLATFORM, platform=platform)
         user = api_token_authenticate(token=token)
-        if user is not None and may(user, policies.SUBMIT_REPORT):
+        if user is not None:
             request.user = user
             return services.Submitter(source=Source.STAFF, user=user)
         return None
@@ -77,11 +77,21 @@ def _created(report: Any, replayed: bool) -> dict:
 @router.post(
     "/reports",
     auth=ReportAuth(),
-    response={201: ReportCreated, 400: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        201: ReportCreated,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Submit a report",
     description=(
         "Only `category` and `narrative` are required. Send an `Idempotency-Key` header: the same key "
-        "returns the same report, never a duplicate. Errors come in the language of Accept-Language."
+        "returns the same report, never a duplicate. Errors come in the language of Accept-Language. "
+        "A platform token files into any region; a staff token only an analyst's, into their own "
+        "region (the default when `region` is left out): 403 for other roles, 404 for another "
+        "region."
     ),
 )
 def report_create(

@@ -74,6 +74,7 @@ class EventKind(models.TextChoices):
     MESSAGE_FROM_REPORTER = "message_reporter", _("Message from the reporter")
     MESSAGE_FROM_STAFF = "message_staff", _("Message to the reporter")
     EVIDENCE_ADDED = "evidence_added", _("Files added")
+    # Written until issue 18 (a report-wide lock any address could set); kept for those events.
     RECEIPT_LOCKED = "receipt_locked", _("Receipt code locked after wrong attempts")
     TAKEN = "taken", _("Taken by a duty officer")
     PRIORITY = "priority", _("Priority changed")

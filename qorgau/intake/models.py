@@ -138,8 +138,8 @@ class Report(TimeStamped):
     # hash of the whole code proves it.
     receipt_locator = models.CharField(max_length=64, blank=True, db_index=True)
     receipt_hash = models.CharField(max_length=200, blank=True)
-    receipt_failures = models.PositiveSmallIntegerField(default=0)
-    receipt_locked_until = models.DateTimeField(null=True, blank=True)
+    # (No count of wrong codes on the report: any address could use one to lock the report for the
+    # child. Wrong codes are limited per address and per first half and address, in core buckets.)
 
     objects = ReportQuerySet.as_manager()
 

@@ -34,7 +34,7 @@ MESSAGE_VISIBILITY = Visibility(roles=REPORT_VISIBILITY.roles, region_field="rep
 # The public form (web, widget) and the platforms send reports with no staff user behind them: they
 # are always let in (`system=True` is what `require` answers for no user). A member of staff sends
 # one with their personal API token, or from a school round: every staff role but the administrator
-# (who never sees report contents). This is the rule the API applied before; issue 18 narrows it.
+# (who never sees report contents). Through the API, `FILE_THROUGH_API` below narrows it (issue 18).
 SUBMIT_REPORT = Policy(
     "intake.submit_report",
     {
@@ -47,6 +47,17 @@ SUBMIT_REPORT = Policy(
         Role.EDUCATION_COORDINATOR: On.ANY,
         Role.PARTNER: On.ANY,
     },
+)
+
+# Filing one through the API with a personal token (POST /api/v1/reports, `Source.STAFF`): the
+# analysts (the duty officers, who take reports by telephone), into their own region only; every
+# other staff token is refused (403), and another region is as if it did not exist (404: the
+# region is the object the analyst acts in, as for `cases.register`). Issue 18: every staff token
+# used to file into any region. Platforms have their own token and no staff user: let in as before.
+FILE_THROUGH_API = Policy(
+    "intake.file_through_api",
+    {Role.ANALYST: On.OWN_REGION},
+    message=_("Your role does not file reports through the API."),
 )
 
 # --- The analyst's work on a report ---------------------------------------------------------------

@@ -4,12 +4,17 @@ The first eight digits, keyed (HMAC-SHA256) with the receipt-locator key derived
 QORGAU_LOOKUP_KEY, find the report; an argon2id hash of all sixteen proves the code. Someone holding
 only the database can neither look a code up nor test guesses cheaply. SECRET_KEY plays no part:
 rotating it leaves every code working.
+
+Trying a code costs the same whatever it names (issue 18, finding 3): `matching` runs one argon2
+verification per candidate and one against a dummy hash when the first half names no report, and a
+new code's first half names no other report (`new_code`), so there is at most one candidate.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,10 +25,28 @@ DIGITS = 16
 LOCATOR_DIGITS = 8
 # OWASP's minimum for argon2id: 19 MiB, two passes. A form submission pays it once.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+# The hash of no code, made once per process with the same parameters (argon2 reads them from the
+# hash): a code that names no report is verified against it, so it costs what a wrong code costs.
+_NO_REPORT_HASH = _hasher.hash(secrets.token_hex(16))
+# New codes whose first half is already taken are drawn again; after this many draws (never, with
+# 10^8 first halves) the last one is kept: `matching` still tells two reports of one first half apart.
+_DRAWS = 10
 
 
 def generate() -> str:
     return f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}"
+
+
+def new_code() -> str:
+    """A fresh code whose first half names no report under any lookup key accepted, so that a first
+    half names at most one report and trying a code verifies exactly one hash."""
+    from qorgau.intake.models import Report
+
+    for _attempt in range(_DRAWS):
+        code = generate()
+        if not Report.objects.filter(receipt_locator__in=locators(code)).exists():
+            break
+    return code
 
 
 def format_code(code: str) -> str:
@@ -63,6 +86,21 @@ def locator_refresh(*, report_id: int, stored: str, code: str) -> bool:
 
 def hash_code(code: str) -> str:
     return _hasher.hash(code)
+
+
+def matching(code: str, stored_hashes: Sequence[str]) -> int | None:
+    """Which of `stored_hashes` (those of the reports the code's first half names) `code` proves, or
+    None. Always at least one argon2 verification: against the dummy hash when there is no
+    candidate. Every candidate is verified, the first match kept: a first half shared by reports
+    made before codes were drawn unique (or drawn at the same instant) still opens each of them."""
+    if not stored_hashes:
+        verify(code, _NO_REPORT_HASH)
+        return None
+    found = None
+    for index, stored in enumerate(stored_hashes):
+        if verify(code, stored) and found is None:
+            found = index
+    return found
 
 
 def verify(code: str, stored_hash: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -270,6 +271,46 @@ def linked_reports_for_user(*, user: User, report: Report) -> tuple[object, list
     return subject, visible, len(others) - len(visible)
 
 
+def _sees_every_subject(user: User | None) -> bool:
+    """The central office opens every subject, even one of cases or register entries only."""
+    return scope_of(user, policies.VIEW_SUBJECT) is On.ANY
+
+
+def subject_visible_to(*, user: User, subject: Any) -> bool:
+    """Whether the user may open the subject's page (`subject_page_for_user`): a subject with a
+    report they see; for the central office, every subject. The subjects a report may be linked to."""
+    from qorgau.linking.models import IdentifierUse
+
+    if _sees_every_subject(user):
+        return True
+    reports = IdentifierUse.objects.filter(
+        identifier__subject=subject, owner_type=REPORT_OWNER
+    ).values("owner_id")
+    return Report.objects.visible_to(user).filter(pk__in=reports).exists()
+
+
+def name_candidates_for_user(
+    *, user: User, report: Report, limit: int = 5
+) -> list[tuple[Any, float]]:
+    """Names like the report's suspect's elsewhere, among what the user may check: the reports
+    they see (their subjects open to them); for the central office, every report, case suspect
+    and register entry. Nobody else learns that a similar name is on a case or the register."""
+    from qorgau.linking.selectors import name_candidates
+
+    name = (report.suspect or {}).get("name")
+    if not name:
+        return []
+    if _sees_every_subject(user):
+        return name_candidates(name=name, exclude=(REPORT_OWNER, report.pk), limit=limit)
+    return name_candidates(
+        name=name,
+        owner_types=[REPORT_OWNER],
+        owner_ids=Report.objects.visible_to(user).values("pk"),
+        exclude=(REPORT_OWNER, report.pk),
+        limit=limit,
+    )
+
+
 def subject_page_for_user(*, user: User, public_id: str) -> dict:
     """What a subject page shows the user: 404 when no report of the subject is visible to them."""
     from qorgau.linking.selectors import (
@@ -289,7 +330,7 @@ def subject_page_for_user(*, user: User, public_id: str) -> dict:
         .select_related("region")
         .order_by("-created_at")
     )
-    if not visible and scope_of(user, policies.VIEW_SUBJECT) is not On.ANY:
+    if not visible and not _sees_every_subject(user):
         raise Http404
     uses = list(uses_of_subject(subject=subject))
     owners: dict[str, set[int]] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from qorgau.linking.identifiers import Found
@@ -79,13 +81,17 @@ def name_candidates(
     *,
     name: str,
     owner_types: list[str] | None = None,
+    owner_ids: QuerySet[Any] | None = None,
     exclude: tuple[str, int] | None = None,
     limit: int = 10,
 ) -> list[tuple[NameEntry, float]]:
-    """Names elsewhere that look like this one across alphabets, best first: candidates only."""
+    """Names elsewhere that look like this one across alphabets, best first: candidates only.
+    `owner_types` and `owner_ids` (a query of ids) narrow them to what the caller may see."""
     entries = NameEntry.objects.all()
     if owner_types:
         entries = entries.filter(owner_type__in=owner_types)
+    if owner_ids is not None:
+        entries = entries.filter(owner_id__in=owner_ids)
     if exclude:
         entries = entries.exclude(owner_type=exclude[0], owner_id=exclude[1])
     choices = dict(entries.values_list("pk", "skeleton")[:200_000])

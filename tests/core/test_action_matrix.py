@@ -369,7 +369,7 @@ def test_every_view_says_which_methods_it_answers():
 # browser session without a token, then a personal token of each role). The line names its policy.
 API_WRITES = """
 # operation                      policy                  ano ses ana pro chi cen cli pol edu par adm
-POST /api/v1/reports             intake.submit_report     401 401 201 201 201 201 201 201 201 201 401
+POST /api/v1/reports             intake.file_through_api  401 401 201 403 403 403 403 403 403 403 403
 POST /api/v1/cases               cases.register          401 401 201 201 201 201 403 403 403 403 403
 PATCH /api/v1/cases/{case_id}    cases.move_stage        401 401 404 200 200 403 404 404 404 404 404
 POST /api/v1/offenders           offenders.register      401 401 403 403 403 201 201 403 403 403 403
@@ -449,8 +449,6 @@ def test_every_api_write_answers_every_role_as_its_policy_says(world, clients): 
                 result = ask(
                     clients["anon"], path_of(template, "other"), method.upper(), other, **headers
                 )
-                if key == "POST /api/v1/reports":
-                    continue  # anyone may report about any region (issue 18 narrows staff tokens)
                 if result["answer"] not in ("403", "404") or result["wrote"]:
                     problems.append(
                         f"{key} in another region as {role}: expected a refusal writing nothing, "

@@ -16,6 +16,7 @@ from qorgau.intake.enums import Source
 from qorgau.intake.models import Report
 
 pytestmark = pytest.mark.django_db
+ADDRESS = "192.0.2.1"  # the address receipt codes are tried from (TEST-NET-1)
 
 NARRATIVE = "Synthetic BACKUP-MARKER-4F narrative: he writes to her every night."
 CONTENT = b"synthetic chat export BACKUP-MARKER-4F\n" * 50
@@ -245,7 +246,7 @@ def test_restoring_values_keyed_before_the_lookup_key_needs_the_pinned_secret(
         run("restore", str(archive), "--force")
     settings.QORGAU_LEGACY_SECRET_KEYS = [settings.SECRET_KEY]
     run("restore", str(archive), "--force")
-    assert services.report_open_with_receipt(code_text=code).pk == report.pk
+    assert services.report_open_with_receipt(code_text=code, address=ADDRESS).pk == report.pk
 
 
 def test_an_archive_written_before_guidance_was_its_own_app_restores(

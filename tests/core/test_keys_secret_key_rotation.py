@@ -16,6 +16,7 @@ from qorgau.linking.selectors import subject_by_identifier
 from tests.core import before_lookup_key as before
 
 pytestmark = pytest.mark.django_db
+ADDRESS = "192.0.2.1"  # the address receipt codes are tried from (TEST-NET-1)
 
 TELEGRAM = intake_services.Identifier(kind="telegram", value="@synthetic_rotation")
 
@@ -38,7 +39,9 @@ def rotate_secret_key(settings):
 def test_a_receipt_code_opens_its_report_after_a_secret_key_rotation(reference_data, settings):
     submission = submit()
     rotate_secret_key(settings)
-    opened = intake_services.report_open_with_receipt(code_text=submission.receipt_code)
+    opened = intake_services.report_open_with_receipt(
+        code_text=submission.receipt_code, address=ADDRESS
+    )
     assert opened.pk == submission.report.pk
 
 
@@ -82,16 +85,16 @@ def test_a_receipt_code_handed_out_before_the_lookup_key_still_opens_its_report(
 ):
     report, code = before.make_report_as_before()
     settings.QORGAU_LEGACY_SECRET_KEYS = [settings.SECRET_KEY]
-    assert intake_services.report_open_with_receipt(code_text=code).pk == report.pk
+    assert intake_services.report_open_with_receipt(code_text=code, address=ADDRESS).pk == report.pk
     rotate_secret_key(settings)  # pinned, the old secret no longer depends on SECRET_KEY
-    assert intake_services.report_open_with_receipt(code_text=code).pk == report.pk
+    assert intake_services.report_open_with_receipt(code_text=code, address=ADDRESS).pk == report.pk
 
 
 def test_without_the_pinned_secret_an_old_receipt_code_opens_nothing(reference_data, settings):
     _report, code = before.make_report_as_before()
     settings.QORGAU_LEGACY_SECRET_KEYS = []
     with pytest.raises(intake_services.ReceiptRefused):
-        intake_services.report_open_with_receipt(code_text=code)
+        intake_services.report_open_with_receipt(code_text=code, address=ADDRESS)
 
 
 def test_an_old_locator_is_rewritten_under_the_lookup_key_once_its_code_is_used(
@@ -105,7 +108,7 @@ def test_an_old_locator_is_rewritten_under_the_lookup_key_once_its_code_is_used(
     assert refreshed == receipts.locators(code)[0] != stored
     assert not receipts.locator_refresh(report_id=report.pk, stored=refreshed, code=code)
     settings.QORGAU_LEGACY_SECRET_KEYS = []
-    assert intake_services.report_open_with_receipt(code_text=code).pk == report.pk
+    assert intake_services.report_open_with_receipt(code_text=code, address=ADDRESS).pk == report.pk
 
 
 def test_a_recovery_code_handed_out_before_the_lookup_key_still_works(analyst, settings):
@@ -141,8 +144,8 @@ def test_opening_a_report_with_an_old_code_moves_its_locator_to_the_lookup_key(
 ):
     report, code = before.make_report_as_before()
     settings.QORGAU_LEGACY_SECRET_KEYS = [settings.SECRET_KEY]
-    assert intake_services.report_open_with_receipt(code_text=code).pk == report.pk
+    assert intake_services.report_open_with_receipt(code_text=code, address=ADDRESS).pk == report.pk
     assert Report.objects.get(pk=report.pk).receipt_locator == receipts.locators(code)[0]
     # the old secret can now be dropped: the code still opens its report
     settings.QORGAU_LEGACY_SECRET_KEYS = []
-    assert intake_services.report_open_with_receipt(code_text=code).pk == report.pk
+    assert intake_services.report_open_with_receipt(code_text=code, address=ADDRESS).pk == report.pk

@@ -17,18 +17,21 @@ def platform_token(reference_data):
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "field"),
     [
-        {"category": "grooming", "narrative": "synthetic\u0000text"},
-        {"category": "grooming", "narrative": "synthetic", "region": "KZ\u000075"},
-        {
-            "category": "grooming",
-            "narrative": "synthetic",
-            "suspect": {"identifiers": [{"kind": "telegram", "value": "synthetic\u0000nick"}]},
-        },
+        ({"category": "grooming", "narrative": "synthetic\u0000text"}, "narrative"),
+        ({"category": "grooming", "narrative": "synthetic", "region": "KZ\u000075"}, "region"),
+        (
+            {
+                "category": "grooming",
+                "narrative": "synthetic",
+                "suspect": {"identifiers": [{"kind": "telegram", "value": "synthetic\u0000nick"}]},
+            },
+            "suspect.identifiers.0.value",
+        ),
     ],
 )
-def test_the_api_answers_422_naming_the_body(client, platform_token, body):
+def test_the_api_answers_422_naming_the_field(client, platform_token, body, field):
     response = client.post(
         "/api/v1/reports",
         json.dumps(body),
@@ -38,7 +41,7 @@ def test_the_api_answers_422_naming_the_body(client, platform_token, body):
     )
     assert response.status_code == 422
     assert response.json()["detail"][0] == {
-        "field": "body",
+        "field": field,
         "message": "The text contains a NUL character (\\0), which cannot be stored. Remove it.",
     }
     assert not Report.objects.exists()

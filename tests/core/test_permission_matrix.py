@@ -259,8 +259,8 @@ API = """
 # operation                              ano ses ana pro chi cen cli pol edu par adm
 GET /api/v1/me                           401 401 200 200 200 200 200 200 200 200 200
 GET /api/v1/regions                      401 401 200 200 200 200 200 200 200 200 200
-POST /api/v1/reports                     401 401 422 422 422 422 422 422 422 422 401
-GET /api/v1/reports/{report_id}/status   401 401 200 404 200 200 404 404 404 404 401
+POST /api/v1/reports                     401 401 422 422 422 422 422 422 422 422 422
+GET /api/v1/reports/{report_id}/status   401 401 200 404 200 200 404 404 404 404 404
 GET /api/v1/subjects                     401 401 422 403 422 422 403 403 403 403 403
 POST /api/v1/cases                       401 401 422 422 422 422 422 422 422 422 422
 GET /api/v1/cases/{case_id}              401 401 404 200 200 200 404 404 404 404 404

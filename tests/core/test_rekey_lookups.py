@@ -27,6 +27,7 @@ from qorgau.offenders.models import Facility, Person
 from tests.core import before_lookup_key as before
 
 pytestmark = pytest.mark.django_db
+ADDRESS = "192.0.2.1"  # the address receipt codes are tried from (TEST-NET-1)
 
 TELEGRAM = intake_services.Identifier(kind="telegram", value="@synthetic_rekey")
 PHONE = intake_services.Identifier(kind="phone", value="+7 701 555 44 33")
@@ -103,7 +104,9 @@ def test_it_is_idempotent_and_afterwards_works_without_legacy_keys(
     assert "IIN lookups: 0 rewritten, 1 current" in again
     assert sorted(Identifier.objects.values_list("lookup", flat=True)) == lookups
     # the receipt and recovery codes: rewritten as they are used
-    report = intake_services.report_open_with_receipt(code_text=installation_of_before["code"])
+    report = intake_services.report_open_with_receipt(
+        code_text=installation_of_before["code"], address=ADDRESS
+    )
     from qorgau.intake import receipts
 
     receipts.locator_refresh(
@@ -116,7 +119,9 @@ def test_it_is_idempotent_and_afterwards_works_without_legacy_keys(
     found = Found("telegram", "synthetic_rekey")
     assert subject_by_identifier(found=found) is not None
     assert report_ids_for_identifier("@synthetic_rekey") == [report.pk]
-    opened = intake_services.report_open_with_receipt(code_text=installation_of_before["code"])
+    opened = intake_services.report_open_with_receipt(
+        code_text=installation_of_before["code"], address=ADDRESS
+    )
     assert opened.pk == report.pk
     assert iin_taken()
 
@@ -168,7 +173,7 @@ def test_after_a_change_of_lookup_key_it_moves_everything_it_can_to_the_new_key(
     settings.QORGAU_PREVIOUS_LOOKUP_KEYS = []
     assert subject_by_identifier(found=Found("telegram", "synthetic_rekey")) is not None
     with pytest.raises(intake_services.ReceiptRefused):  # the old key was dropped too early
-        intake_services.report_open_with_receipt(code_text=submission.receipt_code)
+        intake_services.report_open_with_receipt(code_text=submission.receipt_code, address=ADDRESS)
 
 
 def test_a_register_entry_sharing_an_iin_is_reported_not_overwritten(

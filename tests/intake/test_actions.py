@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from qorgau.core.errors import NotFound
 from qorgau.core.models import AuditEntry, Notification
 from qorgau.intake import selectors, services
 from qorgau.intake.enums import Source, Status
@@ -130,7 +131,7 @@ def test_linking_by_an_analyst_joins_a_subject(analyst):
     first = submit(identifiers=[services.Identifier(kind="telegram", value="@linked_one")])
     second = submit(suspect_name="Synthetic Name")
     subject = subject_for_owner(owner_type="intake.report", owner_id=first.pk)
-    with pytest.raises(services.ActionRefused):
+    with pytest.raises(NotFound):
         services.report_link_subject(
             report=second, acting_user=analyst, subject_public_id="nope", reason="x"
         )

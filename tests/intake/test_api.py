@@ -178,7 +178,8 @@ def test_staff_tokens_may_post_too(client, analyst):
 
 def test_administrators_tokens_may_not_post(client, admin_user):
     _, token = core_services.api_token_create(acting_user=None, user=admin_user)
-    assert post(client, token, {"category": "other", "narrative": "x"}).status_code == 401
+    assert post(client, token, {"category": "other", "narrative": "x"}).status_code == 403
+    assert not Report.objects.exists()
 
 
 def test_a_platform_reads_the_status_of_its_own_reports_only(

@@ -189,7 +189,8 @@ def test_a_staff_member_whose_role_may_not_send_reports_is_refused_and_audited(a
     assert refusals(admin_user, policies.SUBMIT_REPORT) == 1
 
 
-def test_a_partners_token_may_send_a_report_as_before(client, partner):
+def test_a_partners_token_no_longer_files_through_the_api(client, partner):
+    """Issue 18: only analysts file reports with a personal token (tests/security, finding 11)."""
     _, token = core_services.api_token_create(acting_user=None, user=partner)
     response = client.post(
         "/api/v1/reports",
@@ -197,7 +198,8 @@ def test_a_partners_token_may_send_a_report_as_before(client, partner):
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
-    assert response.status_code == 201 and Report.objects.get().submitted_by == partner
+    assert response.status_code == 403 and not Report.objects.exists()
+    assert refusals(partner, policies.FILE_THROUGH_API) == 1
 
 
 def test_report_submit_refuses_to_run_inside_a_callers_transaction(reference_data):

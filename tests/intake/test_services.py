@@ -14,6 +14,7 @@ from qorgau.intake.models import Evidence, Report, ReportEvent, ReportMessage
 from tests.intake.conftest import EXE, PNG
 
 pytestmark = pytest.mark.django_db
+ADDRESS = "192.0.2.1"  # the address receipt codes are tried from (TEST-NET-1)
 
 WEB = services.Submitter(source=Source.WEB)
 MARKER = "MARKER-synthetic-narrative-Zhakip"
@@ -213,27 +214,60 @@ class TestReceipt:
         submission = submit()
         code = submission.receipt_code
         spaced = receipts.format_code(code)
-        assert services.report_open_with_receipt(code_text=spaced) == submission.report
+        assert (
+            services.report_open_with_receipt(code_text=spaced, address=ADDRESS)
+            == submission.report
+        )
         dashed = "-".join(spaced.split())
-        assert services.report_open_with_receipt(code_text=dashed) == submission.report
+        assert (
+            services.report_open_with_receipt(code_text=dashed, address=ADDRESS)
+            == submission.report
+        )
 
     def test_a_wrong_code_is_refused(self, reference_data):
         submit()
-        with pytest.raises(services.ReceiptRefused, match="found no report"):
-            services.report_open_with_receipt(code_text="0000 0000 0000 0000")
+        with pytest.raises(services.ReceiptRefused, match="does not open a report") as caught:
+            services.report_open_with_receipt(code_text="0000 0000 0000 0000", address=ADDRESS)
+        assert caught.value.status == 400
 
-    def test_a_report_locks_after_five_wrong_codes_with_its_first_half(self, reference_data):
+    # Before issue 18 five wrong codes with a report's first half locked the report for an hour
+    # for everybody (any address could lock a child out). Now they stop only the address that
+    # tried them, with the answer of a wrong code; the child's own address is not affected.
+    def test_five_wrong_codes_with_its_first_half_stop_that_address_only(self, reference_data):
         code = submit().receipt_code
         wrong = code[:8] + ("00000000" if code[8:] != "00000000" else "11111111")
-        for _ in range(4):
+        for _ in range(5):
             with pytest.raises(services.ReceiptRefused) as caught:
-                services.report_open_with_receipt(code_text=wrong)
-            assert not caught.value.locked
+                services.report_open_with_receipt(code_text=wrong, address=ADDRESS)
+            assert caught.value.status == 400
         with pytest.raises(services.ReceiptRefused) as caught:
-            services.report_open_with_receipt(code_text=wrong)
-        assert caught.value.locked
-        with pytest.raises(services.ReceiptRefused, match="locked"):
-            services.report_open_with_receipt(code_text=code)  # even the right code waits an hour
+            services.report_open_with_receipt(code_text=code, address=ADDRESS)  # the right code
+        assert caught.value.status == 400 and caught.value.message == services.not_opened_message()
+        report = services.report_open_with_receipt(code_text=code, address="192.0.2.99")
+        assert report.receipt_hash
+        assert not report.events.filter(kind="receipt_locked").exists()
+
+    def test_a_new_code_never_shares_its_first_half_with_another_report(
+        self, reference_data, monkeypatch
+    ):
+        taken = submit().receipt_code
+        drawn = iter([taken[:8] + "12345678", "9" * 16])
+        monkeypatch.setattr(receipts, "generate", lambda: next(drawn))
+        assert submit().receipt_code == "9" * 16
+
+    def test_reports_sharing_a_first_half_from_before_each_open_with_their_code(
+        self, reference_data
+    ):
+        first = submit()
+        second = submit().report
+        other = first.receipt_code[:8] + f"{(int(first.receipt_code[8:]) + 1) % 10**8:08d}"
+        Report.objects.filter(pk=second.pk).update(
+            receipt_locator=first.report.receipt_locator, receipt_hash=receipts.hash_code(other)
+        )
+        opened = services.report_open_with_receipt(code_text=other, address=ADDRESS)
+        assert opened.pk == second.pk
+        opened = services.report_open_with_receipt(code_text=first.receipt_code, address=ADDRESS)
+        assert opened.pk == first.report.pk
 
     def test_the_reporter_adds_a_message_and_a_file(self, reference_data):
         report = submit().report

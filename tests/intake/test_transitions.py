@@ -50,7 +50,9 @@ def test_every_refusal_of_the_red_button_is_a_service_error():
     assert issubclass(services.ReceiptRefused, ServiceError)
     assert issubclass(services.ReportInvalid, ServiceError)
     assert services.ReportInvalid({"x": ["y"]}).status == 422
-    assert services.ReceiptRefused("locked", locked=True).status == 429
+    # Only the address limit answers 429 (it says nothing about any report; issue 18).
+    assert services.ReceiptRefused("too many", address_limited=True).status == 429
+    assert services.ReceiptRefused("not opened").status == 400
 
 
 def test_a_repeated_key_with_another_body_answers_409(platform):

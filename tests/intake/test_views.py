@@ -164,11 +164,15 @@ class TestFollowUp:
         for _ in range(3):
             response = client.post("/report/status/?lang=en", {"code": "1111 2222 3333 4444"})
             assert response.status_code == 400
-            assert "We found no report with this code" in response.content.decode()
+            assert "This code does not open a report" in response.content.decode()
         assert (
             client.post("/report/status/?lang=en", {"code": "1111 2222 3333 4444"}).status_code
             == 429
         )
+        elsewhere = client.post(
+            "/report/status/?lang=en", {"code": "1111 2222 3333 4444"}, REMOTE_ADDR="192.0.2.77"
+        )
+        assert elsewhere.status_code == 400  # the limit is this address's, nobody else's
 
     def test_closing_forgets_the_report_on_this_device(self, client, reference_data):
         code = receipt_from(client.post("/report/", form_data()))

@@ -19,8 +19,9 @@ from qorgau.core.services.audit import (
     audit_personal_view,
 )
 from qorgau.core.services.limits import (
-    LOGIN_ACCOUNT_SCOPE,
+    LOGIN_ACCOUNT_ADDRESS_SCOPE,
     LOGIN_ADDRESS_SCOPE,
+    LOGIN_CODE_SCOPE,
     login_failure_record,
     login_lockout_wait,
     rate_limit_key,
@@ -44,8 +45,9 @@ from qorgau.core.services.tokens import (
 )
 
 __all__ = [
-    "LOGIN_ACCOUNT_SCOPE",
+    "LOGIN_ACCOUNT_ADDRESS_SCOPE",
     "LOGIN_ADDRESS_SCOPE",
+    "LOGIN_CODE_SCOPE",
     "TOKEN_PREFIX",
     "TOKEN_TOUCH_INTERVAL",
     "api_token_authenticate",

@@ -18,6 +18,7 @@ from qorgau.core.audit_chain import (
     entry_hash,
     new_address_fields,
 )
+from qorgau.core.derived_keys import SIGN_IN_NAME, keyed_digest
 from qorgau.core.models import (
     AuditChainHead,
     AuditEntry,
@@ -183,8 +184,13 @@ def audit_logout(*, user: User | None, ip: str | None) -> AuditEntry | None:
 def _audit_refused_sign_in(
     action: str, *, username: str, ip: str | None, **details: Any
 ) -> AuditEntry:
-    """A refused sign-in: the name typed (trimmed) and whether it names a user; never a secret."""
+    """A refused sign-in, never with the text typed (it may be a password in the wrong field): a
+    known account is named by its id (the entry's object), an unknown name only by its keyed hash
+    (`username_hash`, the same for the same name, so repeated tries show; case does not matter)."""
     known = User.objects.filter(username=username).first() if username else None
+    named: dict[str, Any] = {"known_user": known is not None}
+    if known is None and username.strip():
+        named["username_hash"] = keyed_digest(SIGN_IN_NAME, username.strip().casefold())
     return audit_append(
         actor=None,
         action=action,
@@ -192,17 +198,18 @@ def _audit_refused_sign_in(
         object_id=known.pk if known else "",
         region=known.region if known else None,
         ip=ip,
-        details={"username": username[:150], "known_user": known is not None, **details},
+        details={**named, **details},
     )
 
 
 def audit_login_failed(*, username: str, ip: str | None) -> AuditEntry:
-    """A refused login: the name typed is recorded (trimmed), never the password."""
+    """A refused login: the account, or a keyed hash of an unknown name; never the password."""
     return _audit_refused_sign_in("auth.login_failed", username=username, ip=ip)
 
 
 def audit_login_locked(*, username: str, ip: str | None, stage: str) -> AuditEntry:
-    """An attempt refused because the account or the address is locked out (never the secret typed)."""
+    """An attempt refused because this account from this address, this address, or (at the code
+    step) this account has failed too often; named as in `audit_login_failed`."""
     return _audit_refused_sign_in("auth.locked_out", username=username, ip=ip, stage=stage)
 
 

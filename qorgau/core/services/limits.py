@@ -1,4 +1,4 @@
-"""Rate limits (a token bucket in the database) and the sign-in lockout."""
+"""Rate limits (a token bucket in the database) and the sign-in throttling."""
 
 from __future__ import annotations
 
@@ -57,27 +57,41 @@ def rate_limit_wait(*, scope: str, value: str, capacity: int, per_seconds: float
     return (1.0 - tokens) * per_seconds / capacity
 
 
-LOGIN_ACCOUNT_SCOPE = "login.account"
+# Sign-in throttling. Failures (a wrong password, a wrong code) are counted per account *from one
+# address* and per address, never per account alone at the password step: an account-wide count would
+# let anyone who knows a username keep its owner out by failing from a few addresses. Each bucket
+# slows down rather than locks: when it is empty one more attempt comes back every
+# QORGAU_LOGIN_LOCKOUT_SECONDS / capacity seconds. The code step, which only someone holding the
+# password reaches, also counts per account: the authenticator code is the real barrier and may not
+# be guessed from many addresses at once.
+LOGIN_ACCOUNT_ADDRESS_SCOPE = "login.account_address"
 LOGIN_ADDRESS_SCOPE = "login.address"
+LOGIN_CODE_SCOPE = "login.account_code"
+PASSWORD_STAGE = "password"
+CODE_STAGE = "code"
 
 
-def _login_buckets(username: str, ip: str | None) -> list[tuple[str, str, int]]:
+def _login_buckets(username: str, ip: str | None, stage: str) -> list[tuple[str, str, int]]:
+    account = username.strip().casefold()
     buckets = [
         (
-            LOGIN_ACCOUNT_SCOPE,
-            username.strip().casefold(),
+            LOGIN_ACCOUNT_ADDRESS_SCOPE,
+            f"{account}\n{ip or ''}",
             settings.QORGAU_LOGIN_FAILURES_PER_ACCOUNT,
         )
     ]
     if ip:
         buckets.append((LOGIN_ADDRESS_SCOPE, ip, settings.QORGAU_LOGIN_FAILURES_PER_ADDRESS))
+    if stage == CODE_STAGE:
+        buckets.append((LOGIN_CODE_SCOPE, account, settings.QORGAU_LOGIN_CODE_FAILURES_PER_ACCOUNT))
     return buckets
 
 
-def login_lockout_wait(*, username: str, ip: str | None) -> int:
-    """Whole seconds before this account or this address may try to sign in again (0: now)."""
+def login_lockout_wait(*, username: str, ip: str | None, stage: str = PASSWORD_STAGE) -> int:
+    """Whole seconds before this account may be tried again from this address at this stage
+    (`password` or `code`); 0: now."""
     wait = 0.0
-    for scope, value, capacity in _login_buckets(username, ip):
+    for scope, value, capacity in _login_buckets(username, ip, stage):
         wait = max(
             wait,
             rate_limit_wait(
@@ -91,9 +105,9 @@ def login_lockout_wait(*, username: str, ip: str | None) -> int:
 
 
 @transaction.atomic
-def login_failure_record(*, username: str, ip: str | None) -> None:
-    """Count one failed attempt (a wrong password or a wrong code) against the account and address."""
-    for scope, value, capacity in _login_buckets(username, ip):
+def login_failure_record(*, username: str, ip: str | None, stage: str = PASSWORD_STAGE) -> None:
+    """Count one failed attempt (a wrong password, or at the `code` stage a wrong code)."""
+    for scope, value, capacity in _login_buckets(username, ip, stage):
         rate_limit_take(
             scope=scope,
             value=value,

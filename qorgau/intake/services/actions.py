@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from qorgau.core.errors import Conflict
 from qorgau.core.models import Region, User
-from qorgau.core.permissions import require, service
+from qorgau.core.permissions import refuse, require, service
 from qorgau.core.services import audit_append, audit_personal_view
 from qorgau.core.transitions import Transitions, transition
 from qorgau.intake import evidence as evidence_files
@@ -213,14 +213,22 @@ def report_ask_more_information(*, report: Report, acting_user: User, body: str)
 def report_link_subject(
     *, report: Report, acting_user: User, subject_public_id: str, reason: str
 ) -> None:
-    """The analyst confirms that the report belongs to a subject (e.g. a name candidate)."""
+    """The analyst confirms that the report belongs to a subject (e.g. a name candidate): one whose
+    page they may open. Any other subject is as if it did not exist (404, audited): linking to it
+    would open its identifiers and regions to them."""
+    from qorgau.intake.selectors import subject_visible_to
     from qorgau.linking.selectors import subject_by_public_id
     from qorgau.linking.services import link_by_analyst
 
     require(acting_user, policies.LINK_SUBJECT, report)
     subject = subject_by_public_id(public_id=subject_public_id.strip())
-    if subject is None:
-        raise ActionRefused(_("There is no subject with this number."))
+    if subject is None or not subject_visible_to(user=acting_user, subject=subject):
+        refuse(
+            acting_user,
+            policies.LINK_SUBJECT,
+            subject,
+            message=_("There is no subject with this number that you may see."),
+        )
     reason = _require_reason(reason)
     result = link_by_analyst(
         owner_type=REPORT_OWNER,

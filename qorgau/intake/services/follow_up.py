@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from qorgau.core.errors import ServiceError
 from qorgau.core.permissions import service
-from qorgau.core.services import audit_append
+from qorgau.core.services import audit_append, rate_limit_take, rate_limit_wait
 from qorgau.intake import evidence as evidence_files
 from qorgau.intake import receipts
 from qorgau.intake.enums import EventKind, MessageAuthor
@@ -20,79 +21,88 @@ from qorgau.intake.services._common import _event, _text
 from qorgau.intake.services.drafts import MESSAGE_MAX, ReportInvalid
 from qorgau.intake.services.submit import _store_files
 
-RECEIPT_MAX_FAILURES = 5
-RECEIPT_LOCK = timedelta(hours=1)
+RECEIPT_ADDRESS_SCOPE = "receipt"
+RECEIPT_CODE_SCOPE = "receipt.code"
 
 
 class ReceiptRefused(ServiceError):
-    """The code is wrong, or its report is locked after too many wrong attempts (`locked`)."""
+    """The code opens no report: it is malformed, names no report, is wrong, or this address has
+    tried this first half too often (one answer for the last three). `address_limited`: this address
+    has tried too many codes (429; it says nothing about any report)."""
 
-    def __init__(self, message: str, *, locked: bool = False):
+    def __init__(self, message: str, *, address_limited: bool = False):
         super().__init__(message)
-        self.locked = locked
-        if locked:
+        self.address_limited = address_limited
+        if address_limited:
             self.status_code = 429
 
 
+def not_opened_message() -> str:
+    """The one answer to a code that names no report, a wrong code and an exhausted (first half,
+    address) limit: true of all three, so that none of them tells a report exists."""
+    minutes = math.ceil(60 / max(settings.QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR, 1))
+    return _(
+        "This code does not open a report. Check the digits; if they are right, wait "
+        "%(minutes)d minutes and try again."
+    ) % {"minutes": minutes}
+
+
 # The follow-up acts for the reporter who holds the code: the code is their key, so no staff
-# policy applies; `report_submit` made the report, and the views throttle who may try a code.
+# policy applies; `report_submit` made the report. Who may try codes is limited here, per address
+# and per (first half of the code, address): never per report, which any address could exhaust.
 
 
-def report_open_with_receipt(*, code_text: str) -> Report:
-    """The report a receipt code opens. Wrong codes count against the report their first half names,
-    which locks for an hour after five of them. (Not a transaction: the count of a wrong code must
-    stay written when the code is refused.)"""
+def report_open_with_receipt(*, code_text: str, address: str | None) -> Report:
+    """The report a receipt code opens, tried from `address` (`core.utils.client_ip`).
+
+    Every well-formed code costs the same, whatever it names: the same queries, one argon2
+    verification (against a dummy hash when its first half names no report, or when this address
+    has used up its tries of that first half) and, when refused, one token taken from the (first
+    half, address) bucket. So neither the answer nor its time says whether a report exists, and only
+    the address that guessed is slowed down. (Not a transaction: a token taken must stay taken when
+    the code is refused.)"""
+    where = address or "unknown"
+    if not rate_limit_take(
+        scope=RECEIPT_ADDRESS_SCOPE,
+        value=where,
+        capacity=settings.QORGAU_RECEIPT_RATE_PER_10_MIN,
+        per_seconds=600,
+    ):
+        raise ReceiptRefused(
+            _("Too many attempts from this connection. Wait ten minutes and try again."),
+            address_limited=True,
+        )
     code = receipts.normalise(code_text)
     if code is None:
         raise ReceiptRefused(_("A receipt code has 16 digits, like 1234 5678 9012 3456."))
-    now = timezone.now()
+    # Keyed by the first half rather than the report: for a code that names a report it is that
+    # report's bucket (a first half names one report), and a code that names none takes one too.
+    bucket: dict[str, Any] = {
+        "scope": RECEIPT_CODE_SCOPE,
+        "value": f"{code[: receipts.LOCATOR_DIGITS]}:{where}",
+        "capacity": settings.QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR,
+        "per_seconds": 3600,
+    }
+    may_try = rate_limit_wait(**bucket) == 0
     candidates = list(
-        Report.objects.filter(receipt_locator__in=receipts.locators(code)).exclude(receipt_hash="")
+        Report.objects.filter(receipt_locator__in=receipts.locators(code))
+        .exclude(receipt_hash="")
+        .order_by("pk")
     )
-    for report in candidates:
-        if report.receipt_locked_until and report.receipt_locked_until > now:
-            continue
-        if receipts.verify(code, report.receipt_hash):
-            if report.receipt_failures or not receipts.is_current(report.receipt_locator):
-                _receipt_opened(report=report, code=code)
-            return report
-    locked = False
-    for report in candidates:
-        if report.receipt_locked_until and report.receipt_locked_until > now:
-            locked = True
-            continue
-        locked = _receipt_failed(report=report, now=now) or locked
-    if locked:
-        raise ReceiptRefused(
-            _("This report is locked for an hour after too many wrong codes. Try again later."),
-            locked=True,
-        )
-    raise ReceiptRefused(_("We found no report with this code. Check the digits and try again."))
+    found = receipts.matching(code, [r.receipt_hash for r in candidates] if may_try else [])
+    if found is None:
+        rate_limit_take(**bucket)
+        raise ReceiptRefused(not_opened_message())
+    report = candidates[found]
+    if not receipts.is_current(report.receipt_locator):
+        _receipt_opened(report=report, code=code)
+    return report
 
 
-# The reporter's key bookkeeping writes no audit entry: like the rate limits of the sign-in, it
-# records attempts, not anything done to the report (the lock is on the report's timeline).
-
-
+# The reporter's key bookkeeping writes no audit entry: it records no action on the report.
 @service(audit=False)
 def _receipt_opened(*, report: Report, code: str) -> None:
     receipts.locator_refresh(report_id=report.pk, stored=report.receipt_locator, code=code)
-    if report.receipt_failures:
-        Report.objects.filter(pk=report.pk).update(receipt_failures=0)
-
-
-@service(audit=False)
-def _receipt_failed(*, report: Report, now: datetime) -> bool:
-    """Count a wrong code against the report; whether it is now locked."""
-    failures = report.receipt_failures + 1
-    if failures >= RECEIPT_MAX_FAILURES:
-        Report.objects.filter(pk=report.pk).update(
-            receipt_failures=0, receipt_locked_until=now + RECEIPT_LOCK
-        )
-        _event(report, EventKind.RECEIPT_LOCKED)
-        return True
-    Report.objects.filter(pk=report.pk).update(receipt_failures=failures)
-    return False
 
 
 @service

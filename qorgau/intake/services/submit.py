@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.core.models import User
+from qorgau.core.models import Region, User
 from qorgau.core.permissions import require, service
 from qorgau.core.rows import insert_row
 from qorgau.core.services import audit_append
@@ -73,7 +73,8 @@ def report_submit(
     """Validate, triage and store a report whole, with its files, audit entry and timeline.
 
     Who may send one is `policies.SUBMIT_REPORT`: the public form and platforms always (no staff
-    user, no query), staff by role. Everything is on disk when this returns: the files are fsynced
+    user, no query), staff by role; a member of staff's personal API token (`Source.STAFF`) also
+    `policies.FILE_THROUGH_API`, in the region filed into (their own when none is named). Everything is on disk when this returns: the files are fsynced
     before the transaction commits, and the transaction (`_report_store`, the service) is committed
     before the caller answers. Around it, what a transaction cannot do for itself: the checks run
     before it (no write lock is held while files are read), files of an attempt that did not
@@ -81,11 +82,15 @@ def report_submit(
     report, read once the attempt is rolled back, never a second one.
     """
     require(submitter.user, policies.SUBMIT_REPORT)
+    if submitter.source == Source.STAFF:
+        require(submitter.user, policies.FILE_THROUGH_API)
     _refuse_an_outer_transaction()
     idempotency_key = (idempotency_key or "").strip()[:200]
     clean, errors = validate(draft)
     if errors:
         raise ReportInvalid(errors)
+    if submitter.source == Source.STAFF:
+        clean["region"] = _filing_region(submitter.user, clean["region"])
     report, code = _new_report(clean, submitter, idempotency_key, digest)
     written: list[Path] = []
     try:
@@ -109,13 +114,23 @@ def report_submit(
         raise
 
 
+def _filing_region(user: User | None, region: Region | None) -> Region:
+    """The region a member of staff files a report into through the API: the one named, or else
+    their own; refused (404) unless `policies.FILE_THROUGH_API` lets them act in it."""
+    region = region if region is not None else getattr(user, "region", None)
+    # (no region at all: an unsaved Region is in nobody's scope)
+    target = region if region is not None else Region()
+    require(user, policies.FILE_THROUGH_API, target)
+    return target
+
+
 def _new_report(
     clean: dict[str, Any], submitter: Submitter, idempotency_key: str, digest: str
 ) -> tuple[Report, str | None]:
     """The report, not saved yet, and its receipt code (the public form's reports have one): made
     before the transaction, as hashing the code takes a while."""
     now = timezone.now()
-    code = receipts.generate() if submitter.source in (Source.WEB, Source.WIDGET) else None
+    code = receipts.new_code() if submitter.source in (Source.WEB, Source.WIDGET) else None
     report = Report(
         source=submitter.source,
         platform=submitter.platform,

@@ -139,19 +139,10 @@ def report_status(request: HttpRequest) -> HttpResponse:
         receipt_form = ReceiptForm(request.POST)
         if not receipt_form.is_valid():
             return render(request, "intake/status_login.html", {"form": receipt_form}, status=400)
-        allowed = rate_limit_take(
-            scope="receipt",
-            value=client_ip(request) or "unknown",
-            capacity=settings.QORGAU_RECEIPT_RATE_PER_10_MIN,
-            per_seconds=600,
-        )
-        if not allowed:
-            receipt_form.add_error(
-                "code", _("Too many attempts from this connection. Wait ten minutes and try again.")
-            )
-            return render(request, "intake/status_login.html", {"form": receipt_form}, status=429)
         try:
-            report = services.report_open_with_receipt(code_text=receipt_form.cleaned_data["code"])
+            report = services.report_open_with_receipt(
+                code_text=receipt_form.cleaned_data["code"], address=client_ip(request)
+            )
         except ServiceError as exc:
             receipt_form.add_error("code", exc.message)
             return render(

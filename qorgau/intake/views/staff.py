@@ -60,16 +60,11 @@ def staff_report_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _detail_context(request: AuthedRequest, report: Report, **forms_: object) -> dict:
-    from qorgau.linking.selectors import identifiers_of_owner, name_candidates
+    from qorgau.linking.selectors import identifiers_of_owner
 
     owner = OwnerType.REPORT.value
     subject, linked, hidden = selectors.linked_reports_for_user(user=request.user, report=report)
-    suspect_name = (report.suspect or {}).get("name")
-    candidates = (
-        name_candidates(name=suspect_name, exclude=(owner, report.pk), limit=5)
-        if suspect_name
-        else []
-    )
+    candidates = selectors.name_candidates_for_user(user=request.user, report=report)
     context = {
         "report": report,
         "reasons": reason_labels(report.priority_reasons, get_language()[:2]),
