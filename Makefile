@@ -67,6 +67,8 @@ check: lint
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-value-xyz \
 	  QORGAU_MASTER_KEY=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= \
 	  QORGAU_LOOKUP_KEY=BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ= ALLOWED_HOSTS=qorgau.example \
+	  QORGAU_AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
+	  QORGAU_AUDIT_CHECKPOINT_PATH=/var/lib/qorgau-audit/checkpoints.jsonl \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Every benchmark under bench/ against PostgreSQL (bench/run.py): quick sizes by default (about

@@ -344,6 +344,20 @@ QORGAU_SUPERVISION_DAYS = {
     "moderate": env_int("QORGAU_SUPERVISION_DAYS_MODERATE", 14),
     "low": env_int("QORGAU_SUPERVISION_DAYS_LOW", 30),
 }
+# The audit log's anchor outside the database (qorgau/core/audit_checkpoint.py): `tick` appends a
+# checkpoint of the chain head, signed with this Ed25519 key (32 bytes in base64; keep it out of
+# the database and its backups), to this file (append-only; best on another machine or an
+# append-only mount). An auditor's machine verifies with the public half only
+# (QORGAU_AUDIT_VERIFY_KEY, printed by `manage.py print_audit_key`; comma-separated for old keys).
+# Development (DEBUG) defaults both to var/, the key made on first use.
+QORGAU_AUDIT_SIGNING_KEY = env_str("QORGAU_AUDIT_SIGNING_KEY")
+QORGAU_AUDIT_VERIFY_KEY = env_str("QORGAU_AUDIT_VERIFY_KEY")
+QORGAU_AUDIT_CHECKPOINT_PATH = env_str(
+    "QORGAU_AUDIT_CHECKPOINT_PATH", str(VAR_DIR / "audit-checkpoints.jsonl") if DEBUG else None
+)
+# Client addresses in the audit log are cut to their network (IPv4 /24, IPv6 /48) after this
+# many days (`tick`).
+QORGAU_ADDRESS_RETENTION_DAYS = env_int("QORGAU_ADDRESS_RETENTION_DAYS", 90)
 # Closed unfounded reports (and their files) are purged after this many days.
 QORGAU_RETENTION_DAYS_UNFOUNDED = env_int("QORGAU_RETENTION_DAYS_UNFOUNDED", 365)
 QORGAU_EVIDENCE_MAX_FILES = env_int("QORGAU_EVIDENCE_MAX_FILES", 10)

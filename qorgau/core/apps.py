@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("People and reference data")
 
     def ready(self) -> None:
-        from qorgau.core import receivers  # noqa: F401  (Django's auth signals -> audit log)
+        from qorgau.core import checks, receivers  # noqa: F401  (deploy checks; auth signals -> audit log)

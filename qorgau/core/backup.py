@@ -44,6 +44,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
+from qorgau.core.audit_guard import audit_triggers_lifted
 from qorgau.core.derived_keys import BACKUP, STORED, derive, key_id_of, ring
 from qorgau.core.fields import Ciphertext, EncryptedField
 from qorgau.core.keys import parse_master_key
@@ -345,7 +346,16 @@ def _wipe(models_: list[type[models.Model]]) -> None:
     statements = connection.ops.sql_flush(
         no_style(), tables, reset_sequences=True, allow_cascade=connection.vendor == "postgresql"
     )
-    connection.ops.execute_sql_flush(statements)
+    from qorgau.core.models import AuditChainHead, AuditEntry
+
+    # The audit log's triggers refuse to empty it (core migration 0009): `--force` replaces the
+    # whole installation, the log with it (PostgreSQL: only as a superuser; see audit_guard).
+    holds_log = AuditEntry.objects.exists() or AuditChainHead.objects.filter(seq__gt=0).exists()
+    if connection.vendor == "sqlite" or holds_log:
+        with audit_triggers_lifted():
+            connection.ops.execute_sql_flush(statements)
+    else:
+        connection.ops.execute_sql_flush(statements)
 
 
 def _encrypt_clear_authenticator_keys() -> None:

@@ -269,8 +269,16 @@ class AuditEntry(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The client's address: in full for QORGAU_ADDRESS_RETENTION_DAYS, then cut to its network
+    # (IPv4 /24, IPv6 /48) by `tick`. From chain version 2 the hash covers the network and a
+    # commitment to the full address (sha256 of `ip_salt` and the address); `ip_salt` is erased
+    # when the address is cut, so the commitment no longer reveals it (core/audit_chain.py).
     ip = models.GenericIPAddressField(null=True, blank=True)
+    ip_commitment = models.CharField(max_length=64, blank=True, default="")
+    ip_salt = models.CharField(max_length=32, blank=True, default="")
     details = models.JSONField(default=dict, blank=True)
+    # 1: entries written before addresses were cut (their hash covers the address itself).
+    chain_version = models.PositiveSmallIntegerField(default=1)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

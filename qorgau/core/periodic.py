@@ -1,9 +1,18 @@
-"""The core's part of `manage.py tick`: background tasks whose worker died are queued again."""
+"""The core's part of `manage.py tick`: background tasks whose worker died are queued again, and
+client addresses in the audit log older than QORGAU_ADDRESS_RETENTION_DAYS are cut to their network,
+rate-limit buckets (keyed hashes of addresses) idle for a day are dropped.
+(`tick` itself anchors the audit log last, after every app's work: audit_checkpoint.anchor_head.)"""
 
 from __future__ import annotations
 
+from qorgau.core.services.audit import audit_addresses_cut
+from qorgau.core.services.limits import rate_limit_buckets_prune
 from qorgau.core.tasks import requeue_lost_tasks
 
 
 def run() -> list[str]:
-    return [f"{requeue_lost_tasks()} background tasks of lost workers queued again"]
+    return [
+        f"{requeue_lost_tasks()} background tasks of lost workers queued again",
+        f"{audit_addresses_cut()} client addresses in the audit log cut to their network",
+        f"{rate_limit_buckets_prune()} idle rate-limit buckets dropped",
+    ]

@@ -84,6 +84,8 @@ PERIODIC = {
     "qorgau.analytics.services.detect_spikes",
     "qorgau.cases.handover.handover_tick",
     "qorgau.cases.assignment.assign_pending",
+    "qorgau.core.services.audit.audit_addresses_cut",
+    "qorgau.core.services.limits.rate_limit_buckets_prune",
 }
 # The audit log and the sign-in bookkeeping themselves (they are what @service relies on: a person
 # signing in acts on their own account, before any role applies), and linking's machinery, which

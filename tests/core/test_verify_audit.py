@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from qorgau.core import services
+from qorgau.core.audit_guard import audit_triggers_lifted
 from qorgau.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -18,14 +19,10 @@ def log(analyst):
 
 
 def tamper(sql: str, params: list) -> None:
-    """Change the table behind the application's back, as someone with database access could."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # a database superuser can switch triggers off for the session
-            cursor.execute("SET LOCAL session_replication_role = replica")
+    """Change the table behind the application's back, as a database superuser could (triggers
+    switched off for the session on PostgreSQL, dropped on SQLite)."""
+    with audit_triggers_lifted(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def test_an_intact_log_passes(log, capsys):

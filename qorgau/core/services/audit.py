@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from qorgau.core.audit_chain import GENESIS_HASH, canonical_template, entry_hash
+from qorgau.core.audit_chain import (
+    CHAIN_VERSION,
+    GENESIS_HASH,
+    address_network,
+    canonical_template,
+    entry_hash,
+    new_address_fields,
+)
 from qorgau.core.derived_keys import SIGN_IN_NAME, keyed_digest
 from qorgau.core.models import (
     AuditChainHead,
@@ -36,6 +46,16 @@ def _lock_chain_head() -> AuditChainHead:
         return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
+def _normal_address(ip: str | None) -> str | None:
+    """The address in its standard form, or None for what is not an address."""
+    if not ip:
+        return None
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return None
+
+
 @transaction.atomic(savepoint=False)
 def audit_append(
     *,
@@ -52,6 +72,7 @@ def audit_append(
 
     `details` must never hold a personal value: name fields, not their contents.
     """
+    ip = _normal_address(ip)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -65,6 +86,8 @@ def audit_append(
         region=region,
         ip=ip,
         details=details or {},
+        chain_version=CHAIN_VERSION,
+        **new_address_fields(ip),
     )
     note_audit_append()
     if connection.vendor == "postgresql" and _append_in_one_statement(entry):
@@ -85,9 +108,11 @@ WITH head AS (
     SELECT seq + 1 AS seq, hash AS prev FROM core_auditchainhead WHERE id = 1 FOR UPDATE
 ), entry AS (
     INSERT INTO core_auditentry (seq, created_at, actor_id, actor_label, action, object_type,
-                                 object_id, region_id, ip, details, prev_hash, hash)
+                                 object_id, region_id, ip, ip_commitment, ip_salt, details,
+                                 chain_version, prev_hash, hash)
     SELECT head.seq, %s::timestamptz, %s::bigint, %s::varchar, %s::varchar, %s::varchar,
-           %s::varchar, %s::bigint, %s::inet, %s::jsonb, head.prev,
+           %s::varchar, %s::bigint, %s::inet, %s::varchar, %s::varchar, %s::jsonb, %s::smallint,
+           head.prev,
            encode(sha256(convert_to(%s::text || head.prev || %s::text || head.seq::text || '}',
                                     'UTF8')), 'hex')
     FROM head
@@ -117,7 +142,10 @@ def _append_in_one_statement(entry: AuditEntry) -> bool:
                 entry.object_id,
                 entry.region_id,
                 entry.ip,
+                entry.ip_commitment,
+                entry.ip_salt,
                 details,
+                entry.chain_version,
                 head_text,
                 middle_text,
             ],
@@ -195,3 +223,34 @@ def audit_otp_failed(*, user: User, ip: str | None, stage: str) -> AuditEntry:
         ip=ip,
         details={"stage": stage},
     )
+
+
+def audit_addresses_cut(*, batch: int = 1000) -> int:
+    """Cut the client addresses of entries older than QORGAU_ADDRESS_RETENTION_DAYS to their network
+    (IPv4 /24, IPv6 /48) and erase their salt (`tick`); the chain's hashes do not change (chain
+    version 2 covers the network and a commitment). Entries of chain version 1 (written before
+    this) keep their address: their hash covers it. Safe on several workers at once. Returns how
+    many were cut; one entry with the count goes to the log."""
+    cutoff = timezone.now() - timedelta(days=settings.QORGAU_ADDRESS_RETENTION_DAYS)
+    total = 0
+    while True:
+        with transaction.atomic():
+            due = AuditEntry.objects.filter(
+                chain_version__gte=2, created_at__lt=cutoff, ip__isnull=False
+            ).exclude(ip_salt="")
+            rows = list(due.select_for_update(skip_locked=True).only("pk", "ip")[:batch])
+            for entry in rows:
+                entry.ip, entry.ip_salt = address_network(str(entry.ip)), ""
+            cut = due.bulk_update(rows, ["ip", "ip_salt"]) if rows else 0
+            if cut:
+                audit_append(
+                    actor=None,
+                    action="audit.addresses_cut",
+                    details={
+                        "count": cut,
+                        "retention_days": settings.QORGAU_ADDRESS_RETENTION_DAYS,
+                    },
+                )
+        total += cut
+        if len(rows) < batch:
+            return total

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -112,3 +114,17 @@ def login_failure_record(*, username: str, ip: str | None, stage: str = PASSWORD
             capacity=capacity,
             per_seconds=settings.QORGAU_LOGIN_LOCKOUT_SECONDS,
         )
+
+
+# Every bucket refills completely well within this (an hour at most, by default): one untouched
+# for longer is full, the same as no bucket. Dropping it leaves no trace of the address it counted.
+BUCKET_IDLE_SECONDS = 24 * 3600
+
+
+def rate_limit_buckets_prune() -> int:
+    """Delete the buckets untouched for a day or longer than a lockout (`tick`): they are full, and
+    each is a keyed hash of an address, or an account, with the time it was last seen."""
+    idle = max(BUCKET_IDLE_SECONDS, settings.QORGAU_LOGIN_LOCKOUT_SECONDS)
+    cutoff = timezone.now() - timedelta(seconds=idle)
+    deleted, _ = TokenBucket.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted

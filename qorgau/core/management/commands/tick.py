@@ -6,11 +6,14 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from qorgau.core.audit_checkpoint import anchor_head
+
 
 class Command(BaseCommand):
     help = (
         "The periodic work of every app (deadlines, missed check-ins, retention, spikes): idempotent, "
-        "safe to run every minute and on several workers at once. Each app's `periodic.run()` is called."
+        "safe to run every minute and on several workers at once. Each app's `periodic.run()` is called, "
+        "then a signed checkpoint of the audit log's head is appended outside the database."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -36,3 +39,5 @@ class Command(BaseCommand):
                 continue
             for line in module.run():
                 self.stdout.write(f"{config.label}: {line}")
+        # Last, so that the checkpoint covers what every app appended above.
+        self.stdout.write(f"core: {anchor_head()}")
