@@ -148,7 +148,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0008_derived_lookup_keys")]
+    dependencies = [("core", "0009_access_changes")]
 
     operations = [
         migrations.AddField(
