@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qorgau.core.errors import ServiceError
 from qorgau.core.permissions import service
@@ -41,9 +42,12 @@ def not_opened_message() -> str:
     """The one answer to a code that names no report, a wrong code and an exhausted (first half,
     address) limit: true of all three, so that none of them tells a report exists."""
     minutes = math.ceil(60 / max(settings.QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR, 1))
-    return _(
+    return ngettext(
         "This code does not open a report. Check the digits; if they are right, wait "
-        "%(minutes)d minutes and try again."
+        "%(minutes)d minute and try again.",
+        "This code does not open a report. Check the digits; if they are right, wait "
+        "%(minutes)d minutes and try again.",
+        minutes,
     ) % {"minutes": minutes}
 
 
