@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 from qorgau.core.types import SecondFactorRequest
+from qorgau.core.utils import from_trusted_proxy
 
 # A JSON escape of NUL or of half of a surrogate pair: the only ways a JSON body can carry text that
 # no database stores (a raw NUL byte is caught before). Emoji escaped as a pair match too, and are
@@ -237,3 +238,25 @@ class NoStoreMiddleware:
         ):
             add_never_cache_headers(response)
         return response
+
+
+# What a proxy tells the application about the request; only a trusted proxy may say it.
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT")
+
+
+class UntrustedForwardedHeadersMiddleware:
+    """With TRUSTED_PROXIES set, `X-Forwarded-Proto` (and -Host, -Port) from any other peer is
+    dropped before SecurityMiddleware reads it: a client reaching gunicorn directly cannot claim to
+    be on HTTPS (skipping the redirect, passing CSRF's secure-origin checks). Without TRUSTED_PROXIES
+    the headers are left as before, so an installation behind nginx that has not set the list yet
+    keeps working rather than looping on the HTTPS redirect. (X-Forwarded-For is read only by
+    `client_ip`, which makes the same check.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.TRUSTED_PROXIES and not from_trusted_proxy(request):
+            for name in FORWARDED_HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)

@@ -62,3 +62,10 @@ def client_ip(request: HttpRequest | None) -> str | None:
         if not _trusted(hop, networks):
             break
     return str(client)
+
+
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the peer is one of TRUSTED_PROXIES (False when none is configured)."""
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    peer = _address(request.META.get("REMOTE_ADDR") or "")
+    return bool(networks) and peer is not None and _trusted(peer, networks)

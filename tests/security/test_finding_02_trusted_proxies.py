@@ -194,3 +194,26 @@ def test_the_documented_nginx_block_appends_the_client_address():
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
     assert "X-Real-IP" not in nginx
     assert "TRUSTED_PROXIES=127.0.0.1" in text
+
+
+class TestForwardedProto:
+    """X-Forwarded-Proto is the proxy's word that the request came over HTTPS: with TRUSTED_PROXIES
+    set, a client reaching gunicorn directly cannot say it and skip the redirect to HTTPS."""
+
+    @BEHIND_NGINX
+    @override_settings(SECURE_SSL_REDIRECT=True)
+    def test_a_direct_client_claiming_https_is_still_sent_to_https(self, client, reference_data):
+        response = client.get("/help/", REMOTE_ADDR=CLIENT_A, HTTP_X_FORWARDED_PROTO="https")
+        assert response.status_code == 301 and response["Location"].startswith("https://")
+
+    @BEHIND_NGINX
+    @override_settings(SECURE_SSL_REDIRECT=True)
+    def test_the_proxy_saying_https_is_believed(self, client, reference_data):
+        response = client.get("/help/", **via_nginx(CLIENT_A), HTTP_X_FORWARDED_PROTO="https")
+        assert response.status_code == 200
+
+    @override_settings(SECURE_SSL_REDIRECT=True, TRUSTED_PROXIES=[])
+    def test_without_trusted_proxies_the_header_is_read_as_before(self, client, reference_data):
+        # an installation behind nginx that has not listed it yet must not loop on the redirect
+        response = client.get("/help/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_PROTO="https")
+        assert response.status_code == 200
