@@ -9,13 +9,14 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qorgau.core import policies
 from qorgau.core.models import (
     ApiToken,
     User,
 )
-from qorgau.core.permissions import require, service
+from qorgau.core.permissions import refuse, require, service
 from qorgau.core.services.audit import audit_append
 
 TOKEN_PREFIX = "qg_"
@@ -33,6 +34,17 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Create a personal bearer token; returns the row and the token, which is shown only once."""
     require(acting_user, policies.MANAGE_API_TOKENS)
+    if acting_user is not None and acting_user.pk != user.pk:
+        # A token acts as its user: an administrator holding one of a central-office account would
+        # read every report without anyone's approval (four eyes, docs/security.md finding 1). Only
+        # the operator on the server (`create_api_token`, the system) makes another person's token.
+        refuse(
+            acting_user,
+            policies.MANAGE_API_TOKENS,
+            user,
+            reason="party",
+            message=_("An administrator makes API tokens only for their own account."),
+        )
     if not user.is_active:
         raise ValueError("an inactive user cannot have API tokens")
     days = settings.QORGAU_API_TOKEN_DAYS if days is None else days
