@@ -341,10 +341,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-# Authenticators and recovery codes: an administrator sees who has them and deletes them when a phone
-# is lost (the user then sets up a new authenticator at the next sign-in). Keys and codes are never
-# shown: the admin lists only the owner, dates and state, with no key field, QR code view or codes
-# inline; every deletion is audited. django-otp's TOTPDevice keeps its keys in clear and is no
+# Authenticators and recovery codes: an administrator sees who has them; a lost phone is the security
+# officer's to reset (/staff/people/), never the administrator's, who sets passwords. Keys and codes
+# are never shown: the admin lists only the owner, dates and state, with no key field, QR code view
+# or codes inline. django-otp's TOTPDevice keeps its keys in clear and is no
 # longer used (core migration 0006); its StaticDevice is shown as core's RecoveryCodeSet (a proxy with
 # translatable names).
 admin.site.unregister(TOTPDevice)
@@ -409,13 +409,10 @@ class SecondFactorAdmin(AuditedModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and policies.credentials_guarded(request.user, obj.user):
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        _refuse_guarded(request, obj.user, "core.delete_second_factor")
-        super().delete_model(request, obj)
+        # Separation of duties: the administrator sets passwords, the security officer removes a
+        # lost authenticator (/staff/people/, core.reset_second_factor); whoever could do both
+        # could sign in as anyone, a central-office account included.
+        return False
 
 
 @admin.register(StaffTOTPDevice)

@@ -55,6 +55,18 @@ CREATE_USER = Policy(
 SET_PASSWORD = Policy(
     "core.set_password", {Role.ADMIN}, on=On.ANY, message=_("Only an administrator sets passwords.")
 )
+# Separation of duties: an administrator sets passwords, the security officer removes a lost
+# authenticator; nobody alone can sign in as somebody else (a password and a new authenticator
+# together would let an administrator become a central-office account and read every report).
+RESET_SECOND_FACTOR = Policy(
+    "core.reset_second_factor",
+    {Role.SECURITY_OFFICER},
+    on=On.VISIBLE,
+    message=_(
+        "The security officer removes a lost authenticator: an administrator, who sets passwords, "
+        "may not also reset the second factor."
+    ),
+)
 # Duty: the analysts of a region and the national duty desk (central office) start and end their
 # own duty; on-duty staff are alerted at once to P1 reports.
 SET_ON_DUTY = Policy(

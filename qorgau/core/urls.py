@@ -14,6 +14,11 @@ urlpatterns = [
     path("staff/login/authenticator/", views.login_enrol, name="login_enrol"),
     path("staff/logout/", views.LogoutView.as_view(), name="logout"),
     path("staff/people/", views.people, name="people"),
+    path(
+        "staff/people/<int:user_id>/second-factor/reset/",
+        views.person_second_factor_reset,
+        name="person_second_factor_reset",
+    ),
     path("staff/on-duty/", views.on_duty, name="on_duty"),
     path("staff/notifications/", views.notifications, name="notifications"),
     path("staff/audit/", views.audit_log, name="audit_log"),

@@ -420,6 +420,21 @@ def access_change_cancel(request: AuthedRequest, public_id: str) -> HttpResponse
     )
 
 
+@login_required
+@require_POST
+def person_second_factor_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
+    """A lost phone: the security officer removes a member of staff's authenticator."""
+    person = services.second_factor_reset(acting_user=request.user, user_id=user_id)
+    messages.success(
+        request,
+        _(
+            "The authenticator of “%(name)s” is removed: they set up a new one at their next sign-in."
+        )
+        % {"name": person.get_username()},
+    )
+    return redirect("core:people")
+
+
 # Error pages: rendered like Django's own, but marked as such, so that the language switcher does
 # not carry the query string (which may hold what someone searched for) into the page.
 def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:

@@ -48,6 +48,7 @@ ACTIONS = """
 # url name                         policy                                 ano pwd ana pro chi cen cli pol edu par sec adm
 core:on_duty                       core.set_on_duty                         L   L   R 403 403   R 403 403 403 403 403 403
 core:notifications                 core.read_notifications                  L   L   R   R   R   R   R   R   R   R   R   R
+core:person_second_factor_reset    core.reset_second_factor                 L   L 403 403 403 403 403 403 403 403   R 403
 core:access_change_approve         core.decide_access_change                L   L 403 403 403 403 403 403 403 403   R 403
 core:access_change_reject          core.decide_access_change                L   L 403 403 403 403 403 403 403 403   R 403
 core:access_change_cancel          core.cancel_access_change                L   L 403 403 403 403 403 403 403 403 403   R
@@ -163,6 +164,9 @@ def table_counts() -> tuple[int, ...]:
 def objects_of(objects_, name: str, which: str):
     """The URL arguments of an action URL, and the object the policy is asked about."""
     region = objects_.report[which].region
+    if name == "core:person_second_factor_reset":
+        person = User.objects.filter(username="analyst").first() if which == "home" else None
+        return ({"user_id": person.pk}, person) if person else (None, None)
     if name.startswith("core:access_change_"):
         change = objects_.access_change
         return ({"public_id": change.public_id}, change) if which == "home" else (None, None)

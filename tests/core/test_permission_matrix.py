@@ -60,6 +60,7 @@ core:on_duty                   L   L 405 405 405 405 405 405 405 405 405 405
 core:notifications             L   L 200 200 200 200 200 200 200 200 200 200
 core:audit_log                 L   L 403 403 200 200 403 403 403 403 200 200
 core:access_changes            L   L 403 403 403 403 403 403 403 403 200 200
+core:person_second_factor_reset L   L 405 405 405 405 405 405 405 405 405 405
 core:access_change_approve     L   L 405 405 405 405 405 405 405 405 405 405
 core:access_change_reject      L   L 405 405 405 405 405 405 405 405 405 405
 core:access_change_cancel      L   L 405 405 405 405 405 405 405 405 405 405
@@ -210,13 +211,13 @@ admin:core_accesschange_change   L   L   L   L   L   L   L   L   L   L   L 200
 admin:core_stafftotpdevice_changelist   L   L   L   L   L   L   L   L   L   L   L 200
 admin:core_stafftotpdevice_add   L   L   L   L   L   L   L   L   L   L   L 403
 admin:core_stafftotpdevice_history   L   L   L   L   L   L   L   L   L   L   L 200
-admin:core_stafftotpdevice_delete   L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_stafftotpdevice_delete   L   L   L   L   L   L   L   L   L   L   L 403
 admin:core_stafftotpdevice_change   L   L   L   L   L   L   L   L   L   L   L 200
 /admin/core/stafftotpdevice/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
 admin:core_recoverycodeset_changelist   L   L   L   L   L   L   L   L   L   L   L 200
 admin:core_recoverycodeset_add   L   L   L   L   L   L   L   L   L   L   L 403
 admin:core_recoverycodeset_history   L   L   L   L   L   L   L   L   L   L   L   R
-admin:core_recoverycodeset_delete   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_recoverycodeset_delete   L   L   L   L   L   L   L   L   L   L   L 403
 admin:core_recoverycodeset_change   L   L   L   L   L   L   L   L   L   L   L   R
 /admin/core/recoverycodeset/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
 admin:intake_platform_changelist   L   L   L   L   L   L   L   L   L   L   L 200
@@ -518,6 +519,9 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
             "number": world.guidance.number,
         },
         "analytics:export": {"fmt": "csv"},
+        "core:person_second_factor_reset": {
+            "user_id": User.objects.values_list("pk", flat=True).get(username="analyst")
+        },
         **{
             f"core:access_change_{action}": {"public_id": world.access_change.public_id}
             for action in ("approve", "reject", "cancel")

@@ -41,6 +41,7 @@ from qorgau.core.services.second_factor import (
     recovery_code_digests,
     recovery_codes_replace,
     second_factor_required,
+    second_factor_reset,
 )
 from qorgau.core.services.tokens import (
     TOKEN_PREFIX,
@@ -82,6 +83,7 @@ __all__ = [
     "recovery_code_digests",
     "recovery_codes_replace",
     "second_factor_required",
+    "second_factor_reset",
     "user_create",
     "user_set_on_duty",
     "user_set_password",

@@ -6,15 +6,18 @@ from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from qorgau.core import policies
 from qorgau.core.derived_keys import RECOVERY_CODE, keyed_digests
 from qorgau.core.enums import SECOND_FACTOR_ROLES
 from qorgau.core.models import (
     StaffTOTPDevice,
     User,
 )
+from qorgau.core.permissions import refuse, require, service
 from qorgau.core.services.audit import audit_append
 
 
@@ -137,3 +140,39 @@ def otp_verify(*, user: User, token: str, ip: str | None) -> Device | None:
         actor=user, action="auth.otp_verified", obj=user, region=user.region, ip=ip, details=details
     )
     return device
+
+
+@service
+def second_factor_reset(*, acting_user: User | None, user_id: int) -> User:
+    """A lost phone: the security officer removes a member of staff's authenticators and recovery
+    codes, and the person sets up a new authenticator at their next sign-in. Never one's own
+    (someone who lost their phone is not signed in; someone who is should not drop their second
+    factor alone). Returns the account; the audit entry says how many of each were removed, never a
+    secret. A role the policy does not name is refused before the account is looked up (403); an
+    account the officer does not see, or none, is a 404."""
+    require(acting_user, policies.RESET_SECOND_FACTOR)
+    user = User.objects.select_related("region").filter(pk=user_id).first()
+    if user is None:
+        refuse(acting_user, policies.RESET_SECOND_FACTOR, None)
+    require(acting_user, policies.RESET_SECOND_FACTOR, user)
+    if acting_user is not None and acting_user.pk == user.pk:
+        refuse(
+            acting_user,
+            policies.RESET_SECOND_FACTOR,
+            user,
+            reason="party",
+            message=_("Another security officer removes your own authenticator."),
+        )
+    authenticators = StaffTOTPDevice.objects.filter(user=user)
+    recovery = StaticDevice.objects.filter(user=user)
+    counts = {"authenticators": authenticators.count(), "recovery_code_sets": recovery.count()}
+    authenticators.delete()
+    recovery.delete()
+    audit_append(
+        actor=acting_user,
+        action="auth.second_factor_reset",
+        obj=user,
+        region=user.region,
+        details=counts,
+    )
+    return user
