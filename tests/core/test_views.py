@@ -578,9 +578,11 @@ class TestAdmin:
         entry = AuditEntry.objects.get(action="admin.change")
         assert entry.actor == admin_user and entry.details == {"fields": ["hours"]}
 
-    def test_an_administrator_resets_a_lost_authenticator_without_seeing_its_key(
-        self, client, admin_user, analyst
+    def test_an_administrator_sees_authenticators_without_their_keys_and_removes_none(
+        self, client, admin_user, analyst, security_officer
     ):
+        # Separation of duties (issue 18, finding 1): the administrator sets passwords, the security
+        # officer removes a lost authenticator; the admin's deletion, allowed before, is refused.
         from qorgau.core import services
 
         lost = totp_device_for(analyst)
@@ -597,10 +599,13 @@ class TestAdmin:
         response = client.post(
             reverse("admin:core_stafftotpdevice_delete", args=[lost.pk]), {"post": "yes"}
         )
+        assert response.status_code == 403
+        # the security officer removes it, and the analyst sets up a new one at the next sign-in
+        client.force_login(security_officer)
+        response = client.post(reverse("core:person_second_factor_reset", args=[analyst.pk]))
         assert response.status_code == 302
-        entry = AuditEntry.objects.get(action="admin.delete")
-        assert entry.actor == admin_user and entry.object_id == str(lost.pk)
-        # the analyst sets up a new authenticator at the next sign-in
+        entry = AuditEntry.objects.get(action="auth.second_factor_reset")
+        assert entry.actor == security_officer and entry.object_id == str(analyst.pk)
         client.post("/staff/logout/")
         response = client.post("/staff/login/", {"username": "analyst", "password": PASSWORD})
         assert response.url.startswith("/staff/login/authenticator/")
@@ -628,11 +633,11 @@ class TestAdmin:
             assert not any(code in html for code in codes)
         change = client.get(reverse("admin:core_recoverycodeset_change", args=[device.pk]))
         assert not any(code in change.content.decode() for code in codes)
+        # removed by the security officer with the authenticator, never by the administrator
         response = client.post(
             reverse("admin:core_recoverycodeset_delete", args=[device.pk]), {"post": "yes"}
         )
-        assert response.status_code == 302 and not RecoveryCodeSet.objects.filter(user=analyst)
-        assert AuditEntry.objects.get(action="admin.delete").object_id == str(device.pk)
+        assert response.status_code == 403 and RecoveryCodeSet.objects.filter(user=analyst)
 
     @pytest.mark.parametrize("persona", ["analyst", "chief", "central", "prosecutor"])
     def test_other_roles_never_reach_the_admin(self, client, personas, persona):
