@@ -10,7 +10,9 @@ prevention). A partner user belongs to one organisation at most: the lists have 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from qorgau.core.errors import Conflict
 from qorgau.core.models import User
 from qorgau.prevention import policies
 from qorgau.prevention.models import PartnerMember, PartnerOrganisation
@@ -32,6 +34,10 @@ def partner_organisations_set(user: User, ids: list[int]) -> None:
     if not ids:
         PartnerMember.objects.filter(user=user).delete()
         return
+    if not PartnerOrganisation.objects.filter(pk=ids[0]).exists():
+        raise Conflict(
+            _("The partner organisation asked for no longer exists: reject this change.")
+        )
     PartnerMember.objects.update_or_create(user=user, defaults={"organisation_id": ids[0]})
 
 

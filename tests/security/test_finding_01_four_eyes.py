@@ -439,3 +439,35 @@ def test_only_partner_users_are_asked_into_a_partner_organisation(admin_user, an
             is_active=True,
             partner_organisation_ids=[organisation.pk],
         )
+
+
+def test_removing_a_partner_member_applies_at_once_and_is_audited(
+    client, admin_user, security, partner
+):
+    """Ending a membership lowers access (like switching an account off): never delayed; a change
+    asked for before it then no longer matches the account and its approval is a conflict."""
+    from qorgau.prevention import services as prevention
+    from qorgau.prevention.models import PartnerMember, PartnerOrganisation
+
+    organisation = PartnerOrganisation.objects.create(name="Synthetic Movement", kind="ngo")
+    other = PartnerOrganisation.objects.create(name="Synthetic Other", kind="ngo")
+    member = prevention.partner_member_set(
+        acting_user=None, user=partner, organisation=organisation
+    )
+    change = prevention.partner_member_set(acting_user=admin_user, user=partner, organisation=other)
+    assert PartnerMember.objects.get().organisation == organisation  # the admin's link waits
+
+    client.force_login(admin_user)
+    url = reverse("admin:prevention_partnerorganisation_change", args=[organisation.pk])
+    data = organisation_form_data(client, organisation, [(member.pk, partner.pk)])
+    data["members-0-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert not PartnerMember.objects.exists()
+    entry = AuditEntry.objects.get(action="admin.delete")
+    assert entry.details == {
+        "user_id": partner.pk,
+        "old": {"partner_organisation_ids": [organisation.pk]},
+        "new": {"partner_organisation_ids": []},
+    }
+    assert decide(client, security, change).status_code == 409
+    assert not PartnerMember.objects.exists()

@@ -111,6 +111,8 @@ def _check_partners(role: str, ids: list[int] | None) -> None:
         raise InvalidInput(
             {"partner_organisations": [_("A partner user belongs to one partner organisation.")]}
         )
+    if hooks.partner_organisation_choices().filter(pk__in=ids).count() != len(ids):
+        raise InvalidInput({"partner_organisations": [_("Choose a known partner organisation.")]})
 
 
 def _check_possible(user: User, change: AccessChange) -> None:
