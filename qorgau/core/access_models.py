@@ -21,13 +21,15 @@ class AccessChangeQuerySet(ScopedQuerySet):
 
 
 class AccessChange(TimeStamped):
-    """A change of a member of staff's access (role, region, being switched on, facilities) that an
-    administrator asked for and that takes effect only when a second person approves it: the
-    security officer or another administrator, never the one who asked, never the person it is for.
+    """A change of a member of staff's access (role, region, being switched on, facilities, partner
+    organisations) that an administrator asked for and that takes effect only when a second person
+    approves it: the security officer or another administrator, never the one who asked, never the
+    person it is for.
 
     Both the values the account had when it was asked (`old_*`) and the ones asked for (`new_*`) are
-    kept: approval applies them only while the account still has the old ones. Role, region and
-    facility ids and the flags are not personal data, so the audit log holds them too.
+    kept: approval applies them only while the account still has the old ones. Role, region,
+    facility and partner organisation ids and the flags are not personal data, so the audit log
+    holds them too.
     """
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
@@ -61,6 +63,13 @@ class AccessChange(TimeStamped):
     # Facility ids (the offenders app's, for clinicians); None when the change leaves them alone.
     old_facilities = models.JSONField(_("facilities before"), null=True, blank=True)
     new_facilities = models.JSONField(_("facilities asked for"), null=True, blank=True)
+    # Partner organisation ids (the prevention app's, for partner users); None: left alone.
+    old_partner_organisations = models.JSONField(
+        _("partner organisations before"), null=True, blank=True
+    )
+    new_partner_organisations = models.JSONField(
+        _("partner organisations asked for"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -118,4 +127,7 @@ class AccessChange(TimeStamped):
         facilities = getattr(self, f"{which}_facilities")
         if facilities is not None:
             values["facility_ids"] = facilities
+        partners = getattr(self, f"{which}_partner_organisations")
+        if partners is not None:
+            values["partner_organisation_ids"] = partners
         return values

@@ -236,27 +236,55 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         region: Any = None,
         reason: str = "",
     ) -> None:
-        try:
-            services.access_change_request(
-                acting_user=actor,
-                user=obj,
-                role=role if role is not None else obj.role,
-                region=region if role is not None else obj.region,
-                is_active=is_active,
-                facility_ids=facility_ids,
-                reason=reason,
-            )
-        except ServiceError as error:
-            messages.error(request, error.message)
-            return
-        messages.warning(
+        ask_access_change(
             request,
-            gettext(
-                "The change of access of “%(name)s” waits for approval by the security officer "
-                "or another administrator; until then the account keeps its present access."
-            )
-            % {"name": obj.get_username()},
+            actor,
+            obj,
+            role=role if role is not None else obj.role,
+            region=region if role is not None else obj.region,
+            is_active=is_active,
+            facility_ids=facility_ids,
+            reason=reason,
         )
+
+
+def ask_access_change(
+    request: HttpRequest,
+    actor: User,
+    user: Any,
+    *,
+    role: str,
+    region: Any,
+    is_active: bool,
+    facility_ids: list[int] | None = None,
+    partner_organisation_ids: list[int] | None = None,
+    reason: str = "",
+) -> bool:
+    """Ask a second person for this change of `user`'s access and tell the administrator so (or
+    why it cannot be asked for); True when it was asked for. Used by the other apps' admins too."""
+    try:
+        services.access_change_request(
+            acting_user=actor,
+            user=user,
+            role=role,
+            region=region,
+            is_active=is_active,
+            facility_ids=facility_ids,
+            partner_organisation_ids=partner_organisation_ids,
+            reason=reason,
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return False
+    messages.warning(
+        request,
+        gettext(
+            "The change of access of “%(name)s” waits for approval by the security officer "
+            "or another administrator; until then the account keeps its present access."
+        )
+        % {"name": user.get_username()},
+    )
+    return True
 
 
 @admin.register(AccessChange)

@@ -165,3 +165,23 @@ def facility_names() -> dict[int, str]:
     """Each facility's name by id, for showing the facilities a change names."""
     hooks = facility_hooks()
     return {f.pk: str(f) for f in hooks.facility_choices()} if hooks is not None else {}
+
+
+# Partner users' organisations belong to the prevention app, which answers in its `access` module.
+def partner_hooks() -> Any:
+    """The app that keeps partner users' organisations (prevention's `access` module), or None."""
+    for module in app_modules("access"):
+        if hasattr(module, "partner_organisation_ids_of"):
+            return module
+    return None
+
+
+def partner_organisation_ids_of(user: User) -> list[int] | None:
+    hooks = partner_hooks()
+    return hooks.partner_organisation_ids_of(user) if hooks is not None and user.pk else None
+
+
+def partner_organisation_names() -> dict[int, str]:
+    """Each partner organisation's name by id, for showing the organisations a change names."""
+    hooks = partner_hooks()
+    return {o.pk: str(o) for o in hooks.partner_organisation_choices()} if hooks is not None else {}

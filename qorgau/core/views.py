@@ -356,15 +356,25 @@ def _access_changes_page(request: AuthedRequest, status: int = 200) -> HttpRespo
     pending = selectors.access_change_list_for_user(user=request.user)
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
     names = selectors.facility_names() if any(c.new_facilities is not None for c in page) else {}
+    partners = (
+        selectors.partner_organisation_names()
+        if any(c.new_partner_organisations is not None for c in page)
+        else {}
+    )
+
+    def before_after(change: Any, field: str, names: dict[int, str]) -> dict[str, list[str]] | None:
+        if getattr(change, f"new_{field}") is None:
+            return None
+        return {
+            which: [names.get(pk, f"#{pk}") for pk in getattr(change, f"{which}_{field}")]
+            for which in ("old", "new")
+        }
+
     rows = [
         {
             "change": change,
-            "facilities": None
-            if change.new_facilities is None
-            else {
-                which: [names.get(pk, f"#{pk}") for pk in getattr(change, f"{which}_facilities")]
-                for which in ("old", "new")
-            },
+            "facilities": before_after(change, "facilities", names),
+            "partner_organisations": before_after(change, "partner_organisations", partners),
         }
         for change in page
     ]

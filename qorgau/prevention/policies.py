@@ -113,7 +113,8 @@ RESPOND_TO_REFERRAL = Policy(
     {Role.PARTNER: On.OWN},
     message=_("Only the partner the referral was sent to answers it."),
 )
-# Administrators link partner users to their organisation (demo data: the system).
+# Administrators ask for a partner user's link to their organisation (four eyes: a second person
+# approves it); the system (demo data) links them at once.
 SET_PARTNER_MEMBER = Policy("prevention.set_partner_member", {Role.ADMIN: On.ANY})
 
 # What the administrators may do in the Django admin with prevention's reference data.

@@ -17,6 +17,7 @@ from qorgau.prevention.models import (
     Attendance,
     PartnerFeedback,
     PartnerMember,
+    PartnerOrganisation,
     PartnerReferral,
     RoundReferral,
     SafeguardingRound,
@@ -288,9 +289,16 @@ def test_only_the_partner_answers_and_only_administrators_link_partners(
         ("prevention.set_partner_member", "role"),
         ("prevention.set_partner_member", "role"),
     ]
-    services.partner_member_set(
-        acting_user=admin_user, user=partner_member, organisation=organisation
+    # an administrator's link waits for a second person (issue 18, finding 1: four eyes on access)
+    other = PartnerOrganisation.objects.create(name="Other Movement", kind="ngo")
+    change = services.partner_member_set(
+        acting_user=admin_user, user=partner_member, organisation=other
     )
+    assert (change.old_partner_organisations, change.new_partner_organisations) == (
+        [organisation.pk],
+        [other.pk],
+    )
+    assert PartnerMember.objects.get(user=partner_member).organisation == organisation
 
 
 def test_every_policy_of_the_app_is_named_after_it():

@@ -508,8 +508,14 @@ def test_the_administrator_manages_schools_and_partners_in_the_admin(
         },
     )
     assert response.status_code == 302
-    assert partner.partner_membership.organisation.name == "Demo NGO"
     assert AuditEntry.objects.filter(action="admin.add").exists()
+    # the membership is a change of access: it waits for a second person (four eyes)
+    from qorgau.core.models import AccessChange
+    from qorgau.prevention.models import PartnerMember, PartnerOrganisation
+
+    assert not PartnerMember.objects.filter(user=partner).exists()
+    added = PartnerOrganisation.objects.get(name="Demo NGO")
+    assert AccessChange.objects.pending().get(user=partner).new_partner_organisations == [added.pk]
     # administrators never see referrals, rounds or the cascade
     assert client.get("/admin/prevention/partnerreferral/").status_code == 404
     assert client.get("/staff/partner-referrals/").status_code == 403

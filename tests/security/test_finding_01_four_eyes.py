@@ -321,3 +321,153 @@ def test_a_superuser_does_not_add_clinicians_to_a_facility_directly(client, clin
     )
     assert response.status_code == 302
     assert not facility.clinicians.exists()
+
+
+def organisation_form_data(client, organisation, members: list[tuple[int | None, int | str]]):
+    """What the admin's change form of a partner organisation posts, with these member rows
+    ((membership id or None, user id or "" for an empty row))."""
+    prefix = "members"
+    data = {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "contact_email": "",
+        "is_active": "on",
+        f"{prefix}-TOTAL_FORMS": str(len(members)),
+        f"{prefix}-INITIAL_FORMS": str(sum(1 for pk, _u in members if pk)),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, (pk, user_id) in enumerate(members):
+        data[f"{prefix}-{i}-id"] = pk or ""
+        data[f"{prefix}-{i}-organisation"] = organisation.pk
+        data[f"{prefix}-{i}-user"] = user_id
+    return data
+
+
+def test_a_partner_organisation_membership_waits_for_a_second_person(
+    client, admin_user, second_admin, partner
+):
+    """A partner user sees the referrals sent to their organisation: adding someone to one (or
+    oneself) in /admin/ is a change of access like a role, decided by a second person."""
+    from qorgau.prevention.models import PartnerMember, PartnerOrganisation
+
+    organisation = PartnerOrganisation.objects.create(name="Synthetic Movement", kind="ngo")
+    url = reverse("admin:prevention_partnerorganisation_change", args=[organisation.pk])
+    client.force_login(admin_user)
+    # the admin itself: not a partner user, so never a member
+    client.post(url, organisation_form_data(client, organisation, [(None, admin_user.pk)]))
+    assert not PartnerMember.objects.exists()
+    # another (partner) user, in the organisation's inline
+    response = client.post(
+        url, organisation_form_data(client, organisation, [(None, partner.pk)]), follow=True
+    )
+    assert response.redirect_chain, response.context["inline_admin_formsets"]
+    assert not PartnerMember.objects.exists()
+    assert any("waits for approval" in m for m in told(response))
+    change = pending_for(partner)
+    assert change.requested_by == admin_user
+    assert (change.old_partner_organisations, change.new_partner_organisations) == (
+        [],
+        [organisation.pk],
+    )
+    entry = AuditEntry.objects.get(action="access.request")
+    assert entry.details["new"]["partner_organisation_ids"] == [organisation.pk]
+
+    # the /staff/access/ page shows it with its before and after
+    client.force_login(second_admin)
+    assert "Synthetic Movement" in client.get(reverse("core:access_changes")).content.decode()
+
+    # the one who asked cannot approve it: 403, nothing written
+    client.force_login(admin_user)
+    last = AuditEntry.objects.order_by("-seq").first().seq
+    approve = reverse("core:access_change_approve", args=[change.public_id])
+    assert client.post(approve).status_code == 403
+    assert not PartnerMember.objects.exists()
+    assert [e.action for e in AuditEntry.objects.filter(seq__gt=last)] == ["refused"]
+
+    # a second person's approval applies it
+    decide(client, second_admin, change)
+    assert PartnerMember.objects.get().user == partner
+    assert PartnerMember.objects.get().organisation == organisation
+    entry = AuditEntry.objects.get(action="access.approve")
+    assert entry.details["old"]["partner_organisation_ids"] == []
+    assert entry.details["new"]["partner_organisation_ids"] == [organisation.pk]
+
+
+def test_the_partner_member_admin_asks_too(client, admin_user, security, partner):
+    from qorgau.prevention.models import PartnerMember, PartnerOrganisation
+
+    first = PartnerOrganisation.objects.create(name="Synthetic One", kind="ngo")
+    second = PartnerOrganisation.objects.create(name="Synthetic Two", kind="ngo")
+    client.force_login(admin_user)
+    add = reverse("admin:prevention_partnermember_add")
+    response = client.post(add, {"user": partner.pk, "organisation": first.pk}, follow=True)
+    assert any("waits for approval" in m for m in told(response))
+    assert not PartnerMember.objects.exists()
+    decide(client, security, pending_for(partner))
+    member = PartnerMember.objects.get()
+    assert member.organisation == first
+
+    # moving them to another organisation waits as well; a stale approval is a conflict
+    client.force_login(admin_user)
+    change_url = reverse("admin:prevention_partnermember_change", args=[member.pk])
+    client.post(change_url, {"user": partner.pk, "organisation": second.pk})
+    member.refresh_from_db()
+    assert member.organisation == first
+    change = pending_for(partner)
+    assert (change.old_partner_organisations, change.new_partner_organisations) == (
+        [first.pk],
+        [second.pk],
+    )
+    PartnerMember.objects.filter(pk=member.pk).delete()  # meanwhile, on the shell
+    assert decide(client, security, change).status_code == 409
+    assert not PartnerMember.objects.exists()
+
+
+def test_only_partner_users_are_asked_into_a_partner_organisation(admin_user, analyst):
+    from qorgau.core import services
+    from qorgau.core.errors import InvalidInput
+    from qorgau.prevention.models import PartnerOrganisation
+
+    organisation = PartnerOrganisation.objects.create(name="Synthetic Movement", kind="ngo")
+    with pytest.raises(InvalidInput, match="partner role"):
+        services.access_change_request(
+            acting_user=admin_user,
+            user=analyst,
+            role=analyst.role,
+            region=analyst.region,
+            is_active=True,
+            partner_organisation_ids=[organisation.pk],
+        )
+
+
+def test_removing_a_partner_member_applies_at_once_and_is_audited(
+    client, admin_user, security, partner
+):
+    """Ending a membership lowers access (like switching an account off): never delayed; a change
+    asked for before it then no longer matches the account and its approval is a conflict."""
+    from qorgau.prevention import services as prevention
+    from qorgau.prevention.models import PartnerMember, PartnerOrganisation
+
+    organisation = PartnerOrganisation.objects.create(name="Synthetic Movement", kind="ngo")
+    other = PartnerOrganisation.objects.create(name="Synthetic Other", kind="ngo")
+    member = prevention.partner_member_set(
+        acting_user=None, user=partner, organisation=organisation
+    )
+    change = prevention.partner_member_set(acting_user=admin_user, user=partner, organisation=other)
+    assert PartnerMember.objects.get().organisation == organisation  # the admin's link waits
+
+    client.force_login(admin_user)
+    url = reverse("admin:prevention_partnerorganisation_change", args=[organisation.pk])
+    data = organisation_form_data(client, organisation, [(member.pk, partner.pk)])
+    data["members-0-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert not PartnerMember.objects.exists()
+    entry = AuditEntry.objects.get(action="admin.delete")
+    assert entry.details == {
+        "user_id": partner.pk,
+        "old": {"partner_organisation_ids": [organisation.pk]},
+        "new": {"partner_organisation_ids": []},
+    }
+    assert decide(client, security, change).status_code == 409
+    assert not PartnerMember.objects.exists()

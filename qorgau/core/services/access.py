@@ -1,13 +1,13 @@
-"""Four eyes on access: a change of a member of staff's role, region or facilities, or switching an
-account on, is asked for by an administrator and applied only when a second person approves it.
+"""Four eyes on access: a change of a member of staff's role, region, facilities or partner
+organisation, or switching an account on, is asked for by an administrator and applied only when a second person approves it.
 
 Who may ask, approve and withdraw is in core/policies.py, with the two rules about people (nobody
 decides a change they asked for, nor a change of their own access: `On.NOT_OWN`). A refused decision
 writes nothing but its "refused" audit entry. Approval applies the change in its own transaction, and only while the account
 still has the values the request recorded (else `Conflict`: someone changed it meanwhile).
 
-The audit entries hold the old and the new values: a role, region and facility ids and the flag
-are not personal data (they say what an account may open, not who the person is); the reason typed
+The audit entries hold the old and the new values: a role, region, facility and partner
+organisation ids and the flag are not personal data (they say what an account may open, not who the person is); the reason typed
 by the administrator is free text and stays in the request's row only.
 """
 
@@ -24,7 +24,12 @@ from qorgau.core.enums import AccessChangeStatus, Role
 from qorgau.core.errors import Conflict, InvalidInput
 from qorgau.core.models import AccessChange, Region, User
 from qorgau.core.permissions import require, service
-from qorgau.core.selectors import facility_hooks, facility_ids_of
+from qorgau.core.selectors import (
+    facility_hooks,
+    facility_ids_of,
+    partner_hooks,
+    partner_organisation_ids_of,
+)
 from qorgau.core.services.audit import audit_append
 from qorgau.core.transitions import Transitions, transition
 
@@ -42,17 +47,22 @@ def access_change_request(
     region: Region | None,
     is_active: bool,
     facility_ids: Iterable[int] | None = None,
+    partner_organisation_ids: Iterable[int] | None = None,
     reason: str = "",
 ) -> AccessChange:
     """An administrator asks for `user`'s access to become these values: recorded, not applied.
 
-    `facility_ids` None leaves the facilities alone. A change of one's own access may be asked for
+    `facility_ids` (`partner_organisation_ids`) None leaves the facilities (the partner
+    organisation) alone. A change of one's own access may be asked for
     (it still needs a second person); another change of the same account may not wait beside it.
     """
     require(acting_user, policies.REQUEST_ACCESS_CHANGE)
     locked = User.objects.select_for_update().get(pk=user.pk)
     old_facilities = facility_ids_of(locked) if facility_ids is not None else None
     new_facilities = sorted(set(facility_ids)) if facility_ids is not None else None
+    asked_partners = partner_organisation_ids
+    old_partners = partner_organisation_ids_of(locked) if asked_partners is not None else None
+    new_partners = sorted(set(asked_partners)) if asked_partners is not None else None
     change = AccessChange(
         user=locked,
         requested_by=acting_user,
@@ -65,10 +75,13 @@ def access_change_request(
         new_is_active=is_active,
         old_facilities=old_facilities,
         new_facilities=new_facilities,
+        old_partner_organisations=old_partners,
+        new_partner_organisations=new_partners,
     )
     hooks = facility_hooks()
     if new_facilities and hooks is not None and not hooks.works_in_facilities(str(role)):
         raise InvalidInput({"facilities": [_("Only clinicians work in facilities.")]})
+    _check_partners(str(role), new_partners)
     if change.values("old") == change.values("new"):
         raise InvalidInput({"role": [_("This changes nothing of the account's access.")]})
     _check_possible(locked, change)
@@ -83,6 +96,23 @@ def access_change_request(
     change.save(force_insert=True)
     _audit(change, acting_user, "access.request")
     return change
+
+
+def _check_partners(role: str, ids: list[int] | None) -> None:
+    """Only partner users are asked into a partner organisation, and into one at most."""
+    hooks = partner_hooks()
+    if not ids or hooks is None:
+        return
+    if not hooks.belongs_to_partners(role):
+        raise InvalidInput(
+            {"partner_organisations": [_("Only users with the partner role belong to a partner.")]}
+        )
+    if len(ids) > 1:
+        raise InvalidInput(
+            {"partner_organisations": [_("A partner user belongs to one partner organisation.")]}
+        )
+    if hooks.partner_organisation_choices().filter(pk__in=ids).count() != len(ids):
+        raise InvalidInput({"partner_organisations": [_("Choose a known partner organisation.")]})
 
 
 def _check_possible(user: User, change: AccessChange) -> None:
@@ -171,6 +201,8 @@ def access_change_approve(*, acting_user: User, change: AccessChange) -> AccessC
     now_values = _current(user)
     if locked.old_facilities is not None:
         now_values["facility_ids"] = facility_ids_of(user)
+    if locked.old_partner_organisations is not None:
+        now_values["partner_organisation_ids"] = partner_organisation_ids_of(user)
     old = locked.values("old")
     if now_values != old:
         raise Conflict(
@@ -188,6 +220,10 @@ def access_change_approve(*, acting_user: User, change: AccessChange) -> AccessC
         hooks = facility_hooks()
         if hooks is not None:
             hooks.facilities_set(user, locked.new_facilities)
+    if locked.new_partner_organisations is not None:
+        partners = partner_hooks()
+        if partners is not None:
+            partners.partner_organisations_set(user, locked.new_partner_organisations)
     _decide(locked, acting_user, _APPROVE, AccessChangeStatus.APPROVED)
     return locked
 

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qorgau.core.models import User
+from qorgau.core.models import AccessChange, User
 from qorgau.core.permissions import require, service
-from qorgau.core.services import audit_append
+from qorgau.core.services import access_change_request, audit_append
 from qorgau.core.transitions import transition
 from qorgau.prevention import policies
 from qorgau.prevention.enums import REFERRAL_TRANSITIONS, ReferralKind
@@ -163,11 +163,22 @@ def partner_referral_respond(
 @service
 def partner_member_set(
     *, acting_user: User | None, user: User, organisation: PartnerOrganisation
-) -> PartnerMember:
-    """Link a partner user to their organisation (administrators do it in the admin)."""
+) -> PartnerMember | AccessChange:
+    """Link a partner user to their organisation. The system (demo data, commands) links them at
+    once; an administrator's link is a change of access that waits for a second person (four eyes:
+    the pending `AccessChange` is returned, applied by `core.services.access_change_approve`)."""
     require(acting_user, policies.SET_PARTNER_MEMBER)
     if not policies.may_belong_to_partner(user):
         raise PreventionRefused(_("Only users with the partner role belong to a partner."))
+    if acting_user is not None:
+        return access_change_request(
+            acting_user=acting_user,
+            user=user,
+            role=user.role,
+            region=user.region,
+            is_active=user.is_active,
+            partner_organisation_ids=[organisation.pk],
+        )
     member, _created = PartnerMember.objects.update_or_create(
         user=user, defaults={"organisation": organisation}
     )
