@@ -287,14 +287,9 @@ def ask_access_change(
     return True
 
 
-@admin.register(AccessChange)
-class AccessChangeAdmin(admin.ModelAdmin):
-    """Read only: changes are asked for on the account and decided at /staff/access/."""
-
-    list_display = ["created_at", "user", "requested_by", "old_role", "new_role", "status"]
-    list_filter = ["status"]
-    list_select_related = ["user", "requested_by"]
-    readonly_fields = [f.name for f in AccessChange._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record nobody edits in the admin (the audit log, changes of access): listed and opened,
+    never added, changed or deleted here."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -304,6 +299,16 @@ class AccessChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AccessChange)
+class AccessChangeAdmin(ReadOnlyAdmin):
+    """Read only: changes are asked for on the account and decided at /staff/access/."""
+
+    list_display = ["created_at", "user", "requested_by", "old_role", "new_role", "status"]
+    list_filter = ["status"]
+    list_select_related = ["user", "requested_by"]
+    readonly_fields = [f.name for f in AccessChange._meta.fields]
 
 
 @admin.register(ApiToken)
@@ -345,7 +350,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = [
         "seq",
         "created_at",
@@ -358,15 +363,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["actor_label", "object_id"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # Authenticators and recovery codes: an administrator sees who has them; a lost phone is the security
