@@ -1,7 +1,9 @@
-"""Alerts to the on-duty analysts of a region: in the app at once, and by e-mail through the tasks queue."""
+"""Alerts of a P1 report: in the app at once, and by e-mail through the tasks queue, to the region's
+on-duty analysts, or, with nobody on duty, to the region's chiefs and the national duty desk."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +16,9 @@ from django.utils.translation import gettext as _
 from qorgau.core.models import Notification, User
 from qorgau.core.tasks import retried_task
 from qorgau.intake.models import Report
-from qorgau.intake.policies import P1_ALERTED_CENTRAL, P1_ALERTED_IN_REGION
+from qorgau.intake.policies import P1_ALERTED_CENTRAL, P1_ALERTED_IN_REGION, P1_FALLBACK_IN_REGION
+
+logger = logging.getLogger(__name__)
 
 # Asked for every P1 report: fixed statements (built once from the policies' role sets), the roles
 # and the region as parameters.
@@ -48,10 +52,39 @@ def on_duty_analysts(report: Report) -> list[tuple[int, str]]:
         return [(pk, email or "") for pk, email in cursor.fetchall()]
 
 
+def p1_fallback(report: Report) -> list[tuple[int, str]]:
+    """Who is told when nobody is on duty for the report: the region's active chiefs and the
+    national duty desk (the central office on duty, else every active member of it), as (user id,
+    e-mail). Rare, so plain queries."""
+    users = User.objects.filter(is_active=True)
+    chiefs = (
+        list(
+            users.filter(role__in=P1_FALLBACK_IN_REGION, region_id=report.region_id).values_list(
+                "pk", "email"
+            )
+        )
+        if report.region_id is not None
+        else []
+    )
+    central = users.filter(role__in=P1_ALERTED_CENTRAL)
+    desk = list(central.filter(on_duty=True).values_list("pk", "email")) or list(
+        central.values_list("pk", "email")
+    )
+    return sorted({(pk, email or "") for pk, email in chiefs + desk})
+
+
 def notify_p1(*, report: Report) -> int:
-    """A P1 report: an in-app notification now, an e-mail through the queue. Once per user."""
-    users = on_duty_analysts(report)
+    """A P1 report: an in-app notification now, an e-mail through the queue. Once per user.
+
+    To the on-duty analysts of its region (or the on-duty central office for the central queue);
+    with nobody on duty, to `p1_fallback`. Nobody at all (no chief, no central office account) is
+    logged as an error, naming only the report's public number."""
+    users = on_duty_analysts(report) or p1_fallback(report)
     if not users:
+        logger.error(
+            "P1 report %s alerted nobody: no one on duty, no chief, no central office",
+            report.public_id,
+        )
         return 0
     url = reverse("intake:staff_detail", args=[report.public_id])
     already = set(

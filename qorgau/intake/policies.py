@@ -148,3 +148,7 @@ ADMIN_PERMISSIONS = {
 # central office on duty (the national duty desk). Nobody else is alerted at once.
 P1_ALERTED_IN_REGION = frozenset({Role.ANALYST})
 P1_ALERTED_CENTRAL = frozenset({Role.CENTRAL_OFFICE})
+# Nobody on duty for it: a P1 report never alerts nobody. It goes to the region's chiefs and to the
+# national duty desk (the central office on duty, or, with nobody on duty there either, every active
+# member of the central office).
+P1_FALLBACK_IN_REGION = frozenset({Role.REGIONAL_CHIEF})

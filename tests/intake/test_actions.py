@@ -172,9 +172,37 @@ def test_a_p1_report_without_a_region_alerts_the_central_office_on_duty_only(
     assert report.priority == "P1" and report.region is None
     assert Notification.objects.filter(user=central, object_ref=report.public_id).exists()
     assert not Notification.objects.filter(user=analyst).exists()
+    # with nobody on duty at the national desk the whole central office is told (issue 19: a P1
+    # report that alerts nobody is the most serious bug there is; before, it alerted nobody)
     user_set_on_duty(user=central, on_duty=False)
     later = submit(region="", narrative="Он сказал, что завтра встретит её после школы.")
-    assert not Notification.objects.filter(object_ref=later.public_id).exists()
+    assert set(
+        Notification.objects.filter(object_ref=later.public_id).values_list("user", flat=True)
+    ) == {central.pk}
+
+
+def test_a_p1_report_with_nobody_on_duty_reaches_the_chief_and_the_national_desk(
+    analyst, chief, central, outsider, django_capture_on_commit_callbacks
+):
+    from qorgau.core.enums import Role
+    from tests.factories import UserFactory
+
+    other_chief = UserFactory(
+        username="chief_astana", role=Role.REGIONAL_CHIEF, region=outsider.region
+    )
+    for user, address in ((chief, "chief@example.invalid"), (central, "desk@example.invalid")):
+        user.email = address
+        user.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit(narrative="Он сказал, что завтра встретит её после школы.")
+    assert report.priority == "P1"
+    told = set(
+        Notification.objects.filter(object_ref=report.public_id).values_list("user", flat=True)
+    )
+    assert told == {chief.pk, central.pk}
+    assert other_chief.pk not in told and analyst.pk not in told
+    assert sorted(m.to[0] for m in mail.outbox) == ["chief@example.invalid", "desk@example.invalid"]
+    assert all("встрет" not in m.body for m in mail.outbox)
 
 
 def test_overdue_reports_stand_out(analyst):
