@@ -34,7 +34,12 @@ run: install
 	@echo
 	@echo "Qorgau: http://127.0.0.1:8000/   staff: http://127.0.0.1:8000/staff/login/ (logins above, kept in var/demo-logins.txt; code: make demo-code LOGIN=analyst)"
 	@echo
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	@# The periodic work (tick every minute: deadlines, escalations, missed meetings) and the tasks
+	@# worker (e-mails) run beside the server and stop with it (Ctrl-C).
+	@$(DEV) $(PY) manage.py periodic --every 60 & periodic=$$!; \
+	  $(DEV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$periodic $$worker 2>/dev/null; wait $$periodic $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The sign-in code of a demo user, as their authenticator app would show it (DEBUG only).
 demo-code: install
