@@ -15,6 +15,10 @@ ifeq ($(SECRET_KEY)$(SECRET_KEY_FILE),)
 DEV_SECRET := SECRET_KEY_FILE=$(CURDIR)/var/secret.key
 endif
 DEV := DEBUG=true $(DEV_MASTER) $(DEV_LOOKUP) $(DEV_SECRET)
+# make run writes e-mails (alerts to staff) as files in var/mail/ rather than into the terminal.
+ifeq ($(EMAIL_BACKEND),)
+RUN_MAIL := EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=$(CURDIR)/var/mail
+endif
 
 .PHONY: install run demo-code test lint typecheck check messages clean-venv browser bench
 
@@ -36,10 +40,11 @@ run: install
 	@echo
 	@# The periodic work (tick every minute: deadlines, escalations, missed meetings) and the tasks
 	@# worker (e-mails) run beside the server and stop with it (Ctrl-C).
-	@$(DEV) $(PY) manage.py periodic --every 60 & periodic=$$!; \
-	  $(DEV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@echo "E-mails to staff (alerts) are written to var/mail/."
+	@$(DEV) $(RUN_MAIL) $(PY) manage.py periodic --every 60 & periodic=$$!; \
+	  $(DEV) $(RUN_MAIL) $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$periodic $$worker 2>/dev/null; wait $$periodic $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+	  $(DEV) $(RUN_MAIL) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The sign-in code of a demo user, as their authenticator app would show it (DEBUG only).
 demo-code: install

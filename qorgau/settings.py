@@ -322,6 +322,8 @@ QORGAU_SITE_URL = env_str("QORGAU_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qorgau@localhost")
+# With the file-based backend (what `make run` uses): one file per e-mail in this folder.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 # Where the "leave this site quickly" button goes: a neutral page, replacing this one in history.
 QORGAU_QUICK_EXIT_URL = env_str("QORGAU_QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
