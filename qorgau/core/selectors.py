@@ -146,14 +146,20 @@ def access_change_get_for_user(*, user: User, public_id: str) -> AccessChange:
     return found
 
 
-# Clinicians' facilities belong to the offenders app, which core may not import: it answers in its
-# `access` module (core/registry.py).
-def facility_hooks() -> Any:
-    """The app that keeps clinicians' facilities (offenders' `access` module), or None."""
+# Access that a higher app keeps (clinicians' facilities in offenders, partner users' organisations
+# in prevention): core may not import those apps, so each answers in its `access` module
+# (core/registry.py), found by what it provides.
+def _access_hooks(provides: str) -> Any:
+    """The app's `access` module that provides `provides`, or None."""
     for module in app_modules("access"):
-        if hasattr(module, "facility_ids_of"):
+        if hasattr(module, provides):
             return module
     return None
+
+
+def facility_hooks() -> Any:
+    """The app that keeps clinicians' facilities (offenders' `access` module), or None."""
+    return _access_hooks("facility_ids_of")
 
 
 def facility_ids_of(user: User) -> list[int] | None:
@@ -167,13 +173,9 @@ def facility_names() -> dict[int, str]:
     return {f.pk: str(f) for f in hooks.facility_choices()} if hooks is not None else {}
 
 
-# Partner users' organisations belong to the prevention app, which answers in its `access` module.
 def partner_hooks() -> Any:
     """The app that keeps partner users' organisations (prevention's `access` module), or None."""
-    for module in app_modules("access"):
-        if hasattr(module, "partner_organisation_ids_of"):
-            return module
-    return None
+    return _access_hooks("partner_organisation_ids_of")
 
 
 def partner_organisation_ids_of(user: User) -> list[int] | None:
