@@ -317,6 +317,11 @@ QORGAU_TASK_RETRY_SECONDS = env_int("QORGAU_TASK_RETRY_SECONDS", 30)
 # A database task still "running" after this many seconds lost its worker: `tick` puts it back.
 QORGAU_TASK_TIMEOUT = env_int("QORGAU_TASK_TIMEOUT", 1800)
 
+# Alerts that nobody acknowledges climb: to the region's chief after this many minutes, to the
+# national duty desk after that many (both counted from the alert).
+QORGAU_ESCALATE_TO_CHIEF_MINUTES = env_int("QORGAU_ESCALATE_TO_CHIEF_MINUTES", 10)
+QORGAU_ESCALATE_TO_NATIONAL_MINUTES = env_int("QORGAU_ESCALATE_TO_NATIONAL_MINUTES", 20)
+
 # The address of the site, for links in e-mails.
 QORGAU_SITE_URL = env_str("QORGAU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

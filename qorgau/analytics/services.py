@@ -8,13 +8,16 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.analytics import policies
+from qorgau.analytics.alerts import SPIKE_KIND
 from qorgau.analytics.models import DailyCount, FillState, RegionalNote, SpikeAlert
+from qorgau.core.alerts import raise_alert
 from qorgau.core.errors import ServiceError
-from qorgau.core.models import Notification, Region, User
+from qorgau.core.models import Region, User
 from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
 from qorgau.intake.models import Report
@@ -157,15 +160,21 @@ def detect_spikes(*, today: date | None = None) -> list[SpikeAlert]:
             )
             if created:
                 made.append(alert)
-                for user in User.objects.filter(
-                    role__in=policies.NOTIFIED_OF_SPIKES, is_active=True
-                ):
-                    Notification.objects.get_or_create(
-                        user=user,
-                        kind="spike",
-                        object_ref=f"{code}:{week_start}",
-                        defaults={"url": "/staff/dashboard/"},
-                    )
+                raise_alert(
+                    kind=SPIKE_KIND,
+                    object_ref=f"{code}:{week_start}",
+                    recipients=User.objects.filter(
+                        role__in=policies.NOTIFIED_OF_SPIKES, is_active=True
+                    ),
+                    url=reverse("analytics:dashboard"),
+                    params={
+                        "region": code,
+                        "week_on": week_start.isoformat(),
+                        "count": current,
+                        "baseline": f"{baseline:.1f}",
+                    },
+                    region=region,
+                )
     return made
 
 

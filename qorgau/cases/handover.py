@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qorgau.cases import policies
+from qorgau.cases.alerts import HANDOVER_OVERDUE_KIND
 from qorgau.cases.assignment import (
     _case_requirements,
     assign_pending,
@@ -25,8 +26,9 @@ from qorgau.cases.assignment import (
 from qorgau.cases.enums import OPEN_STAGES, CaseEventKind, UnassignedReason
 from qorgau.cases.errors import CaseActionRefused
 from qorgau.cases.models import AssignmentPolicy, Case, CaseEvent, Victim
+from qorgau.core.alerts import raise_alert
 from qorgau.core.bulk import update_from_values
-from qorgau.core.models import Notification, User
+from qorgau.core.models import User
 from qorgau.core.permissions import require, service
 
 
@@ -164,14 +166,17 @@ def _notify_chiefs(*, region_id: int, day: date) -> None:
     """One alert a day per chief whose region has handovers proposed for reassignment."""
     from django.urls import reverse
 
-    url = reverse("cases:handover")
     chiefs = User.objects.filter(
         role__in=policies.NOTIFIED_OF_HANDOVER, region_id=region_id, is_active=True
     )
-    for chief in chiefs:
-        Notification.objects.get_or_create(
-            user=chief, kind="handover_overdue", object_ref=f"{day:%Y-%m-%d}", defaults={"url": url}
-        )
+    raise_alert(
+        kind=HANDOVER_OVERDUE_KIND,
+        object_ref=f"{region_id}:{day:%Y-%m-%d}",
+        recipients=chiefs,
+        url=reverse("cases:handover"),
+        params={"day_on": day.isoformat()},
+        region=region_id,
+    )
 
 
 @service

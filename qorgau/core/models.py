@@ -30,6 +30,7 @@ from qorgau.core.enums import (
 )
 from qorgau.core.fields import EncryptedBinaryField
 from qorgau.core.permissions import ScopedQuerySet
+from qorgau.core.phones import validate_mobile
 
 
 def new_public_id() -> str:
@@ -141,6 +142,14 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):  # type: ignore[dja
     )
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # For urgent alerts by SMS; saved as E.164 (+77011234567), a mobile number only.
+    mobile = models.CharField(
+        _("mobile phone"),
+        max_length=16,
+        blank=True,
+        validators=[validate_mobile],
+        help_text=_("Urgent alerts are sent to it by SMS. For example +7 701 123 45 67."),
+    )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     region = models.ForeignKey(
         Region,
@@ -319,14 +328,21 @@ class TokenBucket(models.Model):
 
 
 class Notification(models.Model):
-    """An alert in the app for one member of staff (what and where, never personal contents)."""
+    """An alert (`core.Alert`) as it reached one member of staff: in the app, with its e-mail and SMS
+    (`deliveries`). `kind`, `object_ref` and `url` are the alert's, kept here for the lists."""
 
+    alert = models.ForeignKey("core.Alert", on_delete=models.CASCADE, related_name="notifications")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32)
     object_ref = models.CharField(max_length=64)
     url = models.CharField(max_length=300)
+    # The alert's level when it reached this person (0 first recipients, 1 chief, 2 national desk).
+    level = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    visibility = policies.NOTIFICATION_VISIBILITY
 
     class Meta:
         ordering = ["-created_at"]
@@ -450,3 +466,6 @@ class RecoveryCodeSet(StaticDevice):
 
 # Changes of access waiting for a second person (four eyes), in their own module for size.
 from qorgau.core.access_models import AccessChange  # noqa: E402, F401
+
+# Alerts and their e-mails and SMS, in their own module for size.
+from qorgau.core.alert_models import Alert, Delivery  # noqa: E402, F401

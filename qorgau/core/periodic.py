@@ -1,10 +1,12 @@
-"""The core's part of `manage.py tick`: background tasks whose worker died are queued again, and
+"""The core's part of `manage.py tick`: unacknowledged alerts climb (chief, national desk), alert
+e-mails and SMS the queue never got are handed over again, background tasks whose worker died are queued again, and
 client addresses in the audit log older than QORGAU_ADDRESS_RETENTION_DAYS are cut to their network,
 rate-limit buckets (keyed hashes of addresses) idle for a day are dropped.
 (`tick` itself anchors the audit log last, after every app's work: audit_checkpoint.anchor_head.)"""
 
 from __future__ import annotations
 
+from qorgau.core.alerts import escalate_due, hand_over_stalled
 from qorgau.core.services.audit import audit_addresses_cut
 from qorgau.core.services.limits import rate_limit_buckets_prune
 from qorgau.core.tasks import requeue_lost_tasks
@@ -12,6 +14,8 @@ from qorgau.core.tasks import requeue_lost_tasks
 
 def run() -> list[str]:
     return [
+        f"{escalate_due()} unacknowledged alerts climbed a level",
+        f"{hand_over_stalled()} e-mails and SMS of alerts handed to the worker again",
         f"{requeue_lost_tasks()} background tasks of lost workers queued again",
         f"{audit_addresses_cut()} client addresses in the audit log cut to their network",
         f"{rate_limit_buckets_prune()} idle rate-limit buckets dropped",

@@ -42,6 +42,11 @@ ACCESS_CHANGE_VISIBILITY = Visibility(
     parties=("requested_by", "user"),
 )
 
+# Each member of staff sees the alerts that reached them, nobody else's.
+NOTIFICATION_VISIBILITY = Visibility(
+    roles=dict.fromkeys(Role.values, Scope.OWN), region_field=None, owner_field="user"
+)
+
 # --- Actions --------------------------------------------------------------------------------------
 
 # Staff accounts are made by the administrators (in /admin/) and by the system (`seed_demo`, the
@@ -76,6 +81,18 @@ SET_ON_DUTY = Policy(
 )
 # Everyone signed in reads their own notifications.
 READ_NOTIFICATIONS = Policy("core.read_notifications", set(Role.values), on=On.ANY)
+# An unacknowledged alert that climbs goes to the region's chief, then to the national duty desk
+# (the central office on duty per the rota, or all of it with nobody on duty there).
+ALERTS_CLIMB_TO_IN_REGION = frozenset({Role.REGIONAL_CHIEF})
+NATIONAL_DUTY_DESK = frozenset({Role.CENTRAL_OFFICE})
+# An alert is acknowledged by the one it reached (On.OWN: someone else's answers 404, audited): the
+# click says "I have it", and the alert climbs no further.
+ACKNOWLEDGE_ALERT = Policy(
+    "core.acknowledge_alert",
+    set(Role.values),
+    on=On.OWN,
+    message=_("You acknowledge the alerts that reached you, not someone else's."),
+)
 # Personal API tokens are made from the command line (`create_api_token`) or by an administrator.
 MANAGE_API_TOKENS = Policy(
     "core.manage_api_tokens",

@@ -107,14 +107,41 @@ def database_ok() -> bool:
         return False
 
 
-def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at")
+def notification_list_for_user(*, user: User, open_only: bool = False) -> QuerySet[Notification]:
+    """The user's alerts, newest first (`open_only`: those still asking for something), with what
+    the alerts page shows of each: its alert, who acknowledged it, its e-mails and SMS."""
+    from qorgau.core import alerts
+
+    rows = alerts.open_for(user) if open_only else Notification.objects.filter(user=user)
+    return (
+        rows.select_related("alert", "alert__acknowledged_by")
+        .prefetch_related("deliveries")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def notification_get_for_user(*, user: User, pk: int) -> Notification:
+    """One notification for the acknowledge button: any user's, so that the service refuses (and
+    audits) a click on someone else's; a missing one is a 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Notification.objects.select_related("alert"), pk=pk)
+
+
+def alert_texts(notification: Notification) -> tuple[str, str, str]:
+    """(title, body, why it reached you) of a notification, in the active language."""
+    from qorgau.core import alerts
+
+    title, body = alerts.texts(notification.kind, notification.alert.params)
+    return title, body, alerts.escalation_note(notification.level)
 
 
 def unread_notification_count(*, user: User | AnonymousUser | None) -> int:
     if not signed_in(user):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    from qorgau.core import alerts
+
+    return alerts.open_for(user).count()
 
 
 def user_has_authenticator(*, user: User) -> bool:

@@ -21,6 +21,11 @@ urlpatterns = [
     ),
     path("staff/on-duty/", views.on_duty, name="on_duty"),
     path("staff/notifications/", views.notifications, name="notifications"),
+    path(
+        "staff/notifications/<int:pk>/acknowledge/",
+        views.notification_acknowledge,
+        name="notification_acknowledge",
+    ),
     path("staff/audit/", views.audit_log, name="audit_log"),
     path("staff/access/", views.access_changes, name="access_changes"),
     path(

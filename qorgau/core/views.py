@@ -319,10 +319,31 @@ def notifications(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         services.notifications_mark_read(user=request.user)
         return redirect("core:notifications")
-    page = Paginator(selectors.notification_list_for_user(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    open_only = request.GET.get("show") == "open"
+    page = Paginator(
+        selectors.notification_list_for_user(user=request.user, open_only=open_only), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    items = [(n, *selectors.alert_texts(n)) for n in page]
+    return render(
+        request,
+        "staff/notifications.html",
+        {"page": page, "items": items, "open_only": open_only},
     )
-    return render(request, "staff/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_user(user=request.user, pk=pk)
+    first = services.alert_acknowledge(notification=notification, acting_user=request.user)
+    if first:
+        messages.success(request, _("Acknowledged: the alert climbs no further."))
+    else:
+        messages.info(request, _("Acknowledged. Someone had already taken it."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("core:notifications")
 
 
 @login_required

@@ -4,52 +4,40 @@ on-duty analysts, or, with nobody on duty, to the region's chiefs and the nation
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from qorgau.core.models import Notification, User
+from qorgau.core.alerts import national_desk, raise_alert, region_users
+from qorgau.core.duty import on_duty_users
+from qorgau.core.models import Alert, Notification, User
 from qorgau.core.tasks import retried_task
+from qorgau.intake.alerts import DEADLINE_KIND, P1_KIND
+from qorgau.intake.enums import Priority
 from qorgau.intake.models import Report
-from qorgau.intake.policies import P1_ALERTED_CENTRAL, P1_ALERTED_IN_REGION, P1_FALLBACK_IN_REGION
+from qorgau.intake.policies import (
+    DEADLINE_ALERTED_P1,
+    DEADLINE_ALERTED_P2,
+    P1_ALERTED_CENTRAL,
+    P1_ALERTED_IN_REGION,
+    P1_FALLBACK_IN_REGION,
+)
 
 logger = logging.getLogger(__name__)
 
-# Asked for every P1 report: fixed statements (built once from the policies' role sets), the roles
-# and the region as parameters.
-_IN_REGION_ROLES = sorted(str(role) for role in P1_ALERTED_IN_REGION)
-_CENTRAL_ROLES = sorted(str(role) for role in P1_ALERTED_CENTRAL)
-
-
-def _on_duty_sql(roles: list[str], *, in_region: bool) -> str:
-    placeholders = ", ".join(["%s"] * len(roles))
-    region = " AND region_id = %s" if in_region else ""
-    return (
-        "SELECT id, email FROM core_user WHERE is_active AND on_duty "  # noqa: S608 (placeholders only)
-        f"AND role IN ({placeholders}){region} ORDER BY id"
-    )
-
-
-_IN_REGION_SQL = _on_duty_sql(_IN_REGION_ROLES, in_region=True)
-_CENTRAL_SQL = _on_duty_sql(_CENTRAL_ROLES, in_region=False)
-
 
 def on_duty_analysts(report: Report) -> list[tuple[int, str]]:
-    """Who must know at once, as (user id, e-mail): the region's on-duty analysts, or the on-duty
-    central office for the central queue (intake/policies.py names them)."""
-    params: list[Any]
-    if report.region_id is None:
-        sql, params = _CENTRAL_SQL, list(_CENTRAL_ROLES)
-    else:
-        sql, params = _IN_REGION_SQL, [*_IN_REGION_ROLES, report.region_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(pk, email or "") for pk, email in cursor.fetchall()]
+    """Who must know at once, as (user id, e-mail): the region's analysts on duty (by the rota or
+    their own "I'm on duty now"), or the central office on duty for the central queue."""
+    roles = P1_ALERTED_IN_REGION if report.region_id is not None else P1_ALERTED_CENTRAL
+    users = on_duty_users(roles=roles, region_id=report.region_id)
+    return [(pk, email or "") for pk, email in users.values_list("pk", "email")]
 
 
 def p1_fallback(report: Report) -> list[tuple[int, str]]:
@@ -66,19 +54,24 @@ def p1_fallback(report: Report) -> list[tuple[int, str]]:
         if report.region_id is not None
         else []
     )
-    central = users.filter(role__in=P1_ALERTED_CENTRAL)
-    desk = list(central.filter(on_duty=True).values_list("pk", "email")) or list(
-        central.values_list("pk", "email")
-    )
-    return sorted({(pk, email or "") for pk, email in chiefs + desk})
+    desk = set(national_desk())
+    central = list(users.filter(pk__in=desk).values_list("pk", "email"))
+    return sorted({(pk, email or "") for pk, email in chiefs + central})
+
+
+def p1_params(report: Report) -> dict[str, Any]:
+    return {
+        "report": report.public_id,
+        "deadline_at": report.respond_by.isoformat() if report.respond_by else "",
+    }
 
 
 def notify_p1(*, report: Report) -> int:
-    """A P1 report: an in-app notification now, an e-mail through the queue. Once per user.
+    """A P1 report: an alert that climbs, in the app now, by e-mail and SMS after the commit.
 
     To the on-duty analysts of its region (or the on-duty central office for the central queue);
     with nobody on duty, to `p1_fallback`. Nobody at all (no chief, no central office account) is
-    logged as an error, naming only the report's public number."""
+    logged as an error, naming only the report's public number. Returns how many were told now."""
     users = on_duty_analysts(report) or p1_fallback(report)
     if not users:
         logger.error(
@@ -86,28 +79,17 @@ def notify_p1(*, report: Report) -> int:
             report.public_id,
         )
         return 0
-    url = reverse("intake:staff_detail", args=[report.public_id])
-    already = set(
-        Notification.objects.filter(
-            kind="report_p1", object_ref=report.public_id, user_id__in=[pk for pk, _ in users]
-        ).values_list("user_id", flat=True)
+    before = Notification.objects.filter(kind=P1_KIND, object_ref=report.public_id).count()
+    alert = raise_alert(
+        kind=P1_KIND,
+        object_ref=report.public_id,
+        recipients=[pk for pk, _email in users],
+        url=reverse("intake:staff_detail", args=[report.public_id]),
+        params=p1_params(report),
+        region=report.region_id,
+        climbs=True,
     )
-    fresh = [(pk, email) for pk, email in users if pk not in already]
-    Notification.objects.bulk_create(
-        [
-            Notification(user_id=pk, kind="report_p1", object_ref=report.public_id, url=url)
-            for pk, _ in fresh
-        ],
-        ignore_conflicts=True,
-    )
-    for pk, email in fresh:
-        if email:
-
-            def enqueue(user_id: int = pk) -> None:
-                send_p1_email.enqueue(user_id=user_id, report_public_id=report.public_id)
-
-            transaction.on_commit(enqueue)
-    return len(fresh)
+    return Notification.objects.filter(alert=alert).count() - before
 
 
 @retried_task()
@@ -125,3 +107,48 @@ def send_p1_email(*, user_id: int, report_public_id: str) -> None:
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],
         )
+
+
+# Reports untouched for longer than this past their deadline are not alerted again by a late tick:
+# they were alerted when they fell due (the check is "once per report", by the alert's existence).
+DEADLINE_LOOKBACK = timedelta(days=3)
+
+
+def deadline_alerts(*, now: datetime | None = None) -> int:
+    """Raise "deadline passed" for P1 and P2 reports with no first action by their deadline: a P1
+    to the region's chiefs (climbing to the national desk), a P2 to the region's analysts and
+    chiefs; the central queue's, and a region with nobody to tell, to the national duty desk.
+    One indexed query (the open-deadline index), once per report however often `tick` runs."""
+    now = now or timezone.now()
+    due = (
+        Report.objects.open()
+        .filter(
+            priority__in=[Priority.P1, Priority.P2],
+            respond_by__lte=now,
+            respond_by__gt=now - DEADLINE_LOOKBACK,
+            first_action_at__isnull=True,
+        )
+        .exclude(Exists(Alert.objects.filter(kind=DEADLINE_KIND, object_ref=OuterRef("public_id"))))
+        .order_by("respond_by")
+        .values_list("public_id", "priority", "region_id", "respond_by")[:1000]
+    )
+    raised = 0
+    for public_id, priority, region_id, respond_by in due:
+        roles = DEADLINE_ALERTED_P1 if priority == Priority.P1 else DEADLINE_ALERTED_P2
+        recipients = region_users(roles, region_id) or national_desk(now)
+        raise_alert(
+            kind=DEADLINE_KIND,
+            object_ref=public_id,
+            recipients=recipients,
+            url=reverse("intake:staff_detail", args=[public_id]),
+            params={
+                "report": public_id,
+                "priority": priority,
+                "deadline_at": respond_by.isoformat(),
+            },
+            region=region_id,
+            climbs=priority == Priority.P1,
+            now=now,
+        )
+        raised += 1
+    return raised

@@ -152,3 +152,11 @@ P1_ALERTED_CENTRAL = frozenset({Role.CENTRAL_OFFICE})
 # national duty desk (the central office on duty, or, with nobody on duty there either, every active
 # member of the central office).
 P1_FALLBACK_IN_REGION = frozenset({Role.REGIONAL_CHIEF})
+
+# --- Whom a report past its deadline alerts --------------------------------------------------------
+
+# A P1 report with no first action by its deadline: the region's chiefs (the central queue's: the
+# national duty desk), climbing to the desk unacknowledged. A P2 at its deadline: the region's
+# analysts and chiefs.
+DEADLINE_ALERTED_P1 = frozenset({Role.REGIONAL_CHIEF})
+DEADLINE_ALERTED_P2 = frozenset({Role.ANALYST, Role.REGIONAL_CHIEF})

@@ -48,6 +48,7 @@ ACTIONS = """
 # url name                         policy                                 ano pwd ana pro chi cen cli pol edu par sec adm
 core:on_duty                       core.set_on_duty                         L   L   R 403 403   R 403 403 403 403 403 403
 core:notifications                 core.read_notifications                  L   L   R   R   R   R   R   R   R   R   R   R
+core:notification_acknowledge      core.acknowledge_alert                   L   L   R 404 404 404 404 404 404 404 404 404
 core:person_second_factor_reset    core.reset_second_factor                 L   L 403 403 403 403 403 403 403 403   R 403
 core:access_change_approve         core.decide_access_change                L   L 403 403 403 403 403 403 403 403   R 403
 core:access_change_reject          core.decide_access_change                L   L 403 403 403 403 403 403 403 403   R 403
@@ -167,6 +168,9 @@ def objects_of(objects_, name: str, which: str):
     if name == "core:person_second_factor_reset":
         person = User.objects.filter(username="analyst").first() if which == "home" else None
         return ({"user_id": person.pk}, person) if person else (None, None)
+    if name == "core:notification_acknowledge":
+        notification = objects_.notification
+        return ({"pk": notification.pk}, notification) if which == "home" else (None, None)
     if name.startswith("core:access_change_"):
         change = objects_.access_change
         return ({"public_id": change.public_id}, change) if which == "home" else (None, None)

@@ -58,6 +58,7 @@ core:logout                  405 405 405 405 405 405 405 405 405 405 405 405
 core:people                    L   L 403 403 200 200 403 403 403 403 200 200
 core:on_duty                   L   L 405 405 405 405 405 405 405 405 405 405
 core:notifications             L   L 200 200 200 200 200 200 200 200 200 200
+core:notification_acknowledge  L   L 405 405 405 405 405 405 405 405 405 405
 core:audit_log                 L   L 403 403 200 200 403 403 403 403 200 200
 core:access_changes            L   L 403 403 403 403 403 403 403 403 200 200
 core:person_second_factor_reset L   L 405 405 405 405 405 405 405 405 405 405
@@ -399,6 +400,18 @@ class Objects:
 
         # the demo's change of access: the demo admin asked for it, the security officer decides
         self.access_change = AccessChange.objects.pending().get()
+        # an alert of the demo analyst's: only its owner may acknowledge it
+        from qorgau.core.alerts import raise_alert
+        from qorgau.core.models import Notification
+
+        alert = raise_alert(
+            kind="report_p1",
+            object_ref="MATRIX",
+            recipients=User.objects.filter(username="analyst"),
+            url="/staff/",
+            params={"report": "MATRIX", "deadline_at": ""},
+        )
+        self.notification = Notification.objects.get(alert=alert, user__username="analyst")
 
     @staticmethod
     def offender(code: str):
@@ -519,6 +532,7 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
             "number": world.guidance.number,
         },
         "analytics:export": {"fmt": "csv"},
+        "core:notification_acknowledge": {"pk": world.notification.pk},
         "core:person_second_factor_reset": {
             "user_id": User.objects.values_list("pk", flat=True).get(username="analyst")
         },

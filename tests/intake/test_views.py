@@ -346,4 +346,11 @@ class TestWorkspace:
         assert client.get("/staff/").context["unread_notifications"]() == 1
         assert client.get("/staff/notifications/").status_code == 200
         client.post("/staff/notifications/")
+        # an urgent alert stays until it is acknowledged: "read" is not "I have it"
+        assert client.get("/staff/").context["unread_notifications"]() == 1
+        notification = analyst.notifications.get()
+        client.post(f"/staff/notifications/{notification.pk}/acknowledge/")
         assert client.get("/staff/").context["unread_notifications"]() == 0
+        notification.alert.refresh_from_db()
+        assert notification.alert.acknowledged_by == analyst
+        assert notification.alert.escalate_at is None

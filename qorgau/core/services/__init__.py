@@ -15,6 +15,7 @@ from qorgau.core.services.accounts import (
     user_set_on_duty,
     user_set_password,
 )
+from qorgau.core.services.alerts import alert_acknowledge
 from qorgau.core.services.audit import (
     audit_append,
     audit_login,
@@ -61,6 +62,7 @@ __all__ = [
     "access_change_cancel",
     "access_change_reject",
     "access_change_request",
+    "alert_acknowledge",
     "api_token_authenticate",
     "api_token_create",
     "api_token_revoke",

@@ -96,6 +96,9 @@ def notifications_mark_read(*, user: User) -> int:
 
     require(user, policies.READ_NOTIFICATIONS)
 
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
+    # An alert that climbs stays unread until it is acknowledged: "read" is not "I have it".
+    return (
+        Notification.objects.filter(user=user, read_at__isnull=True)
+        .exclude(acknowledged_at__isnull=True, alert__escalate_at__isnull=False)
+        .update(read_at=timezone.now())
     )

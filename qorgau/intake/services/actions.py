@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.core.alerts import close_alerts
 from qorgau.core.errors import Conflict
 from qorgau.core.models import Region, User
 from qorgau.core.permissions import refuse, require, service
@@ -16,6 +17,7 @@ from qorgau.core.services import audit_append, audit_personal_view
 from qorgau.core.transitions import Transitions, transition
 from qorgau.intake import evidence as evidence_files
 from qorgau.intake import policies
+from qorgau.intake.alerts import DEADLINE_KIND, P1_KIND
 from qorgau.intake.enums import CloseReason, EventKind, MessageAuthor, ReferralTarget, Status
 from qorgau.intake.models import Evidence, Report, ReportMessage
 from qorgau.intake.services._common import REPORT_OWNER, ActionRefused, _event, _text
@@ -142,6 +144,9 @@ def _first_action(report: Report) -> None:
         Report.objects.filter(pk=report.pk, first_action_at__isnull=True).update(
             first_action_at=report.first_action_at
         )
+    # Someone has it: its alerts climb no further.
+    for kind in (P1_KIND, DEADLINE_KIND):
+        close_alerts(kind=kind, object_ref=report.public_id)
 
 
 def _require_reason(reason: str) -> str:

@@ -10,12 +10,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.core.alerts import raise_alert
 from qorgau.core.errors import Conflict
-from qorgau.core.models import Notification, Region, User
+from qorgau.core.models import Region, User
 from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
 from qorgau.core.transitions import transition
 from qorgau.offenders import policies
+from qorgau.offenders.alerts import MISSED_MEETING_KIND
 from qorgau.offenders.enums import Condition, MeetingStatus, PersonStatus, PlanStatus, RiskLevel
 from qorgau.offenders.models import (
     MEETING_STATUS,
@@ -279,12 +281,17 @@ def missed_meeting_alert(*, meeting: Meeting, acting_user: User | None = None) -
     ):
         return False
     person = meeting.plan.person
-    url = reverse("offenders:detail", args=[person.public_id])
-    users = list(User.objects.filter(policies.missed_meeting_alerted(person.region_id)))
+    users: list[User | int] = list(
+        User.objects.filter(policies.missed_meeting_alerted(person.region_id))
+    )
     if meeting.plan.officer_id:
-        users.append(meeting.plan.officer)
-    for user in users:
-        Notification.objects.get_or_create(
-            user=user, kind="supervision_missed", object_ref=f"{meeting.pk}", defaults={"url": url}
-        )
+        users.append(meeting.plan.officer_id)
+    raise_alert(
+        kind=MISSED_MEETING_KIND,
+        object_ref=f"{meeting.pk}",
+        recipients=users,
+        url=reverse("offenders:detail", args=[person.public_id]),
+        params={"register": person.public_id, "due_on": meeting.due_on.isoformat()},
+        region=person.region_id,
+    )
     return True
