@@ -19,6 +19,10 @@ DEV := DEBUG=true $(DEV_MASTER) $(DEV_LOOKUP) $(DEV_SECRET)
 ifeq ($(EMAIL_BACKEND),)
 RUN_MAIL := EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=$(CURDIR)/var/mail
 endif
+# ... and text messages (SMS alerts to staff) as files in var/sms/.
+ifeq ($(QORGAU_SMS_BACKEND),)
+RUN_SMS := QORGAU_SMS_BACKEND=qorgau.core.sms.backends.file.SmsBackend QORGAU_SMS_FILE_PATH=$(CURDIR)/var/sms
+endif
 
 .PHONY: install run demo-code test lint typecheck check messages clean-venv browser bench
 
@@ -40,11 +44,11 @@ run: install
 	@echo
 	@# The periodic work (tick every minute: deadlines, escalations, missed meetings) and the tasks
 	@# worker (e-mails) run beside the server and stop with it (Ctrl-C).
-	@echo "E-mails to staff (alerts) are written to var/mail/."
-	@$(DEV) $(RUN_MAIL) $(PY) manage.py periodic --every 60 & periodic=$$!; \
-	  $(DEV) $(RUN_MAIL) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@echo "E-mails to staff (alerts) are written to var/mail/, text messages (SMS) to var/sms/."
+	@$(DEV) $(RUN_MAIL) $(RUN_SMS) $(PY) manage.py periodic --every 60 & periodic=$$!; \
+	  $(DEV) $(RUN_MAIL) $(RUN_SMS) $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$periodic $$worker 2>/dev/null; wait $$periodic $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(DEV) $(RUN_MAIL) $(PY) manage.py runserver 127.0.0.1:8000
+	  $(DEV) $(RUN_MAIL) $(RUN_SMS) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The sign-in code of a demo user, as their authenticator app would show it (DEBUG only).
 demo-code: install
@@ -79,6 +83,7 @@ check: lint
 	  QORGAU_LOOKUP_KEY=BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ= ALLOWED_HOSTS=qorgau.example \
 	  QORGAU_AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
 	  QORGAU_AUDIT_CHECKPOINT_PATH=/var/lib/qorgau-audit/checkpoints.jsonl \
+	  QORGAU_SMS_URL=https://api.mobizon.kz QORGAU_SMS_API_KEY=check-deploy-not-a-real-key \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Every benchmark under bench/ against PostgreSQL (bench/run.py): quick sizes by default (about

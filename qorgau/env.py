@@ -80,3 +80,17 @@ def env_networks(name: str) -> list[str]:
             str(network.network_address) if network.num_addresses == 1 else str(network)
         )
     return networks
+
+
+def env_float(name: str, default: float) -> float:
+    """A positive number (seconds and the like: `10`, `2.5`); anything else stops start-up."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={value!r} is not a number.") from exc
+    if not 0 < number < float("inf"):
+        raise ConfigurationError(f"{name}={value!r} must be a number greater than 0.")
+    return number

@@ -7,7 +7,15 @@ from typing import Literal
 
 import dj_database_url
 
-from qorgau.env import ConfigurationError, env_bool, env_int, env_list, env_networks, env_str
+from qorgau.env import (
+    ConfigurationError,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QORGAU_VAR_DIR", str(BASE_DIR / "var")))
@@ -329,6 +337,25 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "qorgau@localhost")
 # With the file-based backend (what `make run` uses): one file per e-mail in this folder.
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+# Text messages (SMS) to staff, through the backend QORGAU_SMS_BACKEND names (qorgau/core/sms/):
+# the console in development, Mobizon's HTTP API in production; `make run` writes one file per
+# message in QORGAU_SMS_FILE_PATH, the tests keep them in memory. `check --deploy` says what is
+# missing (docs/operations.md, "SMS gateway").
+QORGAU_SMS_BACKEND = env_str(
+    "QORGAU_SMS_BACKEND",
+    "qorgau.core.sms.backends.console.SmsBackend"
+    if DEBUG
+    else "qorgau.core.sms.backends.mobizon.SmsBackend",
+)
+# Mobizon: the account's API server (https://api.mobizon.kz for Kazakhstan), its key, and the
+# registered sender name (alphaname; empty: Mobizon's common one). Seconds to wait for an answer.
+QORGAU_SMS_URL = env_str("QORGAU_SMS_URL", "").rstrip("/")
+QORGAU_SMS_API_KEY = env_str("QORGAU_SMS_API_KEY", "")
+QORGAU_SMS_SENDER = env_str("QORGAU_SMS_SENDER", "")
+QORGAU_SMS_TIMEOUT = env_float("QORGAU_SMS_TIMEOUT", 10.0)
+# With the file-based backend (what `make run` uses): one file per message in this folder.
+QORGAU_SMS_FILE_PATH = env_str("QORGAU_SMS_FILE_PATH", str(VAR_DIR / "sms"))
 
 # Where the "leave this site quickly" button goes: a neutral page, replacing this one in history.
 QORGAU_QUICK_EXIT_URL = env_str("QORGAU_QUICK_EXIT_URL", "https://www.google.com/search?q=weather")

@@ -108,6 +108,15 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """Each test starts with no text message sent (the locmem SMS backend, like mail.outbox)."""
+    from qorgau.core import sms
+
+    sms.outbox.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Code outside a request speaks English in tests, and no test leaks its language to the next."""
     with translation.override("en"):

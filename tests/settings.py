@@ -16,6 +16,7 @@ from qorgau.settings import DATABASES, INSTALLED_APPS, STATIC_ROOT, VAR_DIR
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+QORGAU_SMS_BACKEND = "qorgau.core.sms.backends.locmem.SmsBackend"
 QORGAU_TRIAGE_RULES_TTL = 0
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The RQ tests (tests/core/test_tasks.py) use this Redis database; they skip when it does not answer.

@@ -129,9 +129,9 @@ def test_env_example_lists_every_variable_the_settings_read():
     read = set()
     for path in (ROOT / "qorgau").rglob("*.py"):  # settings, and commands such as backup
         text = path.read_text()
-        read |= set(re.findall(r'env_(?:str|bool|int|list|networks)\(\s*"([A-Z_]+)"', text))
+        read |= set(re.findall(r'env_(?:str|bool|int|float|list|networks)\(\s*"([A-Z_]+)"', text))
         read |= set(re.findall(r'os\.environ(?:\.get\(|\[)\s*"([A-Z_]+)"', text))
-    assert "QORGAU_BACKUP_KEY" in read
+    assert "QORGAU_BACKUP_KEY" in read and "QORGAU_SMS_TIMEOUT" in read
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read - listed == set()
 
