@@ -73,13 +73,47 @@ class HelplineAdmin(AuditedModelAdmin):
     list_editable = ["position", "is_active"]
 
 
-class QorgauUserCreationForm(AdminUserCreationForm):
+class MobileFieldMixin:
+    """The mobile number as people write it ("8 (701) 123-45-67", longer than the stored
+    +77011234567), saved in one writing; anything but a mobile number is refused."""
+
+    fields: dict[str, Any]
+    cleaned_data: dict[str, Any]
+
+    def _widen_mobile(self) -> None:
+        field = self.fields.get("mobile")
+        if field is not None:
+            field.max_length = 40
+            field.validators = []
+            field.widget.attrs.update(maxlength="40", inputmode="tel", autocomplete="tel")
+
+    def clean_mobile(self) -> str:
+        from qorgau.core.phones import normalise_mobile
+
+        value = (self.cleaned_data.get("mobile") or "").strip()
+        return normalise_mobile(value) if value else ""
+
+
+class QorgauUserCreationForm(MobileFieldMixin, AdminUserCreationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._widen_mobile()
+
     class Meta:
         model = User
-        fields = ["username", "full_name", "email", "role", "region", "gender", "language"]
+        fields = [
+            "username",
+            "full_name",
+            "email",
+            "mobile",
+            "role",
+            "region",
+            "gender",
+            "language",
+        ]
 
 
-class QorgauUserChangeForm(UserChangeForm):
+class QorgauUserChangeForm(MobileFieldMixin, UserChangeForm):
     # Where a clinician works (the offenders app's facilities, asked through core.registry): a change
     # of access like the role, so it waits for approval too.
     facilities = forms.ModelMultipleChoiceField(
@@ -101,6 +135,7 @@ class QorgauUserChangeForm(UserChangeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._widen_mobile()
         hooks = selectors.facility_hooks()
         if "facilities" in self.fields and hooks is not None:
             field = cast(forms.ModelMultipleChoiceField, self.fields["facilities"])
@@ -123,7 +158,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     filter_horizontal: ClassVar[list[str]] = []
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["full_name", "email", "gender", "language"]}),
+        (_("Person"), {"fields": ["full_name", "email", "mobile", "gender", "language"]}),
         (
             _("Access (changes wait for a second person's approval)"),
             {"fields": ["role", "region", "facilities", "is_active", "access_reason"]},
@@ -139,6 +174,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
                     "username",
                     "full_name",
                     "email",
+                    "mobile",
                     "role",
                     "region",
                     "gender",

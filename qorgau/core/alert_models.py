@@ -66,7 +66,10 @@ class DeliveryChannel(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("being sent")
     SENT = "sent", _("sent")
-    FAILED = "failed", _("not delivered")
+    # The last attempt failed; the worker tries again (QORGAU_TASK_ATTEMPTS, doubling waits).
+    FAILED = "failed", _("not delivered yet")
+    # No more tries: attempts used up, or trying again cannot help (no such number).
+    STOPPED = "stopped", _("not delivered")
 
 
 class Delivery(models.Model):
@@ -107,9 +110,5 @@ class Delivery(models.Model):
 
     @property
     def retrying(self) -> bool:
-        """Failed, and the worker will try again (QORGAU_TASK_ATTEMPTS not used up)."""
-        from django.conf import settings
-
-        return (
-            self.status == DeliveryStatus.FAILED and self.attempts < settings.QORGAU_TASK_ATTEMPTS
-        )
+        """Failed, and the worker will try again."""
+        return self.status == DeliveryStatus.FAILED

@@ -420,9 +420,23 @@ def deliver(*, delivery_id: int) -> None:
 
             send_sms(user.mobile, sms)
     except Exception as exc:
+        attempts = delivery.attempts + 1
+        hopeless = getattr(exc, "retryable", True) is False
+        last = hopeless or attempts >= settings.QORGAU_TASK_ATTEMPTS
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.FAILED, last_error=_failure_reason(exc)
+            status=DeliveryStatus.STOPPED if last else DeliveryStatus.FAILED,
+            last_error=_failure_reason(exc),
         )
+        logger.warning(
+            "alert %s: %s to user %s not delivered (attempt %d): %s",
+            delivery.notification.alert_id,
+            delivery.channel,
+            user.pk,
+            attempts,
+            _failure_reason(exc),
+        )
+        if hopeless:
+            return  # trying again cannot help: kept as not delivered, shown on the alerts page
         raise
     Delivery.objects.filter(pk=delivery.pk).update(
         status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""

@@ -30,7 +30,7 @@ from qorgau.core.enums import (
 )
 from qorgau.core.fields import EncryptedBinaryField
 from qorgau.core.permissions import ScopedQuerySet
-from qorgau.core.phones import validate_mobile
+from qorgau.core.phones import normalise_mobile, validate_mobile
 
 
 def new_public_id() -> str:
@@ -175,6 +175,18 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):  # type: ignore[dja
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["role"]
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # One writing of each number, before the field's checks: "8 (701) 123-45-67" is saved as
+        # +77011234567; what is not a mobile number is left for `validate_mobile` to refuse.
+        if self.mobile and (not exclude or "mobile" not in exclude):
+            from django.core.exceptions import ValidationError
+
+            try:
+                self.mobile = normalise_mobile(self.mobile)
+            except ValidationError:
+                pass
+        super().clean_fields(exclude=exclude)
 
     visibility = policies.USER_VISIBILITY
 

@@ -136,7 +136,8 @@ class Migration(migrations.Migration):
                         choices=[
                             ("pending", "being sent"),
                             ("sent", "sent"),
-                            ("failed", "not delivered"),
+                            ("failed", "not delivered yet"),
+                            ("stopped", "not delivered"),
                         ],
                         default="pending",
                         max_length=8,
