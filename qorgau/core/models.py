@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import time
@@ -176,18 +177,6 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):  # type: ignore[dja
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["role"]
 
-    def clean_fields(self, exclude: Any = None) -> None:
-        # One writing of each number, before the field's checks: "8 (701) 123-45-67" is saved as
-        # +77011234567; what is not a mobile number is left for `validate_mobile` to refuse.
-        if self.mobile and (not exclude or "mobile" not in exclude):
-            from django.core.exceptions import ValidationError
-
-            try:
-                self.mobile = normalise_mobile(self.mobile)
-            except ValidationError:
-                pass
-        super().clean_fields(exclude=exclude)
-
     visibility = policies.USER_VISIBILITY
 
     class Meta:
@@ -212,6 +201,16 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):  # type: ignore[dja
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # One writing of each number, before the field's checks: "8 (701) 123-45-67" is saved as
+        # +77011234567; what is not a mobile number is left for `validate_mobile` to refuse.
+        if self.mobile and (not exclude or "mobile" not in exclude):
+            from django.core.exceptions import ValidationError
+
+            with contextlib.suppress(ValidationError):
+                self.mobile = normalise_mobile(self.mobile)
+        super().clean_fields(exclude=exclude)
 
     @property
     def is_staff(self) -> bool:

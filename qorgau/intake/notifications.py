@@ -7,17 +7,13 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from qorgau.core.alerts import national_desk, raise_alert, region_users
 from qorgau.core.duty import on_duty_users
 from qorgau.core.models import Alert, Notification, User
-from qorgau.core.tasks import retried_task
 from qorgau.intake.alerts import DEADLINE_KIND, P1_KIND
 from qorgau.intake.enums import Priority
 from qorgau.intake.models import Report
@@ -90,23 +86,6 @@ def notify_p1(*, report: Report) -> int:
         climbs=True,
     )
     return Notification.objects.filter(alert=alert).count() - before
-
-
-@retried_task()
-def send_p1_email(*, user_id: int, report_public_id: str) -> None:
-    """The e-mail says only that there is an urgent report and where: never its contents."""
-    user = User.objects.get(pk=user_id)
-    with translation.override(user.language):
-        link = (
-            f"{settings.QORGAU_SITE_URL}{reverse('intake:staff_detail', args=[report_public_id])}"
-        )
-        send_mail(
-            subject=_("Qorgau: an urgent (P1) report in your queue"),
-            message=_("A report with priority P1 needs a first action within the hour:\n%(link)s")
-            % {"link": link},
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
 
 
 # Reports untouched for longer than this past their deadline are not alerted again by a late tick:

@@ -5,6 +5,7 @@ in for Mobizon), and `tick` at chosen moments."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -49,7 +50,7 @@ def submit(region="KZ-75", narrative=NARRATIVE, **overrides):
 
 def tick_at(moment, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: moment)
-    call_command("tick", stdout=open("/dev/null", "w"))
+    call_command("tick", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -13,14 +13,28 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from qorgau.core.alerts import deliver, raise_alert
+from qorgau.core.models import Delivery
 from qorgau.core.tasks import queue_health, requeue_lost_tasks
-from qorgau.intake.notifications import send_p1_email
 from tests.factories import UserFactory
 from tests.testapp.mail import FlakyEmailBackend
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
 FLAKY_MAIL = "tests.testapp.mail.FlakyEmailBackend"
+
+
+def email_task(user, ref: str = "R-TEST"):
+    """An alert's e-mail to `user`, queued as the commit of a P1 report queues it."""
+    alert = raise_alert(
+        kind="report_p1",
+        object_ref=ref,
+        recipients=[user],
+        url="/staff/",
+        params={"report": ref, "deadline_at": ""},
+    )
+    delivery = Delivery.objects.get(notification__alert=alert, notification__user=user)
+    return deliver.enqueue(delivery_id=delivery.pk)
 
 
 def redis_answers() -> bool:
@@ -83,7 +97,7 @@ def test_a_task_that_fails_is_retried_until_it_succeeds_on_the_database(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    email_task(duty_analyst, "R-TEST")
     run_db_worker()
 
     statuses = sorted(DBTaskResult.objects.values_list("status", flat=True))
@@ -104,14 +118,16 @@ def test_a_task_that_keeps_failing_stays_in_the_database_as_failed(
 ):
     from django_tasks_db.models import DBTaskResult
 
-    send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    email_task(duty_analyst, "R-TEST")
     run_db_worker()
 
     failed = DBTaskResult.objects.failed()
     assert failed.count() == 2
     assert not DBTaskResult.objects.ready().exists()
     # The last attempt keeps everything needed to run it again by hand.
-    assert {r.args_kwargs["kwargs"]["user_id"] for r in failed} == {duty_analyst.pk}
+    assert {r.args_kwargs["kwargs"]["delivery_id"] for r in failed} == set(
+        Delivery.objects.filter(notification__user=duty_analyst).values_list("pk", flat=True)
+    )
     assert mail.outbox == []
 
 
@@ -119,11 +135,11 @@ def test_a_task_that_keeps_failing_stays_in_the_database_as_failed(
 def test_tick_queues_again_a_task_whose_worker_died(db, duty_analyst):
     from django_tasks_db.models import DBTaskResult
 
-    result = send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    result = email_task(duty_analyst, "R-TEST")
     DBTaskResult.objects.filter(pk=result.id).update(
         status="RUNNING", started_at=timezone.now() - timedelta(minutes=11)
     )
-    recent = send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-OTHER")
+    recent = email_task(duty_analyst, "R-OTHER")
     DBTaskResult.objects.filter(pk=recent.id).update(
         status="RUNNING", started_at=timezone.now() - timedelta(minutes=1)
     )
@@ -149,7 +165,7 @@ def test_tick_enqueue_hands_the_tick_to_a_worker(db, reference_data):
 @override_settings(TASKS=DB_TASKS)
 def test_queue_health_reads_the_database_queue(db, duty_analyst):
     assert queue_health() == (True, "queue ok (database): nothing waiting")
-    send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    email_task(duty_analyst, "R-TEST")
     ok, line = queue_health()
     assert ok
     assert line.startswith("queue ok (database): the next task has waited")
@@ -210,11 +226,11 @@ def run_rq_worker(queue):
 def test_a_task_that_fails_is_retried_until_it_succeeds_on_redis(
     db, rq_queue, duty_analyst, smtp_down_twice
 ):
-    first = send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    first = email_task(duty_analyst, "R-TEST")
     run_rq_worker(rq_queue)
 
     assert len(mail.outbox) == 1
-    assert send_p1_email.get_result(first.id).status == "FAILED"
+    assert deliver.get_result(first.id).status == "FAILED"
     assert rq_queue.failed_job_registry.count == 2
 
 
@@ -224,7 +240,7 @@ def test_a_task_that_fails_is_retried_until_it_succeeds_on_redis(
 def test_a_task_that_keeps_failing_stays_in_redis_as_failed(
     db, rq_queue, duty_analyst, smtp_down_twice
 ):
-    send_p1_email.enqueue(user_id=duty_analyst.pk, report_public_id="R-TEST")
+    email_task(duty_analyst, "R-TEST")
     run_rq_worker(rq_queue)
 
     assert mail.outbox == []
