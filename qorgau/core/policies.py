@@ -179,6 +179,9 @@ ADMIN_PERMISSIONS = {
             "core.change_apitoken",
             "core.view_auditentry",
             "core.view_accesschange",
+            # alerts and their e-mails and SMS: what failed and why (numbers only, no addresses)
+            "core.view_alert",
+            "core.view_delivery",
             # a lost phone: see and delete the authenticator (never its key or codes)
             "core.view_stafftotpdevice",
             "core.delete_stafftotpdevice",
