@@ -306,8 +306,10 @@ def _next_step(level: int, created_at: datetime) -> datetime | None:
 
 
 def escalation_recipients(alert: Alert, level: int, *, now: datetime | None = None) -> list[int]:
+    """Who the alert climbs to at `level`: the region's chiefs, then the national duty desk. A
+    region with no active chief (or the central queue) goes to the desk at the first step."""
     if level == CHIEF:
-        return region_chiefs(alert.region_id)
+        return region_chiefs(alert.region_id) or national_desk(now)
     return national_desk(now)
 
 
@@ -322,7 +324,8 @@ def escalate_due(*, now: datetime | None = None) -> int:
     each step is taken, and its people told, once."""
     now = now or timezone.now()
     steps = 0
-    while True:
+    while True:  # until a pass takes no step: a tick that was down catches up every level
+        taken = 0
         due = list(
             Alert.objects.filter(
                 escalate_at__lte=now, acknowledged_at__isnull=True, closed_at__isnull=True
@@ -334,15 +337,22 @@ def escalate_due(*, now: datetime | None = None) -> int:
         )
         for alert in due:
             level = alert.level + 1
-            claimed = Alert.objects.filter(
-                pk=alert.pk, level=alert.level, escalate_at=alert.escalate_at
-            ).update(level=level, escalate_at=_next_step(level, alert.created_at))
-            if not claimed:
-                continue
+            # The claim and the telling in one transaction: a step whose people could not be told
+            # is not taken, and the next tick tries it again.
             with transaction.atomic():
+                claimed = Alert.objects.filter(
+                    pk=alert.pk,
+                    level=alert.level,
+                    escalate_at=alert.escalate_at,
+                    acknowledged_at__isnull=True,
+                    closed_at__isnull=True,
+                ).update(level=level, escalate_at=_next_step(level, alert.created_at))
+                if not claimed:
+                    continue
                 notify(alert, escalation_recipients(alert, level, now=now), level=level, now=now)
-            steps += 1
-        if len(due) < ESCALATE_BATCH:
+            taken += 1
+        steps += taken
+        if not taken:
             return steps
 
 
