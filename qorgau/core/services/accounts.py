@@ -26,6 +26,7 @@ def user_create(
     language: Language | str = Language.RUSSIAN,
     full_name: str = "",
     email: str = "",
+    mobile: str = "",
 ) -> User:
     """Create a member of staff; a regional role needs a region and a prosecutor a gender.
 
@@ -42,6 +43,7 @@ def user_create(
         language=language,
         full_name=full_name,
         email=email,
+        mobile=mobile,
     )
     if password:
         user.set_password(password)
