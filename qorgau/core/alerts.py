@@ -397,7 +397,10 @@ def message_for(notification: Notification, user: User) -> tuple[str, str, str]:
         subject = f"Qorgau: {title}"
         lines = [title, body, note, str(_("Raised: %(when)s") % {"when": when}), _link(alert.url)]
         email = "\n".join(line for line in lines if line) + "\n"
-        sms = " ".join(part for part in (f"Qorgau: {title}.", body, note, _link(alert.url)) if part)
+        # Short (a Cyrillic SMS part is 70 characters): what and which number, when, the link.
+        sms = " ".join(
+            part for part in (f"Qorgau: {title}.", f"{when}.", note, _link(alert.url)) if part
+        )
     return subject, email, sms
 
 
