@@ -20,7 +20,7 @@ acknowledged by a click, and climbing while nobody acknowledges them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -81,7 +81,19 @@ def kinds() -> dict[str, AlertKind]:
 # --- Texts ----------------------------------------------------------------------------------------
 
 
+# Params an app writes in words itself (`register_param`): a code in the alert, words in the text.
+_PARAM_TEXTS: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_param(key: str, render: Callable[[Any], Any]) -> None:
+    """Declare how the param `key` reads (called in the active language with the stored code), for
+    codes only the app above core can put in words (an identifier's kind, say)."""
+    _PARAM_TEXTS[key] = render
+
+
 def _param_text(key: str, value: Any, language: str) -> Any:
+    if key in _PARAM_TEXTS:
+        return _PARAM_TEXTS[key](value)
     if key == "region" and isinstance(value, str):  # a region's code: its name in the language
         region = Region.objects.filter(code=value).first()
         if region is None:
@@ -469,5 +481,6 @@ __all__ = [
     "notify",
     "raise_alert",
     "register",
+    "register_param",
     "texts",
 ]
