@@ -27,7 +27,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -225,6 +226,15 @@ def raise_alert(
             alert = Alert.objects.get(kind=kind, object_ref=object_ref)
     notify(alert, recipients, level=FIRST, now=now)
     return alert
+
+
+def alerted(kind: str, ref: Any = None) -> Exists:
+    """In a filter of the rows an alert is raised about: whether the row has its alert of `kind`
+    already (raised with `object_ref` = the row's id, or the expression `ref`). `.exclude(alerted(…))`
+    leaves what is still to raise, so that `tick` does not raise again, every minute, what it
+    raised before: one anti-join on the alerts' unique (kind, object_ref) index."""
+    ref = ref if ref is not None else Cast(OuterRef("pk"), CharField())
+    return Exists(Alert.objects.filter(kind=kind, object_ref=ref))
 
 
 def notify(
@@ -474,6 +484,7 @@ __all__ = [
     "NATIONAL",
     "AlertKind",
     "acknowledge",
+    "alerted",
     "close_alerts",
     "deliver",
     "escalate_due",
