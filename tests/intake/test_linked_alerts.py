@@ -263,3 +263,22 @@ def make_prosecutor_here(reference_data):
         return Prosecutor.objects.create(user=user, capacity=20)
 
     return make
+
+
+def test_a_report_whose_subject_holds_only_reports_pays_no_query_for_linked_alerts(reference_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def submit():
+        return services.report_submit(
+            draft=services.ReportDraft(
+                category="grooming", narrative="Пишет с номера 8 705 000 11 22", region_code="KZ-75"
+            ),
+            submitter=services.Submitter(source=Source.WEB),
+        )
+
+    submit()
+    with CaptureQueriesContext(connection) as queries:
+        submit()  # links to the first report, nothing else
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "offenders_" not in sql and "cases_" not in sql and "core_alert" not in sql
