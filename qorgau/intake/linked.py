@@ -52,6 +52,45 @@ def alert_linked_by_analyst(*, report: Report, subject: Subject) -> int:
     return _raise(report, owners, hooks)
 
 
+# At most this many open reports alert when a register entry joins their subject (the newest).
+REPORTS_PER_NEW_OWNER = 50
+
+
+def alert_reports_of_new_owner(*, subject: Subject, owner_type: str, owner_id: int) -> int:
+    """A register entry (say) joined a subject that holds open reports: each of them alerts, as if
+    it had linked to him at its submit (the entry may come after the reports). Returns how many
+    alerts were raised."""
+    from qorgau.intake.services._common import REPORT_OWNER
+    from qorgau.linking.models import Identifier
+
+    hooks = linked_owner_types()
+    if owner_type not in hooks:
+        return 0
+    report_ids = list(
+        uses_in_subject(subject_id=subject.pk, owner_types=[REPORT_OWNER])
+        .values_list("owner_id", flat=True)
+        .distinct()
+    )
+    raised = 0
+    for report in (
+        Report.objects.open()
+        .filter(pk__in=report_ids)
+        .order_by("-created_at")[:REPORTS_PER_NEW_OWNER]
+    ):
+        own = list(
+            Identifier.objects.filter(
+                uses__owner_type=REPORT_OWNER,
+                uses__owner_id=report.pk,
+                kind__in=LINKING_KINDS,
+                normalised=True,
+            )
+        )
+        owners = linked_owners(subject_id=subject.pk, owner_types=[owner_type], own=own)
+        vias = {owner_id: owners.get(owner_type, {}).get(owner_id, "")}
+        raised += _raise(report, {owner_type: vias}, hooks)
+    return raised
+
+
 def _raise(report: Report, owners: dict[str, dict[int, str]], hooks: dict) -> int:
     raised = 0
     for owner_type, vias in owners.items():

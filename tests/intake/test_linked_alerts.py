@@ -282,3 +282,21 @@ def test_a_report_whose_subject_holds_only_reports_pays_no_query_for_linked_aler
         submit()  # links to the first report, nothing else
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "offenders_" not in sql and "cases_" not in sql and "core_alert" not in sql
+
+
+def test_a_register_entry_made_after_the_report_alerts_as_well(facility, clinician, chief):
+    report = services.report_submit(
+        draft=services.ReportDraft(
+            category="grooming", narrative="Пишет с номера 8 707 111 22 33", region_code="KZ-75"
+        ),
+        submitter=services.Submitter(source=Source.WEB),
+    ).report
+    assert not Alert.objects.filter(kind__in=LINKED_KINDS).exists()
+    person = register_person(facility, phone="+7 707 111 22 33")
+    alert = Alert.objects.get(kind="linked_inmate")
+    assert alert.params == {
+        "report": report.public_id,
+        "register": person.public_id,
+        "via": "phone:33",
+    }
+    assert told("linked_inmate") == {"clinician"}
