@@ -379,6 +379,11 @@ QORGAU_SUPERVISION_DAYS = {
     "moderate": env_int("QORGAU_SUPERVISION_DAYS_MODERATE", 14),
     "low": env_int("QORGAU_SUPERVISION_DAYS_LOW", 30),
 }
+# Cases: hours before a handover's deadline that the chief and the holding prosecutor are warned.
+QORGAU_HANDOVER_WARN_HOURS = env_int("QORGAU_HANDOVER_WARN_HOURS", 24)
+# Prevention: days a referral to a partner may stay unanswered before the referrer and the chief
+# are told.
+QORGAU_REFERRAL_ANSWER_DAYS = env_int("QORGAU_REFERRAL_ANSWER_DAYS", 7)
 # The audit log's anchor outside the database (qorgau/core/audit_checkpoint.py): `tick` appends a
 # checkpoint of the chain head, signed with this Ed25519 key (32 bytes in base64; keep it out of
 # the database and its backups), to this file (append-only; best on another machine or an

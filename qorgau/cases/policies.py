@@ -116,3 +116,9 @@ VIEW_POLICY = Policy("cases.view_policy", _CHIEFS, message=_NO_ACCESS)
 
 # Handovers proposed for reassignment (overdue) are told, once a day, to the region's chiefs.
 NOTIFIED_OF_HANDOVER = frozenset({Role.REGIONAL_CHIEF})
+# Who hears that a report links to a suspect of an open case: the case's prosecutor (the region's
+# chief while it has none). A handover near its deadline: the chief and the holding prosecutor.
+LINKED_SUSPECT_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})
+WARNED_OF_HANDOVER = frozenset({Role.REGIONAL_CHIEF})
+# Who hears, once a week, that the region is short of eligible prosecutors.
+NOTIFIED_OF_STAFFING_GAP = frozenset({Role.REGIONAL_CHIEF})

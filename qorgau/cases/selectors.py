@@ -185,7 +185,11 @@ class GapRow:
 
 def staffing_gap(*, user: User) -> list[GapRow]:
     """Per region: the eligible prosecutors' capacity against the covered caseload and intake."""
-    regions = list(_regions_for(user, policies.VIEW_STAFFING))
+    return staffing_gap_rows(regions=list(_regions_for(user, policies.VIEW_STAFFING)))
+
+
+def staffing_gap_rows(*, regions: list[Region]) -> list[GapRow]:
+    """The staffing gap of `regions`, for whoever may see them (the page, `tick`'s weekly alert)."""
     policy = policy_in_force()
     genders = list(policy.eligible_genders) if policy else ["f", "m"]
     numbers = covered_numbers(policy)

@@ -20,14 +20,15 @@ acknowledged by a click, and climbing while nobody acknowledges them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +82,19 @@ def kinds() -> dict[str, AlertKind]:
 # --- Texts ----------------------------------------------------------------------------------------
 
 
+# Params an app writes in words itself (`register_param`): a code in the alert, words in the text.
+_PARAM_TEXTS: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_param(key: str, render: Callable[[Any], Any]) -> None:
+    """Declare how the param `key` reads (called in the active language with the stored code), for
+    codes only the app above core can put in words (an identifier's kind, say)."""
+    _PARAM_TEXTS[key] = render
+
+
 def _param_text(key: str, value: Any, language: str) -> Any:
+    if key in _PARAM_TEXTS:
+        return _PARAM_TEXTS[key](value)
     if key == "region" and isinstance(value, str):  # a region's code: its name in the language
         region = Region.objects.filter(code=value).first()
         if region is None:
@@ -213,6 +226,15 @@ def raise_alert(
             alert = Alert.objects.get(kind=kind, object_ref=object_ref)
     notify(alert, recipients, level=FIRST, now=now)
     return alert
+
+
+def alerted(kind: str, ref: Any = None) -> Exists:
+    """In a filter of the rows an alert is raised about: whether the row has its alert of `kind`
+    already (raised with `object_ref` = the row's id, or the expression `ref`). `.exclude(alerted(…))`
+    leaves what is still to raise, so that `tick` does not raise again, every minute, what it
+    raised before: one anti-join on the alerts' unique (kind, object_ref) index."""
+    ref = ref if ref is not None else Cast(OuterRef("pk"), CharField())
+    return Exists(Alert.objects.filter(kind=kind, object_ref=ref))
 
 
 def notify(
@@ -489,6 +511,7 @@ __all__ = [
     "NATIONAL",
     "AlertKind",
     "acknowledge",
+    "alerted",
     "close_alerts",
     "deliver",
     "escalate_due",
@@ -496,5 +519,6 @@ __all__ = [
     "notify",
     "raise_alert",
     "register",
+    "register_param",
     "texts",
 ]

@@ -220,3 +220,12 @@ def calendar_of(user: Any) -> Q:
 def search_limited_to_visible(user: Any) -> bool:
     """Whether a user's name search shows only the people they see (else the whole register)."""
     return SEARCH_REGISTER.roles.get(user.role) is On.VISIBLE
+
+
+# Who hears that a report links to a person under supervision, besides the plan's officer: the
+# region's chief. An inmate: the clinicians of his facility (the chief where it has none).
+LINKED_SUPERVISED_ALERTED_ROLES = frozenset({Role.REGIONAL_CHIEF})
+LINKED_INMATE_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})
+# Who hears of an examination or a risk reassessment past its date: the clinicians of the person's
+# facility, or the region's chief where it has none.
+CLINICAL_OVERDUE_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})

@@ -117,6 +117,9 @@ RESPOND_TO_REFERRAL = Policy(
 # approves it); the system (demo data) links them at once.
 SET_PARTNER_MEMBER = Policy("prevention.set_partner_member", {Role.ADMIN: On.ANY})
 
+# Who hears that a referral to a partner went unanswered, besides whoever sent it: the region's chief.
+REFERRAL_UNANSWERED_ALERTED_ROLES = frozenset({Role.REGIONAL_CHIEF})
+
 # What the administrators may do in the Django admin with prevention's reference data.
 ADMIN_PERMISSIONS = {
     Role.ADMIN: frozenset(
