@@ -4,15 +4,15 @@ on-duty analysts, or, with nobody on duty, to the region's chiefs and the nation
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qorgau.core.duty import on_duty_users
 from qorgau.core.models import Notification, User
 from qorgau.core.tasks import retried_task
 from qorgau.intake.models import Report
@@ -20,36 +20,16 @@ from qorgau.intake.policies import P1_ALERTED_CENTRAL, P1_ALERTED_IN_REGION, P1_
 
 logger = logging.getLogger(__name__)
 
-# Asked for every P1 report: fixed statements (built once from the policies' role sets), the roles
-# and the region as parameters.
-_IN_REGION_ROLES = sorted(str(role) for role in P1_ALERTED_IN_REGION)
-_CENTRAL_ROLES = sorted(str(role) for role in P1_ALERTED_CENTRAL)
-
-
-def _on_duty_sql(roles: list[str], *, in_region: bool) -> str:
-    placeholders = ", ".join(["%s"] * len(roles))
-    region = " AND region_id = %s" if in_region else ""
-    return (
-        "SELECT id, email FROM core_user WHERE is_active AND on_duty "  # noqa: S608 (placeholders only)
-        f"AND role IN ({placeholders}){region} ORDER BY id"
-    )
-
-
-_IN_REGION_SQL = _on_duty_sql(_IN_REGION_ROLES, in_region=True)
-_CENTRAL_SQL = _on_duty_sql(_CENTRAL_ROLES, in_region=False)
-
 
 def on_duty_analysts(report: Report) -> list[tuple[int, str]]:
     """Who must know at once, as (user id, e-mail): the region's on-duty analysts, or the on-duty
-    central office for the central queue (intake/policies.py names them)."""
-    params: list[Any]
+    central office for the central queue (intake/policies.py names them; core/duty.py says who is
+    on duty, from the rota and the manual override)."""
     if report.region_id is None:
-        sql, params = _CENTRAL_SQL, list(_CENTRAL_ROLES)
+        users = on_duty_users(roles=P1_ALERTED_CENTRAL, region_id=None)
     else:
-        sql, params = _IN_REGION_SQL, [*_IN_REGION_ROLES, report.region_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(pk, email or "") for pk, email in cursor.fetchall()]
+        users = on_duty_users(roles=P1_ALERTED_IN_REGION, region_id=report.region_id)
+    return [(pk, email or "") for pk, email in users.values_list("pk", "email")]
 
 
 def p1_fallback(report: Report) -> list[tuple[int, str]]:
@@ -67,9 +47,9 @@ def p1_fallback(report: Report) -> list[tuple[int, str]]:
         else []
     )
     central = users.filter(role__in=P1_ALERTED_CENTRAL)
-    desk = list(central.filter(on_duty=True).values_list("pk", "email")) or list(
-        central.values_list("pk", "email")
-    )
+    desk = list(
+        on_duty_users(roles=P1_ALERTED_CENTRAL, region_id=None).values_list("pk", "email")
+    ) or list(central.values_list("pk", "email"))
     return sorted({(pk, email or "") for pk, email in chiefs + desk})
 
 
