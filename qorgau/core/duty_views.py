@@ -54,11 +54,6 @@ def _rota_page(
     return render(request, "staff/duty_rota.html", context, status=status)
 
 
-def _planner_desk(request: AuthedRequest) -> Region | None:
-    """The desk a planner plans: the chief's region, the central office's national desk."""
-    return selectors.duty_desk_for_user(user=request.user)
-
-
 @login_required
 @require_GET
 def duty_rota(request: AuthedRequest) -> HttpResponse:
@@ -77,8 +72,20 @@ def _refused(
 @login_required
 @require_POST
 def duty_shift_create(request: AuthedRequest) -> HttpResponse:
-    region = _planner_desk(request)
-    require(request.user, policies.duty_plan_policy(region), region)
+    """A shift on the rota of the chief's region."""
+    require(request.user, policies.PLAN_REGIONAL_DUTY, request.user.region)
+    return _shift_create(request, request.user.region)
+
+
+@login_required
+@require_POST
+def duty_national_shift_create(request: AuthedRequest) -> HttpResponse:
+    """A shift on the national duty desk's rota (the central office)."""
+    require(request.user, policies.PLAN_NATIONAL_DUTY)
+    return _shift_create(request, None)
+
+
+def _shift_create(request: AuthedRequest, region: Region | None) -> HttpResponse:
     form = DutyShiftForm(request.POST, people=selectors.duty_people(region=region))
     if not form.is_valid():
         return _rota_page(request, region, shift_form=form, status=400)
@@ -108,8 +115,20 @@ def duty_shift_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def duty_pattern_create(request: AuthedRequest) -> HttpResponse:
-    region = _planner_desk(request)
-    require(request.user, policies.duty_plan_policy(region), region)
+    """A weekly shift on the rota of the chief's region."""
+    require(request.user, policies.PLAN_REGIONAL_DUTY, request.user.region)
+    return _pattern_create(request, request.user.region)
+
+
+@login_required
+@require_POST
+def duty_national_pattern_create(request: AuthedRequest) -> HttpResponse:
+    """A weekly shift on the national duty desk's rota (the central office)."""
+    require(request.user, policies.PLAN_NATIONAL_DUTY)
+    return _pattern_create(request, None)
+
+
+def _pattern_create(request: AuthedRequest, region: Region | None) -> HttpResponse:
     form = DutyPatternForm(request.POST, people=selectors.duty_people(region=region))
     if not form.is_valid():
         return _rota_page(request, region, pattern_form=form, status=400)
@@ -139,6 +158,7 @@ def duty_pattern_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def duty_shift_delete(request: AuthedRequest, public_id: str) -> HttpResponse:
+    require(request.user, policies.VIEW_DUTY_ROTA)  # a role without a rota: 403
     shift = selectors.duty_shift_get_for_user(user=request.user, public_id=public_id)
     try:
         services.duty_shift_delete(acting_user=request.user, shift=shift)
@@ -157,6 +177,7 @@ def duty_shift_delete(request: AuthedRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def duty_shift_swap(request: AuthedRequest, public_id: str) -> HttpResponse:
+    require(request.user, policies.VIEW_DUTY_ROTA)  # a role without a rota: 403
     shift = selectors.duty_shift_get_for_user(user=request.user, public_id=public_id)
     require(request.user, policies.duty_plan_policy(shift.region), shift)
     form = DutySwapForm(request.POST, people=selectors.duty_people(region=shift.region))
@@ -178,6 +199,7 @@ def duty_shift_swap(request: AuthedRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def duty_pattern_end(request: AuthedRequest, public_id: str) -> HttpResponse:
+    require(request.user, policies.VIEW_DUTY_ROTA)  # a role without a rota: 403
     pattern = selectors.duty_pattern_get_for_user(user=request.user, public_id=public_id)
     try:
         services.duty_pattern_end(acting_user=request.user, pattern=pattern)

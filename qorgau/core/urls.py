@@ -35,6 +35,16 @@ urlpatterns = [
     ),
     path("staff/duty/patterns/new/", duty_views.duty_pattern_create, name="duty_pattern_create"),
     path(
+        "staff/duty/national/shifts/new/",
+        duty_views.duty_national_shift_create,
+        name="duty_national_shift_create",
+    ),
+    path(
+        "staff/duty/national/patterns/new/",
+        duty_views.duty_national_pattern_create,
+        name="duty_national_pattern_create",
+    ),
+    path(
         "staff/duty/patterns/<str:public_id>/end/",
         duty_views.duty_pattern_end,
         name="duty_pattern_end",

@@ -47,6 +47,13 @@ pytestmark = pytest.mark.django_db
 ACTIONS = """
 # url name                         policy                                 ano pwd ana pro chi cen cli pol edu par sec adm
 core:on_duty                       core.set_on_duty                         L   L   R 403 403   R 403 403 403 403 403 403
+core:duty_shift_create             core.plan_regional_duty                  L   L 403 403 400 403 403 403 403 403 403 403
+core:duty_pattern_create           core.plan_regional_duty                  L   L 403 403 400 403 403 403 403 403 403 403
+core:duty_national_shift_create    core.plan_national_duty                  L   L 403 403 403 400 403 403 403 403 403 403
+core:duty_national_pattern_create  core.plan_national_duty                  L   L 403 403 403 400 403 403 403 403 403 403
+core:duty_shift_delete             core.plan_regional_duty                  L   L 403 403   R 403 403 403 403 403 403 403
+core:duty_shift_swap               core.plan_regional_duty                  L   L 403 403 400 403 403 403 403 403 403 403
+core:duty_pattern_end              core.plan_regional_duty                  L   L 403 403   R 403 403 403 403 403 403 403
 core:notifications                 core.read_notifications                  L   L   R   R   R   R   R   R   R   R   R   R
 core:person_second_factor_reset    core.reset_second_factor                 L   L 403 403 403 403 403 403 403 403   R 403
 core:access_change_approve         core.decide_access_change                L   L 403 403 403 403 403 403 403 403   R 403
@@ -167,6 +174,12 @@ def objects_of(objects_, name: str, which: str):
     if name == "core:person_second_factor_reset":
         person = User.objects.filter(username="analyst").first() if which == "home" else None
         return ({"user_id": person.pk}, person) if person else (None, None)
+    if name in ("core:duty_shift_delete", "core:duty_shift_swap"):
+        shift = objects_.shift[which]
+        return {"public_id": shift.public_id}, shift
+    if name == "core:duty_pattern_end":
+        pattern = objects_.pattern[which]
+        return {"public_id": pattern.public_id}, pattern
     if name.startswith("core:access_change_"):
         change = objects_.access_change
         return ({"public_id": change.public_id}, change) if which == "home" else (None, None)
