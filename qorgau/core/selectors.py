@@ -417,9 +417,10 @@ def duty_coverage_for_user(*, user: User, now: datetime | None = None) -> list[D
     the national desk. Hours already past are shown, not counted. Three queries."""
     require(user, policies.VIEW_DUTY_COVERAGE)
     now = now or timezone.now()
+    regions: list[Region]
     if scope_of(user, policies.VIEW_DUTY_COVERAGE) is On.OWN_REGION:
         require(user, policies.VIEW_DUTY_COVERAGE, user.region)
-        regions, national = [user.region], False
+        regions, national = ([user.region] if user.region else []), False
     else:
         regions, national = list(Region.objects.order_by("name_en")), True
     first = timezone.localdate(now)
