@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -218,19 +218,6 @@ def duty_desk_for_user(*, user: User, region_code: str | None = None) -> Region 
     return None
 
 
-def _desk_filter(region: Region | None) -> Q:
-    """The shifts that count for a desk: an active analyst of the region on its rota, or an
-    active member of the central office on the national desk."""
-    if region is None:
-        return Q(region__isnull=True, user__role=policies.DUTY_ROLE_NATIONAL, user__is_active=True)
-    return Q(
-        region_id=region.pk,
-        user__role=policies.DUTY_ROLE_IN_REGION,
-        user__region_id=region.pk,
-        user__is_active=True,
-    )
-
-
 @dataclass
 class RotaDay:
     day: date
@@ -342,11 +329,9 @@ def _at(day: date, moment: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, moment), timezone.get_default_timezone())
 
 
-def duty_covered_spans(
-    *, start: datetime, end: datetime, regions: list[Region], national: bool
-) -> dict[int | None, list[tuple[datetime, datetime]]]:
-    """For each desk (a region's id, None for the national desk), the merged stretches of
-    [start, end) with somebody on the rota. One indexed query over the shifts of the window."""
+def _desk_shifts(regions: list[Region], national: bool) -> QuerySet[DutyShift]:
+    """The shifts that count for the desks: an active analyst of the region on its rota, an active
+    member of the central office on the national desk."""
     condition = Q(pk__in=[])
     if regions:
         condition |= Q(
@@ -356,9 +341,32 @@ def duty_covered_spans(
         )
     if national:
         condition |= Q(region__isnull=True, user__role=policies.DUTY_ROLE_NATIONAL)
+    return DutyShift.objects.active().filter(condition, user__is_active=True)
+
+
+def duty_last_shift_ends(
+    *, before: datetime, regions: list[Region], national: bool
+) -> dict[int | None, datetime]:
+    """For each desk, when its last shift ending at or before `before` ended (where a gap running
+    into `before` began). One grouped query."""
     rows = (
-        DutyShift.objects.active()
-        .filter(condition, ends_at__gt=start, starts_at__lt=end, user__is_active=True)
+        _desk_shifts(regions, national)
+        .filter(ends_at__lte=before)
+        .values("region_id")
+        .annotate(last=Max("ends_at"))
+        .values_list("region_id", "last")
+    )
+    return dict(rows)
+
+
+def duty_covered_spans(
+    *, start: datetime, end: datetime, regions: list[Region], national: bool
+) -> dict[int | None, list[tuple[datetime, datetime]]]:
+    """For each desk (a region's id, None for the national desk), the merged stretches of
+    [start, end) with somebody on the rota. One indexed query over the shifts of the window."""
+    rows = (
+        _desk_shifts(regions, national)
+        .filter(ends_at__gt=start, starts_at__lt=end)
         .order_by("starts_at")
         .values_list("region_id", "starts_at", "ends_at")
     )
@@ -375,18 +383,37 @@ def duty_covered_spans(
     return spans
 
 
-def uncovered(
-    spans: list[tuple[datetime, datetime]], start: datetime, end: datetime
+def covered_hours(
+    spans: list[tuple[datetime, datetime]], start: datetime, hours: int
+) -> list[bool]:
+    """For each hour from `start` (on the hour), whether the merged, sorted `spans` cover the whole
+    of it: half an hour on duty leaves the hour uncovered."""
+    flags, index = [], 0
+    for n in range(hours):
+        starts_at = start + timedelta(hours=n)
+        ends_at = starts_at + timedelta(hours=1)
+        while index < len(spans) and spans[index][1] <= starts_at:
+            index += 1
+        flags.append(
+            index < len(spans) and spans[index][0] <= starts_at and spans[index][1] >= ends_at
+        )
+    return flags
+
+
+def uncovered_stretches(
+    spans: list[tuple[datetime, datetime]], start: datetime, hours: int
 ) -> list[tuple[datetime, datetime]]:
-    """The stretches of [start, end) outside the merged, sorted `spans`."""
-    gaps, cursor = [], start
-    for starts_at, ends_at in spans:
-        if starts_at > cursor:
-            gaps.append((cursor, starts_at))
-        cursor = max(cursor, ends_at)
-    if cursor < end:
-        gaps.append((cursor, end))
-    return gaps
+    """The runs of hours from `start` not wholly covered by `spans`, as (first hour, end)."""
+    stretches: list[tuple[datetime, datetime]] = []
+    for n, covered in enumerate(covered_hours(spans, start, hours)):
+        if covered:
+            continue
+        starts_at = start + timedelta(hours=n)
+        if stretches and stretches[-1][1] == starts_at:
+            stretches[-1] = (stretches[-1][0], starts_at + timedelta(hours=1))
+        else:
+            stretches.append((starts_at, starts_at + timedelta(hours=1)))
+    return stretches
 
 
 @dataclass
@@ -432,25 +459,19 @@ def duty_coverage_for_user(*, user: User, now: datetime | None = None) -> list[D
         desks.append((None, NATIONAL_DESK, str(_("National duty desk"))))
     result = []
     for region, code, name in desks:
-        merged = spans.get(region.pk if region else None, [])
-        days, missing, index = [], 0, 0
+        flags = covered_hours(
+            spans.get(region.pk if region else None, []), start, 24 * COVERAGE_DAYS
+        )
+        days, missing = [], 0
         for n in range(COVERAGE_DAYS):
-            day = first + timedelta(days=n)
             hours = []
             for hour in range(24):
-                starts_at = _at(day, time(hour))
-                ends_at = starts_at + timedelta(hours=1)
-                while index < len(merged) and merged[index][1] <= starts_at:
-                    index += 1
-                covered = (
-                    index < len(merged)
-                    and merged[index][0] <= starts_at
-                    and merged[index][1] >= ends_at
-                )
-                past = ends_at <= now
+                covered = flags[n * 24 + hour]
+                starts_at = start + timedelta(hours=n * 24 + hour)
+                past = starts_at + timedelta(hours=1) <= now
                 if not covered and not past:
                     missing += 1
                 hours.append(CoverageHour(starts_at, covered, past))
-            days.append(CoverageDay(day, hours))
+            days.append(CoverageDay(first + timedelta(days=n), hours))
         result.append(DeskCoverage(region, code, name, days, missing))
     return result

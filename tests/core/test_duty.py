@@ -473,3 +473,18 @@ def test_tick_warns_the_central_office_of_a_gap_at_the_national_desk(central):
         ).count()
         == 1
     )
+
+
+def test_an_ongoing_gap_is_not_raised_again_as_the_hours_pass(chief, analyst):
+    from qorgau.core.services.duty_gaps import duty_gaps_warn
+
+    now = timezone.now()
+    DutyShift.objects.create(
+        user=analyst,
+        region=analyst.region,
+        starts_at=now + timedelta(hours=3),
+        ends_at=now + timedelta(hours=40),
+    )
+    for hours in range(3):
+        duty_gaps_warn(now=now + timedelta(hours=hours, minutes=5))
+    assert Notification.objects.filter(user=chief, kind="duty_gap").count() == 1

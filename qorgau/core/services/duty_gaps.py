@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, time, timedelta
 
 from django.db.models import Q
@@ -13,7 +14,11 @@ from qorgau.core.alert_kinds_duty import DUTY_GAP
 from qorgau.core.alerts import raise_alert
 from qorgau.core.models import Region, User
 from qorgau.core.permissions import service
-from qorgau.core.selectors import duty_covered_spans, uncovered
+from qorgau.core.selectors import (
+    duty_covered_spans,
+    duty_last_shift_ends,
+    uncovered_stretches,
+)
 from qorgau.core.services.duty import at
 
 GAP_WARNING_HOURS = 24
@@ -23,16 +28,20 @@ GAP_WARNING_HOURS = 24
 @service(audit=False)
 def duty_gaps_warn(*, now: datetime | None = None) -> int:
     """`tick`: warn a day ahead of a gap in the rota. Every stretch of the next GAP_WARNING_HOURS
-    with nobody on a desk's rota raises a `duty_gap` alert to that region's active chiefs (for the
-    national desk: to the central office), once per gap (its region and first hour). A gap that
-    began earlier keeps its first hour (looked for back to yesterday's midnight), so an ongoing gap
-    is not raised again every hour. Returns how many recipients were told now.
+    (whole hours, as the coverage view counts them) with nobody on a desk's rota raises a
+    `duty_gap` alert to that region's active chiefs (for the national desk: to the central office),
+    once per gap (its region and first hour). A gap that began earlier keeps its first hour (the end
+    of the desk's last shift), so an ongoing gap is not raised again as the hours pass; a desk that
+    never had a shift is warned once. Returns how many recipients were told now.
 
-    Four queries, then two per gap found (the alert's own): the shifts of the window once, never a
-    query per shift."""
+    Four queries, then the alert's own per gap found (a few a day per desk): the shifts of the
+    window are read once, never a query per shift."""
     now = now or timezone.now()
-    horizon = now + timedelta(hours=GAP_WARNING_HOURS)
     lookback = at(timezone.localdate(now) - timedelta(days=1), time())
+    # whole hours, as the coverage view shows them: from yesterday's midnight to the hour that
+    # holds now + GAP_WARNING_HOURS
+    hours = math.ceil((now - lookback) / timedelta(hours=1)) + GAP_WARNING_HOURS
+    horizon = lookback + timedelta(hours=hours)
     regions = list(Region.objects.all())
     chiefs: dict[int | None, list[int]] = {}
     for pk, region_id, role in User.objects.filter(
@@ -45,18 +54,35 @@ def duty_gaps_warn(*, now: datetime | None = None) -> int:
     warned = [r for r in regions if r.pk in chiefs]
     spans = duty_covered_spans(start=lookback, end=horizon, regions=warned, national=None in chiefs)
     by_id = {r.pk: r for r in warned}
+    # a gap running since before the window: when it really began (the desk's last shift), so that
+    # it keeps one first hour, hence one alert, however long it lasts ("none": never a shift)
+    stretches = {pk: uncovered_stretches(merged, lookback, hours) for pk, merged in spans.items()}
+    since: dict[int | None, datetime] = {}
+    older = [pk for pk, gaps in stretches.items() if gaps and gaps[0][0] == lookback]
+    if older:
+        since = duty_last_shift_ends(
+            before=lookback,
+            regions=[by_id[pk] for pk in older if pk is not None],
+            national=None in older,
+        )
     url = reverse("core:duty_coverage")
     told = 0
-    for region_id, merged in spans.items():
+    for region_id, gaps in stretches.items():
         region = by_id.get(region_id) if region_id is not None else None
         code = region.code if region else "national"
-        for gap_start, gap_end in uncovered(merged, lookback, horizon):
-            if gap_end <= now:
+        for gap_start, gap_end in gaps:
+            if gap_end <= now or gap_start >= now + timedelta(hours=GAP_WARNING_HOURS):
                 continue
-            first = timezone.localtime(gap_start)
+            if gap_start == lookback:
+                began = since.get(region_id)
+                if began:
+                    gap_start = timezone.localtime(began).replace(minute=0, second=0, microsecond=0)
+                first = f"{timezone.localtime(gap_start):%Y%m%dT%H}" if began else "none"
+            else:
+                first = f"{timezone.localtime(gap_start):%Y%m%dT%H}"
             alert = raise_alert(
                 kind=DUTY_GAP,
-                object_ref=f"{code}:{first:%Y%m%dT%H}",
+                object_ref=f"{code}:{first}",
                 recipients=chiefs[region_id],
                 url=url,
                 params={
