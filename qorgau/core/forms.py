@@ -70,8 +70,8 @@ class DutyShiftForm(_DutyForm):
         label=_("Who"), queryset=User.objects.none(), required=False, empty_label="—"
     )
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
-    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    starts = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     next_day = forms.BooleanField(
         label=_("Ends the next day (night shift)"), required=False, initial=False
     )
@@ -84,9 +84,9 @@ class DutyPatternForm(_DutyForm):
         label=_("Who"), queryset=User.objects.none(), required=False, empty_label="—"
     )
     weekday = forms.TypedChoiceField(label=_("Every"), coerce=int, choices=Weekday.choices)
-    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    starts = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(
-        label=_("To"),
+        label=_("Ends at"),
         widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("At or before the start: a night shift, ending the next day."),
     )

@@ -410,7 +410,7 @@ def test_the_staff_home_says_until_when_one_is_on_duty_and_the_next_shift(client
 
 def uncovered_cells(html: str, desk: str) -> int:
     section = html.split(f'id="desk-{desk}"', 1)[1].split("</section>", 1)[0]
-    return len(re.findall(r'class="cov-cell uncovered"', section))
+    return len(re.findall(r'<td class="gap">✗</td>', section))
 
 
 def test_the_coverage_view_shows_hours_with_nobody_in_red_and_counts_them(client, chief, analyst):
@@ -488,3 +488,29 @@ def test_an_ongoing_gap_is_not_raised_again_as_the_hours_pass(chief, analyst):
     for hours in range(3):
         duty_gaps_warn(now=now + timedelta(hours=hours, minutes=5))
     assert Notification.objects.filter(user=chief, kind="duty_gap").count() == 1
+
+
+def test_the_rota_and_coverage_pages_ask_as_many_queries_for_many_shifts_as_for_one(
+    client, chief, analyst
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(chief)
+    first = timezone.localdate() + timedelta(days=1)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    plan(chief, analyst, local(first, 9), local(first, 10))
+    few = {url: queries(url) for url in ("/staff/duty/", "/staff/duty/coverage/")}
+    for n in range(1, 10):
+        plan(
+            chief,
+            analyst,
+            local(first + timedelta(days=n), 9),
+            local(first + timedelta(days=n), 10),
+        )
+    assert {url: queries(url) for url in few} == few
