@@ -103,7 +103,39 @@ def seed_core(*, rng: random.Random, passwords: dict[str, str]) -> list[User]:
         users.append(user)
     demo_authenticators_ensure(users)
     demo_access_change_ensure(users, regions)
+    demo_rota_ensure(users)
     return users
+
+
+# The demo's duty rota: the analysts of both demo regions and the national desk (the central office)
+# on duty on weekdays 09:00-18:00, nights and weekends uncovered, so that the coverage view shows its
+# gaps, `tick` warns the chief and a P1 report at night reaches the chief and the national desk.
+DEMO_ROTA = {"analyst": HOME_REGION, "analyst2": OTHER_REGION, "central": None}
+
+
+def demo_rota_ensure(users: list[User]) -> None:
+    from datetime import time
+
+    from django.utils import timezone
+
+    from qorgau.core.models import DutyPattern
+
+    by_name = {u.username: u for u in users}
+    today = timezone.localdate()
+    for username, code in DEMO_ROTA.items():
+        person = by_name[username]
+        if DutyPattern.objects.filter(user=person).exists():
+            continue
+        planner = None  # the system plans the demo (as an import would)
+        for weekday in range(5):
+            services.duty_pattern_create(
+                acting_user=planner,
+                person=person,
+                region=person.region if code else None,
+                data=services.PatternInput(
+                    weekday=weekday, starts=time(9), ends=time(18), valid_from=today
+                ),
+            )
 
 
 def demo_access_change_ensure(users: list[User], regions: dict[str, Region]) -> None:

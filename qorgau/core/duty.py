@@ -3,6 +3,11 @@
 `on_duty_filter(now)` is a `Q` on `core.User` (the rota's shifts and the expiring manual override
 behind it); `on_duty_users` and `is_on_duty` are built on it. Every reader of "on duty" goes
 through here.
+
+A member of staff is on duty at `now` when
+- their manual override says "on" and has not expired ("Start my duty"), or
+- a shift of the rota (not cancelled) runs at `now`, unless their override says "off" and has not
+  expired ("End my duty" during a shift: off until the shift ends).
 """
 
 from __future__ import annotations
@@ -10,15 +15,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from qorgau.core.models import User
+from qorgau.core.models import DutyShift, User
+
+
+def on_shift(now: datetime) -> Exists:
+    """Whether the user has a shift of the rota running at `now` (indexed: user, ends_at)."""
+    return Exists(
+        DutyShift.objects.filter(
+            user_id=OuterRef("pk"),
+            cancelled_at__isnull=True,
+            ends_at__gt=now,
+            starts_at__lte=now,
+        )
+    )
 
 
 def on_duty_filter(now: datetime | None = None) -> Q:
     """Users on duty at `now` (default: this moment)."""
-    return Q(on_duty=True)
+    now = now or timezone.now()
+    override_on = Q(duty_override_on=True, duty_override_until__gt=now)
+    not_off = (
+        Q(duty_override_until__isnull=True)
+        | Q(duty_override_until__lte=now)
+        | Q(duty_override_on=True)
+    )
+    return override_on | (Q(on_shift(now)) & not_off)
 
 
 def on_duty_users(
