@@ -44,7 +44,7 @@ class NavItem:
 
 # Core's own sections; the other apps' are in their navigation.py.
 NAVIGATION: list[NavItem] = [
-    NavItem(_("Overview"), "core:staff_home", order=0),
+    NavItem(_("My work now"), "core:staff_home", order=0),
     NavItem(_("People"), "core:people", sees="core.user", order=70),
     NavItem(_("Audit log"), "core:audit_log", sees="core.auditentry", order=71),
     NavItem(
