@@ -28,7 +28,7 @@ from qorgau.core.enums import ROLE_SUMMARY, Role
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError
 from qorgau.core.forms import AuditFilterForm, LoginForm, OtpCodeForm
 from qorgau.core.models import AuditEntry, User
-from qorgau.core.permissions import Scope, requires_visibility, visibility_of
+from qorgau.core.permissions import requires_visibility
 from qorgau.core.qr import qr_code
 from qorgau.core.tasks import queue_health
 from qorgau.core.types import AuthedRequest
@@ -295,7 +295,7 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_GET
 def staff_home(request: AuthedRequest) -> HttpResponse:
-    """"My work now": the user's open alerts, then what is overdue, due today and this week, from
+    """ "My work now": the user's open alerts, then what is overdue, due today and this week, from
     every app (core/work.py), each list with its count and the link to the page that lists it."""
     user = request.user
     alerts, alert_count = selectors.open_alerts_for_user(user=user, limit=HOME_ALERTS)

@@ -1,4 +1,4 @@
-""""My work now": what is waiting for a member of staff, asked of every app.
+""" "My work now": what is waiting for a member of staff, asked of every app.
 
 Core may not import the apps above it, so each app that has work to show answers in its `work.py`
 (core/registry.py finds it): `work_for(user, *, now) -> list[WorkList]`. A `WorkList` is one list of

@@ -172,10 +172,9 @@ def due_q(window: str, now: datetime) -> Q:
 
     if window == OVERDUE:
         return overdue_q(now)
-    return (
-        Q(first_action_at__isnull=True, **Windows.at(now).moment_filter("respond_by", window))
-        & ~Q(status=Status.CLOSED)
-    )
+    return Q(
+        first_action_at__isnull=True, **Windows.at(now).moment_filter("respond_by", window)
+    ) & ~Q(status=Status.CLOSED)
 
 
 def report_get_for_user(*, user: User | None, public_id: str) -> Report:

@@ -1,4 +1,4 @@
-""""My work now", every member of staff's home page: their open alerts, what is overdue, due today
+""" "My work now", every member of staff's home page: their open alerts, what is overdue, due today
 and this week (each a link to the list that shows exactly those), and for a chief the region's open
 P1 reports and duty gaps."""
 
@@ -103,9 +103,7 @@ def test_reports_due_today_and_this_week_fall_in_their_sections(client, analyst,
     response = home(client, analyst)
     today, week = section(response, work.TODAY), section(response, work.WEEK)
     if soon.respond_by < windows.tomorrow:  # not run five minutes before midnight
-        assert [i.title.split(",")[0] for i in today.lists[0].items] == [
-            f"Report {soon.public_id}"
-        ]
+        assert [i.title.split(",")[0] for i in today.lists[0].items] == [f"Report {soon.public_id}"]
         assert listed_rows(client, today.lists[0].url) == today.count == 1
     assert [i.url for i in week.lists[0].items] == [f"/staff/reports/{later.public_id}/"]
     assert listed_rows(client, week.lists[0].url) == week.count == 1
