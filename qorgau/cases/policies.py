@@ -116,3 +116,9 @@ VIEW_POLICY = Policy("cases.view_policy", _CHIEFS, message=_NO_ACCESS)
 
 # Handovers proposed for reassignment (overdue) are told, once a day, to the region's chiefs.
 NOTIFIED_OF_HANDOVER = frozenset({Role.REGIONAL_CHIEF})
+
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the cases (they see) still to hand over, by their deadline: the prosecutor
+# holding them, the region's chief who confirms the reassignment.
+WORK_ON_HANDOVERS = frozenset({Role.PROSECUTOR, Role.REGIONAL_CHIEF})

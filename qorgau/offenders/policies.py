@@ -220,3 +220,12 @@ def calendar_of(user: Any) -> Q:
 def search_limited_to_visible(user: Any) -> bool:
     """Whether a user's name search shows only the people they see (else the whole register)."""
     return SEARCH_REGISTER.roles.get(user.role) is On.VISIBLE
+
+
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the supervision meetings due (of their own plans, for a police supervisor;
+# of the region, for its chief).
+WORK_ON_MEETINGS = frozenset({Role.POLICE_SUPERVISOR, Role.REGIONAL_CHIEF})
+# Whose home page lists the examinations and risk reassessments due of the people they see.
+WORK_ON_CLINICAL = frozenset({Role.CLINICIAN, Role.REGIONAL_CHIEF})

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from qorgau.offenders.models import (
     Facility,
     Meeting,
     Person,
+    RiskAssessment,
     SupervisionPlan,
     TreatmentPlan,
 )
@@ -33,13 +34,54 @@ from qorgau.offenders.models import (
 PERSON_OWNER = OwnerType.PERSON
 
 
-def person_list_for_user(*, user: User, status: str | None = None) -> QuerySet[Person]:
+def person_list_for_user(
+    *,
+    user: User,
+    status: str | None = None,
+    examination: str | None = None,
+    reassessment: str | None = None,
+) -> QuerySet[Person]:
+    """The register entries the user sees. `examination` / `reassessment`: only those with an
+    examination scheduled, or a risk reassessment due, in a window of "my work now"
+    (core/work.py: overdue, today, week), soonest first, with that day as `due_on`."""
     qs = visible_to(Person.objects.select_related("region", "facility"), user)
     if status:
         qs = qs.filter(status=status)
-    return qs.annotate(
+    qs = qs.annotate(
         examined=Exists(Examination.objects.filter(person=OuterRef("pk"), done_on__isnull=False)),
-    ).order_by("-created_at")
+    )
+    if examination or reassessment:
+        from qorgau.core.work import Windows
+
+        windows = Windows.at()
+        if examination:
+            due = Examination.objects.filter(
+                person=OuterRef("pk"),
+                status=ExaminationStatus.SCHEDULED,
+                **windows.day_filter("scheduled_for", examination),
+            ).order_by("scheduled_for")
+            day = "scheduled_for"
+        else:
+            assert reassessment is not None
+            newer = RiskAssessment.objects.filter(
+                person=OuterRef("person"),
+                instrument=OuterRef("instrument"),
+                assessed_on__gt=OuterRef("assessed_on"),
+            )
+            due = (
+                RiskAssessment.objects.filter(
+                    person=OuterRef("pk"), **windows.day_filter("next_due", reassessment)
+                )
+                .filter(~Exists(newer))
+                .order_by("next_due")
+            )
+            day = "next_due"
+        return (
+            qs.filter(Exists(due))
+            .annotate(due_on=Subquery(due.values(day)[:1]))
+            .order_by("due_on", "pk")
+        )
+    return qs.order_by("-created_at")
 
 
 def person_get_for_user(*, user: User, public_id: str) -> Person:
@@ -167,16 +209,21 @@ def examination_coverage(*, user: User, by: str = "facility") -> list[CoverageRo
     ]
 
 
-def meetings_due_for_user(*, user: User, until: date | None = None) -> QuerySet[Meeting]:
-    """The police supervisor's calendar: meetings due up to a day (today by default), oldest first."""
+def meetings_due_for_user(
+    *, user: User, until: date | None = None, window: str | None = None
+) -> QuerySet[Meeting]:
+    """The police supervisor's calendar: meetings due up to a day (today by default), oldest first;
+    `window`: those due in a window of "my work now" instead (core/work.py: overdue, today, week)."""
     require(user, policies.VIEW_SUPERVISION_CALENDAR)
-    until = until or timezone.localdate()
     qs = Meeting.objects.visible_to(user).select_related("plan__person", "plan__officer")
-    return (
-        qs.filter(policies.calendar_of(user))
-        .filter(status=MeetingStatus.DUE, due_on__lte=until)
-        .order_by("due_on")
-    )
+    qs = qs.filter(policies.calendar_of(user)).filter(status=MeetingStatus.DUE)
+    if window:
+        from qorgau.core.work import Windows
+
+        qs = qs.filter(**Windows.at().day_filter("due_on", window))
+    else:
+        qs = qs.filter(due_on__lte=until or timezone.localdate())
+    return qs.order_by("due_on", "pk")
 
 
 def facilities_for_user(*, user: User) -> QuerySet[Facility]:
