@@ -53,13 +53,20 @@ def round_figures_for_user(*, user: User, year: int | None = None) -> RoundFigur
 
 
 def round_list_for_user(
-    *, user: User, year: int | None = None, status: str | None = None
+    *, user: User, year: int | None = None, status: str | None = None, due: str | None = None
 ) -> QuerySet[SafeguardingRound]:
+    """The rounds the user sees; `due`: the planned ones whose date is in a window of "my work
+    now" (core/work.py: overdue, today, week), soonest first."""
     qs = visible_to(SafeguardingRound.objects.select_related("school", "school__region"), user)
     if year:
         qs = qs.filter(school_year=year)
     if status:
         qs = qs.filter(status=status)
+    if due:
+        from qorgau.core.work import Windows
+
+        qs = qs.filter(status=RoundStatus.PLANNED, **Windows.at().day_filter("planned_on", due))
+        return qs.annotate(referral_count=Count("referrals")).order_by("planned_on", "pk")
     return qs.annotate(referral_count=Count("referrals")).order_by(
         "-school_year", "planned_on", "pk"
     )
