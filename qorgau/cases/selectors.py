@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -44,14 +44,16 @@ def case_list_for_user(
     if region_code:
         qs = qs.filter(region__code=region_code.upper())
     if handover:
-        from qorgau.core.work import Windows
-
-        qs = qs.filter(
-            handover_done_at__isnull=True,
-            **Windows.at().moment_filter("handover_deadline", handover),
-        ).order_by("handover_deadline", "pk")
+        qs = qs.filter(handover_q(handover, timezone.now())).order_by("handover_deadline", "pk")
         return qs.prefetch_related("articles")
     return qs.prefetch_related("articles").order_by("-created_at")
+
+
+def handover_q(window: str, now: datetime) -> Q:
+    """Still to hand over, the deadline in a window of "my work now" (core/work.py)."""
+    from qorgau.core.work import Windows
+
+    return Q(handover_done_at__isnull=True) & Windows.at(now).moment_q("handover_deadline", window)
 
 
 def case_get_for_user(*, user: User, public_id: str) -> Case:

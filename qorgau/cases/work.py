@@ -15,6 +15,7 @@ from qorgau.cases import policies, selectors
 from qorgau.cases.models import Case
 from qorgau.core import work
 from qorgau.core.models import User
+from qorgau.core.permissions import in_roles
 
 LABELS = {
     work.OVERDUE: _("Cases past their handover deadline"),
@@ -32,16 +33,22 @@ def _item(case: Case) -> work.WorkItem:
     )
 
 
+def _link(window: str) -> str:
+    return f"{reverse('cases:list')}?{urlencode({'view': 'all', 'handover': window})}"
+
+
 def work_for(user: User, *, now: datetime) -> list[work.WorkList | None]:
-    if user.role not in policies.WORK_ON_HANDOVERS:
+    if not in_roles(user, policies.WORK_ON_HANDOVERS):
         return []
-    return [
-        work.from_queryset(
-            section=window,
-            label=label,
-            rows=selectors.case_list_for_user(user=user, handover=window),
-            url=f"{reverse('cases:list')}?{urlencode({'view': 'all', 'handover': window})}",
+    return list(
+        work.from_windows(
+            counts=work.window_counts(
+                selectors.case_list_for_user(user=user),
+                {window: selectors.handover_q(window, now) for window in LABELS},
+            ),  # "All" of the cases page
+            labels=LABELS,
+            url=_link,
+            listed=lambda window: selectors.case_list_for_user(user=user, handover=window),
             item=_item,
         )
-        for window, label in LABELS.items()
-    ]
+    )

@@ -87,6 +87,8 @@ ALERTS_CLIMB_TO_IN_REGION = frozenset({Role.REGIONAL_CHIEF})
 NATIONAL_DUTY_DESK = frozenset({Role.CENTRAL_OFFICE})
 # "My work now" shows the region's chief the stretches of the coming days with nobody on duty.
 SEES_DUTY_GAPS = frozenset({Role.REGIONAL_CHIEF})
+# ... and links each gap to the people who fill it (the region's analysts).
+DUTY_GAPS_FILLED_BY = Role.ANALYST
 # An alert is acknowledged by the one it reached (On.OWN: someone else's answers 404, audited): the
 # click says "I have it", and the alert climbs no further.
 ACKNOWLEDGE_ALERT = Policy(

@@ -13,12 +13,12 @@ which window it falls: the same boundaries on both sides.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +95,12 @@ class Windows:
         if low is not None:
             found[f"{field_name}__gte"] = low
         return found
+
+    def moment_q(self, field_name: str, window: str) -> Q:
+        return Q(**self.moment_filter(field_name, window))
+
+    def day_q(self, field_name: str, window: str) -> Q:
+        return Q(**self.day_filter(field_name, window))
 
     def day_filter(self, field_name: str, window: str) -> dict[str, date]:
         """`filter(**…)` keywords selecting the rows whose `field_name` (a day) is in the window."""
@@ -181,6 +187,39 @@ def from_queryset(
     )
 
 
+def window_counts(rows: QuerySet[Any], windows: Mapping[str, Q]) -> dict[str, int]:
+    """How many of `rows` fall in each window (its `Q`): one query."""
+    return rows.order_by().aggregate(
+        **{window: Count("pk", filter=q) for window, q in windows.items()}
+    )
+
+
+def from_windows(
+    *,
+    counts: Mapping[str, int],
+    labels: Mapping[str, str | Promise],
+    url: Callable[[str], str],
+    listed: Callable[[str], QuerySet[Any]],
+    item: Callable[[Any], WorkItem],
+    limit: int = LIMIT,
+) -> list[WorkList]:
+    """One list per window of the same rows (overdue, today, this week), from their `counts` (one
+    query: `window_counts`), then one query per window that has something, for its first rows in
+    the order of the app's page for it (`listed(window)`: the rows behind `url(window)`, the very
+    rows counted)."""
+    return [
+        WorkList(
+            section=window,
+            label=labels[window],
+            count=counts[window],
+            url=url(window),
+            items=[item(row) for row in listed(window)[:limit]],
+        )
+        for window in labels
+        if counts.get(window)
+    ]
+
+
 def present(lists: Iterable[WorkList | None]) -> list[WorkList]:
     return [found for found in lists if found is not None and found.count]
 
@@ -201,8 +240,9 @@ def duty_gaps_for(user: Any, *, now: datetime) -> WorkList | None:
     """The stretches of the coming seven days when nobody of the chief's region is on duty, from
     the rota (`core.duty.coverage_gaps`). Without the rota in this build, no section."""
     from qorgau.core import policies
+    from qorgau.core.permissions import in_roles
 
-    if user.role not in policies.SEES_DUTY_GAPS or not user.region_id:
+    if not in_roles(user, policies.SEES_DUTY_GAPS) or not user.region_id:
         return None
     try:
         from qorgau.core.duty import coverage_gaps  # type: ignore[attr-defined]
@@ -212,12 +252,11 @@ def duty_gaps_for(user: Any, *, now: datetime) -> WorkList | None:
     from django.utils.translation import get_language, gettext
 
     from qorgau.core.dates import format_datetime
-    from qorgau.core.enums import Role
 
     language = get_language() or "en"
     windows = Windows.at(now)
     gaps = coverage_gaps(region_id=user.region_id, start=now, end=windows.week_end)
-    url = f"{reverse('core:people')}?role={Role.ANALYST}"
+    url = f"{reverse('core:people')}?role={policies.DUTY_GAPS_FILLED_BY}"
     items = [
         WorkItem(
             title=gettext("Nobody on duty from %(start)s to %(end)s")

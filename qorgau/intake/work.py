@@ -8,12 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core import work
 from qorgau.core.models import User
+from qorgau.core.permissions import in_roles
 from qorgau.intake import policies, selectors
 from qorgau.intake.forms import QueueFilterForm
 from qorgau.intake.models import Report
@@ -34,54 +37,54 @@ def _item(report: Report) -> work.WorkItem:
 
 
 def _queue_list(
-    user: User, *, section: str, label: object, query: dict[str, str]
+    user: User, *, label: str | Promise, query: dict[str, str], section: str = work.WAITING
 ) -> work.WorkList | None:
-    filters = QueueFilterForm(data=query).to_filters()
     return work.from_queryset(
-        section=section,
-        label=label,  # type: ignore[arg-type]
-        rows=selectors.report_list_for_user(user=user, filters=filters),
-        url=f"{reverse('intake:staff_list')}?{urlencode(query)}",
-        item=_item,
+        section=section, label=label, rows=_listed(user, query), url=_link(query), item=_item
+    )
+
+
+DUE = {
+    work.OVERDUE: _("Reports past their response deadline"),
+    work.TODAY: _("Reports to answer today"),
+    work.WEEK: _("Reports to answer this week"),
+}
+
+
+def _query(window: str) -> dict[str, str]:
+    return {"overdue": "on"} if window == work.OVERDUE else {"due": window}
+
+
+def _link(query: dict[str, str]) -> str:
+    return f"{reverse('intake:staff_list')}?{urlencode(query)}"
+
+
+def _listed(user: User, query: dict[str, str]) -> QuerySet[Report]:
+    """The queue page's rows for the link's query string, as its own form reads it."""
+    return selectors.report_list_for_user(
+        user=user, filters=QueueFilterForm(data=query).to_filters()
     )
 
 
 def work_for(user: User, *, now: datetime) -> list[work.WorkList | None]:
     found: list[work.WorkList | None] = []
-    if user.role in policies.WORK_ON_QUEUE:
-        found += [
-            _queue_list(
-                user,
-                section=work.OVERDUE,
-                label=_("Reports past their response deadline"),
-                query={"overdue": "on", "sort": "deadline"},
+    if in_roles(user, policies.WORK_ON_QUEUE):
+        by_deadline = {window: {**_query(window), "sort": "deadline"} for window in DUE}
+        found += work.from_windows(
+            # the open queue, as the page shows it without a filter
+            counts=work.window_counts(
+                _listed(user, {}), {window: selectors.due_q(window, now) for window in DUE}
             ),
-            _queue_list(
-                user,
-                section=work.TODAY,
-                label=_("Reports to answer today"),
-                query={"due": work.TODAY, "sort": "deadline"},
-            ),
-            _queue_list(
-                user,
-                section=work.WEEK,
-                label=_("Reports to answer this week"),
-                query={"due": work.WEEK, "sort": "deadline"},
-            ),
-            _queue_list(
-                user,
-                section=work.WAITING,
-                label=_("Open reports you took"),
-                query={"mine": "on"},
-            ),
-        ]
-    if user.role in policies.WORK_ON_REGION_P1 and user.region_id:
+            labels=DUE,
+            url=lambda window: _link(by_deadline[window]),
+            listed=lambda window: _listed(user, by_deadline[window]),
+            item=_item,
+        )
+        found.append(_queue_list(user, label=_("Open reports you took"), query={"mine": "on"}))
+    if in_roles(user, policies.WORK_ON_REGION_P1) and user.region_id:
         found.append(
             _queue_list(
-                user,
-                section=work.REGION_P1,
-                label=_("Open P1 reports"),
-                query={"priority": "P1"},
+                user, section=work.REGION_P1, label=_("Open P1 reports"), query={"priority": "P1"}
             )
         )
     return found

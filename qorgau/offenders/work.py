@@ -6,6 +6,7 @@ Items name register numbers, not people."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgau.core import work
 from qorgau.core.models import User
+from qorgau.core.permissions import in_roles
 from qorgau.offenders import policies, selectors
 from qorgau.offenders.models import Meeting, Person
 
@@ -45,7 +47,7 @@ def _meeting(meeting: Meeting) -> work.WorkItem:
     )
 
 
-def _person(text: str, kind: str):  # type: ignore[no-untyped-def]
+def _person(text: str, kind: str) -> Callable[[Person], work.WorkItem]:
     def item(person: Person) -> work.WorkItem:
         return work.WorkItem(
             title=text % {"number": person.public_id},
@@ -57,39 +59,36 @@ def _person(text: str, kind: str):  # type: ignore[no-untyped-def]
     return item
 
 
+def _link(name: str, key: str) -> Callable[[str], str]:
+    return lambda window: f"{reverse(name)}?{urlencode({key: window})}"
+
+
 def work_for(user: User, *, now: datetime) -> list[work.WorkList | None]:
     found: list[work.WorkList | None] = []
-    if user.role in policies.WORK_ON_MEETINGS:
-        found += [
-            work.from_queryset(
-                section=window,
-                label=label,
-                rows=selectors.meetings_due_for_user(user=user, window=window),
-                url=f"{reverse('offenders:supervision')}?{urlencode({'due': window})}",
-                item=_meeting,
-            )
-            for window, label in MEETINGS.items()
-        ]
-    if user.role in policies.WORK_ON_CLINICAL:
-        examination = _person(gettext("Examination, register entry %(number)s"), "examination")
-        reassessment = _person(
-            gettext("Risk reassessment, register entry %(number)s"), "reassessment"
+    if in_roles(user, policies.WORK_ON_MEETINGS):
+        found += work.from_windows(
+            counts=work.window_counts(
+                selectors.meeting_calendar_for_user(user=user),
+                {window: selectors.meeting_due_q(window) for window in MEETINGS},
+            ),
+            labels=MEETINGS,
+            url=_link("offenders:supervision", "due"),
+            listed=lambda window: selectors.meetings_due_for_user(user=user, window=window),
+            item=_meeting,
         )
-        for window in work.DUE_WINDOWS:
-            found += [
-                work.from_queryset(
-                    section=window,
-                    label=EXAMINATIONS[window],
-                    rows=selectors.person_list_for_user(user=user, examination=window),
-                    url=f"{reverse('offenders:list')}?{urlencode({'examination': window})}",
-                    item=examination,
-                ),
-                work.from_queryset(
-                    section=window,
-                    label=REASSESSMENTS[window],
-                    rows=selectors.person_list_for_user(user=user, reassessment=window),
-                    url=f"{reverse('offenders:list')}?{urlencode({'reassessment': window})}",
-                    item=reassessment,
-                ),
-            ]
+    if in_roles(user, policies.WORK_ON_CLINICAL):
+        found += work.from_windows(
+            counts=selectors.clinical_due_counts(user=user, what="examination"),
+            labels=EXAMINATIONS,
+            url=_link("offenders:list", "examination"),
+            listed=lambda window: selectors.person_list_for_user(user=user, examination=window),
+            item=_person(gettext("Examination, register entry %(number)s"), "examination"),
+        )
+        found += work.from_windows(
+            counts=selectors.clinical_due_counts(user=user, what="reassessment"),
+            labels=REASSESSMENTS,
+            url=_link("offenders:list", "reassessment"),
+            listed=lambda window: selectors.person_list_for_user(user=user, reassessment=window),
+            item=_person(gettext("Risk reassessment, register entry %(number)s"), "reassessment"),
+        )
     return found

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qorgau.core import work
 from qorgau.core.models import User
+from qorgau.core.permissions import in_roles
 from qorgau.prevention import policies, selectors
 from qorgau.prevention.enums import ReferralStatus
 from qorgau.prevention.models import PartnerReferral, SafeguardingRound
@@ -45,18 +46,18 @@ def _referral(referral: PartnerReferral) -> work.WorkItem:
 
 def work_for(user: User, *, now: datetime) -> list[work.WorkList | None]:
     found: list[work.WorkList | None] = []
-    if user.role in policies.WORK_ON_ROUNDS:
-        found += [
-            work.from_queryset(
-                section=window,
-                label=label,
-                rows=selectors.round_list_for_user(user=user, due=window),
-                url=f"{reverse('prevention:round_list')}?{urlencode({'due': window})}",
-                item=_round,
-            )
-            for window, label in ROUNDS.items()
-        ]
-    if user.role in policies.WORK_ON_REFERRALS:
+    if in_roles(user, policies.WORK_ON_ROUNDS):
+        found += work.from_windows(
+            counts=work.window_counts(
+                selectors.round_calendar_for_user(user=user),
+                {window: selectors.round_due_q(window) for window in ROUNDS},
+            ),
+            labels=ROUNDS,
+            url=lambda window: f"{reverse('prevention:round_list')}?{urlencode({'due': window})}",
+            listed=lambda window: selectors.round_list_for_user(user=user, due=window),
+            item=_round,
+        )
+    if in_roles(user, policies.WORK_ON_REFERRALS):
         found.append(
             work.from_queryset(
                 section=work.WAITING,

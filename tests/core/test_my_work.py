@@ -158,7 +158,7 @@ def test_the_page_keeps_to_a_handful_of_queries(client, chief, django_assert_max
         report(priority="P1", respond_by=past)
     client.force_login(chief)
     client.get("/staff/")
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(25):
         assert client.get("/staff/").status_code == 200
 
 
