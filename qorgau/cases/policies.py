@@ -122,3 +122,9 @@ LINKED_SUSPECT_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})
 WARNED_OF_HANDOVER = frozenset({Role.REGIONAL_CHIEF})
 # Who hears, once a week, that the region is short of eligible prosecutors.
 NOTIFIED_OF_STAFFING_GAP = frozenset({Role.REGIONAL_CHIEF})
+
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the cases (they see) still to hand over, by their deadline: the prosecutor
+# holding them, the region's chief who confirms the reassignment.
+WORK_ON_HANDOVERS = frozenset({Role.PROSECUTOR, Role.REGIONAL_CHIEF})

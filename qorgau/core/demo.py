@@ -157,6 +157,21 @@ def demo_access_change_ensure(users: list[User], regions: dict[str, Region]) -> 
     )
 
 
+# The demo analyst of the home region starts on duty, so that a P1 report of that region reaches
+# her at once ("my work now" and the alerts badge) without a step more.
+DEMO_ON_DUTY = "analyst"
+
+
+def demo_duty_start() -> None:
+    """Put the home region's demo analyst on duty (after the demo's own reports, whose P1 alerts
+    went to the chief and the national desk: her page starts with only what comes next)."""
+    from qorgau.core.duty import is_on_duty
+
+    user = User.objects.filter(username=DEMO_ON_DUTY, is_active=True).first()
+    if user is not None and not is_on_duty(user):
+        services.user_set_on_duty(user=user, on_duty=True)
+
+
 def demo_authenticators_ensure(users: list[User]) -> None:
     """A random authenticator key per demo user: `manage.py demo_otp USERNAME` shows its code now."""
     for user in users:

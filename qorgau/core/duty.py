@@ -60,3 +60,24 @@ def on_duty_users(
 
 def is_on_duty(user: User, now: datetime | None = None) -> bool:
     return User.objects.filter(on_duty_filter(now or timezone.now()), pk=user.pk).exists()
+
+
+def coverage_gaps(
+    *, region_id: int | None, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The stretches of [start, end) with nobody on the rota of region `region_id` (None: the
+    national desk), in whole hours from the hour that holds `start`, as the coverage view counts
+    them (an hour is covered only when it is covered whole)."""
+    import math
+    from datetime import timedelta
+
+    from qorgau.core.models import Region
+    from qorgau.core.selectors import duty_covered_spans, uncovered_stretches
+
+    first = timezone.localtime(start).replace(minute=0, second=0, microsecond=0)
+    hours = max(0, math.ceil((end - first) / timedelta(hours=1)))
+    regions = list(Region.objects.filter(pk=region_id)) if region_id is not None else []
+    spans = duty_covered_spans(
+        start=first, end=first + timedelta(hours=hours), regions=regions, national=region_id is None
+    )
+    return uncovered_stretches(spans.get(region_id, []), first, hours)

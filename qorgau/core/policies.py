@@ -137,6 +137,8 @@ READ_NOTIFICATIONS = Policy("core.read_notifications", set(Role.values), on=On.A
 # (the central office on duty per the rota, or all of it with nobody on duty there).
 ALERTS_CLIMB_TO_IN_REGION = frozenset({Role.REGIONAL_CHIEF})
 NATIONAL_DUTY_DESK = frozenset({Role.CENTRAL_OFFICE})
+# "My work now" shows the region's chief the stretches of the coming days with nobody on duty.
+SEES_DUTY_GAPS = frozenset({Role.REGIONAL_CHIEF})
 # An alert is acknowledged by the one it reached (On.OWN: someone else's answers 404, audited): the
 # click says "I have it", and the alert climbs no further.
 ACKNOWLEDGE_ALERT = Policy(

@@ -142,6 +142,29 @@ def alert_texts(notification: Notification) -> tuple[str, str, str]:
     return title, body, alerts.escalation_note(notification.level)
 
 
+def open_alerts_for_user(
+    *, user: User, limit: int
+) -> tuple[list[tuple[Notification, str, str, str]], int]:
+    """The user's alerts still asking for something, newest first: the first `limit` with their
+    (title, body, why it reached you), and how many there are (the badge's number)."""
+    from qorgau.core import alerts
+
+    rows = alerts.open_for(user)
+    count = rows.count()
+    if not count:
+        return [], 0
+    shown = rows.select_related("alert").order_by("-created_at", "-pk")[:limit]
+    return [(n, *alert_texts(n)) for n in shown], count
+
+
+def my_work_for_user(*, user: User) -> list[Any]:
+    """The sections of "my work now" (core/work.py): every app's lists of what waits for `user`,
+    each read through the app's own selectors, so scoped to what the user may see."""
+    from qorgau.core.work import sections_for
+
+    return sections_for(user)
+
+
 def unread_notification_count(*, user: User | AnonymousUser | None) -> int:
     if not signed_in(user):
         return 0

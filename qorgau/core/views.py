@@ -30,13 +30,15 @@ from qorgau.core.enums import ROLE_SUMMARY, Role
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError
 from qorgau.core.forms import AuditFilterForm, LoginForm, OtpCodeForm
 from qorgau.core.models import AuditEntry, User
-from qorgau.core.permissions import Scope, may, requires_visibility, visibility_of
+from qorgau.core.permissions import may, requires_visibility
 from qorgau.core.qr import qr_code
 from qorgau.core.tasks import queue_health
 from qorgau.core.types import AuthedRequest
 from qorgau.core.utils import client_ip
 
 PAGE_SIZE = 50
+# The open alerts "my work now" shows; the rest are on the alerts page ("Waiting for me").
+HOME_ALERTS = 20
 
 
 @require_GET
@@ -295,14 +297,18 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_GET
 def staff_home(request: AuthedRequest) -> HttpResponse:
+    """ "My work now": the user's open alerts, then what is overdue, due today and this week, from
+    every app (core/work.py), each list with its count and the link to the page that lists it."""
     user = request.user
-    sees_people = visibility_of(User).scope_for(user)
+    alerts, alert_count = selectors.open_alerts_for_user(user=user, limit=HOME_ALERTS)
     return render(
         request,
         "staff/home.html",
         {
-            "is_regional": user.is_regional,
-            "people_scope": sees_people.value if isinstance(sees_people, Scope) else None,
+            "alerts": alerts,
+            "alert_count": alert_count,
+            "more_alerts": alert_count - len(alerts),
+            "sections": selectors.my_work_for_user(user=user),
             "role_summary": ROLE_SUMMARY.get(user.role, ""),
             "duty": selectors.duty_status_for_user(user=user)
             if may(user, policies.SET_ON_DUTY)

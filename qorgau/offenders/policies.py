@@ -229,3 +229,10 @@ LINKED_INMATE_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})
 # Who hears of an examination or a risk reassessment past its date: the clinicians of the person's
 # facility, or the region's chief where it has none.
 CLINICAL_OVERDUE_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the supervision meetings due (of their own plans, for a police supervisor;
+# of the region, for its chief).
+WORK_ON_MEETINGS = frozenset({Role.POLICE_SUPERVISOR, Role.REGIONAL_CHIEF})
+# Whose home page lists the examinations and risk reassessments due of the people they see.
+WORK_ON_CLINICAL = frozenset({Role.CLINICIAN, Role.REGIONAL_CHIEF})

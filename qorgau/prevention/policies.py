@@ -137,3 +137,12 @@ ADMIN_PERMISSIONS = {
         }
     ),
 }
+
+
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the planned school rounds of their region by date: the education
+# coordinator who records them, the region's chief.
+WORK_ON_ROUNDS = frozenset({Role.EDUCATION_COORDINATOR, Role.REGIONAL_CHIEF})
+# Whose home page lists the referrals waiting for their answer (sent, not yet answered).
+WORK_ON_REFERRALS = frozenset({Role.PARTNER})

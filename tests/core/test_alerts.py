@@ -114,7 +114,9 @@ def test_an_unacknowledged_p1_climbs_to_the_chief_after_10_minutes_and_the_desk_
         tick_at(raised + timedelta(minutes=10, seconds=30), monkeypatch)  # again: nothing new
     assert told(report) == {"analyst": 0, "chief": 1}
     chief_mail = [
-        m for m in mail.outbox if m.to == ["chief@example.invalid"] and report.public_id in m.subject
+        m
+        for m in mail.outbox
+        if m.to == ["chief@example.invalid"] and report.public_id in m.subject
     ]
     assert len(chief_mail) == 1 and "10 minutes" in chief_mail[0].body
     assert [m.to for m in sms.outbox] == [MOBILES["analyst"], MOBILES["chief"]]
