@@ -181,5 +181,5 @@ def test_a_chief_sees_the_duty_gaps_of_the_region(client, chief, analyst):
     assert len(gaps) == 1
     response = home(client, chief)
     found = section(response, work.DUTY_GAPS)
-    assert found.count == 1 and found.url == "/staff/duty/"
+    assert found.count == 1 and found.lists[0].url == "/staff/duty/"
     assert "/staff/duty/" in response.content.decode()
