@@ -389,3 +389,63 @@ def test_a_tick_that_was_down_catches_up_every_step_at_once(
     alert = Alert.objects.get(object_ref=report.public_id)
     tick_at(alert.created_at + timedelta(minutes=45), monkeypatch)
     assert told(report) == {"analyst": 0, "chief": 1, "central": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_workers_climbing_and_raising_at_once_tell_each_person_once(almaty):
+    """Four workers run the climb and raise the same alerts at the same moment, each in its own
+    connection and transaction: every step is taken once, every person told once."""
+    import threading
+
+    from django.db import connections
+
+    analyst = UserFactory(role=Role.ANALYST, region=almaty, email="a@example.invalid")
+    chief = UserFactory(role=Role.REGIONAL_CHIEF, region=almaty, email="c@example.invalid")
+    desk = UserFactory(role=Role.CENTRAL_OFFICE, region=None, email="d@example.invalid")
+    raised = timezone.now() - timedelta(minutes=25)
+    refs = [f"R-C{n}" for n in range(20)]
+    for ref in refs:
+        alerts.raise_alert(
+            kind="report_p1",
+            object_ref=ref,
+            recipients=[analyst],
+            url="/staff/",
+            params={"report": ref, "deadline_at": ""},
+            region=almaty,
+            climbs=True,
+            now=raised,
+        )
+    workers, errors = 4, []
+    start = threading.Barrier(workers)
+
+    def work() -> None:
+        try:
+            start.wait()
+            alerts.escalate_due()
+            for ref in refs:  # and the same alerts raised again, as a second tick would
+                alerts.raise_alert(
+                    kind="report_p1",
+                    object_ref=ref,
+                    recipients=[analyst, chief],
+                    url="/staff/",
+                    params={"report": ref, "deadline_at": ""},
+                    region=almaty,
+                    climbs=True,
+                )
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for ref in refs:
+        told = list(
+            Notification.objects.filter(object_ref=ref).values_list("user_id", "level")
+        )
+        assert sorted(told) == sorted([(analyst.pk, 0), (chief.pk, 1), (desk.pk, 2)]), ref
+    assert Delivery.objects.count() == 3 * len(refs)  # one e-mail each, none twice
