@@ -457,7 +457,7 @@ def _load(args: argparse.Namespace) -> Line:
         level, escalate_at = 0, None
         if i < args.due:  # due now: half at the first level (to the chief), half at the chief's
             if i % 2 == 0:
-                created = now - timedelta(minutes=chief_min + 2, seconds=rng.randint(0, 59))
+                created = now - timedelta(minutes=chief_min + 1, seconds=rng.randint(0, 30))
                 escalate_at = created + timedelta(minutes=chief_min)
                 mix["due_level0"] += 1
             else:
@@ -466,8 +466,10 @@ def _load(args: argparse.Namespace) -> Line:
                 mix["due_level1"] += 1
             kind = rng.choice(climbing_kinds)
         elif i < args.due + n_climbing:  # climbing, the next step ahead
-            created = now - timedelta(seconds=rng.randint(0, chief_min * 60 - 30))
-            escalate_at = created + timedelta(minutes=chief_min)
+            # Due in --ahead-s or later (within the first step): not during the two ticks.
+            ahead = min(args.ahead_s, chief_min * 60 - 1)
+            escalate_at = now + timedelta(seconds=rng.uniform(ahead, chief_min * 60))
+            created = escalate_at - timedelta(minutes=chief_min)
             kind = rng.choice(climbing_kinds)
             mix["climbing_ahead"] += 1
         elif i < args.due + n_climbing + n_national:  # climbed all the way, unacknowledged
@@ -609,14 +611,19 @@ def _one_tick(args: argparse.Namespace, label: str) -> Line:
         call_command("tick", stdout=out)
         wall = time.perf_counter() - started
     after = _sizes()
+    output = out.getvalue().strip().splitlines()
+    climbed = next(
+        (int(line.split()[1]) for line in output if line.endswith("alerts climbed a level")), None
+    )
     return {
         "value": round(wall, 3),
+        "climbed": climbed,
         "unit": "s",
         "statements": counter.queries,
         "statements_by_kind": counter.top(12),
         "sql_seconds_by_kind": counter.top_seconds(12),
         "sql_execute_s": round(counter.seconds, 3),
-        "tick_output": out.getvalue().strip().splitlines(),
+        "tick_output": output,
         "new_notifications": after["notifications"] - before["notifications"],
         "new_deliveries": after["deliveries"] - before["deliveries"],
         "new_tasks_queued": after["tasks_queued"] - before["tasks_queued"],
@@ -627,6 +634,13 @@ def _one_tick(args: argparse.Namespace, label: str) -> Line:
 
 
 def _tick_over_open_alerts(args: argparse.Namespace) -> list[Line]:
+    from qorgau.core.alerts import close_alerts
+    from qorgau.core.models import Alert
+
+    # The P1 reports of the first phase are taken: their alerts climb no further (they would come
+    # due during this phase and mix with the load's).
+    for kind, ref in Alert.objects.filter(closed_at__isnull=True).values_list("kind", "object_ref"):
+        close_alerts(kind=kind, object_ref=ref)
     log(f"tick: loading {args.alerts} open alerts and {args.shifts} rota shifts")
     started = time.monotonic()
     loaded = _load(args)
@@ -680,6 +694,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--alerts", type=int, default=100_000, help="open alerts loaded")
     parser.add_argument("--due", type=int, default=300, help="of which due to climb now")
     parser.add_argument("--climbing-share", type=float, default=0.10, help="climbing, step ahead")
+    parser.add_argument(
+        "--ahead-s", type=float, default=360, help="the climbing ones' next step: at least this far"
+    )
     parser.add_argument("--national-share", type=float, default=0.05, help="climbed to the top")
     parser.add_argument("--second-share", type=float, default=0.3, help="told to two analysts")
     parser.add_argument("--shifts", type=int, default=10_000, help="duty rota shifts")
