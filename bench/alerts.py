@@ -312,11 +312,14 @@ def _p1_to_alert(args: argparse.Namespace, env: dict[str, str], tmp: Path) -> li
                 strict=True,
             )
         )  # fmt: skip
+    # Django's file backend appends messages sent in the same second to one file, each followed
+    # by a line of 79 dashes; the SMS file backend writes one file per message.
     files = {
-        "emails_written": sum(1 for _ in (tmp / "mail").glob("*"))
-        if (tmp / "mail").is_dir()
-        else 0,
-        "sms_written": sum(1 for _ in (tmp / "sms").glob("*")) if (tmp / "sms").is_dir() else 0,
+        "emails_written": sum(
+            path.read_text(errors="replace").count("\n" + "-" * 79 + "\n")
+            for path in (tmp / "mail").glob("*")
+        ),
+        "sms_written": sum(1 for _ in (tmp / "sms").glob("*")),
     }
     common: Line = {
         "phase": "p1_to_alert",
