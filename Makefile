@@ -45,6 +45,7 @@ run: install
 	@# The periodic work (tick every minute: deadlines, escalations, missed meetings) and the tasks
 	@# worker (e-mails) run beside the server and stop with it (Ctrl-C).
 	@echo "E-mails to staff (alerts) are written to var/mail/, text messages (SMS) to var/sms/."
+	@echo "The demo analyst (Almaty) is on duty: a P1 report of Almaty is on her \"My work now\" (/staff/) at once."
 	@$(DEV) $(RUN_MAIL) $(RUN_SMS) $(PY) manage.py periodic --every 60 & periodic=$$!; \
 	  $(DEV) $(RUN_MAIL) $(RUN_SMS) $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$periodic $$worker 2>/dev/null; wait $$periodic $$worker 2>/dev/null' EXIT INT TERM; \

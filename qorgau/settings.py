@@ -362,6 +362,11 @@ QORGAU_QUICK_EXIT_URL = env_str("QORGAU_QUICK_EXIT_URL", "https://www.google.com
 # Personal API tokens for staff expire after this many days unless the command says otherwise.
 QORGAU_API_TOKEN_DAYS = env_int("QORGAU_API_TOKEN_DAYS", 90)
 
+# The duty rota: "Start my duty" puts a member of staff on duty for this many hours (an override of
+# the rota that expires by itself); patterns are written out as shifts this many days ahead.
+QORGAU_DUTY_OVERRIDE_HOURS = env_int("QORGAU_DUTY_OVERRIDE_HOURS", 8)
+QORGAU_DUTY_PLAN_DAYS = env_int("QORGAU_DUTY_PLAN_DAYS", 15)
+
 # The Red Button.
 # Hours within which a report of each priority needs a first action: P1, P2, P3, P4.
 _response_hours = env_list("QORGAU_RESPONSE_HOURS", ["1", "24", "72", "168"])
@@ -379,6 +384,11 @@ QORGAU_SUPERVISION_DAYS = {
     "moderate": env_int("QORGAU_SUPERVISION_DAYS_MODERATE", 14),
     "low": env_int("QORGAU_SUPERVISION_DAYS_LOW", 30),
 }
+# Cases: hours before a handover's deadline that the chief and the holding prosecutor are warned.
+QORGAU_HANDOVER_WARN_HOURS = env_int("QORGAU_HANDOVER_WARN_HOURS", 24)
+# Prevention: days a referral to a partner may stay unanswered before the referrer and the chief
+# are told.
+QORGAU_REFERRAL_ANSWER_DAYS = env_int("QORGAU_REFERRAL_ANSWER_DAYS", 7)
 # The audit log's anchor outside the database (qorgau/core/audit_checkpoint.py): `tick` appends a
 # checkpoint of the chain head, signed with this Ed25519 key (32 bytes in base64; keep it out of
 # the database and its backups), to this file (append-only; best on another machine or an

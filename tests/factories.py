@@ -25,3 +25,21 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+def on_duty(user: User, *, hours: int = 8):
+    """Put `user` on the duty rota from now for `hours` (a shift, as the chief would plan it):
+    what `on_duty=True` was before the rota. Returns the shift."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qorgau.core.models import DutyShift
+
+    now = timezone.now()
+    return DutyShift.objects.create(
+        user=user,
+        region=user.region,
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(hours=hours),
+    )

@@ -116,3 +116,15 @@ VIEW_POLICY = Policy("cases.view_policy", _CHIEFS, message=_NO_ACCESS)
 
 # Handovers proposed for reassignment (overdue) are told, once a day, to the region's chiefs.
 NOTIFIED_OF_HANDOVER = frozenset({Role.REGIONAL_CHIEF})
+# Who hears that a report links to a suspect of an open case: the case's prosecutor (the region's
+# chief while it has none). A handover near its deadline: the chief and the holding prosecutor.
+LINKED_SUSPECT_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})
+WARNED_OF_HANDOVER = frozenset({Role.REGIONAL_CHIEF})
+# Who hears, once a week, that the region is short of eligible prosecutors.
+NOTIFIED_OF_STAFFING_GAP = frozenset({Role.REGIONAL_CHIEF})
+
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the cases (they see) still to hand over, by their deadline: the prosecutor
+# holding them, the region's chief who confirms the reassignment.
+WORK_ON_HANDOVERS = frozenset({Role.PROSECUTOR, Role.REGIONAL_CHIEF})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -26,7 +26,10 @@ def case_list_for_user(
     year: int | None = None,
     region_code: str | None = None,
     verdict_year: int | None = None,
+    handover: str | None = None,
 ) -> QuerySet[Case]:
+    """The cases the user sees; `handover`: those still to hand over with the deadline in a window
+    of "my work now" (core/work.py: overdue, today, week)."""
     qs = Case.objects.visible_to(user).select_related("region", "prosecutor__user")
     if stage == "open":
         qs = qs.filter(stage__in=OPEN_STAGES)
@@ -40,7 +43,17 @@ def case_list_for_user(
         qs = qs.filter(verdict_on__year=verdict_year)
     if region_code:
         qs = qs.filter(region__code=region_code.upper())
+    if handover:
+        qs = qs.filter(handover_q(handover, timezone.now())).order_by("handover_deadline", "pk")
+        return qs.prefetch_related("articles")
     return qs.prefetch_related("articles").order_by("-created_at")
+
+
+def handover_q(window: str, now: datetime) -> Q:
+    """Still to hand over, the deadline in a window of "my work now" (core/work.py)."""
+    from qorgau.core.work import Windows
+
+    return Q(handover_done_at__isnull=True) & Windows.at(now).moment_q("handover_deadline", window)
 
 
 def case_get_for_user(*, user: User, public_id: str) -> Case:
@@ -185,7 +198,11 @@ class GapRow:
 
 def staffing_gap(*, user: User) -> list[GapRow]:
     """Per region: the eligible prosecutors' capacity against the covered caseload and intake."""
-    regions = list(_regions_for(user, policies.VIEW_STAFFING))
+    return staffing_gap_rows(regions=list(_regions_for(user, policies.VIEW_STAFFING)))
+
+
+def staffing_gap_rows(*, regions: list[Region]) -> list[GapRow]:
+    """The staffing gap of `regions`, for whoever may see them (the page, `tick`'s weekly alert)."""
     policy = policy_in_force()
     genders = list(policy.eligible_genders) if policy else ["f", "m"]
     numbers = covered_numbers(policy)

@@ -27,6 +27,7 @@ from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to
 from qorgau.core.permissions import Policy, may, requires_visibility
 from qorgau.core.services import audit_personal_view
 from qorgau.core.types import AuthedRequest
+from qorgau.core.work import window_named
 from qorgau.intake import selectors as intake_selectors
 from qorgau.intake.forms import CaseForm
 from qorgau.intake.models import Report
@@ -45,6 +46,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         value = request.GET.get(name, "")
         return int(value) if value.isdigit() else None
 
+    handover = window_named(request.GET.get("handover"))
     qs = selectors.case_list_for_user(
         user=request.user,
         stage=stage or ("open" if view == "open" else None),
@@ -52,9 +54,10 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         year=number("year"),
         verdict_year=number("verdict_year"),
         region_code=request.GET.get("region") or None,
+        handover=handover,
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/list.html", {"page": page, "view": view})
+    return render(request, "cases/list.html", {"page": page, "view": view, "handover": handover})
 
 
 def _detail(request: AuthedRequest, case: Case, **extra: Any) -> dict:

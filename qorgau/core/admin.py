@@ -18,9 +18,11 @@ from qorgau.core import policies, selectors, services
 from qorgau.core.errors import ServiceError
 from qorgau.core.models import (
     AccessChange,
+    Alert,
     ApiToken,
     AuditEntry,
     CriminalArticle,
+    Delivery,
     Helpline,
     RecoveryCodeSet,
     Region,
@@ -345,6 +347,26 @@ class AccessChangeAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["user", "requested_by"]
     readonly_fields = [f.name for f in AccessChange._meta.fields]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    """Read only: alerts are raised by the system and acknowledged by the people they reached."""
+
+    list_display = ["created_at", "kind", "object_ref", "region", "level", "acknowledged_at"]
+    list_filter = ["kind", "level", "region"]
+    search_fields = ["object_ref"]
+    list_select_related = ["region"]
+    readonly_fields = [f.name for f in Alert._meta.fields]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """The e-mails and SMS of alerts: what was sent, what failed and why (never the address)."""
+
+    list_display = ["created_at", "channel", "status", "attempts", "last_error", "sent_at"]
+    list_filter = ["channel", "status"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
 
 
 @admin.register(ApiToken)

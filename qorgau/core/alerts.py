@@ -20,14 +20,15 @@ acknowledged by a click, and climbing while nobody acknowledges them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -81,7 +82,19 @@ def kinds() -> dict[str, AlertKind]:
 # --- Texts ----------------------------------------------------------------------------------------
 
 
+# Params an app writes in words itself (`register_param`): a code in the alert, words in the text.
+_PARAM_TEXTS: dict[str, Callable[[Any], Any]] = {}
+
+
+def register_param(key: str, render: Callable[[Any], Any]) -> None:
+    """Declare how the param `key` reads (called in the active language with the stored code), for
+    codes only the app above core can put in words (an identifier's kind, say)."""
+    _PARAM_TEXTS[key] = render
+
+
 def _param_text(key: str, value: Any, language: str) -> Any:
+    if key in _PARAM_TEXTS:
+        return _PARAM_TEXTS[key](value)
     if key == "region" and isinstance(value, str):  # a region's code: its name in the language
         region = Region.objects.filter(code=value).first()
         if region is None:
@@ -215,6 +228,15 @@ def raise_alert(
     return alert
 
 
+def alerted(kind: str, ref: Any = None) -> Exists:
+    """In a filter of the rows an alert is raised about: whether the row has its alert of `kind`
+    already (raised with `object_ref` = the row's id, or the expression `ref`). `.exclude(alerted(…))`
+    leaves what is still to raise, so that `tick` does not raise again, every minute, what it
+    raised before: one anti-join on the alerts' unique (kind, object_ref) index."""
+    ref = ref if ref is not None else Cast(OuterRef("pk"), CharField())
+    return Exists(Alert.objects.filter(kind=kind, object_ref=ref))
+
+
 def notify(
     alert: Alert, recipients: Iterable[User | int], *, level: int, now: datetime | None = None
 ) -> list[Notification]:
@@ -306,8 +328,10 @@ def _next_step(level: int, created_at: datetime) -> datetime | None:
 
 
 def escalation_recipients(alert: Alert, level: int, *, now: datetime | None = None) -> list[int]:
+    """Who the alert climbs to at `level`: the region's chiefs, then the national duty desk. A
+    region with no active chief (or the central queue) goes to the desk at the first step."""
     if level == CHIEF:
-        return region_chiefs(alert.region_id)
+        return region_chiefs(alert.region_id) or national_desk(now)
     return national_desk(now)
 
 
@@ -322,7 +346,8 @@ def escalate_due(*, now: datetime | None = None) -> int:
     each step is taken, and its people told, once."""
     now = now or timezone.now()
     steps = 0
-    while True:
+    while True:  # until a pass takes no step: a tick that was down catches up every level
+        taken = 0
         due = list(
             Alert.objects.filter(
                 escalate_at__lte=now, acknowledged_at__isnull=True, closed_at__isnull=True
@@ -334,15 +359,22 @@ def escalate_due(*, now: datetime | None = None) -> int:
         )
         for alert in due:
             level = alert.level + 1
-            claimed = Alert.objects.filter(
-                pk=alert.pk, level=alert.level, escalate_at=alert.escalate_at
-            ).update(level=level, escalate_at=_next_step(level, alert.created_at))
-            if not claimed:
-                continue
+            # The claim and the telling in one transaction: a step whose people could not be told
+            # is not taken, and the next tick tries it again.
             with transaction.atomic():
+                claimed = Alert.objects.filter(
+                    pk=alert.pk,
+                    level=alert.level,
+                    escalate_at=alert.escalate_at,
+                    acknowledged_at__isnull=True,
+                    closed_at__isnull=True,
+                ).update(level=level, escalate_at=_next_step(level, alert.created_at))
+                if not claimed:
+                    continue
                 notify(alert, escalation_recipients(alert, level, now=now), level=level, now=now)
-            steps += 1
-        if len(due) < ESCALATE_BATCH:
+            taken += 1
+        steps += taken
+        if not taken:
             return steps
 
 
@@ -387,7 +419,10 @@ def message_for(notification: Notification, user: User) -> tuple[str, str, str]:
         subject = f"Qorgau: {title}"
         lines = [title, body, note, str(_("Raised: %(when)s") % {"when": when}), _link(alert.url)]
         email = "\n".join(line for line in lines if line) + "\n"
-        sms = " ".join(part for part in (f"Qorgau: {title}.", body, note, _link(alert.url)) if part)
+        # Short (a Cyrillic SMS part is 70 characters): what and which number, when, the link.
+        sms = " ".join(
+            part for part in (f"Qorgau: {title}.", f"{when}.", note, _link(alert.url)) if part
+        )
     return subject, email, sms
 
 
@@ -476,6 +511,7 @@ __all__ = [
     "NATIONAL",
     "AlertKind",
     "acknowledge",
+    "alerted",
     "close_alerts",
     "deliver",
     "escalate_due",
@@ -483,5 +519,6 @@ __all__ = [
     "notify",
     "raise_alert",
     "register",
+    "register_param",
     "texts",
 ]

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from qorgau.core import checks, receivers  # noqa: F401  (deploy checks; auth signals -> audit log)
+        from qorgau.core.alert_kinds_duty import register_duty_alert_kinds
+
+        register_duty_alert_kinds()

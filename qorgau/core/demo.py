@@ -103,7 +103,39 @@ def seed_core(*, rng: random.Random, passwords: dict[str, str]) -> list[User]:
         users.append(user)
     demo_authenticators_ensure(users)
     demo_access_change_ensure(users, regions)
+    demo_rota_ensure(users)
     return users
+
+
+# The demo's duty rota: the analysts of both demo regions and the national desk (the central office)
+# on duty on weekdays 09:00-18:00, nights and weekends uncovered, so that the coverage view shows its
+# gaps, `tick` warns the chief and a P1 report at night reaches the chief and the national desk.
+DEMO_ROTA = {"analyst": HOME_REGION, "analyst2": OTHER_REGION, "central": None}
+
+
+def demo_rota_ensure(users: list[User]) -> None:
+    from datetime import time
+
+    from django.utils import timezone
+
+    from qorgau.core.models import DutyPattern
+
+    by_name = {u.username: u for u in users}
+    today = timezone.localdate()
+    for username, code in DEMO_ROTA.items():
+        person = by_name[username]
+        if DutyPattern.objects.filter(user=person).exists():
+            continue
+        planner = None  # the system plans the demo (as an import would)
+        for weekday in range(5):
+            services.duty_pattern_create(
+                acting_user=planner,
+                person=person,
+                region=person.region if code else None,
+                data=services.PatternInput(
+                    weekday=weekday, starts=time(9), ends=time(18), valid_from=today
+                ),
+            )
 
 
 def demo_access_change_ensure(users: list[User], regions: dict[str, Region]) -> None:
@@ -123,6 +155,21 @@ def demo_access_change_ensure(users: list[User], regions: dict[str, Region]) -> 
         is_active=analyst.is_active,
         reason="Demo: moves to the Almaty office.",
     )
+
+
+# The demo analyst of the home region starts on duty, so that a P1 report of that region reaches
+# her at once ("my work now" and the alerts badge) without a step more.
+DEMO_ON_DUTY = "analyst"
+
+
+def demo_duty_start() -> None:
+    """Put the home region's demo analyst on duty (after the demo's own reports, whose P1 alerts
+    went to the chief and the national desk: her page starts with only what comes next)."""
+    from qorgau.core.duty import is_on_duty
+
+    user = User.objects.filter(username=DEMO_ON_DUTY, is_active=True).first()
+    if user is not None and not is_on_duty(user):
+        services.user_set_on_duty(user=user, on_duty=True)
 
 
 def demo_authenticators_ensure(users: list[User]) -> None:

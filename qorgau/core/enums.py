@@ -93,3 +93,13 @@ class HelplineAudience(models.TextChoices):
     CHILDREN = "children", _("Children and young people")
     FAMILIES = "families", _("Families")
     EMERGENCY = "emergency", _("Emergency")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")

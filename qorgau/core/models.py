@@ -165,11 +165,10 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStamped):  # type: ignore[dja
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.RUSSIAN
     )
     is_active = models.BooleanField(_("active"), default=True)
-    on_duty = models.BooleanField(
-        _("on duty"),
-        default=False,
-        help_text=_("On-duty analysts are alerted at once to P1 reports."),
-    )
+    # "Start my duty" / "End my duty": an override of the rota (core/duty.py) until this moment,
+    # on duty (`duty_override_on`) or off it (ended early during a shift of the rota).
+    duty_override_until = models.DateTimeField(_("duty override until"), null=True, blank=True)
+    duty_override_on = models.BooleanField(_("on duty by override"), default=False)
 
     objects = QorgauUserManager()
 
@@ -480,3 +479,6 @@ from qorgau.core.access_models import AccessChange  # noqa: E402, F401
 
 # Alerts and their e-mails and SMS, in their own module for size.
 from qorgau.core.alert_models import Alert, Delivery  # noqa: E402, F401
+
+# The duty rota (shifts and weekly patterns), in its own module for size.
+from qorgau.core.duty_models import DutyPattern, DutyShift  # noqa: E402, F401

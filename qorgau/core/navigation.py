@@ -44,7 +44,9 @@ class NavItem:
 
 # Core's own sections; the other apps' are in their navigation.py.
 NAVIGATION: list[NavItem] = [
-    NavItem(_("Overview"), "core:staff_home", order=0),
+    NavItem(_("My work now"), "core:staff_home", order=0),
+    NavItem(_("Duty rota"), "core:duty_rota", policy="core.view_duty_rota", order=21),
+    NavItem(_("Duty coverage"), "core:duty_coverage", policy="core.view_duty_coverage", order=22),
     NavItem(_("People"), "core:people", sees="core.user", order=70),
     NavItem(_("Audit log"), "core:audit_log", sees="core.auditentry", order=71),
     NavItem(

@@ -265,6 +265,14 @@ def scope_of(user: Any, policy: Policy) -> On | None:
     return policy.roles.get(user.role)
 
 
+def in_roles(user: Any, roles: Iterable[str]) -> bool:
+    """Whether `user` (signed in, active) has one of `roles`: for the role sets of an app's
+    `policies.py` that choose what a page shows someone (not who may act: that is `may`)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.role in roles
+
+
 def may(user: Any, policy: Policy | str, obj: Any = None) -> bool:
     """Whether `user` may do the action (on `obj`, when given): for showing a button or a form."""
     if isinstance(policy, str):

@@ -47,6 +47,17 @@ NOTIFICATION_VISIBILITY = Visibility(
     roles=dict.fromkeys(Role.values, Scope.OWN), region_field=None, owner_field="user"
 )
 
+# The duty rota: the analysts of a region see their region's shifts (and the chief plans them); the
+# central office sees every region's and plans the national duty desk's (region None).
+DUTY_VISIBILITY = Visibility(
+    roles={
+        Role.ANALYST: Scope.REGION,
+        Role.REGIONAL_CHIEF: Scope.REGION,
+        Role.CENTRAL_OFFICE: Scope.ALL,
+    },
+    region_field="region",
+)
+
 # --- Actions --------------------------------------------------------------------------------------
 
 # Staff accounts are made by the administrators (in /admin/) and by the system (`seed_demo`, the
@@ -73,18 +84,61 @@ RESET_SECOND_FACTOR = Policy(
     ),
 )
 # Duty: the analysts of a region and the national duty desk (central office) start and end their
-# own duty; on-duty staff are alerted at once to P1 reports.
+# own duty by hand ("Start my duty": an override of the rota that expires); on-duty staff are
+# alerted at once to P1 reports.
 SET_ON_DUTY = Policy(
     "core.set_on_duty",
     {Role.ANALYST: On.ANY, Role.CENTRAL_OFFICE: On.ANY},
     message=_("Your role has no duty to start or end."),
 )
+# The rota: the regional chief plans their region's analysts (shifts, weekly patterns, swaps); the
+# central office plans the national duty desk (its own members). Analysts read their region's rota
+# and may not plan it.
+PLAN_REGIONAL_DUTY = Policy(
+    "core.plan_regional_duty",
+    {Role.REGIONAL_CHIEF},
+    on=On.OWN_REGION,
+    message=_("The regional chief plans the duty rota of the region."),
+)
+PLAN_NATIONAL_DUTY = Policy(
+    "core.plan_national_duty",
+    {Role.CENTRAL_OFFICE},
+    on=On.ANY,
+    message=_("The central office plans the national duty desk."),
+)
+VIEW_DUTY_ROTA = Policy(
+    "core.view_duty_rota",
+    {Role.ANALYST: On.OWN_REGION, Role.REGIONAL_CHIEF: On.OWN_REGION, Role.CENTRAL_OFFICE: On.ANY},
+    message=_("Your role has no duty rota."),
+)
+# Hours with nobody on duty: the chief for the region, the central office for every region and the
+# national desk. `tick` warns the same people a day ahead of a gap.
+VIEW_DUTY_COVERAGE = Policy(
+    "core.view_duty_coverage",
+    {Role.REGIONAL_CHIEF: On.OWN_REGION, Role.CENTRAL_OFFICE: On.ANY},
+    message=_("Your role does not see the duty coverage."),
+)
+
+
+def duty_plan_policy(region: Any) -> Policy:
+    """Who plans a desk's rota: the region's chief, or the central office for the national desk
+    (`region` None)."""
+    return PLAN_NATIONAL_DUTY if region is None else PLAN_REGIONAL_DUTY
+
+
+# Who is on duty on the rota, by region (the national desk: None), and who is warned of its gaps.
+DUTY_ROLE_IN_REGION = Role.ANALYST
+DUTY_ROLE_NATIONAL = Role.CENTRAL_OFFICE
+DUTY_GAP_WARNED_IN_REGION = frozenset({Role.REGIONAL_CHIEF})
+DUTY_GAP_WARNED_NATIONAL = frozenset({Role.CENTRAL_OFFICE})
 # Everyone signed in reads their own notifications.
 READ_NOTIFICATIONS = Policy("core.read_notifications", set(Role.values), on=On.ANY)
 # An unacknowledged alert that climbs goes to the region's chief, then to the national duty desk
 # (the central office on duty per the rota, or all of it with nobody on duty there).
 ALERTS_CLIMB_TO_IN_REGION = frozenset({Role.REGIONAL_CHIEF})
 NATIONAL_DUTY_DESK = frozenset({Role.CENTRAL_OFFICE})
+# "My work now" shows the region's chief the stretches of the coming days with nobody on duty.
+SEES_DUTY_GAPS = frozenset({Role.REGIONAL_CHIEF})
 # An alert is acknowledged by the one it reached (On.OWN: someone else's answers 404, audited): the
 # click says "I have it", and the alert climbs no further.
 ACKNOWLEDGE_ALERT = Policy(
@@ -179,6 +233,9 @@ ADMIN_PERMISSIONS = {
             "core.change_apitoken",
             "core.view_auditentry",
             "core.view_accesschange",
+            # alerts and their e-mails and SMS: what failed and why (numbers only, no addresses)
+            "core.view_alert",
+            "core.view_delivery",
             # a lost phone: see and delete the authenticator (never its key or codes)
             "core.view_stafftotpdevice",
             "core.delete_stafftotpdevice",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.core import views
+from qorgau.core import duty_views, views
 
 app_name = "core"
 
@@ -20,6 +20,35 @@ urlpatterns = [
         name="person_second_factor_reset",
     ),
     path("staff/on-duty/", views.on_duty, name="on_duty"),
+    path("staff/duty/", duty_views.duty_rota, name="duty_rota"),
+    path("staff/duty/coverage/", duty_views.duty_coverage, name="duty_coverage"),
+    path("staff/duty/shifts/new/", duty_views.duty_shift_create, name="duty_shift_create"),
+    path(
+        "staff/duty/shifts/<str:public_id>/delete/",
+        duty_views.duty_shift_delete,
+        name="duty_shift_delete",
+    ),
+    path(
+        "staff/duty/shifts/<str:public_id>/swap/",
+        duty_views.duty_shift_swap,
+        name="duty_shift_swap",
+    ),
+    path("staff/duty/patterns/new/", duty_views.duty_pattern_create, name="duty_pattern_create"),
+    path(
+        "staff/duty/national/shifts/new/",
+        duty_views.duty_national_shift_create,
+        name="duty_national_shift_create",
+    ),
+    path(
+        "staff/duty/national/patterns/new/",
+        duty_views.duty_national_pattern_create,
+        name="duty_national_pattern_create",
+    ),
+    path(
+        "staff/duty/patterns/<str:public_id>/end/",
+        duty_views.duty_pattern_end,
+        name="duty_pattern_end",
+    ),
     path("staff/notifications/", views.notifications, name="notifications"),
     path(
         "staff/notifications/<int:pk>/acknowledge/",

@@ -17,24 +17,28 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from qorgau.core import selectors, services
+from qorgau.core import policies, selectors, services
 from qorgau.core.enums import ROLE_SUMMARY, Role
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError
 from qorgau.core.forms import AuditFilterForm, LoginForm, OtpCodeForm
 from qorgau.core.models import AuditEntry, User
-from qorgau.core.permissions import Scope, requires_visibility, visibility_of
+from qorgau.core.permissions import may, requires_visibility
 from qorgau.core.qr import qr_code
 from qorgau.core.tasks import queue_health
 from qorgau.core.types import AuthedRequest
 from qorgau.core.utils import client_ip
 
 PAGE_SIZE = 50
+# The open alerts "my work now" shows; the rest are on the alerts page ("Waiting for me").
+HOME_ALERTS = 20
 
 
 @require_GET
@@ -293,15 +297,23 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_GET
 def staff_home(request: AuthedRequest) -> HttpResponse:
+    """ "My work now": the user's open alerts, then what is overdue, due today and this week, from
+    every app (core/work.py), each list with its count and the link to the page that lists it."""
     user = request.user
-    sees_people = visibility_of(User).scope_for(user)
+    alerts, alert_count = selectors.open_alerts_for_user(user=user, limit=HOME_ALERTS)
     return render(
         request,
         "staff/home.html",
         {
-            "is_regional": user.is_regional,
-            "people_scope": sees_people.value if isinstance(sees_people, Scope) else None,
+            "alerts": alerts,
+            "alert_count": alert_count,
+            "more_alerts": alert_count - len(alerts),
+            "sections": selectors.my_work_for_user(user=user),
             "role_summary": ROLE_SUMMARY.get(user.role, ""),
+            "duty": selectors.duty_status_for_user(user=user)
+            if may(user, policies.SET_ON_DUTY)
+            else None,
+            "override_hours": settings.QORGAU_DUTY_OVERRIDE_HOURS,
         },
     )
 
@@ -309,7 +321,28 @@ def staff_home(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def on_duty(request: AuthedRequest) -> HttpResponse:
-    services.user_set_on_duty(user=request.user, on_duty=request.POST.get("on_duty") == "1")
+    """ "Start my duty" (on duty for QORGAU_DUTY_OVERRIDE_HOURS) or "End my duty" (during a shift
+    of the rota: off duty until the shift ends)."""
+    if request.POST.get("on_duty") == "1":
+        until = services.duty_override_start(acting_user=request.user)
+        messages.success(
+            request,
+            _("You are on duty until %(until)s.")
+            % {"until": date_format(localtime(until), "DATETIME_FORMAT")},
+        )
+    else:
+        until_shift = services.duty_override_end(acting_user=request.user)
+        if until_shift is not None:
+            messages.info(
+                request,
+                _(
+                    "Your shift of the rota runs until %(until)s: you are off duty until then, and "
+                    "the rota puts you on duty again at your next shift. Tell your chief."
+                )
+                % {"until": date_format(localtime(until_shift), "DATETIME_FORMAT")},
+            )
+        else:
+            messages.success(request, _("You are off duty."))
     return redirect("core:staff_home")
 
 

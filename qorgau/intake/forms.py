@@ -288,6 +288,12 @@ class QueueFilterForm(forms.Form):
         label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due = forms.ChoiceField(
+        label=_("Response due"),
+        required=False,
+        choices=[("", _("Any time")), ("today", _("Today")), ("week", _("This week"))],
+    )
+    mine = forms.BooleanField(label=_("Taken by me"), required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     region = forms.CharField(label=_("Region code"), required=False, max_length=8)
     sort = forms.ChoiceField(
@@ -327,6 +333,8 @@ class QueueFilterForm(forms.Form):
             category=data.get("category") or None,
             source=data.get("source") or None,
             overdue=bool(data.get("overdue")),
+            due=data.get("due") or None,
+            mine=bool(data.get("mine")),
             day=data.get("day"),
             find=data.get("find") or "",
             sort=data.get("sort") or "priority",

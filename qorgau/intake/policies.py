@@ -160,3 +160,10 @@ P1_FALLBACK_IN_REGION = frozenset({Role.REGIONAL_CHIEF})
 # analysts and chiefs.
 DEADLINE_ALERTED_P1 = frozenset({Role.REGIONAL_CHIEF})
 DEADLINE_ALERTED_P2 = frozenset({Role.ANALYST, Role.REGIONAL_CHIEF})
+
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the queue's reports past or near their response deadline and those they took.
+WORK_ON_QUEUE = frozenset({Role.ANALYST, Role.REGIONAL_CHIEF, Role.CENTRAL_OFFICE})
+# Whose home page lists the region's open P1 reports.
+WORK_ON_REGION_P1 = frozenset({Role.REGIONAL_CHIEF})

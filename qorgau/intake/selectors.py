@@ -60,6 +60,11 @@ class QueueFilters:
     category: str | None = None
     source: str | None = None
     overdue: bool = False
+    # Awaiting a first action with the response deadline in a window of "my work now"
+    # (core/work.py: "today", "week").
+    due: str | None = None
+    # Taken by the reader.
+    mine: bool = False
     open_only: bool = False
     day: date | None = None
     find: str = ""
@@ -122,6 +127,10 @@ def report_list_for_user(*, user: User, filters: QueueFilters | None = None) -> 
         qs = qs.filter(source=filters.source)
     if filters.overdue:
         qs = qs.filter(overdue_q(now))
+    if filters.due:
+        qs = qs.filter(due_q(filters.due, now))
+    if filters.mine:
+        qs = qs.filter(assigned_to=user)
     if filters.year:
         qs = qs.filter(created_at__year=filters.year)
     if filters.region_code:
@@ -155,6 +164,17 @@ def report_list_for_user(*, user: User, filters: QueueFilters | None = None) -> 
 def overdue_q(now: datetime) -> Q:
     """Open, no first action yet, and past the response deadline of its priority."""
     return Q(first_action_at__isnull=True, respond_by__lt=now) & ~Q(status=Status.CLOSED)
+
+
+def due_q(window: str, now: datetime) -> Q:
+    """Open, no first action yet, and the response deadline in a window of "my work now"."""
+    from qorgau.core.work import OVERDUE, Windows
+
+    if window == OVERDUE:
+        return overdue_q(now)
+    return Q(
+        first_action_at__isnull=True, **Windows.at(now).moment_filter("respond_by", window)
+    ) & ~Q(status=Status.CLOSED)
 
 
 def report_get_for_user(*, user: User | None, public_id: str) -> Report:

@@ -220,3 +220,19 @@ def calendar_of(user: Any) -> Q:
 def search_limited_to_visible(user: Any) -> bool:
     """Whether a user's name search shows only the people they see (else the whole register)."""
     return SEARCH_REGISTER.roles.get(user.role) is On.VISIBLE
+
+
+# Who hears that a report links to a person under supervision, besides the plan's officer: the
+# region's chief. An inmate: the clinicians of his facility (the chief where it has none).
+LINKED_SUPERVISED_ALERTED_ROLES = frozenset({Role.REGIONAL_CHIEF})
+LINKED_INMATE_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})
+# Who hears of an examination or a risk reassessment past its date: the clinicians of the person's
+# facility, or the region's chief where it has none.
+CLINICAL_OVERDUE_FALLBACK_ROLES = frozenset({Role.REGIONAL_CHIEF})
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the supervision meetings due (of their own plans, for a police supervisor;
+# of the region, for its chief).
+WORK_ON_MEETINGS = frozenset({Role.POLICE_SUPERVISOR, Role.REGIONAL_CHIEF})
+# Whose home page lists the examinations and risk reassessments due of the people they see.
+WORK_ON_CLINICAL = frozenset({Role.CLINICIAN, Role.REGIONAL_CHIEF})

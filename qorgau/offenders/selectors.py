@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from qorgau.offenders.models import (
     Facility,
     Meeting,
     Person,
+    RiskAssessment,
     SupervisionPlan,
     TreatmentPlan,
 )
@@ -33,13 +34,92 @@ from qorgau.offenders.models import (
 PERSON_OWNER = OwnerType.PERSON
 
 
-def person_list_for_user(*, user: User, status: str | None = None) -> QuerySet[Person]:
+def person_list_for_user(
+    *,
+    user: User,
+    status: str | None = None,
+    examination: str | None = None,
+    reassessment: str | None = None,
+) -> QuerySet[Person]:
+    """The register entries the user sees. `examination` / `reassessment`: only those with an
+    examination scheduled, or a risk reassessment due, in a window of "my work now"
+    (core/work.py: overdue, today, week), soonest first, with that day as `due_on`."""
     qs = visible_to(Person.objects.select_related("region", "facility"), user)
     if status:
         qs = qs.filter(status=status)
-    return qs.annotate(
+    qs = qs.annotate(
         examined=Exists(Examination.objects.filter(person=OuterRef("pk"), done_on__isnull=False)),
-    ).order_by("-created_at")
+    )
+    if examination:
+        due = _examinations_due(examination)
+        return (
+            qs.filter(Exists(due))
+            .annotate(due_on=Subquery(due.values("scheduled_for")[:1]))
+            .order_by("due_on", "pk")
+        )
+    if reassessment:
+        again = _reassessments_due(reassessment)
+        return (
+            qs.filter(Exists(again))
+            .annotate(due_on=Subquery(again.values("next_due")[:1]))
+            .order_by("due_on", "pk")
+        )
+    return qs.order_by("-created_at")
+
+
+def _examinations_due(window: str) -> QuerySet[Examination]:
+    """The person's (OuterRef) examinations still scheduled, on a day in `window`, soonest first."""
+    from qorgau.core.work import Windows
+
+    return Examination.objects.filter(
+        Windows.at().day_q("scheduled_for", window),
+        person=OuterRef("pk"),
+        status=ExaminationStatus.SCHEDULED,
+    ).order_by("scheduled_for")
+
+
+def _reassessments_due(window: str) -> QuerySet[RiskAssessment]:
+    """The person's (OuterRef) latest assessment of an instrument, its next one due in `window`."""
+    from qorgau.core.work import Windows
+
+    newer = RiskAssessment.objects.filter(
+        person=OuterRef("person"),
+        instrument=OuterRef("instrument"),
+        assessed_on__gt=OuterRef("assessed_on"),
+    )
+    return (
+        RiskAssessment.objects.filter(Windows.at().day_q("next_due", window), person=OuterRef("pk"))
+        .filter(~Exists(newer))
+        .order_by("next_due")
+    )
+
+
+def clinical_due_counts(*, user: User, what: str) -> dict[str, int]:
+    """For each window of "my work now" (core/work.py), how many register entries the user sees
+    have an examination scheduled (`what="examination"`) or a risk reassessment due in it: the
+    rows of the register's ?examination= / ?reassessment= pages. One query."""
+    from qorgau.core.work import DUE_WINDOWS, Windows
+
+    windows = Windows.at()
+    register = visible_to(Person.objects.all(), user).values("pk")
+    rows: QuerySet[Any]
+    if what == "examination":
+        rows = Examination.objects.filter(person__in=register, status=ExaminationStatus.SCHEDULED)
+        day = "scheduled_for"
+    else:
+        newer = RiskAssessment.objects.filter(
+            person=OuterRef("person"),
+            instrument=OuterRef("instrument"),
+            assessed_on__gt=OuterRef("assessed_on"),
+        )
+        rows = RiskAssessment.objects.filter(person__in=register).filter(~Exists(newer))
+        day = "next_due"
+    return rows.order_by().aggregate(
+        **{
+            window: Count("person", distinct=True, filter=windows.day_q(day, window))
+            for window in DUE_WINDOWS
+        }
+    )
 
 
 def person_get_for_user(*, user: User, public_id: str) -> Person:
@@ -167,16 +247,34 @@ def examination_coverage(*, user: User, by: str = "facility") -> list[CoverageRo
     ]
 
 
-def meetings_due_for_user(*, user: User, until: date | None = None) -> QuerySet[Meeting]:
-    """The police supervisor's calendar: meetings due up to a day (today by default), oldest first."""
+def meeting_calendar_for_user(*, user: User) -> QuerySet[Meeting]:
+    """Every meeting still due of the user's calendar (a police supervisor's own plans, the
+    region's for a chief), oldest first."""
     require(user, policies.VIEW_SUPERVISION_CALENDAR)
-    until = until or timezone.localdate()
     qs = Meeting.objects.visible_to(user).select_related("plan__person", "plan__officer")
     return (
         qs.filter(policies.calendar_of(user))
-        .filter(status=MeetingStatus.DUE, due_on__lte=until)
-        .order_by("due_on")
+        .filter(status=MeetingStatus.DUE)
+        .order_by("due_on", "pk")
     )
+
+
+def meeting_due_q(window: str) -> Q:
+    """Meetings due on a day in a window of "my work now" (core/work.py)."""
+    from qorgau.core.work import Windows
+
+    return Windows.at().day_q("due_on", window)
+
+
+def meetings_due_for_user(
+    *, user: User, until: date | None = None, window: str | None = None
+) -> QuerySet[Meeting]:
+    """The police supervisor's calendar: meetings due up to a day (today by default), oldest first;
+    `window`: those due in a window of "my work now" instead (core/work.py: overdue, today, week)."""
+    qs = meeting_calendar_for_user(user=user)
+    if window:
+        return qs.filter(meeting_due_q(window))
+    return qs.filter(due_on__lte=until or timezone.localdate())
 
 
 def facilities_for_user(*, user: User) -> QuerySet[Facility]:

@@ -26,6 +26,7 @@ from qorgau.core.models import Region
 from qorgau.core.permissions import Policy, may, requires_visibility
 from qorgau.core.services import audit_personal_view
 from qorgau.core.types import AuthedRequest
+from qorgau.core.work import window_named
 from qorgau.offenders import policies, selectors, services
 from qorgau.offenders.forms import (
     ExaminationForm,
@@ -52,8 +53,15 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     hits = []
     if form.is_valid() and form.cleaned_data["name"]:
         hits = selectors.person_search(user=request.user, name=form.cleaned_data["name"])
+    examination = window_named(request.GET.get("examination"))
+    reassessment = window_named(request.GET.get("reassessment"))
     page = Paginator(
-        selectors.person_list_for_user(user=request.user, status=request.GET.get("status") or None),
+        selectors.person_list_for_user(
+            user=request.user,
+            status=request.GET.get("status") or None,
+            examination=examination,
+            reassessment=None if examination else reassessment,
+        ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     coverage = (
@@ -64,7 +72,14 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "offenders/list.html",
-        {"page": page, "form": form, "hits": hits, "coverage": coverage},
+        {
+            "page": page,
+            "form": form,
+            "hits": hits,
+            "coverage": coverage,
+            "examination": examination,
+            "reassessment": None if examination else reassessment,
+        },
     )
 
 
@@ -355,11 +370,17 @@ def coverage(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def supervision_today(request: AuthedRequest) -> HttpResponse:
-    meetings = selectors.meetings_due_for_user(user=request.user)
+    window = window_named(request.GET.get("due"))
+    meetings = selectors.meetings_due_for_user(user=request.user, window=window)
     return render(
         request,
         "offenders/supervision.html",
-        {"meetings": meetings, "today": timezone.localdate(), "form": MeetingForm()},
+        {
+            "meetings": meetings,
+            "today": timezone.localdate(),
+            "form": MeetingForm(),
+            "window": window,
+        },
     )
 
 

@@ -117,6 +117,9 @@ RESPOND_TO_REFERRAL = Policy(
 # approves it); the system (demo data) links them at once.
 SET_PARTNER_MEMBER = Policy("prevention.set_partner_member", {Role.ADMIN: On.ANY})
 
+# Who hears that a referral to a partner went unanswered, besides whoever sent it: the region's chief.
+REFERRAL_UNANSWERED_ALERTED_ROLES = frozenset({Role.REGIONAL_CHIEF})
+
 # What the administrators may do in the Django admin with prevention's reference data.
 ADMIN_PERMISSIONS = {
     Role.ADMIN: frozenset(
@@ -134,3 +137,12 @@ ADMIN_PERMISSIONS = {
         }
     ),
 }
+
+
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the planned school rounds of their region by date: the education
+# coordinator who records them, the region's chief.
+WORK_ON_ROUNDS = frozenset({Role.EDUCATION_COORDINATOR, Role.REGIONAL_CHIEF})
+# Whose home page lists the referrals waiting for their answer (sent, not yet answered).
+WORK_ON_REFERRALS = frozenset({Role.PARTNER})

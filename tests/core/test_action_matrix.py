@@ -47,6 +47,13 @@ pytestmark = pytest.mark.django_db
 ACTIONS = """
 # url name                         policy                                 ano pwd ana pro chi cen cli pol edu par sec adm
 core:on_duty                       core.set_on_duty                         L   L   R 403 403   R 403 403 403 403 403 403
+core:duty_shift_create             core.plan_regional_duty                  L   L 403 403 400 403 403 403 403 403 403 403
+core:duty_pattern_create           core.plan_regional_duty                  L   L 403 403 400 403 403 403 403 403 403 403
+core:duty_national_shift_create    core.plan_national_duty                  L   L 403 403 403 400 403 403 403 403 403 403
+core:duty_national_pattern_create  core.plan_national_duty                  L   L 403 403 403 400 403 403 403 403 403 403
+core:duty_shift_delete             core.plan_regional_duty                  L   L 403 403   R 403 403 403 403 403 403 403
+core:duty_shift_swap               core.plan_regional_duty                  L   L 403 403 400 403 403 403 403 403 403 403
+core:duty_pattern_end              core.plan_regional_duty                  L   L 403 403   R 403 403 403 403 403 403 403
 core:notifications                 core.read_notifications                  L   L   R   R   R   R   R   R   R   R   R   R
 core:notification_acknowledge      core.acknowledge_alert                   L   L   R 404 404 404 404 404 404 404 404 404
 core:person_second_factor_reset    core.reset_second_factor                 L   L 403 403 403 403 403 403 403 403   R 403
@@ -171,6 +178,12 @@ def objects_of(objects_, name: str, which: str):
     if name == "core:notification_acknowledge":
         notification = objects_.notification
         return ({"pk": notification.pk}, notification) if which == "home" else (None, None)
+    if name in ("core:duty_shift_delete", "core:duty_shift_swap"):
+        shift = objects_.shift[which]
+        return {"public_id": shift.public_id}, shift
+    if name == "core:duty_pattern_end":
+        pattern = objects_.pattern[which]
+        return {"public_id": pattern.public_id}, pattern
     if name.startswith("core:access_change_"):
         change = objects_.access_change
         return ({"public_id": change.public_id}, change) if which == "home" else (None, None)

@@ -113,7 +113,11 @@ def test_an_unacknowledged_p1_climbs_to_the_chief_after_10_minutes_and_the_desk_
         tick_at(raised + timedelta(minutes=10), monkeypatch)
         tick_at(raised + timedelta(minutes=10, seconds=30), monkeypatch)  # again: nothing new
     assert told(report) == {"analyst": 0, "chief": 1}
-    chief_mail = [m for m in mail.outbox if m.to == ["chief@example.invalid"]]
+    chief_mail = [
+        m
+        for m in mail.outbox
+        if m.to == ["chief@example.invalid"] and report.public_id in m.subject
+    ]
     assert len(chief_mail) == 1 and "10 minutes" in chief_mail[0].body
     assert [m.to for m in sms.outbox] == [MOBILES["analyst"], MOBILES["chief"]]
 
@@ -359,3 +363,29 @@ def test_the_account_form_takes_a_mobile_as_people_write_it_and_refuses_a_landli
     landline = form("8 727 250 00 00")
     assert not landline.is_valid()
     assert "mobile number" in str(landline.errors["mobile"])
+
+
+def test_a_region_without_a_chief_climbs_to_the_national_desk_at_the_first_step(
+    analyst, central, django_capture_on_commit_callbacks, monkeypatch
+):
+    from qorgau.core.services import user_set_on_duty
+
+    user_set_on_duty(user=analyst, on_duty=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit()
+    alert = Alert.objects.get(object_ref=report.public_id)
+    tick_at(alert.created_at + timedelta(minutes=10), monkeypatch)
+    assert told(report) == {"analyst": 0, "central": 1}
+
+
+def test_a_tick_that_was_down_catches_up_every_step_at_once(
+    people, django_capture_on_commit_callbacks, monkeypatch
+):
+    from qorgau.core.services import user_set_on_duty
+
+    user_set_on_duty(user=people["analyst"], on_duty=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit()
+    alert = Alert.objects.get(object_ref=report.public_id)
+    tick_at(alert.created_at + timedelta(minutes=45), monkeypatch)
+    assert told(report) == {"analyst": 0, "chief": 1, "central": 2}

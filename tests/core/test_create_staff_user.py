@@ -22,3 +22,17 @@ def test_a_regional_role_needs_a_known_region(reference_data):
     with pytest.raises(CommandError, match="KZ-00"):
         call_command("create_staff_user", "a", "--role", "analyst", "--region", "KZ-00")
     assert not User.objects.filter(username="a").exists()
+
+
+def test_a_staff_member_made_on_the_command_line_gets_a_mobile_for_sms_or_a_clear_refusal(
+    reference_data,
+):
+    call_command(
+        "create_staff_user", "desk.one", "--role", "central_office", "--mobile", "8 701 234 56 78"
+    )
+    assert User.objects.get(username="desk.one").mobile == "+77012345678"
+    with pytest.raises(CommandError, match="mobile number"):
+        call_command(
+            "create_staff_user", "desk.two", "--role", "central_office", "--mobile", "8 727 2500000"
+        )
+    assert not User.objects.filter(username="desk.two").exists()

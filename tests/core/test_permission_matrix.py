@@ -56,6 +56,15 @@ core:login_verify              L 200   R   R   R   R   R   R   R   R   R   R
 core:login_enrol               L   L   R   R   R   R   R   R   R   R   R   R
 core:logout                  405 405 405 405 405 405 405 405 405 405 405 405
 core:people                    L   L 403 403 200 200 403 403 403 403 200 200
+core:duty_rota                 L   L 200 403 200 200 403 403 403 403 403 403
+core:duty_coverage             L   L 403 403 200 200 403 403 403 403 403 403
+core:duty_shift_create         L   L 405 405 405 405 405 405 405 405 405 405
+core:duty_shift_delete         L   L 405 405 405 405 405 405 405 405 405 405
+core:duty_shift_swap           L   L 405 405 405 405 405 405 405 405 405 405
+core:duty_pattern_create       L   L 405 405 405 405 405 405 405 405 405 405
+core:duty_national_shift_create  L   L 405 405 405 405 405 405 405 405 405 405
+core:duty_national_pattern_create  L   L 405 405 405 405 405 405 405 405 405 405
+core:duty_pattern_end          L   L 405 405 405 405 405 405 405 405 405 405
 core:on_duty                   L   L 405 405 405 405 405 405 405 405 405 405
 core:notifications             L   L 200 200 200 200 200 200 200 200 200 200
 core:notification_acknowledge  L   L 405 405 405 405 405 405 405 405 405 405
@@ -203,6 +212,18 @@ admin:core_auditentry_history   L   L   L   L   L   L   L   L   L   L   L 200
 admin:core_auditentry_delete   L   L   L   L   L   L   L   L   L   L   L 403
 admin:core_auditentry_change   L   L   L   L   L   L   L   L   L   L   L 200
 /admin/core/auditentry/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_alert_changelist        L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_alert_add               L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_alert_history           L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_alert_delete            L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_alert_change            L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/alert/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
+admin:core_delivery_changelist     L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_delivery_add            L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_delivery_history        L   L   L   L   L   L   L   L   L   L   L 200
+admin:core_delivery_delete         L   L   L   L   L   L   L   L   L   L   L 403
+admin:core_delivery_change         L   L   L   L   L   L   L   L   L   L   L 200
+/admin/core/delivery/<path:object_id>/   L   L   L   L   L   L   L   L   L   L   L   R
 admin:core_accesschange_changelist     L   L   L   L   L   L   L   L   L   L   L 200
 admin:core_accesschange_add      L   L   L   L   L   L   L   L   L   L   L 403
 admin:core_accesschange_history     L   L   L   L   L   L   L   L   L   L   L 200
@@ -412,6 +433,17 @@ class Objects:
             params={"report": "MATRIX", "deadline_at": ""},
         )
         self.notification = Notification.objects.get(alert=alert, user__username="analyst")
+        from qorgau.core.models import DutyPattern, DutyShift
+
+        # the demo's rota: weekday shifts of each region's analyst, from weekly patterns
+        self.shift = {
+            k: DutyShift.objects.filter(region__code=c).order_by("starts_at").first()
+            for k, c in (("home", "KZ-75"), ("other", "KZ-71"))
+        }
+        self.pattern = {
+            k: DutyPattern.objects.filter(region__code=c).first()
+            for k, c in (("home", "KZ-75"), ("other", "KZ-71"))
+        }
 
     @staticmethod
     def offender(code: str):
@@ -515,6 +547,9 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
         "prevention:referral_detail": lambda: {"public_id": world.referral[which].public_id},
         "prevention:report_to_partner": lambda: {"public_id": world.report[which].public_id},
         "prevention:case_to_partner": lambda: {"public_id": world.case[which].public_id},
+        "core:duty_shift_delete": lambda: {"public_id": world.shift[which].public_id},
+        "core:duty_shift_swap": lambda: {"public_id": world.shift[which].public_id},
+        "core:duty_pattern_end": lambda: {"public_id": world.pattern[which].public_id},
     }
     if name in pick:
         return pick[name]()
@@ -634,7 +669,7 @@ def test_every_url_answers_every_role_as_the_table_says(world, clients):
                         )
     stale = sorted(set(expected) - seen)
     # every URL that names an object of a region was asked with another region's object too
-    assert len(other_region_urls) == 41, sorted(other_region_urls)
+    assert len(other_region_urls) == 44, sorted(other_region_urls)
     message = []
     if missing:
         message.append(

@@ -65,3 +65,31 @@ def test_every_app_gets_synthetic_demo_data(reference_data, var_dir, settings, t
         prosecutor__isnull=True
     ).exists()  # Shymkent has no eligible prosecutor
     assert Person.objects.filter(status="supervised").exists()
+
+
+def test_a_p1_report_after_the_demo_is_on_the_demo_analysts_home_at_once(
+    reference_data, var_dir, settings, tmp_path, client, django_capture_on_commit_callbacks
+):
+    """`make run`, then a P1 report of the home region on the Red Button: the demo analyst is on
+    duty, so it is waiting on her "my work now" with nothing else run."""
+    from qorgau.intake.models import Report
+    from tests.intake.test_views import form_data
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    call_command("seed_demo")
+    analyst = User.objects.get(username="analyst")
+    from qorgau.core.duty import is_on_duty
+
+    assert is_on_duty(analyst) and analyst.region.code == "KZ-75"
+    before = set(Report.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/report/",
+            form_data(narrative="Он сказал, что завтра встретит её после школы.", submission="p1"),
+        )
+    p1 = Report.objects.exclude(pk__in=before).get()
+    assert p1.priority == "P1"
+    client.force_login(analyst)
+    response = client.get("/staff/")
+    assert p1.public_id in response.content.decode()
+    assert response.context["alert_count"] == response.context["unread_notifications"]() >= 1

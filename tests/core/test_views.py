@@ -463,9 +463,10 @@ CASE_PAGES = {
 
 OFFENDER_PAGES = {"/staff/offenders/", "/staff/offenders/coverage/", "/staff/supervision/"}
 PREVENTION_PAGES = {"/staff/prevention/", "/staff/partner-referrals/"}
+DUTY_PAGES = {"/staff/duty/", "/staff/duty/coverage/"}
 
 NAVIGATION = {
-    "analyst": {"/staff/", "/staff/reports/", "/staff/partner-referrals/"},
+    "analyst": {"/staff/", "/staff/reports/", "/staff/partner-referrals/", "/staff/duty/"},
     "prosecutor": {"/staff/", "/staff/cases/"},
     "chief": {
         "/staff/",
@@ -476,6 +477,7 @@ NAVIGATION = {
         *CASE_PAGES,
         *OFFENDER_PAGES,
         *PREVENTION_PAGES,
+        *DUTY_PAGES,
     },
     "central": {
         "/staff/",
@@ -488,6 +490,7 @@ NAVIGATION = {
         *CASE_PAGES,
         *OFFENDER_PAGES,
         *PREVENTION_PAGES,
+        *DUTY_PAGES,
     },
     "clinician": {
         "/staff/",

@@ -27,7 +27,7 @@ def test_a_new_member_of_staff_sets_up_the_authenticator_on_a_phone(page, analys
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z0-9]+", c) for c in codes)
     page.click("text=I have kept them: continue")
-    page.wait_for_selector("h1:has-text('Welcome')")
+    page.wait_for_selector("h1:has-text('My work now')")
 
 
 def test_staff_login_passes_both_steps(page, chief):

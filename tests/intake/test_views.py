@@ -337,8 +337,9 @@ class TestWorkspace:
     def test_on_duty_and_alerts(self, client, analyst, django_capture_on_commit_callbacks):
         client.force_login(analyst)
         client.post("/staff/on-duty/", {"on_duty": "1"})
-        analyst.refresh_from_db()
-        assert analyst.on_duty
+        from qorgau.core.duty import is_on_duty
+
+        assert is_on_duty(analyst)
         client.logout()
         with django_capture_on_commit_callbacks(execute=True):
             self.make(client, narrative="Он сказал, что завтра встретит её после школы.")

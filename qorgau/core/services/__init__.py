@@ -1,4 +1,4 @@
-"""Every write of the core app: the audit log, staff accounts and changes of their access, API tokens, rate limits and the
+"""Every write of the core app: the audit log, staff accounts and changes of their access, the duty rota, API tokens, rate limits and the
 second factor. One module per sub-domain; every public name is here too."""
 
 from __future__ import annotations
@@ -24,6 +24,17 @@ from qorgau.core.services.audit import (
     audit_logout,
     audit_otp_failed,
     audit_personal_view,
+)
+from qorgau.core.services.duty import (
+    PatternInput,
+    duty_override_end,
+    duty_override_start,
+    duty_pattern_create,
+    duty_pattern_end,
+    duty_patterns_materialise,
+    duty_shift_create,
+    duty_shift_delete,
+    duty_shift_swap,
 )
 from qorgau.core.services.limits import (
     LOGIN_ACCOUNT_ADDRESS_SCOPE,
@@ -58,6 +69,7 @@ __all__ = [
     "LOGIN_CODE_SCOPE",
     "TOKEN_PREFIX",
     "TOKEN_TOUCH_INTERVAL",
+    "PatternInput",
     "access_change_approve",
     "access_change_cancel",
     "access_change_reject",
@@ -73,6 +85,14 @@ __all__ = [
     "audit_logout",
     "audit_otp_failed",
     "audit_personal_view",
+    "duty_override_end",
+    "duty_override_start",
+    "duty_pattern_create",
+    "duty_pattern_end",
+    "duty_patterns_materialise",
+    "duty_shift_create",
+    "duty_shift_delete",
+    "duty_shift_swap",
     "login_failure_record",
     "login_lockout_wait",
     "notifications_mark_read",

@@ -1,4 +1,5 @@
-"""Staff accounts: created, passwords set, duty started and ended, notifications read."""
+"""Staff accounts: created, passwords set, duty started and ended (core/services/duty.py), notifications
+read."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def user_create(
     language: Language | str = Language.RUSSIAN,
     full_name: str = "",
     email: str = "",
+    mobile: str = "",
 ) -> User:
     """Create a member of staff; a regional role needs a region and a prosecutor a gender.
 
@@ -42,6 +44,7 @@ def user_create(
         language=language,
         full_name=full_name,
         email=email,
+        mobile=mobile,
     )
     if password:
         user.set_password(password)
@@ -74,18 +77,15 @@ def user_set_password(*, acting_user: User | None, user: User, password: str) ->
     audit_append(actor=acting_user, action="user.set_password", obj=user, region=user.region)
 
 
-@service
 def user_set_on_duty(*, user: User, on_duty: bool) -> None:
-    """An analyst starts or ends their duty: on-duty analysts are alerted at once to P1 reports."""
-    require(user, policies.SET_ON_DUTY)
-    User.objects.filter(pk=user.pk).update(on_duty=on_duty, updated_at=timezone.now())
-    user.on_duty = on_duty
-    audit_append(
-        actor=user,
-        action="user.on_duty" if on_duty else "user.off_duty",
-        obj=user,
-        region=user.region,
-    )
+    """The staff home's "Start my duty" / "End my duty" (kept for callers of the switch before the
+    rota): the manual override of the duty rota, `duty_override_start` or `duty_override_end`."""
+    from qorgau.core.services.duty import duty_override_end, duty_override_start
+
+    if on_duty:
+        duty_override_start(acting_user=user)
+    else:
+        duty_override_end(acting_user=user)
 
 
 # No audit entry: marking one's own notifications read changes nothing anyone else sees.

@@ -249,6 +249,9 @@ def report_link_subject(
         report, EventKind.LINKED, actor=acting_user, details={"subject": result.subject.public_id}
     )
     report_retriage(report=report)
+    from qorgau.intake.linked import alert_linked_by_analyst
+
+    alert_linked_by_analyst(report=report, subject=result.subject)
 
 
 @service

@@ -181,6 +181,7 @@ def _report_store(
     link = _link_report(report)
     if link.others:
         _apply_triage(report, link=link, initial=True)
+        _alert_linked(report, link)
     elif report.priority == "P1":
         _notify_p1(report)
     if link.subject is not None and _subject_crossed_threshold(link, rules):
@@ -353,6 +354,13 @@ def _notify_p1(report: Report) -> None:
     from qorgau.intake.notifications import notify_p1
 
     notify_p1(report=report)
+
+
+def _alert_linked(report: Report, link: LinkResult) -> None:
+    """It links to a supervised offender, an inmate, a case suspect: tell whoever keeps them."""
+    from qorgau.intake.linked import alert_linked
+
+    alert_linked(report=report, link=link)
 
 
 def _subject_crossed_threshold(link: LinkResult, rules: dict[str, Any]) -> bool:

@@ -169,9 +169,18 @@ def person_create(*, acting_user: User | None, data: PersonInput) -> Person:
     )
     if link.subject is not None and link.others.get(OwnerType.REPORT):
         _flag_reports(link.subject)
+        _alert_reports(link.subject, person)
     audit_append(actor=acting_user, action="offender.create", obj=person, region=person.region)
     search_index_touch()
     return person
+
+
+def _alert_reports(subject: Subject, person: Person) -> None:
+    """Open reports already name this person: whoever keeps him hears of them (a supervised
+    person's supervisor and chief, an inmate's clinicians), as at a report's submit."""
+    from qorgau.intake.linked import alert_reports_of_new_owner
+
+    alert_reports_of_new_owner(subject=subject, owner_type=PERSON_OWNER, owner_id=person.pk)
 
 
 def _flag_reports(subject: Subject) -> None:

@@ -23,6 +23,8 @@ from qorgau.prevention.selectors.partners import (
 )
 from qorgau.prevention.selectors.rounds import (
     RoundFigures,
+    round_calendar_for_user,
+    round_due_q,
     round_figures_for_user,
     round_get_for_user,
     round_list_for_user,
@@ -80,6 +82,8 @@ __all__ = [
     "programme_coverage_for_user",
     "region_get_for_user",
     "regions_for_user",
+    "round_calendar_for_user",
+    "round_due_q",
     "round_figures_for_user",
     "round_get_for_user",
     "round_list_for_user",

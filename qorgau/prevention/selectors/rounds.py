@@ -53,16 +53,33 @@ def round_figures_for_user(*, user: User, year: int | None = None) -> RoundFigur
 
 
 def round_list_for_user(
-    *, user: User, year: int | None = None, status: str | None = None
+    *, user: User, year: int | None = None, status: str | None = None, due: str | None = None
 ) -> QuerySet[SafeguardingRound]:
+    """The rounds the user sees; `due`: the planned ones whose date is in a window of "my work
+    now" (core/work.py: overdue, today, week), soonest first."""
     qs = visible_to(SafeguardingRound.objects.select_related("school", "school__region"), user)
     if year:
         qs = qs.filter(school_year=year)
     if status:
         qs = qs.filter(status=status)
+    if due:
+        qs = qs.filter(round_due_q(due))
+        return qs.annotate(referral_count=Count("referrals")).order_by("planned_on", "pk")
     return qs.annotate(referral_count=Count("referrals")).order_by(
         "-school_year", "planned_on", "pk"
     )
+
+
+def round_due_q(window: str) -> Q:
+    """Planned rounds whose day is in a window of "my work now" (core/work.py)."""
+    from qorgau.core.work import Windows
+
+    return Q(status=RoundStatus.PLANNED) & Windows.at().day_q("planned_on", window)
+
+
+def round_calendar_for_user(*, user: User) -> QuerySet[SafeguardingRound]:
+    """The rounds the user sees, as counted for "my work now" (no figures per round)."""
+    return visible_to(SafeguardingRound.objects.all(), user)
 
 
 def round_get_for_user(*, user: User, public_id: str) -> SafeguardingRound:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import may, require, requires_visibility
 from qorgau.core.types import AuthedRequest
+from qorgau.core.work import window_named
 from qorgau.prevention import policies, selectors, services
 from qorgau.prevention.forms import RoundDoneForm, RoundFilterForm, RoundPlanForm, RoundReferralForm
 from qorgau.prevention.models import SafeguardingRound
@@ -31,12 +32,14 @@ def round_list(request: AuthedRequest) -> HttpResponse:
     year = status = None
     if form.is_valid():
         year, status = form.cleaned_data["year"] or None, form.cleaned_data["status"] or None
-    qs = selectors.round_list_for_user(user=request.user, year=year, status=status)
+    due = window_named(request.GET.get("due"))
+    qs = selectors.round_list_for_user(user=request.user, year=year, status=status, due=due)
     return render(
         request,
         "prevention/round_list.html",
         {
             "page": _page(request, qs),
+            "due": due,
             "form": form,
             "figures": selectors.round_figures_for_user(user=request.user, year=year),
         },

@@ -24,6 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="", help="region code (KZ-75) for regional roles")
         parser.add_argument("--full-name", default="")
         parser.add_argument("--gender", default="", choices=["", "f", "m"])
+        parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--mobile",
+            default="",
+            help="for urgent alerts by SMS: a mobile number, +7 701 123 45 67",
+        )
 
     def handle(
         self,
@@ -33,6 +39,8 @@ class Command(BaseCommand):
         region: str,
         full_name: str,
         gender: str,
+        email: str = "",
+        mobile: str = "",
         **options: Any,
     ) -> None:
         if User.objects.filter(username=username).exists():
@@ -49,6 +57,8 @@ class Command(BaseCommand):
                 region=found,
                 gender=gender,
                 full_name=full_name,
+                email=email,
+                mobile=mobile,
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc

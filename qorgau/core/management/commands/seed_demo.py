@@ -12,6 +12,7 @@ from django.db import transaction
 from qorgau.core.demo import (
     DEMO_USERS,
     demo_authenticators_ensure,
+    demo_duty_start,
     demo_logins_path,
     seed_core,
 )
@@ -55,6 +56,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_core(rng=random.Random(seed), passwords=passwords)  # noqa: S311 (synthetic data)
         extra = self.seed_apps(seed)
+        demo_duty_start()
         lines = [
             "# Qorgau demo logins (synthetic people; development only)",
             "# sign in at http://127.0.0.1:8000/staff/login/",
