@@ -42,8 +42,10 @@ QUICK: dict[str, list[str]] = {
     "offenders": ["--rows", "5000", "--queries", "100", "--quiet-wait", "30"],
     "workers": ["--reports", "20000", "--tasks", "200"],
     "receipts": ["--trials", "60", "--reports", "20", "--quiet-wait", "30"],
+    "alerts": ["--reports", "20", "--alerts", "5000", "--due", "100", "--shifts", "1000",
+               "--quiet-wait", "30"],
 }  # fmt: skip
-ORDER = ["intake", "linking", "assign", "dashboard", "offenders", "workers", "receipts"]
+ORDER = ["intake", "linking", "assign", "dashboard", "offenders", "workers", "receipts", "alerts"]
 TIMEOUT_QUICK_S = 900
 # What "data size" means for each bench: the keys of its lines that hold it.
 SIZE_KEYS = {
@@ -54,6 +56,7 @@ SIZE_KEYS = {
     "offenders": ["rows", "register_entries"],
     "workers": ["reports", "tasks"],
     "receipts": ["reports", "trials"],
+    "alerts": ["reports", "alerts", "open_alerts", "notifications", "deliveries", "rota_shifts"],
 }
 
 
