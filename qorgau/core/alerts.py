@@ -302,13 +302,20 @@ def notify(
 
 
 def _hand_over(delivery_ids: list[int]) -> None:
-    for pk in delivery_ids:
-        try:
-            deliver.enqueue(delivery_id=pk)
-        except Exception:  # the queue is down: `tick` hands pending deliveries over again
-            logger.exception("delivery %s could not be queued", pk)
-        else:
-            Delivery.objects.filter(pk=pk).update(handed_at=timezone.now())
+    """Queue the deliveries' tasks, in one transaction (one commit for all, on the database
+    backend), and mark them handed over with one update."""
+    handed = []
+    with transaction.atomic():
+        for pk in delivery_ids:
+            try:
+                with transaction.atomic():
+                    deliver.enqueue(delivery_id=pk)
+            except Exception:  # the queue is down: `tick` hands pending deliveries over again
+                logger.exception("delivery %s could not be queued", pk)
+            else:
+                handed.append(pk)
+        if handed:
+            Delivery.objects.filter(pk__in=handed).update(handed_at=timezone.now())
 
 
 def close_alerts(*, kind: str, object_ref: str, now: datetime | None = None) -> int:
@@ -327,12 +334,26 @@ def _next_step(level: int, created_at: datetime) -> datetime | None:
     return None
 
 
-def escalation_recipients(alert: Alert, level: int, *, now: datetime | None = None) -> list[int]:
+def escalation_recipients(
+    alert: Alert,
+    level: int,
+    *,
+    now: datetime | None = None,
+    known: dict[tuple[int, int | None], list[int]] | None = None,
+) -> list[int]:
     """Who the alert climbs to at `level`: the region's chiefs, then the national duty desk. A
-    region with no active chief (or the central queue) goes to the desk at the first step."""
+    region with no active chief (or the central queue) goes to the desk at the first step.
+    `known` keeps the answers of one climb (the same for every alert of a region and level)."""
+    key = (level, alert.region_id if level == CHIEF else None)
+    if known is not None and key in known:
+        return known[key]
     if level == CHIEF:
-        return region_chiefs(alert.region_id) or national_desk(now)
-    return national_desk(now)
+        found = region_chiefs(alert.region_id) or national_desk(now)
+    else:
+        found = national_desk(now)
+    if known is not None:
+        known[key] = found
+    return found
 
 
 ESCALATE_BATCH = 500
@@ -346,6 +367,7 @@ def escalate_due(*, now: datetime | None = None) -> int:
     each step is taken, and its people told, once."""
     now = now or timezone.now()
     steps = 0
+    known: dict[tuple[int, int | None], list[int]] = {}
     while True:  # until a pass takes no step: a tick that was down catches up every level
         taken = 0
         due = list(
@@ -371,7 +393,12 @@ def escalate_due(*, now: datetime | None = None) -> int:
                 ).update(level=level, escalate_at=_next_step(level, alert.created_at))
                 if not claimed:
                     continue
-                notify(alert, escalation_recipients(alert, level, now=now), level=level, now=now)
+                notify(
+                    alert,
+                    escalation_recipients(alert, level, now=now, known=known),
+                    level=level,
+                    now=now,
+                )
             taken += 1
         steps += taken
         if not taken:

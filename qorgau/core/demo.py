@@ -78,6 +78,19 @@ def demo_logins_path() -> Path:
     return Path(settings.VAR_DIR) / "demo-logins.txt"
 
 
+# Synthetic mobile numbers (+7 700 000 00 NN: a run of zeros no person has), so that the demo's
+# urgent alerts go through the SMS backend too (under `make run`: files in var/sms/).
+DEMO_MOBILES = {
+    "analyst": "+77000000001",
+    "analyst2": "+77000000002",
+    "chief": "+77000000003",
+    "central": "+77000000004",
+    "police": "+77000000005",
+    "prosecutor": "+77000000006",
+    "clinician": "+77000000007",
+}
+
+
 def seed_core(*, rng: random.Random, passwords: dict[str, str]) -> list[User]:
     """Create the demo users (or give existing ones the new passwords)."""
     regions = {r.code: r for r in Region.objects.filter(code__in=[HOME_REGION, OTHER_REGION])}
@@ -95,6 +108,7 @@ def seed_core(*, rng: random.Random, passwords: dict[str, str]) -> list[User]:
                 language=demo.language,
                 full_name=demo.full_name,
                 email=f"{demo.username}@example.invalid",
+                mobile=DEMO_MOBILES.get(demo.username, ""),
             )
         else:
             services.user_set_password(
