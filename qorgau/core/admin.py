@@ -75,6 +75,19 @@ class HelplineAdmin(AuditedModelAdmin):
     list_editable = ["position", "is_active"]
 
 
+# What an administrator fills in for a new account (the password fields come after).
+NEW_ACCOUNT_FIELDS = [
+    "username",
+    "full_name",
+    "email",
+    "mobile",
+    "role",
+    "region",
+    "gender",
+    "language",
+]
+
+
 class MobileFieldMixin:
     """The mobile number as people write it ("8 (701) 123-45-67", longer than the stored
     +77011234567), saved in one writing; anything but a mobile number is refused."""
@@ -103,16 +116,7 @@ class QorgauUserCreationForm(MobileFieldMixin, AdminUserCreationForm):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "full_name",
-            "email",
-            "mobile",
-            "role",
-            "region",
-            "gender",
-            "language",
-        ]
+        fields = NEW_ACCOUNT_FIELDS
 
 
 class QorgauUserChangeForm(MobileFieldMixin, UserChangeForm):
@@ -172,19 +176,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": [
-                    "username",
-                    "full_name",
-                    "email",
-                    "mobile",
-                    "role",
-                    "region",
-                    "gender",
-                    "language",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ],
+                "fields": [*NEW_ACCOUNT_FIELDS, "usable_password", "password1", "password2"],
             },
         )
     ]
