@@ -8,7 +8,8 @@ for the national desk) are warned a day ahead of a gap in the rota.
 
 from __future__ import annotations
 
-from qorgau.core.alerts import escalate_due, hand_over_stalled
+from qorgau.core.alert_delivery import hand_over_stalled
+from qorgau.core.alerts import escalate_due
 from qorgau.core.services.audit import audit_addresses_cut
 from qorgau.core.services.duty import duty_patterns_materialise
 from qorgau.core.services.duty_gaps import duty_gaps_warn

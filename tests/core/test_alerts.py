@@ -444,8 +444,6 @@ def test_several_workers_climbing_and_raising_at_once_tell_each_person_once(alma
         thread.join()
     assert errors == []
     for ref in refs:
-        told = list(
-            Notification.objects.filter(object_ref=ref).values_list("user_id", "level")
-        )
+        told = list(Notification.objects.filter(object_ref=ref).values_list("user_id", "level"))
         assert sorted(told) == sorted([(analyst.pk, 0), (chief.pk, 1), (desk.pk, 2)]), ref
     assert Delivery.objects.count() == 3 * len(refs)  # one e-mail each, none twice

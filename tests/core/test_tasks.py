@@ -13,7 +13,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from qorgau.core.alerts import deliver, raise_alert
+from qorgau.core.alert_delivery import deliver
+from qorgau.core.alerts import raise_alert
 from qorgau.core.models import Delivery
 from qorgau.core.tasks import queue_health, requeue_lost_tasks
 from tests.factories import UserFactory
