@@ -44,8 +44,19 @@ QUICK: dict[str, list[str]] = {
     "receipts": ["--trials", "60", "--reports", "20", "--quiet-wait", "30"],
     "alerts": ["--reports", "20", "--alerts", "5000", "--due", "100", "--shifts", "1000",
                "--quiet-wait", "30"],
+    "triage": ["--repeat", "5", "--long-reports", "300"],
 }  # fmt: skip
-ORDER = ["intake", "linking", "assign", "dashboard", "offenders", "workers", "receipts", "alerts"]
+ORDER = [
+    "intake",
+    "linking",
+    "assign",
+    "dashboard",
+    "offenders",
+    "workers",
+    "receipts",
+    "alerts",
+    "triage",
+]
 TIMEOUT_QUICK_S = 900
 # What "data size" means for each bench: the keys of its lines that hold it.
 SIZE_KEYS = {
@@ -57,6 +68,7 @@ SIZE_KEYS = {
     "workers": ["reports", "tasks"],
     "receipts": ["reports", "trials"],
     "alerts": ["reports", "alerts", "open_alerts", "notifications", "deliveries", "rota_shifts"],
+    "triage": ["eval_set", "reports"],
 }
 
 
