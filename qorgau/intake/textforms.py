@@ -53,7 +53,7 @@ _FORMAT = re.compile(
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")
 
 
-def _valid(text: str) -> str:
+def valid_text(text: str) -> str:
     """The text with lone surrogates (invalid Unicode from a broken client) replaced by U+FFFD."""
     try:
         text.encode("utf-8")
@@ -64,7 +64,7 @@ def _valid(text: str) -> str:
 
 def fold(text: str) -> str:
     """The text as rules compare it: see the module's docstring. Never raises on a string."""
-    text = _valid(text or "")
+    text = valid_text(text or "")
     text = unicodedata.normalize("NFC", _FORMAT.sub("", text)).lower().translate(_FOLD)
     return _RUNS.sub(r"\1", text)
 
@@ -88,7 +88,7 @@ def _letters(text: str) -> tuple[int, int]:
 def script_of(text: str) -> str:
     """ "cyrillic", "latin", "mixed" or "none" (no Cyrillic or Latin letter: emojis, digits, links,
     other scripts). Links, addresses and @handles are not counted."""
-    cyrillic, latin = _letters(_valid(text or ""))
+    cyrillic, latin = _letters(valid_text(text or ""))
     if not cyrillic and not latin:
         return "none"
     small = min(cyrillic, latin)
@@ -137,7 +137,7 @@ def language_of(text: str) -> str:
     second has at least half of it (and 2 points), the narrative is "mixed". Short Cyrillic text
     with no marker at all is Russian (the most common); Latin text with none is "".
     """
-    raw = _valid(text or "")[:DETECT_CHARS]
+    raw = valid_text(text or "")[:DETECT_CHARS]
     lowered = unicodedata.normalize("NFC", _NOT_WORDS.sub(" ", raw)).lower()
     scores = {
         "kk": len(_KK_CYRILLIC_LETTERS.findall(lowered)) + len(_KK_LATIN_LETTERS.findall(lowered)),
@@ -214,7 +214,7 @@ def to_cyrillic(text: str, language: str) -> str:
     """The text in lowercase Cyrillic: Kazakh Latin (`language` "kk") or Russian translit (any
     other); Cyrillic and other characters are kept. Made to reach the stems rules use, not to
     be read by people."""
-    text = unicodedata.normalize("NFC", _valid(text or "")).lower()
+    text = unicodedata.normalize("NFC", valid_text(text or "")).lower()
     if language == "kk":
         text = _KK_DIGRAPH_RE.sub(lambda m: _KK_DIGRAPHS[m.group()], text)
         text = _I_SEMIVOWEL.sub("й", _Y_SEMIVOWEL.sub("й", text))
