@@ -304,9 +304,13 @@ class TriageResult:
         return [r["code"] for r in self.reasons]
 
 
+_NOT_WORD = re.compile(r"[^\w'-]+")
+
+
 def normalise_text(text: str) -> str:
+    """The words of the text (letters, digits, ' and -), lowercase, one space between them."""
     text = (text or "").lower().replace("ё", "е")
-    return " ".join(re.findall(r"[\w'-]+", text))
+    return _NOT_WORD.sub(" ", text).strip(" ")
 
 
 @functools.lru_cache(maxsize=512)

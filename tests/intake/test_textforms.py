@@ -75,7 +75,10 @@ def test_kazakh_latin_and_ascii_kazakh_become_cyrillic(latin, cyrillic):
     [
         ("vstretimsya zavtra posle shkoly", "встретимся завтра после школы"),
         ("davay menya ty ochen", "давай меня ты очен"),
-        ("shchuka schast'e zhdu chto yolka yula tsirk khorosho", "щука щастье жду что ёлка юла цирк хорошо"),
+        (
+            "shchuka schast'e zhdu chto yolka yula tsirk khorosho",
+            "щука щастье жду что ёлка юла цирк хорошо",
+        ),
         ("ja tebja ljublju", "я тебя люблю"),
     ],
 )

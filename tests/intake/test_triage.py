@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qorgau.intake.textforms import fold
 from qorgau.intake.triage import (
     DEFAULT_RULES,
     TriageInput,
@@ -11,7 +12,6 @@ from qorgau.intake.triage import (
     reading_texts,
     validate_rules,
 )
-from qorgau.intake.textforms import fold
 
 MEETING = {
     "kk": "Ол маған ертең сабақтан кейін кездесейік деп жазды, ешкімге айтпа деді.",

@@ -358,7 +358,9 @@ class TestWorkspace:
 
 
 def test_the_analyst_sees_how_the_narrative_is_written(client, analyst):
-    client.post("/report/", form_data(narrative="Ol maǵan erteń sabaqtan keıin kezdesemiz dep jazdy"))
+    client.post(
+        "/report/", form_data(narrative="Ol maǵan erteń sabaqtan keıin kezdesemiz dep jazdy")
+    )
     report = Report.objects.get()
     client.force_login(analyst)
     html = client.get(f"/staff/reports/{report.public_id}/").content.decode()
