@@ -102,3 +102,21 @@ class ReferralTarget(models.TextChoices):
     SOCIAL = "social", _("Social services")
     PARTNER = "partner", _("A partner organisation")
     REGION = "region", _("Another region")
+
+
+class TextLanguage(models.TextChoices):
+    """The language a narrative is written in, as `textforms.language_of` reads it."""
+
+    KAZAKH = "kk", _("Kazakh")
+    RUSSIAN = "ru", _("Russian")
+    ENGLISH = "en", _("English")
+    MIXED = "mixed", _("several languages")
+
+
+class TextScript(models.TextChoices):
+    """The letters a narrative is written in, as `textforms.script_of` reads them."""
+
+    CYRILLIC = "cyrillic", _("Cyrillic letters")
+    LATIN = "latin", _("Latin letters")
+    MIXED = "mixed", _("Cyrillic and Latin letters")
+    NONE = "none", _("no letters (emojis, digits or links only)")

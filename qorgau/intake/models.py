@@ -19,6 +19,8 @@ from qorgau.intake.enums import (
     ReporterRelation,
     Source,
     Status,
+    TextLanguage,
+    TextScript,
 )
 
 
@@ -110,6 +112,13 @@ class Report(TimeStamped):
     priority_reasons = models.JSONField(_("why this priority"), default=list, blank=True)
     priority_by_analyst = models.BooleanField(_("priority set by an analyst"), default=False)
     triage_version = models.PositiveIntegerField(null=True, blank=True)
+    # How the narrative is written (issue 20), read at submission: shown to the analyst.
+    text_language = models.CharField(
+        _("written in"), max_length=5, choices=TextLanguage.choices, blank=True
+    )
+    text_script = models.CharField(
+        _("letters"), max_length=8, choices=TextScript.choices, blank=True
+    )
     respond_by = models.DateTimeField(_("respond by"), null=True, blank=True)
     first_action_at = models.DateTimeField(_("first action"), null=True, blank=True)
     assigned_to = models.ForeignKey(

@@ -5,7 +5,9 @@ first version. A rule matches on the structured fields (category, the child's ag
 words of the narrative in Kazakh, Russian and English. Words are matched as stems: a term matches
 every word that begins with it (`встреч` matches встреча, встречу, встречаемся; `кездес` matches
 кездесеміз, кездесуге), which covers the word forms of all three languages without a dictionary;
-a term with a space is matched as a phrase. The highest priority of the matching rules wins; "raise"
+a term with a space is matched as a phrase. Terms and narrative are compared folded (case, ё, the
+Kazakh letters children drop, repeated letters: `textforms.fold`), and a narrative in Latin letters
+(Kazakh Latin, Russian translit) is also read in Cyrillic (`textforms.reading_forms`). The highest priority of the matching rules wins; "raise"
 rules (links to other reports or to the offender register) then lift it by a level.
 """
 
@@ -15,6 +17,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from qorgau.intake.textforms import fold, reading_forms
 
 PRIORITIES = ["P1", "P2", "P3", "P4"]
 LANGUAGES = ["kk", "ru", "en"]
@@ -300,27 +304,37 @@ class TriageResult:
         return [r["code"] for r in self.reasons]
 
 
+_NOT_WORD = re.compile(r"[^\w'-]+")
+
+
 def normalise_text(text: str) -> str:
+    """The words of the text (letters, digits, ' and -), lowercase, one space between them."""
     text = (text or "").lower().replace("ё", "е")
-    return " ".join(re.findall(r"[\w'-]+", text))
+    return _NOT_WORD.sub(" ", text).strip(" ")
 
 
 @functools.lru_cache(maxsize=512)
 def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     """One expression for a rule's terms: each matches at the start of a word of the normalised
     text (a word's beginning, so "угрож" finds "угрожает"; a phrase from a word's beginning)."""
-    wanted = sorted({t.lower().replace("ё", "е") for t in terms if t}, key=len, reverse=True)
+    wanted = sorted({fold(t) for t in terms if t} - {""}, key=len, reverse=True)
     if not wanted:
         return None
     return re.compile("(?:^| )(?:" + "|".join(re.escape(t) for t in wanted) + ")")
 
 
-def _terms_match(terms: dict[str, list[str]], text: str, tokens: list[str]) -> bool:
+def _terms_match(terms: dict[str, list[str]], texts: list[str]) -> bool:
+    """Whether a term matches in one of the narrative's reading forms (normalised)."""
     pattern = _terms_pattern(tuple(t for language in LANGUAGES for t in terms.get(language, ())))
-    return pattern is not None and bool(tokens) and pattern.search(text) is not None
+    return pattern is not None and any(text and pattern.search(text) for text in texts)
 
 
-def _matches(rule: dict[str, Any], data: TriageInput, text: str, tokens: list[str]) -> bool:
+def reading_texts(narrative: str) -> list[str]:
+    """The narrative's reading forms (`textforms.reading_forms`), each normalised to its words."""
+    return [normalise_text(form) for form in reading_forms(narrative or "")]
+
+
+def _matches(rule: dict[str, Any], data: TriageInput, texts: list[str]) -> bool:
     if rule.get("categories") and data.category not in rule["categories"]:
         return False
     if "max_age" in rule and (data.child_age is None or data.child_age > rule["max_age"]):
@@ -333,15 +347,14 @@ def _matches(rule: dict[str, Any], data: TriageInput, text: str, tokens: list[st
         return False
     if "min_linked_reports" in rule and data.linked_reports < rule["min_linked_reports"]:
         return False
-    if rule.get("any") and not _terms_match(rule["any"], text, tokens):
+    if rule.get("any") and not _terms_match(rule["any"], texts):
         return False
-    return not (rule.get("and_any") and not _terms_match(rule["and_any"], text, tokens))
+    return not (rule.get("and_any") and not _terms_match(rule["and_any"], texts))
 
 
 def evaluate(rules: dict[str, Any], data: TriageInput) -> TriageResult:
-    text = normalise_text(data.narrative)
-    tokens = text.split()
-    matched = [r for r in rules.get("rules", []) if _matches(r, data, text, tokens)]
+    texts = reading_texts(data.narrative)
+    matched = [r for r in rules.get("rules", []) if _matches(r, data, texts)]
     absolute = [r for r in matched if "priority" in r]
     priority = min((r["priority"] for r in absolute), key=PRIORITIES.index, default="P4")
     reasons = [

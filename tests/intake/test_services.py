@@ -339,3 +339,34 @@ class TestPlatformToken:
         assert services.platform_authenticate(token=token) is None
         assert services.platform_authenticate(token=other) is None
         assert services.platform_authenticate(token=token[:-1] + "x") is None
+
+
+class TestHowTheNarrativeIsWritten:
+    def test_a_translit_meeting_is_p1_and_stored_as_russian_in_latin_letters(self, reference_data):
+        report = submit(narrative="davai vstretimsya zavtra posle shkoly", child_age=13).report
+        report.refresh_from_db()
+        assert report.priority == "P1" and report.priority_reasons[0]["code"] == "meeting"
+        assert (report.text_language, report.text_script) == ("ru", "latin")
+
+    def test_a_kazakh_latin_meeting_is_p1_and_stored_as_kazakh(self, reference_data):
+        report = submit(narrative="Ol maǵan erteń sabaqtan keıin kezdesemiz dep jazdy").report
+        report.refresh_from_db()
+        assert report.priority == "P1"
+        assert (report.text_language, report.text_script) == ("kk", "latin")
+
+    @pytest.mark.parametrize(
+        "narrative",
+        [
+            "😭😭😭🔪💀",
+            "https://t.me/someone",
+            "87011234567",
+            "а" * 20000,
+            "מחר אחרי בית הספר \u202e встретимся завтра",
+            "x\ud800y встреча завтра",
+        ],
+    )
+    def test_unreadable_narratives_are_stored_with_a_priority(self, reference_data, narrative):
+        report = submit(narrative=narrative).report
+        report.refresh_from_db()
+        assert report.priority in {"P1", "P2", "P3"}  # grooming: never silently P4
+        assert report.text_script in {"cyrillic", "latin", "mixed", "none"}

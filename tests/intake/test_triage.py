@@ -4,11 +4,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qorgau.intake.textforms import fold
 from qorgau.intake.triage import (
     DEFAULT_RULES,
     TriageInput,
     evaluate,
-    normalise_text,
+    reading_texts,
     validate_rules,
 )
 
@@ -60,19 +61,20 @@ def test_word_forms_match_not_only_exact_words():
 
 
 def _word_start_reference(terms: list[str], narrative: str) -> bool:
-    """What a term matching means, written plainly: a word starts with it, or the text from a
-    word's start begins with the phrase."""
-    text = normalise_text(narrative)
-    tokens = text.split()
-    for term in terms:
-        term = term.lower().replace("ё", "е")
-        if not term:
-            continue
-        if " " in term or "-" in term:
-            if f" {term}" in f" {text}":
+    """What a term matching means, written plainly: in one of the narrative's reading forms
+    (folded, and transliterated when in Latin letters), a word starts with the folded term, or
+    the text from a word's start begins with the phrase."""
+    for text in reading_texts(narrative):
+        tokens = text.split()
+        for term in terms:
+            term = fold(term)
+            if not term:
+                continue
+            if " " in term or "-" in term:
+                if f" {term}" in f" {text}":
+                    return True
+            elif any(token.startswith(term) for token in tokens):
                 return True
-        elif any(token.startswith(term) for token in tokens):
-            return True
     return False
 
 
@@ -137,3 +139,56 @@ def test_the_shipped_rules_are_valid_and_bad_rules_are_explained():
     assert any("used twice" in p for p in problems)
     assert any("kk/ru/en" in p for p in problems)
     assert validate_rules([]) == ['The rule set must be an object with a list "rules".']
+
+
+# Issue 20: the way children write. Narratives at the top of the issue.
+TRANSLIT_MEETING = "davai vstretimsya zavtra posle shkoly"
+KAZAKH_LATIN_MEETINGS = [
+    "erten sabaktan keyin kezdesemiz, magan aitpa dedi",
+    "Ol maǵan erteń sabaqtan keıin kezdesemiz dep jazdy",
+    "Ol mağan erteñ sabaqtan keiın kezdesemız dep jazdy",
+]
+
+
+def test_a_meeting_written_in_russian_translit_is_p1():
+    result = evaluate(
+        DEFAULT_RULES, TriageInput(category="grooming", narrative=TRANSLIT_MEETING, child_age=13)
+    )
+    assert result.priority == "P1" and result.codes[0] == "meeting"
+
+
+@pytest.mark.parametrize("narrative", KAZAKH_LATIN_MEETINGS)
+def test_a_meeting_written_in_kazakh_latin_letters_is_p1(narrative):
+    result = evaluate(DEFAULT_RULES, TriageInput(category="grooming", narrative=narrative))
+    assert result.priority == "P1" and result.codes[0] == "meeting"
+
+
+def test_dropped_kazakh_letters_and_repeated_letters_still_match():
+    for narrative in ["ертен сабактан кейин кездесемиз", "встреееечаемся завтраааа"]:
+        result = evaluate(DEFAULT_RULES, TriageInput(category="grooming", narrative=narrative))
+        assert result.priority == "P1", narrative
+
+
+def test_a_translit_text_without_a_time_is_not_raised():
+    result = evaluate(
+        DEFAULT_RULES, TriageInput(category="grooming", narrative="on hochet vstretitsya")
+    )
+    assert result.priority == "P3"
+
+
+BAD_INPUT = [
+    "😭😭😭🔪💀",
+    "https://t.me/someone",
+    "87011234567 87011234567",
+    "а" * 20000,
+    "מחר אחרי בית הספר \u202e встретимся завтра",
+    "x\ud800y\udfff встреча завтра",
+    "",
+]
+
+
+@pytest.mark.parametrize("narrative", BAD_INPUT)
+@pytest.mark.parametrize("category", ["grooming", "other", "sextortion"])
+def test_unreadable_narratives_still_get_a_priority(narrative, category):
+    result = evaluate(DEFAULT_RULES, TriageInput(category=category, narrative=narrative))
+    assert result.priority in {"P1", "P2", "P3", "P4"}

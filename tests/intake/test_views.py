@@ -355,3 +355,13 @@ class TestWorkspace:
         notification.alert.refresh_from_db()
         assert notification.alert.acknowledged_by == analyst
         assert notification.alert.escalate_at is None
+
+
+def test_the_analyst_sees_how_the_narrative_is_written(client, analyst):
+    client.post(
+        "/report/", form_data(narrative="Ol maǵan erteń sabaqtan keıin kezdesemiz dep jazdy")
+    )
+    report = Report.objects.get()
+    client.force_login(analyst)
+    html = client.get(f"/staff/reports/{report.public_id}/").content.decode()
+    assert "Written in: Kazakh, Latin letters" in html

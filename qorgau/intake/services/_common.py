@@ -11,11 +11,13 @@ from qorgau.core.errors import ServiceError
 from qorgau.core.models import User
 from qorgau.core.rows import insert_row
 from qorgau.intake.models import Report, ReportEvent
+from qorgau.intake.textforms import valid_text
 from qorgau.linking.enums import OwnerType
 
 
 def _text(value: str | None) -> str:
-    return (value or "").strip()
+    # lone surrogates (a broken client's invalid Unicode) cannot be encrypted or stored: replaced
+    return valid_text(value or "").strip()
 
 
 def _event(report: Report, kind: str, *, actor: User | None = None, **kwargs: Any) -> ReportEvent:

@@ -28,6 +28,7 @@ from qorgau.intake.services.drafts import (
     Submitter,
     validate,
 )
+from qorgau.intake.textforms import language_of, script_of
 from qorgau.intake.triage import DEFAULT_RULES, PRIORITIES, TriageInput, TriageResult, evaluate
 from qorgau.linking import identifiers as ids
 from qorgau.linking.services import LinkResult, link_owner
@@ -175,6 +176,8 @@ def _report_store(
     first = evaluate(rules, _triage_input(report, None))
     report.priority, report.priority_reasons = first.priority, first.reasons
     report.triage_version = version
+    report.text_language = language_of(report.narrative or "")
+    report.text_script = script_of(report.narrative or "")
     report.respond_by = response_deadline(first.priority, report.created_at)
     insert_row(report)
     written.extend(_store_files(report, clean["files"], clean["sniffed"], later=False))
