@@ -111,7 +111,10 @@ def test_no_real_phone_numbers():
 ISSUE_TOP = sorted((row for row in ROWS if row.get("note", "").startswith("issue20 top")),
                    key=lambda row: row["note"])  # fmt: skip
 # What the current rules do with them (the lead turns each into a hard floor once it passes).
-PASSING_NOW = {"issue20 top 5"}
+# Hard floors: the narratives the rules read now (1: Russian translit, 2: Kazakh Latin, since the
+# reading forms of intake/textforms.py; 5: "не встречались" not raised). The rest wait for the
+# rules of the issue's part 3 (self-harm, meetings in any category, pick-up phrases).
+PASSING_NOW = {"issue20 top 1", "issue20 top 2", "issue20 top 5"}
 
 
 def _triage(row: dict) -> str:
@@ -134,7 +137,7 @@ def test_the_six_narratives_of_the_issue_are_in_the_set():
         else pytest.param(
             row,
             marks=pytest.mark.xfail(
-                strict=False, reason="issue 20: rules not yet reading translit/self-harm"
+                strict=False, reason="issue 20, part 3: rules for self-harm, any category, pick-up"
             ),
         )
         for row in ISSUE_TOP
