@@ -100,9 +100,9 @@ def deliver(*, delivery_id: int) -> None:
         attempts = delivery.attempts + 1
         hopeless = getattr(exc, "retryable", True) is False
         last = hopeless or attempts >= settings.QORGAU_TASK_ATTEMPTS
+        reason = _failure_reason(exc)
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.STOPPED if last else DeliveryStatus.FAILED,
-            last_error=_failure_reason(exc),
+            status=DeliveryStatus.STOPPED if last else DeliveryStatus.FAILED, last_error=reason
         )
         logger.warning(
             "alert %s: %s to user %s not delivered (attempt %d): %s",
@@ -110,7 +110,7 @@ def deliver(*, delivery_id: int) -> None:
             delivery.channel,
             user.pk,
             attempts,
-            _failure_reason(exc),
+            reason,
         )
         if hopeless:
             return  # trying again cannot help: kept as not delivered, shown on the alerts page
@@ -126,7 +126,7 @@ def hand_over_stalled(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     lost = now - timedelta(seconds=settings.QORGAU_TASK_TIMEOUT)
     stalled = list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING, attempts=0, created_at__lte=now)
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, attempts=0)
         .filter(
             Q(handed_at__isnull=True, created_at__lte=now - timedelta(minutes=1))
             | Q(handed_at__lte=lost)

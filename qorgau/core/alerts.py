@@ -27,8 +27,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import CharField, DateTimeField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -96,9 +96,7 @@ def _param_text(key: str, value: Any, language: str) -> Any:
         return _PARAM_TEXTS[key](value)
     if key == "region" and isinstance(value, str):  # a region's code: its name in the language
         region = Region.objects.filter(code=value).first()
-        if region is None:
-            return value
-        return getattr(region, f"name_{language}", "") or region.name_en
+        return region.name if region is not None else value  # `texts` has activated `language`
     if isinstance(value, str) and key.endswith("_at"):
         try:
             return format_datetime(datetime.fromisoformat(value), language)
@@ -114,17 +112,14 @@ def _param_text(key: str, value: Any, language: str) -> Any:
 
 def escalation_note(level: int) -> str:
     """Why an alert reached someone at `level` (in the active language)."""
-    if level == CHIEF:
-        return str(
-            _("Nobody has acknowledged it for %(minutes)s minutes.")
-            % {"minutes": settings.QORGAU_ESCALATE_TO_CHIEF_MINUTES}
-        )
-    if level >= NATIONAL:
-        return str(
-            _("Nobody has acknowledged it for %(minutes)s minutes.")
-            % {"minutes": settings.QORGAU_ESCALATE_TO_NATIONAL_MINUTES}
-        )
-    return ""
+    if level == FIRST:
+        return ""
+    minutes = (
+        settings.QORGAU_ESCALATE_TO_CHIEF_MINUTES
+        if level == CHIEF
+        else settings.QORGAU_ESCALATE_TO_NATIONAL_MINUTES
+    )
+    return str(_("Nobody has acknowledged it for %(minutes)s minutes.") % {"minutes": minutes})
 
 
 def texts(kind: str, params: dict[str, Any], *, language: str | None = None) -> tuple[str, str]:
@@ -398,7 +393,7 @@ def acknowledge(*, notification: Notification, user: User, now: datetime | None 
     Returns whether this click acknowledged the alert itself."""
     now = now or timezone.now()
     Notification.objects.filter(pk=notification.pk, acknowledged_at__isnull=True).update(
-        acknowledged_at=now, read_at=F("read_at") if notification.read_at else now
+        acknowledged_at=now, read_at=Coalesce("read_at", Value(now, output_field=DateTimeField()))
     )
     first = Alert.objects.filter(pk=notification.alert_id, acknowledged_at__isnull=True).update(
         acknowledged_at=now, acknowledged_by=user, escalate_at=None

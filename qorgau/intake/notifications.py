@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from qorgau.core.alerts import national_desk, raise_alert, region_users
 from qorgau.core.duty import on_duty_users
-from qorgau.core.models import Alert, Notification, User
+from qorgau.core.models import Alert
 from qorgau.intake.alerts import DEADLINE_KIND, P1_KIND
 from qorgau.intake.enums import Priority
 from qorgau.intake.models import Report
@@ -28,31 +28,17 @@ from qorgau.intake.policies import (
 logger = logging.getLogger(__name__)
 
 
-def on_duty_analysts(report: Report) -> list[tuple[int, str]]:
-    """Who must know at once, as (user id, e-mail): the region's analysts on duty (by the rota or
-    their own "I'm on duty now"), or the central office on duty for the central queue."""
+def on_duty_analysts(report: Report) -> list[int]:
+    """Who must know at once: the region's analysts on duty (by the rota or their own "I'm on
+    duty now"), or the central office on duty for the central queue."""
     roles = P1_ALERTED_IN_REGION if report.region_id is not None else P1_ALERTED_CENTRAL
-    users = on_duty_users(roles=roles, region_id=report.region_id)
-    return [(pk, email or "") for pk, email in users.values_list("pk", "email")]
+    return list(on_duty_users(roles=roles, region_id=report.region_id).values_list("pk", flat=True))
 
 
-def p1_fallback(report: Report) -> list[tuple[int, str]]:
+def p1_fallback(report: Report) -> list[int]:
     """Who is told when nobody is on duty for the report: the region's active chiefs and the
-    national duty desk (the central office on duty, else every active member of it), as (user id,
-    e-mail). Rare, so plain queries."""
-    users = User.objects.filter(is_active=True)
-    chiefs = (
-        list(
-            users.filter(role__in=P1_FALLBACK_IN_REGION, region_id=report.region_id).values_list(
-                "pk", "email"
-            )
-        )
-        if report.region_id is not None
-        else []
-    )
-    desk = set(national_desk())
-    central = list(users.filter(pk__in=desk).values_list("pk", "email"))
-    return sorted({(pk, email or "") for pk, email in chiefs + central})
+    national duty desk (the central office on duty, else every active member of it)."""
+    return region_users(P1_FALLBACK_IN_REGION, report.region_id) + national_desk()
 
 
 def p1_params(report: Report) -> dict[str, Any]:
@@ -62,30 +48,28 @@ def p1_params(report: Report) -> dict[str, Any]:
     }
 
 
-def notify_p1(*, report: Report) -> int:
+def notify_p1(*, report: Report) -> Alert | None:
     """A P1 report: an alert that climbs, in the app now, by e-mail and SMS after the commit.
 
     To the on-duty analysts of its region (or the on-duty central office for the central queue);
     with nobody on duty, to `p1_fallback`. Nobody at all (no chief, no central office account) is
-    logged as an error, naming only the report's public number. Returns how many were told now."""
+    logged as an error, naming only the report's public number, and raises no alert."""
     users = on_duty_analysts(report) or p1_fallback(report)
     if not users:
         logger.error(
             "P1 report %s alerted nobody: no one on duty, no chief, no central office",
             report.public_id,
         )
-        return 0
-    before = Notification.objects.filter(kind=P1_KIND, object_ref=report.public_id).count()
-    alert = raise_alert(
+        return None
+    return raise_alert(
         kind=P1_KIND,
         object_ref=report.public_id,
-        recipients=[pk for pk, _email in users],
+        recipients=users,
         url=reverse("intake:staff_detail", args=[report.public_id]),
         params=p1_params(report),
         region=report.region_id,
         climbs=True,
     )
-    return Notification.objects.filter(alert=alert).count() - before
 
 
 # Reports untouched for longer than this past their deadline are not alerted again by a late tick:
