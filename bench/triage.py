@@ -7,7 +7,12 @@ Reads tests/intake/data/triage_eval.jsonl, triages each narrative with the curre
 `qorgau.intake.triage` (the input built as `report_submit` builds it: category, narrative, child's
 age; no links) and prints, per (language, script) and overall: P1 recall, P1 precision, the share of
 harmless reports raised to P1, the 4x4 confusion matrix (expected band -> triaged band) and n; then
-the time of one triage (p50/p99) on the set and on 20,000-character narratives."""
+the time of one triage (p50/p99) on the set and on 20,000-character narratives.
+
+The same quality figures are printed for the held-out set tests/intake/data/triage_holdout.jsonl,
+named `triage_holdout_...` with `"set": "holdout"`: it was written blind (without reading the rules
+or the evaluation set's narratives) and nobody tunes rules against it, so its figures are the honest
+generalisation ones; a gap between the two sets means the rules fit the evaluation set's words."""
 
 from __future__ import annotations
 
@@ -23,13 +28,14 @@ from typing import Any
 from _common import REPO, add_common_args, run_bench, summary_ms
 
 DATA = REPO / "tests" / "intake" / "data" / "triage_eval.jsonl"
+HOLDOUT = REPO / "tests" / "intake" / "data" / "triage_holdout.jsonl"
 BANDS = ["P1", "P2", "P3", "P4"]
 RECALL_TARGET, HARMLESS_TARGET, P99_TARGET_MS = 0.97, 0.05, 2.0
 HARMLESS = {"harmless", "false_friend", "negated", "past"}
 
 
-def load() -> list[dict[str, Any]]:
-    with DATA.open(encoding="utf-8") as f:
+def load(path: Any = DATA) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -41,7 +47,9 @@ def _input(row: dict[str, Any]) -> Any:
     )
 
 
-def quality(rows: list[dict[str, Any]], got: list[str], group: str, n_all: int) -> list[dict]:
+def quality(
+    rows: list[dict[str, Any]], got: list[str], group: str, n_all: int, prefix: str = "triage_"
+) -> list[dict]:
     matrix = {e: dict.fromkeys(BANDS, 0) for e in BANDS}
     for row, band in zip(rows, got, strict=True):
         matrix[row["expected"]][band] += 1
@@ -56,19 +64,32 @@ def quality(rows: list[dict[str, Any]], got: list[str], group: str, n_all: int) 
     exact = sum(r["expected"] == b for r, b in zip(rows, got, strict=True)) / len(rows)
     common = {"group": group, "n": len(rows), "eval_set": n_all, "p1_expected": p1_expected}
     return [
-        {"name": f"triage_p1_recall_{group}", "value": None if recall is None else round(recall, 3),
+        {"name": f"{prefix}p1_recall_{group}", "value": None if recall is None else round(recall, 3),
          "unit": "", "target": f">= {RECALL_TARGET}",
          "meets_target": None if recall is None else recall >= RECALL_TARGET,
          "confusion": matrix, **common},
-        {"name": f"triage_p1_precision_{group}",
+        {"name": f"{prefix}p1_precision_{group}",
          "value": None if precision is None else round(precision, 3), "unit": "",
          "p1_triaged": p1_got, **common},
-        {"name": f"triage_harmless_raised_to_p1_{group}",
+        {"name": f"{prefix}harmless_raised_to_p1_{group}",
          "value": None if raised is None else round(raised, 3), "unit": "",
          "target": f"<= {HARMLESS_TARGET}", "harmless": len(harmless),
          "meets_target": None if raised is None else raised <= HARMLESS_TARGET, **common},
-        {"name": f"triage_exact_band_{group}", "value": round(exact, 3), "unit": "", **common},
+        {"name": f"{prefix}exact_band_{group}", "value": round(exact, 3), "unit": "", **common},
     ]  # fmt: skip
+
+
+def by_group(rows: list[dict[str, Any]], evaluate: Any, rules: Any, prefix: str) -> list[dict]:
+    """The quality figures of one set: overall, then per (language, script)."""
+    got = [evaluate(rules, _input(row)).priority for row in rows]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        groups[f"{row['language']}_{row['script']}"].append(i)
+    lines = quality(rows, got, "all", len(rows), prefix)
+    for group in sorted(groups):
+        idx = groups[group]
+        lines += quality([rows[i] for i in idx], [got[i] for i in idx], group, len(rows), prefix)
+    return lines
 
 
 def timings(inputs: list[Any], repeat: int) -> list[float]:
@@ -118,14 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         from qorgau.intake.triage import DEFAULT_RULES, evaluate
 
         rows = load()
-        got = [evaluate(DEFAULT_RULES, _input(row)).priority for row in rows]
-        groups: dict[str, list[int]] = defaultdict(list)
-        for i, row in enumerate(rows):
-            groups[f"{row['language']}_{row['script']}"].append(i)
-        lines = quality(rows, got, "all", len(rows))
-        for group in sorted(groups):
-            idx = groups[group]
-            lines += quality([rows[i] for i in idx], [got[i] for i in idx], group, len(rows))
+        lines = by_group(rows, evaluate, DEFAULT_RULES, "triage_")
         for label, inputs, repeat in [
             ("eval_set", [_input(r) for r in rows], args.repeat),
             (f"{args.long_chars}_chars", long_inputs(rows, args.long_reports, args.long_chars), 1),
@@ -139,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             })  # fmt: skip
         for line in lines:
             line.setdefault("reports", len(rows))
+        holdout = load(HOLDOUT)
+        for line in by_group(holdout, evaluate, DEFAULT_RULES, "triage_holdout_"):
+            lines.append({**line, "set": "holdout", "reports": len(holdout)})
         return lines
 
     return run_bench(args, measure, title="triage")
