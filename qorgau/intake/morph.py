@@ -235,7 +235,10 @@ def _kk_features(word: str, term: str) -> frozenset[str]:
         names.append(name)
         beyond.append(position > len(term))
     features = set()
-    if names[0] in ("NEG", "MAS") and beyond[0]:
+    conditional = len(names) > 1 and names[1] == "COND"
+    if names[0] in ("NEG", "MAS") and beyond[0] and not conditional:
+        # A negative condition is no denial: "жібермесең таратамын" (if you do not send, I will
+        # spread them) is the threat itself, "кездеспесек" (unless we meet) a demand.
         features.add("negative")
     head = 1 if names[0] == "NEG" else 0
     if head < len(names) and any(beyond[head:]):

@@ -174,6 +174,10 @@ def test_stem_term_gives_a_set_the_caller_may_change():
         ("келмейсің", "кел", NEG),
         ("бармаймын", "бар", NEG),
         ("жібермеймін", "жібер", NEG),
+        # a negative condition is a demand or a threat, not a denial
+        ("кездеспесек", "кездес", NONE),
+        ("жібермесең", "жібер", NONE),
+        ("келмесең", "кел", NONE),
         # past
         ("кездестік", "кездес", PAST),
         ("кездестіңбе", "кездес", PAST),
