@@ -29,6 +29,9 @@ from _common import REPO, add_common_args, run_bench, summary_ms
 
 DATA = REPO / "tests" / "intake" / "data" / "triage_eval.jsonl"
 HOLDOUT = REPO / "tests" / "intake" / "data" / "triage_holdout.jsonl"
+BLIND = REPO / "tests" / "intake" / "data" / "triage_blind.jsonl"
+# The sets written blind, after the evaluation set: (file, figure prefix, "set" field).
+BLIND_SETS = [(HOLDOUT, "triage_holdout_", "holdout"), (BLIND, "triage_blind_", "blind")]
 BANDS = ["P1", "P2", "P3", "P4"]
 RECALL_TARGET, HARMLESS_TARGET, P99_TARGET_MS = 0.97, 0.05, 2.0
 HARMLESS = {"harmless", "false_friend", "negated", "past"}
@@ -153,9 +156,10 @@ def main(argv: list[str] | None = None) -> int:
             })  # fmt: skip
         for line in lines:
             line.setdefault("reports", len(rows))
-        holdout = load(HOLDOUT)
-        for line in by_group(holdout, evaluate, DEFAULT_RULES, "triage_holdout_"):
-            lines.append({**line, "set": "holdout", "reports": len(holdout)})
+        for path, prefix, name in BLIND_SETS:
+            blind = load(path)
+            for line in by_group(blind, evaluate, DEFAULT_RULES, prefix):
+                lines.append({**line, "set": name, "reports": len(blind)})
         return lines
 
     return run_bench(args, measure, title="triage")
