@@ -132,12 +132,15 @@ _NOT_FINAL = frozenset({"PRES"})
 _VERBAL = frozenset(
     {"NEG", "MAS", "PAST", "COND", "PRES", "PERF", "PTCP", "EVID", "OPT", "CONV", "DESID"}
 )
+# The tables are written with ы and й; `fold` makes both и (Latin writes i, ı and y for the
+# three), so the tables are folded like the words they are compared with.
+_SUFFIXES = {name: tuple(dict.fromkeys(map(fold, sufs))) for name, sufs in _SUFFIXES.items()}
 # Longest suffix first, so that "-ымыз" is tried before "-мыз".
 _BY_CLASS = {name: sorted(sufs, key=len, reverse=True) for name, sufs in _SUFFIXES.items()}
 
 
 def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+    return frozenset(fold(text).split())
 
 
 # Roots kept whole although they end like a suffix (folded): the rule vocabulary and frequent
@@ -169,7 +172,7 @@ def _phonology_ok(rest: str, suffix: str, name: str) -> bool:
 
 # A predicative ending follows a case only when that is the locative: "мектептемін" (I am at
 # school); "жолығамыз" is жолығ-а-мыз, not a dative.
-_LOCATIVE = frozenset({"да", "де", "та", "те"})
+_LOCATIVE = frozenset({"да", "де", "та", "те"})  # (no ы or й: fold leaves them)
 
 
 def _pair_ok(outer: str | None, name: str, suffix: str) -> bool:
@@ -255,7 +258,8 @@ def _kk_features(word: str, term: str) -> frozenset[str]:
 # --- Russian -------------------------------------------------------------------------------------
 
 # Past forms, for words pymorphy3 does not know ("встретилися", "встречалася": colloquial).
-_RU_PAST_ENDING = re.compile(r"(?:л|ла|ло|ли|лся|лась|лось|лись|лася|лося|лися)$")
+# (`fold` drops the soft sign: "встречались" is read "встречалис")
+_RU_PAST_ENDING = re.compile(r"(?:л|ла|ло|ли|лся|лась|лось|лись|лася|лося|лися|лас|лос|лис|лса)$")
 
 
 @functools.cache
@@ -393,3 +397,9 @@ PAST_CONTEXT: dict[str, list[str]] = {
         "back in", "long ago", "a while ago",
     ],
 }  # fmt: skip
+
+
+# Folded like the words they are compared with (fold makes ы and й и, drops ь).
+NEGATION_WORDS_BEFORE = {k: frozenset(map(fold, v)) for k, v in NEGATION_WORDS_BEFORE.items()}
+NEGATION_WORDS_AFTER = {k: frozenset(map(fold, v)) for k, v in NEGATION_WORDS_AFTER.items()}
+PAST_CONTEXT = {k: list(dict.fromkeys(map(fold, v))) for k, v in PAST_CONTEXT.items()}

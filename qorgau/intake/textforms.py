@@ -39,6 +39,13 @@ _FOLD = (
     ("і", "и"),
     ("һ", "х"),
     ("ё", "е"),
+    # translit drops the soft and hard signs ("zhit", "podezd"): folded away on both sides;
+    # й/и and ы/и are one letter: Latin writes i, ı and y for all three ("soboi", "moi foto";
+    # ı is і in the 2018 Kazakh alphabet and ы in the 2021 one: "jıbermeseñ" жібермесең)
+    ("ь", ""),
+    ("ъ", ""),
+    ("й", "и"),
+    ("ы", "и"),
     # look-alikes children's keyboards give for the Kazakh letters
     ("ӊ", "н"),
     ("ҳ", "х"),
@@ -112,7 +119,7 @@ def script_of(text: str) -> str:
 # Small, hand-picked lists of frequent words that mark a language (folded forms); a word counts
 # once per occurrence. Kept short on purpose: they decide between three languages, not more.
 def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+    return frozenset(fold(text).split())
 
 
 KK_WORDS = _words(
@@ -183,7 +190,10 @@ def language_of(text: str) -> str:
 # 2021 does not have (ý = у, ú = ү; ұ and ү fold to у anyway). Informal ASCII Kazakh drops the
 # diacritics: g, k, u, o, a, n stand for ғ/г, қ/к, ұ/ү/у, ө/о, ә/а, ң/н (fold makes them equal);
 # sh = ш, zh and j = ж, kh and h = х, ch = ч, i = і (folded to и), y = ы or й (by context below).
-_KK_DIGRAPHS = {"sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "ya": "я", "yu": "ю"}
+_KK_DIGRAPHS = {
+    "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "ya": "я", "yu": "ю",
+    "ıa": "я", "ıý": "ю", "ıu": "ю",  # 2018: я and ю are written ıa, ıý
+}  # fmt: skip
 _KK_LETTERS = (
     {
         "a": "а", "á": "ә", "ä": "ә", "b": "б", "c": "с", "d": "д", "e": "е", "f": "ф",
@@ -214,6 +224,9 @@ _VOWELS = "aeiouáäéıíóöúüūýаеёиоуыэюяәөұүі"
 _Y_SEMIVOWEL = re.compile(f"(?<=[{_VOWELS}])y(?![{_VOWELS}])|y(?=[{_VOWELS}])")
 # 2018's ı is и/й, 2021's is ы: next to a vowel it is read й ("keıin" кейін), else ы ("qyz").
 _I_SEMIVOWEL = re.compile(f"(?<=[{_VOWELS}])ı|ı(?=[{_VOWELS}])")
+# In informal ASCII Kazakh "i" after another vowel and before a consonant is й: "kelmeidi"
+# келмейді, "aitpa" айтпа, "uige" үйге ("tiise" тиісе and "keiin" keep і).
+_I_AFTER_VOWEL = re.compile("(?<=[aeouyáäóöúüūı])i(?![aeiouyáäóöúüūı])")
 
 
 def _replace_all(text: str, table: dict[str, str]) -> str:
@@ -234,6 +247,7 @@ def to_cyrillic(text: str, language: str) -> str:
     if language == "kk":
         text = _replace_all(text, _KK_DIGRAPHS)
         text = _I_SEMIVOWEL.sub("й", _Y_SEMIVOWEL.sub("й", text))
+        text = _I_AFTER_VOWEL.sub("й", text)
         return _replace_all(text, _KK_LETTERS)
     text = _replace_all(text, _RU_DIGRAPHS)
     return _replace_all(_Y_SEMIVOWEL.sub("й", text), _RU_LETTERS)

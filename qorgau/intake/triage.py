@@ -1,287 +1,54 @@
-"""Triage: a priority P1–P4 for every report, with the reasons that set it.
+"""Triage: a priority P1–P4 for every report, with the reasons that set it and the words behind them.
 
-The rules are data (`TriageRuleSet`, versioned, edited by an administrator); `DEFAULT_RULES` is the
-first version. A rule matches on the structured fields (category, the child's age, how recent) and on
-words of the narrative in Kazakh, Russian and English. Words are matched as stems: a term matches
-every word that begins with it (`встреч` matches встреча, встречу, встречаемся; `кездес` matches
-кездесеміз, кездесуге), which covers the word forms of all three languages without a dictionary;
-a term with a space is matched as a phrase. Terms and narrative are compared folded (case, ё, the
-Kazakh letters children drop, repeated letters: `textforms.fold`), and a narrative in Latin letters
-(Kazakh Latin, Russian translit) is also read in Cyrillic (`textforms.reading_forms`). The highest priority of the matching rules wins; "raise"
-rules (links to other reports or to the offender register) then lift it by a level.
+The rules are data (`TriageRuleSet`, versioned, published by an administrator, audited);
+`triage_rules.DEFAULT_RULES` is the shipped version. A rule matches on the structured fields
+(category, the child's age, how recent, links) and on the narrative:
+
+- `signals`: a list of groups of lexicons (`[["meeting"], ["time", "place", "#clock"]]`): a word of
+  one lexicon of each group must be in the narrative; with `near`, each within that many words of
+  the first group's word (the anchor), in the same reading form. `#clock` is a time of day.
+- `live`: the anchor word is not negated ("не встречались", "кездеспейміз", "never met": the
+  `negation_before`/`negation_after` lexicons, and `morph.word_features`) and not a past form
+  ("встречались", "кездескенбіз", "met").
+- `not_negated`: the anchor word is not negated (a past form counts: "he asked for photos").
+- `unless`: lexicons whose word near the anchor (anywhere, without `near`) cancels the match
+  ("parents' meeting", "two years ago", "no contact").
+- `any` / `and_any`: inline terms (the first rule format, still accepted).
+- `max_age`: the child's age from the form, or when the form has none, from the text ("мне 13",
+  "12 жастамын", "I'm 12").
+- `unreadable`: the narrative has no word triage can read (only emojis, digits, a link ...).
+
+How words are found (reading forms, folding, stems, phrases) is in `triage_match`. The highest
+priority of the matching rules wins; "raise" rules (links to other reports or to the register) then
+lift it by a level. Every reason names its rule and quotes the narrative's words that set it.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from qorgau.intake.textforms import fold, reading_forms
+from qorgau.intake.textread import read_forms
+from qorgau.intake.triage_match import (
+    CLOCK,
+    Compiled,
+    Hit,
+    Reading,
+    ages_in_text,
+    compiled_for,
+    lexicons_of,
+    normalise_text,
+    read,
+    unreadable_forms,
+    word_features,
+)
+from qorgau.intake.triage_rules import DEFAULT_RULES, SEXUAL
+
+__all__ = ["DEFAULT_RULES", "SEXUAL", "normalise_text"]
 
 PRIORITIES = ["P1", "P2", "P3", "P4"]
 LANGUAGES = ["kk", "ru", "en"]
-SEXUAL = ["grooming", "suspicious_contact", "sextortion", "abuse", "abuse_images"]
-
-
-def _label(en: str, ru: str, kk: str) -> dict[str, str]:
-    return {"en": en, "ru": ru, "kk": kk}
-
-
-DEFAULT_RULES: dict[str, Any] = {
-    "rules": [
-        {
-            "code": "meeting",
-            "priority": "P1",
-            "label": _label(
-                "A meeting with the child is arranged",
-                "Назначена встреча с ребёнком",
-                "Баламен кездесу белгіленген",
-            ),
-            "categories": SEXUAL,
-            "any": {
-                "ru": [
-                    "встрет",
-                    "встреч",
-                    "свидан",
-                    "приед",
-                    "приеду",
-                    "приду",
-                    "увидимся",
-                    "заберу",
-                    "забрать",
-                ],
-                "kk": ["кездес", "көріс", "келемін", "барамын", "алып кет", "күтемін"],
-                "en": ["meet", "see you", "pick you up", "come over", "come to your"],
-            },
-            "and_any": {
-                "ru": [
-                    "завтра",
-                    "сегодня",
-                    "вечер",
-                    "утром",
-                    "после школ",
-                    "послезавтра",
-                    "суббот",
-                    "воскрес",
-                    "выходн",
-                    "ночью",
-                ],
-                "kk": [
-                    "ертең",
-                    "бүгін",
-                    "кешке",
-                    "таңертең",
-                    "сабақтан кейін",
-                    "сенбі",
-                    "жексенбі",
-                    "демалыс",
-                    "түнде",
-                ],
-                "en": [
-                    "tomorrow",
-                    "tonight",
-                    "today",
-                    "after school",
-                    "weekend",
-                    "saturday",
-                    "sunday",
-                    "this evening",
-                ],
-            },
-        },
-        {
-            "code": "self_harm",
-            "priority": "P1",
-            "label": _label(
-                "Risk of self-harm", "Риск самоповреждения", "Өзіне зиян келтіру қаупі"
-            ),
-            "any": {
-                "ru": [
-                    "суицид",
-                    "самоуб",
-                    "покончить с собой",
-                    "убить себя",
-                    "не хочу жить",
-                    "порежу себя",
-                    "повеш",
-                ],
-                "kk": [
-                    "суицид",
-                    "өзімді өлтір",
-                    "өмір сүргім келмейді",
-                    "асылып",
-                    "өзіме қол жұмса",
-                ],
-                "en": [
-                    "suicide",
-                    "kill myself",
-                    "end my life",
-                    "want to die",
-                    "hurt myself",
-                    "self-harm",
-                    "self harm",
-                    "cut myself",
-                ],
-            },
-        },
-        {
-            "code": "ongoing_abuse",
-            "priority": "P1",
-            "label": _label(
-                "The abuse is going on now", "Насилие продолжается", "Зорлық әлі жалғасуда"
-            ),
-            "categories": ["abuse"],
-            "any": {
-                "ru": [
-                    "сейчас",
-                    "до сих пор",
-                    "продолжа",
-                    "каждый день",
-                    "опять",
-                    "снова",
-                    "всё ещё",
-                    "все еще",
-                ],
-                "kk": ["қазір", "әлі де", "күнде", "тағы да", "қайтадан", "жалғасуда"],
-                "en": ["still", "right now", "keeps", "every day", "again", "ongoing"],
-            },
-        },
-        {
-            "code": "threat_deadline",
-            "priority": "P1",
-            "label": _label(
-                "Threats with a deadline", "Угрозы с указанием срока", "Мерзімі көрсетілген қорқыту"
-            ),
-            "categories": ["sextortion"],
-            "any": {
-                "ru": [
-                    "до завтра",
-                    "через час",
-                    "часа",
-                    "часов",
-                    "сегодня",
-                    "иначе",
-                    "если не",
-                    "разошл",
-                    "опубликую",
-                    "отправлю всем",
-                ],
-                "kk": [
-                    "ертеңге дейін",
-                    "сағат",
-                    "әйтпесе",
-                    "таратамын",
-                    "жариялаймын",
-                    "бәріне жіберемін",
-                ],
-                "en": [
-                    "by tomorrow",
-                    "hours",
-                    "tonight",
-                    "or else",
-                    "unless",
-                    "i will send",
-                    "i will post",
-                    "i'll send",
-                    "i'll post",
-                ],
-            },
-        },
-        {
-            "code": "young_child_sexual",
-            "priority": "P1",
-            "label": _label(
-                "A young child (under 10) and sexual content",
-                "Маленький ребёнок (до 10 лет) и сексуальный характер",
-                "Кішкентай бала (10 жасқа дейін) және жыныстық сипат",
-            ),
-            "categories": SEXUAL,
-            "max_age": 9,
-        },
-        {
-            "code": "category_abuse",
-            "priority": "P2",
-            "label": _label(
-                "Sexual abuse offline", "Сексуальное насилие офлайн", "Офлайн жыныстық зорлық"
-            ),
-            "categories": ["abuse"],
-        },
-        {
-            "code": "category_sextortion",
-            "priority": "P2",
-            "label": _label("Threats or blackmail", "Угрозы или шантаж", "Қорқыту немесе бопсалау"),
-            "categories": ["sextortion"],
-        },
-        {
-            "code": "category_abuse_images",
-            "priority": "P2",
-            "label": _label(
-                "Sexual images of a child",
-                "Сексуальные изображения ребёнка",
-                "Баланың жыныстық сипаттағы суреттері",
-            ),
-            "categories": ["abuse_images"],
-        },
-        {
-            "code": "young_child",
-            "priority": "P2",
-            "label": _label(
-                "The child is under 13", "Ребёнку меньше 13 лет", "Бала 13 жасқа толмаған"
-            ),
-            "categories": SEXUAL,
-            "max_age": 12,
-        },
-        {
-            "code": "recent_abuse",
-            "priority": "P2",
-            "label": _label(
-                "Abuse in the last 72 hours",
-                "Насилие за последние 72 часа",
-                "Соңғы 72 сағаттағы зорлық",
-            ),
-            "categories": ["abuse"],
-            "within_hours": 72,
-        },
-        {
-            "code": "category_contact",
-            "priority": "P3",
-            "label": _label(
-                "Grooming or a suspicious contact",
-                "Груминг или подозрительный контакт",
-                "Груминг немесе күдікті байланыс",
-            ),
-            "categories": ["grooming", "suspicious_contact"],
-        },
-        {
-            "code": "category_other",
-            "priority": "P4",
-            "label": _label("Information", "Информация", "Ақпарат"),
-            "categories": ["other"],
-        },
-        {
-            "code": "linked_offender",
-            "raise": 1,
-            "label": _label(
-                "Linked to a registered offender",
-                "Связано с лицом из реестра осуждённых",
-                "Сотталғандар тізіліміндегі адаммен байланысты",
-            ),
-            "linked_offender": True,
-        },
-        {
-            "code": "linked_reports",
-            "raise": 1,
-            "label": _label(
-                "The same person appears in two or more other reports",
-                "Тот же человек фигурирует ещё в двух или более сообщениях",
-                "Дәл сол адам тағы екі немесе одан көп хабарламада бар",
-            ),
-            "min_linked_reports": 2,
-        },
-    ]
-}
+MAX_ANCHORS = 200  # anchor words tried per rule and form: bounded on a 20,000-character narrative
 
 
 @dataclass
@@ -298,46 +65,141 @@ class TriageInput:
 class TriageResult:
     priority: str
     reasons: list[dict[str, Any]] = field(default_factory=list)
+    age: int | None = None  # the age the rules used (the form's, or the text's)
+    age_from_text: bool = False
 
     @property
     def codes(self) -> list[str]:
         return [r["code"] for r in self.reasons]
 
 
-_NOT_WORD = re.compile(r"[^\w'-]+")
-
-
-def normalise_text(text: str) -> str:
-    """The words of the text (letters, digits, ' and -), lowercase, one space between them."""
-    text = (text or "").lower().replace("ё", "е")
-    return _NOT_WORD.sub(" ", text).strip(" ")
-
-
-@functools.lru_cache(maxsize=512)
-def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One expression for a rule's terms: each matches at the start of a word of the normalised
-    text (a word's beginning, so "угрож" finds "угрожает"; a phrase from a word's beginning)."""
-    wanted = sorted({fold(t) for t in terms if t} - {""}, key=len, reverse=True)
-    if not wanted:
-        return None
-    return re.compile("(?:^| )(?:" + "|".join(re.escape(t) for t in wanted) + ")")
-
-
-def _terms_match(terms: dict[str, list[str]], texts: list[str]) -> bool:
-    """Whether a term matches in one of the narrative's reading forms (normalised)."""
-    pattern = _terms_pattern(tuple(t for language in LANGUAGES for t in terms.get(language, ())))
-    return pattern is not None and any(text and pattern.search(text) for text in texts)
-
-
 def reading_texts(narrative: str) -> list[str]:
-    """The narrative's reading forms (`textforms.reading_forms`), each normalised to its words."""
-    return [normalise_text(form) for form in reading_forms(narrative or "")]
+    """The narrative's reading forms (`textread.read_forms`), each normalised to its words."""
+    return [text.strip() for text in read_forms(narrative or "").texts]
 
 
-def _matches(rule: dict[str, Any], data: TriageInput, texts: list[str]) -> bool:
+@dataclass
+class _Text:
+    """A narrative as the rules see it, read once per evaluation."""
+
+    narrative: str
+    readings: list[Reading]
+    emoji: list[Hit]
+
+    @staticmethod
+    def hits(found: dict[str, list[Hit]], names: list[str]) -> list[Hit]:
+        out: list[Hit] = []
+        for name in names:
+            out.extend(found.get(name, ()))
+        return out
+
+    def has_emoji(self, names: list[str]) -> bool:
+        return any(h.lexicon in names for h in self.emoji)
+
+    def quote(self, reading: Reading, hits: list[Hit]) -> list[str]:
+        """The narrative's own words at the hits (as written), in order, without repeats."""
+        out: list[str] = []
+        for hit in sorted(hits, key=lambda h: h.start):
+            if hit.start < 0:
+                quoted = [hit.term]
+            elif reading.forms is not None:
+                count = max(1, len(reading.text[hit.start : hit.end].split()))
+                quoted = reading.forms.original(reading.index_of(hit), count)
+            else:
+                quoted = reading.text[hit.start : hit.end].split()
+            out.extend(word for word in quoted if word not in out)
+        return out
+
+
+def _groups(rule: dict[str, Any]) -> list[list[str]]:
+    groups = []
+    for group in rule.get("signals") or []:
+        groups.append([group] if isinstance(group, str) else list(group))
+    if isinstance(rule.get("any"), dict):
+        groups.append([f"{rule.get('code')}#any"])
+    if isinstance(rule.get("and_any"), dict):
+        groups.append([f"{rule.get('code')}#and_any"])
+    return groups
+
+
+def _is_live(reading: Reading, anchor: Hit, *, past: bool = True) -> bool:
+    """Not negated and (with `past`) not a past form: the anchor word and the words beside it."""
+    if word_features(reading, anchor) & ({"negative", "past"} if past else {"negative"}):
+        return False
+    around = reading.window(anchor, 1)
+    for negation in around.get("negation_before", ()):
+        if negation.start < anchor.start and reading.words_between(negation, anchor) == 1:
+            return False
+    last = reading.text.find(" ", anchor.end - 1)
+    for negation in around.get("negation_after", ()):
+        if negation.start > anchor.start and reading.text.count(" ", last, negation.start) == 1:
+            return False
+    return True
+
+
+def _near(reading: Reading, anchor: Hit, hit: Hit, near: int | None) -> bool:
+    return near is None or reading.words_between(anchor, hit) <= near
+
+
+def _match_text(rule: dict[str, Any], text: _Text) -> list[str] | None:
+    """The quoted words when the rule's signals are in the narrative, else None."""
+    groups = _groups(rule)
+    if not groups:
+        return []
+    near = rule.get("near")
+    unless = list(rule.get("unless") or [])
+    for reading in text.readings:
+        anchors = text.hits(reading.hits, groups[0])
+        if not anchors and text.has_emoji(groups[0]):
+            anchors = [h for h in text.emoji if h.lexicon in groups[0]]
+        for anchor in anchors[:MAX_ANCHORS]:
+            if anchor.start >= 0 and (
+                (rule.get("live") and not _is_live(reading, anchor))
+                or (rule.get("not_negated") and not _is_live(reading, anchor, past=False))
+            ):
+                continue
+            # without `near`, the whole text; with it, the words around the anchor
+            found = (
+                reading.hits if near is None or anchor.start < 0 else reading.window(anchor, near)
+            )
+            if unless and any(
+                h is not anchor and _near(reading, anchor, h, near)
+                for h in text.hits(found, unless)
+            ):
+                continue
+            used = [anchor]
+            for group in groups[1:]:
+                close = [
+                    h
+                    for h in text.hits(found, group)
+                    if h != anchor and (anchor.start < 0 or _near(reading, anchor, h, near))
+                ]
+                if close:
+                    used.append(min(close, key=lambda h: abs(h.start - anchor.start)))
+                elif text.has_emoji(group):
+                    used.extend(h for h in text.emoji if h.lexicon in group)
+                else:
+                    break
+            else:
+                return text.quote(reading, used)
+    return None
+
+
+def _child_age(data: TriageInput, text: _Text) -> tuple[int | None, list[str]]:
+    if data.child_age is not None:
+        return data.child_age, []
+    found = ages_in_text(text.readings)
+    if not found:
+        return None, []
+    age, start, end, reading = min(found, key=lambda item: item[0])
+    hit = Hit("#age", "", "", start, end)
+    return age, text.quote(reading, [hit])
+
+
+def _structured(rule: dict[str, Any], data: TriageInput, age: int | None, text: _Text) -> bool:
     if rule.get("categories") and data.category not in rule["categories"]:
         return False
-    if "max_age" in rule and (data.child_age is None or data.child_age > rule["max_age"]):
+    if "max_age" in rule and (age is None or age > rule["max_age"]):
         return False
     if "within_hours" in rule and (
         data.hours_since is None or data.hours_since > rule["within_hours"]
@@ -347,29 +209,89 @@ def _matches(rule: dict[str, Any], data: TriageInput, texts: list[str]) -> bool:
         return False
     if "min_linked_reports" in rule and data.linked_reports < rule["min_linked_reports"]:
         return False
-    if rule.get("any") and not _terms_match(rule["any"], texts):
-        return False
-    return not (rule.get("and_any") and not _terms_match(rule["and_any"], texts))
+    return not (
+        rule.get("unreadable")
+        and not (
+            text.narrative.strip()
+            and text.readings
+            and text.readings[0].forms is not None
+            and unreadable_forms(text.readings[0].forms)
+        )
+    )
+
+
+def _reason(rule: dict[str, Any], quotes: list[str]) -> dict[str, Any]:
+    reason: dict[str, Any] = {"code": rule["code"]}
+    if "priority" in rule:
+        reason["priority"] = rule["priority"]
+    else:
+        reason["raise"] = int(rule["raise"])
+    reason["label"] = rule.get("label", {})
+    if quotes:
+        reason["quotes"] = quotes
+    return reason
 
 
 def evaluate(rules: dict[str, Any], data: TriageInput) -> TriageResult:
-    texts = reading_texts(data.narrative)
-    matched = [r for r in rules.get("rules", []) if _matches(r, data, texts)]
-    absolute = [r for r in matched if "priority" in r]
-    priority = min((r["priority"] for r in absolute), key=PRIORITIES.index, default="P4")
-    reasons = [
-        {"code": r["code"], "priority": r["priority"], "label": r.get("label", {})}
-        for r in sorted(absolute, key=lambda r: PRIORITIES.index(r["priority"]))
-    ]
-    lift = max((int(r["raise"]) for r in matched if "raise" in r), default=0)
+    compiled: Compiled = compiled_for(rules)
+    readings, emoji = read(data.narrative or "", compiled, data.category)
+    text = _Text(narrative=data.narrative or "", readings=readings, emoji=emoji)
+    age, age_quotes = _child_age(data, text)
+    matched: list[tuple[dict[str, Any], list[str]]] = []
+    for rule in rules.get("rules", []):
+        if not _structured(rule, data, age, text):
+            continue
+        quotes = _match_text(rule, text)
+        if quotes is None:
+            continue
+        if "max_age" in rule and age_quotes:
+            quotes = age_quotes + [q for q in quotes if q not in age_quotes]
+        matched.append((rule, quotes))
+    absolute = sorted(
+        (m for m in matched if "priority" in m[0]), key=lambda m: PRIORITIES.index(m[0]["priority"])
+    )
+    priority = absolute[0][0]["priority"] if absolute else "P4"
+    reasons = [_reason(rule, quotes) for rule, quotes in absolute]
+    lift = max((int(rule["raise"]) for rule, _ in matched if "raise" in rule), default=0)
     if lift:
         priority = PRIORITIES[max(PRIORITIES.index(priority) - lift, 0)]
-        reasons = [
-            {"code": r["code"], "raise": int(r["raise"]), "label": r.get("label", {})}
-            for r in matched
-            if "raise" in r
-        ] + reasons
-    return TriageResult(priority=priority, reasons=reasons)
+        reasons = [_reason(rule, q) for rule, q in matched if "raise" in rule] + reasons
+    return TriageResult(priority=priority, reasons=reasons, age=age, age_from_text=bool(age_quotes))
+
+
+def _check_lexicons(lexicons: Any) -> list[str]:
+    if not isinstance(lexicons, dict):
+        return ['"lexicons" must map names to {"kk"|"ru"|"en"|"emoji": [words]}']
+    problems = []
+    for name, by_language in lexicons.items():
+        if not isinstance(by_language, dict) or not all(
+            language in (*LANGUAGES, "emoji")
+            and isinstance(words, list)
+            and all(isinstance(w, str) and w.strip() for w in words)
+            for language, words in by_language.items()
+        ):
+            problems.append(f"lexicon {name!r}: must map kk/ru/en/emoji to lists of words")
+    return problems
+
+
+def _check_signals(rule: dict[str, Any], where: str, names: set[str]) -> list[str]:
+    problems = []
+    groups = rule.get("signals", [])
+    if "signals" in rule and (
+        not isinstance(groups, list) or not all(isinstance(g, str | list) and g for g in groups)
+    ):
+        return [f"{where}: signals must be a list of lexicon names or lists of them"]
+    for group in groups:
+        for name in [group] if isinstance(group, str) else group:
+            if name not in names:
+                problems.append(f"{where}: no lexicon named {name!r}")
+    unless = rule.get("unless", [])
+    if not isinstance(unless, list) or any(name not in names for name in unless):
+        problems.append(f"{where}: unless must list lexicon names")
+    for key in ("live", "not_negated", "unreadable"):
+        if key in rule and not isinstance(rule[key], bool):
+            problems.append(f"{where}: {key} must be true or false")
+    return problems
 
 
 def validate_rules(rules: Any) -> list[str]:
@@ -377,6 +299,8 @@ def validate_rules(rules: Any) -> list[str]:
     problems: list[str] = []
     if not isinstance(rules, dict) or not isinstance(rules.get("rules"), list):
         return ['The rule set must be an object with a list "rules".']
+    problems.extend(_check_lexicons(rules.get("lexicons", {})))
+    names = set(lexicons_of(rules) if not problems else ()) | {CLOCK}
     codes = set()
     for index, rule in enumerate(rules["rules"]):
         where = f"rule {index + 1}"
@@ -405,7 +329,8 @@ def validate_rules(rules: Any) -> list[str]:
                     for lang, words in terms.items()
                 ):
                     problems.append(f"{where}: {key} must map kk/ru/en to lists of words")
-        for key in ("max_age", "within_hours", "min_linked_reports"):
+        problems.extend(_check_signals(rule, where, names))
+        for key in ("max_age", "within_hours", "min_linked_reports", "near"):
             if key in rule and (not isinstance(rule[key], int) or rule[key] < 0):
                 problems.append(f"{where}: {key} must be a whole number")
         unknown = set(rule) - {
@@ -420,6 +345,12 @@ def validate_rules(rules: Any) -> list[str]:
             "within_hours",
             "linked_offender",
             "min_linked_reports",
+            "signals",
+            "near",
+            "live",
+            "not_negated",
+            "unless",
+            "unreadable",
         }
         if unknown:
             problems.append(f"{where}: unknown keys {sorted(unknown)}")

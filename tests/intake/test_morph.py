@@ -79,7 +79,7 @@ NEG_PAST = frozenset({"negative", "past"})
     ],
 )
 def test_kazakh_stem(word, stem):
-    assert kk_stem(fold(word)) == stem
+    assert kk_stem(fold(word)) == fold(stem)
 
 
 @pytest.mark.parametrize("word", ["алды", "берді", "келе", "ол", "үйге", "123", ""])
@@ -123,7 +123,7 @@ def test_kazakh_stem_of_a_very_long_run_of_letters_is_the_run():
     ],
 )
 def test_stem_term(term, language, prefixes):
-    assert stem_term(term, language) == prefixes
+    assert stem_term(term, language) == {fold(p) for p in prefixes}
 
 
 def test_stem_term_gives_a_set_the_caller_may_change():
@@ -324,7 +324,7 @@ def test_word_tables_are_folded_and_cover_the_three_languages(table):
 def test_word_tables_hold_the_words_children_negate_and_date_with():
     assert {"не", "никогда"} <= NEGATION_WORDS_BEFORE["ru"]
     assert {"never", "didn't", "didnt"} <= NEGATION_WORDS_BEFORE["en"]
-    assert {"жок", "жокпыз", "емес", "емеспин"} <= NEGATION_WORDS_AFTER["kk"]
+    assert {"жок", "жокпиз", "емес", "емеспин"} <= NEGATION_WORDS_AFTER["kk"]
     assert fold("жоқпыз") in NEGATION_WORDS_AFTER["kk"]
     assert fold(to_cyrillic("joqpyz", "kk")) in NEGATION_WORDS_AFTER["kk"]
     assert fold(to_cyrillic("emes", "kk")) in NEGATION_WORDS_AFTER["kk"]

@@ -110,11 +110,9 @@ def test_no_real_phone_numbers():
 
 ISSUE_TOP = sorted((row for row in ROWS if row.get("note", "").startswith("issue20 top")),
                    key=lambda row: row["note"])  # fmt: skip
-# What the current rules do with them (the lead turns each into a hard floor once it passes).
-# Hard floors: the narratives the rules read now (1: Russian translit, 2: Kazakh Latin, since the
-# reading forms of intake/textforms.py; 5: "не встречались" not raised). The rest wait for the
-# rules of the issue's part 3 (self-harm, meetings in any category, pick-up phrases).
-PASSING_NOW = {"issue20 top 1", "issue20 top 2", "issue20 top 5"}
+# Hard floors, all six: the translit and Kazakh Latin meetings, self-harm inside sextortion, an
+# 11-year-old's meeting under "something else", "не встречались" not raised, and the English
+# pick-up after school (issue 20, parts 1 and 3).
 
 
 def _triage(row: dict) -> str:
@@ -129,20 +127,6 @@ def test_the_six_narratives_of_the_issue_are_in_the_set():
     assert [row["expected"] for row in ISSUE_TOP] == ["P1", "P1", "P1", "P1", "P3", "P1"]
 
 
-@pytest.mark.parametrize(
-    "row",
-    [
-        row
-        if row["note"][:13] in PASSING_NOW
-        else pytest.param(
-            row,
-            marks=pytest.mark.xfail(
-                strict=False, reason="issue 20, part 3: rules for self-harm, any category, pick-up"
-            ),
-        )
-        for row in ISSUE_TOP
-    ],
-    ids=lambda row: row["id"],
-)
+@pytest.mark.parametrize("row", ISSUE_TOP, ids=lambda row: row["id"])
 def test_the_six_narratives_of_the_issue_get_their_band(row):
     assert _triage(row) == row["expected"]

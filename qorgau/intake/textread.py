@@ -1,0 +1,165 @@
+"""A narrative's reading forms, built word by word with a cache (issue 20, parts 1 and 6).
+
+`textforms.reading_forms` folds and transliterates a whole text: on a 20,000-character narrative
+that is a dozen passes of regular expressions and replacements, each over every character (about
+9 ms). Children's words repeat, from one report to the next more than within one: here each
+distinct whitespace-separated token is folded, normalised to its words and transliterated once
+(in one batch for the tokens not seen before), kept in a bounded cache, and a form is the
+cache's values joined in the narrative's order (C-level `map` and `join`). The forms are the ones
+`reading_forms` gives, normalised to words (letters, digits, ' and -) separated by single spaces;
+every token has the same number of words in every form, so word *n* of any form is the same word
+of the narrative (and `Forms.original` gives it as it was written).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import accumulate, islice
+
+from qorgau.intake.textforms import (
+    _FORMAT,
+    _HAS_LATIN,
+    _KK_CYRILLIC_LETTERS,
+    _KK_LATIN_LETTERS,
+    DETECT_CHARS,
+    EN_WORDS,
+    KK_WORDS,
+    RU_WORDS,
+    fold,
+    to_cyrillic,
+    valid_text,
+)
+
+CACHE_MAX = 200_000  # distinct tokens kept (a few tens of MB at most); cleared when full
+LANGUAGE_TOKENS = 800  # the tokens that decide which transliterations a text needs
+
+_NOT_WORD = re.compile(r"[^\w'-]+")
+# A token that is not words of the narrative: a link, an e-mail address, a @handle (with the
+# punctuation around it). It has no words in the forms.
+_NOT_WORDS = re.compile(r"\W*(?:(?:https?://|www\.)\S+|[^\s@]+@\S+|@\w+)", re.IGNORECASE)
+
+
+class _Cache:
+    """What is known of each token seen. Replaced, never cleared, when full: a reader in another
+    thread keeps the one it started with."""
+
+    def __init__(self) -> None:
+        self.folded: dict[str, str] = {}  # token -> its folded words ("школы," -> "школи")
+        self.kk: dict[str, str] = {}  # token -> its words by the Kazakh Latin map (or folded)
+        self.ru: dict[str, str] = {}  # token -> its words by the Russian translit map
+        self.count: dict[str, int] = {}  # token -> how many words (the same in every form)
+        self.latin: set[str] = set()  # tokens with Latin letters of a word (not a link)
+
+
+_cache = _Cache()
+
+
+def _words(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def _learn(cache: _Cache, tokens: list[str]) -> None:
+    """Fold, normalise and transliterate new tokens, in one batch per step."""
+    folded = [
+        "" if _NOT_WORDS.fullmatch(token) else _words(words)
+        for token, words in zip(tokens, fold("\n".join(tokens)).split("\n"), strict=True)
+    ]
+    latin = [i for i, words in enumerate(folded) if _HAS_LATIN.search(words)]
+    kk, ru = list(folded), list(folded)
+    if latin:
+        joined = "\n".join(folded[i] for i in latin)
+        for target, name in ((kk, "kk"), (ru, "ru")):
+            read = fold(to_cyrillic(joined, name)).split("\n")
+            for i, words in zip(latin, read, strict=True):
+                words = _words(words)
+                # the same number of words as the folded token, or the folded token itself
+                same = words.count(" ") == folded[i].count(" ") and bool(words) == bool(folded[i])
+                target[i] = words if same else folded[i]
+    for i, token in enumerate(tokens):
+        cache.folded[token] = folded[i]
+        cache.kk[token] = kk[i]
+        cache.ru[token] = ru[i]
+        cache.count[token] = folded[i].count(" ") + 1 if folded[i] else 0
+    cache.latin.update(tokens[i] for i in latin)
+
+
+def _maps(cache: _Cache, tokens: list[str], text: str) -> list[str]:
+    """Which transliterations the text needs: the Kazakh map, the Russian one, both, or none
+    (a text that is plainly English). As `textforms.language_of`, on word lists and letters."""
+    words = " ".join(map(cache.folded.__getitem__, islice(tokens, LANGUAGE_TOKENS))).split()
+    head = text[:DETECT_CHARS]
+    kk = sum(map(KK_WORDS.__contains__, words)) + len(_KK_CYRILLIC_LETTERS.findall(head))
+    kk += len(_KK_LATIN_LETTERS.findall(head))
+    ru = sum(map(RU_WORDS.__contains__, words))
+    en = sum(map(EN_WORDS.__contains__, words))
+    if en >= 3 and not kk and not ru:
+        return []
+    if kk >= 3 and not ru:
+        return ["kk"]
+    if ru >= 3 and not kk:
+        return ["ru"]
+    return ["kk", "ru"]
+
+
+@dataclass
+class Forms:
+    """The narrative's tokens and its reading forms (each " word word ... ", padded)."""
+
+    raw: list[str]  # whitespace-separated tokens as written
+    tokens: list[str]  # the same, lowercased (the cache's keys)
+    texts: list[str]
+    cache: _Cache = field(repr=False, default_factory=_Cache)
+    _ends: list[int] | None = field(default=None, repr=False)
+
+    def original(self, index: int, count: int = 1) -> list[str]:
+        """Words `index` .. `index + count - 1` of the forms, as the narrative writes them."""
+        if self._ends is None:
+            self._ends = list(accumulate(map(self.cache.count.__getitem__, self.tokens)))
+        out: list[str] = []
+        for n in range(index, index + count):
+            at = bisect_right(self._ends, n)
+            if at >= len(self.tokens):
+                break
+            start = self._ends[at - 1] if at else 0
+            pieces = _NOT_WORD.sub(" ", self.raw[at]).split()
+            word = (
+                pieces[n - start]
+                if len(pieces) == self.cache.count[self.tokens[at]]
+                else self.raw[at]
+            )
+            if word not in out:
+                out.append(word)
+        return out
+
+
+def read_forms(narrative: str) -> Forms:
+    """The reading forms of a narrative: folded; and, when it has Latin words, read in Cyrillic
+    by the Kazakh map, the Russian one or both (`_maps`)."""
+    text = valid_text(narrative or "")
+    if _FORMAT.search(text):
+        text = _FORMAT.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    raw = text.split()
+    tokens = text.lower().split()
+    if len(tokens) != len(raw):  # lower() never splits a token; kept safe all the same
+        raw = tokens
+    global _cache
+    cache = _cache
+    new = set(tokens).difference(cache.folded)
+    if new and len(cache.folded) + len(new) > CACHE_MAX:
+        cache = _cache = _Cache()
+        new = set(tokens)
+    if new:
+        _learn(cache, sorted(new))
+    texts = [f" {' '.join(filter(None, map(cache.folded.__getitem__, tokens)))} "]
+    if not cache.latin.isdisjoint(tokens):
+        for name in _maps(cache, tokens, text):
+            table = cache.kk if name == "kk" else cache.ru
+            form = f" {' '.join(filter(None, map(table.__getitem__, tokens)))} "
+            if form not in texts:
+                texts.append(form)
+    return Forms(raw=raw, tokens=tokens, texts=texts, cache=cache)

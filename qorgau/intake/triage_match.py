@@ -1,0 +1,388 @@
+"""Where a rule set's words are in a narrative: one pass per reading form (issue 20, parts 1–3, 6).
+
+A rule set's lexicons (`"lexicons"`: name → {"kk"|"ru"|"en": [terms], "emoji": [...]}) and the
+inline terms of its rules (`any`, `and_any`) are compiled once per rule set into one Aho–Corasick
+automaton (`pyahocorasick`, C). A narrative is read in its reading forms (`textforms.reading_forms`:
+folded, and written out in Cyrillic when it has Latin letters), each normalised to its words
+separated by single spaces; the automaton finds every term in a form in one pass and `Hit`s record
+where (the word's position) and which word of the narrative it was.
+
+What a term is:
+- a word's beginning: `встреч` finds встреча, встречаемся; `кездес` finds кездесеміз. A term
+  written as a whole word of Russian, English or Kazakh is also looked for by its stem
+  (`morph.stem_term`: Snowball for ru/en, the project's Kazakh stemmer), so `встретиться` also
+  finds встретимся;
+- `=word`: that word only (`=он` finds он, not она);
+- a phrase with spaces, from a word's beginning to the end of its last term (`pick you up`,
+  `до завтра`); `~` stands for any one word (`pick ~ up` finds "pick her up");
+- an emoji (the `emoji` list): found anywhere in the raw narrative, without a position.
+Terms are folded like the narrative (`textforms.fold`), so rules need not spell қ/к, ё/е.
+
+Two passes, so that a 20,000-character narrative costs little more than a short one: the whole
+text is searched only for the lexicons a rule starts from (its first group of `signals`, and every
+lexicon of a rule without `near`); the others (times, places, negations, "unless" words) are
+searched in the few words around each such word (`Reading.window`).
+
+Also here, as they read the same forms: the child's age written in the text (`ages_in_text`) and
+whether there is any text to read (`unreadable`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import ahocorasick
+
+from qorgau.intake import morph
+from qorgau.intake.textforms import fold
+from qorgau.intake.textread import Forms, read_forms
+
+TERM_LANGUAGES = ("kk", "ru", "en")
+MAX_HITS_PER_LEXICON = 400  # per form: a 20,000-character narrative stays bounded
+
+_NOT_WORD = re.compile(r"[^\w'-]+")
+
+
+def normalise_text(text: str) -> str:
+    """The words of the text (letters, digits, ' and -), lowercase, one space between them."""
+    text = (text or "").lower().replace("ё", "е")
+    return _NOT_WORD.sub(" ", text).strip(" ")
+
+
+class Hit(NamedTuple):
+    lexicon: str
+    language: str  # of the term: kk, ru, en; "" for emojis and built-in classes
+    term: str  # the folded term that matched
+    start: int  # offset of the word's first letter in the padded form (-1: no position)
+    end: int  # offset just after the matched term
+
+
+@dataclass
+class Reading:
+    """One reading form of the narrative and what the rule set's terms found in it."""
+
+    text: str  # " word word ... " (padded with one space each side)
+    compiled: Compiled
+    forms: Forms | None = None
+    hits: dict[str, list[Hit]] = field(default_factory=dict)  # the whole-text pass
+    _windows: dict[tuple[int, int], dict[str, list[Hit]]] = field(default_factory=dict)
+
+    def word_at(self, hit: Hit) -> str:
+        end = self.text.find(" ", hit.start)
+        return self.text[hit.start : end if end >= 0 else len(self.text)]
+
+    def index_of(self, hit: Hit) -> int:
+        """The word's number in the form (0-based)."""
+        return self.text.count(" ", 0, hit.start) - 1
+
+    def words_between(self, a: Hit, b: Hit) -> int:
+        """How many word boundaries separate two hits (0: the same word)."""
+        lo, hi = (a, b) if a.start <= b.start else (b, a)
+        return self.text.count(" ", lo.start, hi.start)
+
+    def window(self, hit: Hit, near: int) -> dict[str, list[Hit]]:
+        """Every lexicon's hits in the `near` (+2) words before and after the hit's word."""
+        key = (hit.start, near)
+        found = self._windows.get(key)
+        if found is None:
+            text, start, end = self.text, hit.start - 1, hit.end
+            for _ in range(near + 2):
+                start = max(text.rfind(" ", 0, start), 0) if start > 0 else 0
+            for _ in range(near + 3):
+                at = text.find(" ", end + 1)
+                if at < 0:
+                    end = len(text) - 1
+                    break
+                end = at
+            found = _search(self.compiled.automaton, self.compiled.gapped, text, start, end + 1)
+            for match in _CLOCK.finditer(text, start, end + 1):
+                found.setdefault(CLOCK, []).append(
+                    Hit(CLOCK, "", match.group(0), match.start(), match.end())
+                )
+            self._windows[key] = found
+        return found
+
+
+@dataclass
+class Compiled:
+    automaton: Any  # every lexicon (ahocorasick.Automaton), or None when there is no term
+    gapped: list[tuple[re.Pattern[str], tuple[str, str, str]]]
+    emoji: dict[str, list[str]]  # emoji -> lexicons
+    names: set[str]
+    anchor_automaton: Any = None  # the lexicons searched in the whole text
+    anchor_gapped: list[tuple[re.Pattern[str], tuple[str, str, str]]] = field(default_factory=list)
+    anchor_names: set[str] = field(default_factory=set)
+    rules: dict[str, Any] = field(default_factory=dict, repr=False)
+    lexicons: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
+    _by_category: dict[str, tuple[Any, list[Any], set[str]]] = field(default_factory=dict)
+
+    def anchors_for(self, category: str | None) -> tuple[Any, list[Any], set[str]]:
+        """The whole-text automaton of the rules that apply to a category (built once)."""
+        if category is None:
+            return self.anchor_automaton, self.anchor_gapped, self.anchor_names
+        found = self._by_category.get(category)
+        if found is None:
+            names = anchor_lexicons(self.rules, category)
+            found = (*_build(self.lexicons, names), names)
+            self._by_category[category] = found
+        return found
+
+
+def _inline_name(rule_code: str, key: str) -> str:
+    return f"{rule_code}#{key}"
+
+
+def lexicons_of(rules: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Every lexicon of the rule set: the named ones, and each rule's `any`/`and_any` terms as
+    a lexicon of its own (named `code#any`, `code#and_any`)."""
+    out: dict[str, dict[str, list[str]]] = dict(rules.get("lexicons") or {})
+    for rule in rules.get("rules", []):
+        for key in ("any", "and_any"):
+            if isinstance(rule.get(key), dict):
+                out[_inline_name(str(rule.get("code")), key)] = rule[key]
+    return out
+
+
+def _keys(term: str, language: str) -> Iterable[tuple[str, str]]:
+    """(automaton key, folded term) pairs for one term of a lexicon."""
+    exact = term.startswith("=")
+    folded = fold(term[1:] if exact else term)
+    if not folded:
+        return []
+    if exact:
+        return [(f" {folded} ", folded)]
+    prefixes = {folded}
+    if " " not in folded and language in TERM_LANGUAGES:
+        # a stem shorter than 5 letters finds too many other words ("прос" of просит: просто)
+        prefixes |= {p for p in map(fold, morph.stem_term(folded, language)) if len(p) >= 5}
+    return [(f" {p}", p) for p in prefixes if p]
+
+
+def anchor_lexicons(rules: dict[str, Any], category: str | None = None) -> set[str]:
+    """The lexicons searched in the whole text: each rule's first group of signals, and all the
+    lexicons of a rule without `near` (its other groups and `unless` may be anywhere); with a
+    category, only of the rules that apply to it."""
+    names: set[str] = set()
+    for rule in rules.get("rules", []):
+        if category is not None and rule.get("categories") and category not in rule["categories"]:
+            continue
+        groups = [[g] if isinstance(g, str) else list(g) for g in rule.get("signals") or []]
+        for key in ("any", "and_any"):
+            if isinstance(rule.get(key), dict):
+                groups.append([_inline_name(str(rule.get("code")), key)])
+        if not groups:
+            continue
+        if rule.get("near") is None:
+            names.update(*groups, rule.get("unless") or [])
+        else:
+            names.update(groups[0])
+    return names
+
+
+def _build(
+    lexicons: dict[str, dict[str, list[str]]], only: set[str] | None
+) -> tuple[Any, list[tuple[re.Pattern[str], tuple[str, str, str]]]]:
+    automaton = ahocorasick.Automaton()
+    entries: dict[str, list[tuple[str, str, str]]] = {}
+    gapped: list[tuple[re.Pattern[str], tuple[str, str, str]]] = []
+    for name, by_language in lexicons.items():
+        if only is not None and name not in only:
+            continue
+        for language, terms in (by_language or {}).items():
+            if language == "emoji":
+                continue
+            for term in terms or ():
+                if not isinstance(term, str) or not term.strip():
+                    continue
+                if "~" in term:
+                    parts = [re.escape(fold(p).strip()) for p in term.split("~")]
+                    pattern = r"(?<= )" + r"(?: [\w'-]+){1,3} ".join(parts)
+                    gapped.append((re.compile(pattern), (name, language, fold(term))))
+                    continue
+                for key, folded in _keys(term, language):
+                    entries.setdefault(key, []).append((name, language, folded))
+    # A term another term of the same lexicon begins ("кутемин" after "куте") finds nothing more:
+    # left out, so that a word is one hit, not three.
+    for key in sorted(entries, key=len):
+        if key.endswith(" "):
+            continue
+        for cut in range(2, len(key)):
+            shorter = entries.get(key[:cut])
+            if shorter is not None and not key[:cut].endswith(" "):
+                kept = {name for name, _, _ in shorter}
+                entries[key] = [v for v in entries[key] if v[0] not in kept]
+        if not entries[key]:
+            del entries[key]
+    for key, values in entries.items():
+        automaton.add_word(key, (len(key), tuple(dict.fromkeys(values))))
+    if not entries:
+        return None, gapped
+    automaton.make_automaton()
+    return automaton, gapped
+
+
+def compile_rules(rules: dict[str, Any]) -> Compiled:
+    lexicons = lexicons_of(rules)
+    emoji: dict[str, list[str]] = {}
+    for name, by_language in lexicons.items():
+        for char in (by_language or {}).get("emoji", ()):
+            if isinstance(char, str) and char.strip():
+                emoji.setdefault(char, []).append(name)
+    automaton, gapped = _build(lexicons, None)
+    anchors = anchor_lexicons(rules)
+    anchor_automaton, anchor_gapped = _build(lexicons, anchors)
+    return Compiled(
+        automaton=automaton,
+        gapped=gapped,
+        emoji=emoji,
+        names=set(lexicons),
+        anchor_automaton=anchor_automaton,
+        anchor_gapped=anchor_gapped,
+        anchor_names=anchors,
+        rules=rules,
+        lexicons=lexicons,
+    )
+
+
+_compiled: dict[int, tuple[dict[str, Any], Compiled]] = {}
+
+
+def compiled_for(rules: dict[str, Any]) -> Compiled:
+    """The compiled form of a rule set, kept while the rule set object lives in the cache (the
+    rule set in force is one object for QORGAU_TRIAGE_RULES_TTL; the key keeps it alive)."""
+    found = _compiled.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    if len(_compiled) > 16:
+        _compiled.clear()
+    value = compile_rules(rules)
+    _compiled[id(rules)] = (rules, value)
+    return value
+
+
+def _search(
+    automaton: Any,
+    gapped: list[tuple[re.Pattern[str], tuple[str, str, str]]],
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+) -> dict[str, list[Hit]]:
+    """Every hit of the automaton's terms in text[start:end] (offsets in `text`)."""
+    hits: dict[str, list[Hit]] = {}
+    end = len(text) if end is None else end
+    if automaton is not None:
+        for last, (length, values) in automaton.iter(text, start, end):
+            first = last - length + 2  # after the leading space of the key
+            for name, language, term in values:
+                bucket = hits.setdefault(name, [])
+                if len(bucket) < MAX_HITS_PER_LEXICON:
+                    bucket.append(Hit(name, language, term, first, last + 1))
+    for pattern, (name, language, term) in gapped:
+        for match in pattern.finditer(text, start, end):
+            hits.setdefault(name, []).append(Hit(name, language, term, match.start(), match.end()))
+    return hits
+
+
+def read(
+    narrative: str, compiled: Compiled, category: str | None = None
+) -> tuple[list[Reading], list[Hit]]:
+    """The narrative's reading forms with the whole-text hits in each (of the rules that apply
+    to `category`; all without one), and the emoji hits (positionless)."""
+    forms = read_forms(narrative or "")
+    automaton, gapped, names = compiled.anchors_for(category)
+    readings = []
+    for text in forms.texts:
+        reading = Reading(text=text, compiled=compiled, forms=forms)
+        reading.hits = _search(automaton, gapped, text)
+        if CLOCK in names:
+            reading.hits[CLOCK] = [
+                Hit(CLOCK, "", m.group(0), m.start(), m.end()) for m in _CLOCK.finditer(text)
+            ]
+        readings.append(reading)
+    emoji_hits = []
+    if compiled.emoji:
+        raw = narrative or ""
+        for char, names in compiled.emoji.items():
+            if char in raw:
+                emoji_hits.extend(Hit(name, "", char, -1, -1) for name in names)
+    return readings, emoji_hits
+
+
+# A time of day: "в 7", "at 5", "by 9pm", "сағат 4-те", "4te", "18:00" (normalised "18 00"),
+# "до 9". Not "в 6 классе", "13 лет": a number followed by a class or age word is not a time.
+CLOCK = "#clock"
+_NOT_AFTER_NUMBER = (
+    r"(?! ?(?:класс|клас|сынып|жас|лет|год|years?|grade|class|yo\b|этаж|кабинет|мкр))"
+)
+_CLOCK = re.compile(
+    r"(?<= )(?:"
+    r"(?:в|во|к|до|около|после|at|by|till|until|around|after|сагат|sagat|saat|сагатта) \d{1,2}(?: \d{2})?"
+    + _NOT_AFTER_NUMBER
+    + r"|\d{1,2}(?: \d{2})? ?(?:pm|am)"
+    + r"|\d{1,2}(?: \d{2})?-?(?:те|та|де|да|ке|ге|ка|га|ten|te|ta|de|da|ke|ge)"
+    + r"|(?<!\d )(?:[01]?\d|2[0-3]) [0-5]\d(?! \d)"
+    + r")(?= |$)"
+)
+
+
+def word_features(reading: Reading, hit: Hit) -> frozenset[str]:
+    """ "negative" and "past" of the hit's word itself (`morph.word_features`)."""
+    if hit.start < 0 or not hit.language:
+        return frozenset()
+    return morph.word_features(reading.word_at(hit), hit.term.split(" ")[0], hit.language)
+
+
+# --- the child's age, written in the text --------------------------------------------------------
+
+_N = r"(\d{1,2})"
+_AGE = re.compile(
+    "|".join(
+        (
+            # ru: "мне 13", "дочери 12", "ей 12"; "13 лет", "10 годик"; "12-летняя"
+            rf"(?<= )(?:мне|еи|ему|дочери|дочке|сину|синочку|ребенку|внучке|внуку|ученице|ученику)"
+            rf" {_N}(?= |$)",
+            rf"(?<= ){_N}(?: |-)?(?:лет|годик|года|год)(?= )",
+            rf"(?<= ){_N}-?(?:летн|летк)",
+            # kk (folded): "12 жаста", "12 жастамын", "10 жасар", "13 жасимда", "11 жасинда"
+            rf"(?<= ){_N}(?: |-)?(?:жаста|жасар|жасим|жасин|жаска|жас )",
+            # en: "i'm 12", "i am 13", "she is 11"; "12 years old", "12-year-old", "12yo"
+            rf"(?<= )(?:i'm|im|i am|she's|shes|she is|he's|hes|he is|aged|age) {_N}(?= |$)",
+            rf"(?<= ){_N}(?:-| )?(?:years? old|year-old|years-old|yo|y o|yrs|yr old)(?= |$)",
+        )
+    )
+)
+CHILD_AGE_MAX = 17
+
+
+def ages_in_text(readings: list[Reading]) -> list[tuple[int, int, int, Reading]]:
+    """(age, start, end, reading) for each age of a child (0–17) written in the text: the words
+    that say it are reading.text[start:end]."""
+    found = []
+    for reading in readings:
+        for match in _AGE.finditer(reading.text):
+            age = int(next(group for group in match.groups() if group))
+            if age <= CHILD_AGE_MAX:
+                found.append((age, match.start(), match.end(), reading))
+    return found
+
+
+# --- is there anything to read -------------------------------------------------------------------
+
+# Two different letters side by side, in the scripts triage reads (Cyrillic with the Kazakh letters,
+# Latin with its accented letters): "аааа", "!!!", "12345", emojis alone or a link alone have none.
+_TWO_LETTERS = re.compile(
+    r"([a-z\u00c0-\u024f\u0430-\u044f\u0450-\u04ff])(?!\1)[a-z\u00c0-\u024f\u0430-\u044f\u0450-\u04ff]"
+)
+
+
+def unreadable_forms(forms: Forms) -> bool:
+    """Whether the narrative has no word triage can read (only emojis, digits, links, one letter
+    repeated, another script, invalid characters): its folded form has no two letters."""
+    return not _TWO_LETTERS.search(forms.texts[0])
+
+
+def unreadable(narrative: str) -> bool:
+    return unreadable_forms(read_forms(narrative or ""))

@@ -1,0 +1,423 @@
+"""The shipped triage rules (version 2, issue 20): lexicons of words, and rules built on them.
+
+Data, not code: an administrator publishes a changed copy as a new version (`TriageRuleSet`,
+audited); `triage.validate_rules` says what is wrong with one. How a term is matched (a word's
+beginning, `=word`, phrases, `~`, emojis) is in `triage_match`. Terms are written in Cyrillic for
+Kazakh and Russian, in Latin for English: a narrative in Latin letters (Kazakh Latin, Russian
+translit) is read in Cyrillic too, and the letters children drop are folded on both sides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SEXUAL = ["grooming", "suspicious_contact", "sextortion", "abuse", "abuse_images"]
+SEXUAL_CONTENT_CATEGORIES = ["sextortion", "abuse", "abuse_images"]
+ALL = [*SEXUAL, "other"]
+
+
+def _label(en: str, ru: str, kk: str) -> dict[str, str]:
+    return {"en": en, "ru": ru, "kk": kk}
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in text.split("|") if t.strip()]
+
+
+def _lex(kk: str = "", ru: str = "", en: str = "", emoji: str = "") -> dict[str, list[str]]:
+    out = {"kk": _split(kk), "ru": _split(ru), "en": _split(en)}
+    if emoji:
+        out["emoji"] = emoji.split()
+    return {k: v for k, v in out.items() if v}
+
+
+LEXICONS: dict[str, dict[str, list[str]]] = {
+    # Someone proposes or arranges to be with the child.
+    "meeting": _lex(
+        kk="күте|күтіп|жалғыз кел|кездес|көріс|жолығ|жолықс|келемін|келем|=кел|келші|келесің бе|келеді|келетін|барамын|"
+        "барамыз|барайық|барасың ба|алып кет|алып кетем|алып кетемін|алып барам|күтемін|күтем|"
+        "күтеді|күтіп тұрам|шық|шығып кел|серуенде|қонаққа|үйіме кел|үйіне кел|такси",
+        ru="приходи один|приходи одна|жди меня|будет ждать|встрет|встреч|свидан|приед|приезж|прид|приход|прийти|зайд|заход|загляну|увидимся|"
+        "увидеться|увидим|забер|забра|забир|заед|подъед|подожд|=жду|=ждет|=ждать|=ждут|будет ждать|"
+        "ждет тебя|ждет меня|погуля|пойдем|пойдём|сходим|покатаем|в гости|ко мне|к тебе|выход|"
+        "выйди|такси|отвезу|отвезет|подвезу|подвезет",
+        en="come alone|come to|wait for|will wait|would wait|be waiting|waiting at|i'll wait|ill wait|coming over|coming to|coming for you|come pick|coming to get|meet|see you|see u|pick you up|pick ~ up|pick up|come over|come to your|come get|"
+        "come and get|wait for you|wait for me|waiting for you|waiting for me|hang out|hangout|"
+        "come to my|visit you|drive you|take you|taxi|be there|meetup|meet up|go on a date|"
+        "come round|come outside|sneak out",
+    ),
+    # When: a day, a part of the day, "after school" (a clock time is the built-in #clock).
+    "time": _lex(
+        kk="ертең|бүгін|кешке|=кеш|таңертең|түнде|түнгі|сабақтан кейін|мектептен кейін|"
+        "сабақтан соң|мектептен соң|дүйсенбі|сейсенбі|сәрсенбі|бейсенбі|=жұма|жұмада|жұма күні|"
+        "сенбі|жексенбі|демалыс|сағаттан кейін|түстен кейін|үзілісте|қазір|жақында",
+        ru="завтра|сегодня|вечер|утром|ночью|после школ|после урок|после занятий|после уроков|"
+        "послезавтра|понедельник|вторник|=в среду|=среду|четверг|пятниц|суббот|воскрес|выходн|"
+        "через час|через полчаса|в обед|после обеда|на перемене|сейчас|прямо сейчас|скоро",
+        en="tomorrow|tmrw|tmr|2moro|tonight|today|after school|after lessons|after class|"
+        "weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this evening|"
+        "in an hour|later today|at night|at lunch|right now|after practice",
+    ),
+    # Where: a place to meet.
+    "place": _lex(
+        kk="стадион|спортзал|кітапхана|көл|орындық|дүкеннің|подъезге|подъезд|мектептің артында|мектеп артында|артында|алдында|қасында|жанында|паркте|парк|"
+        "саябақ|аялдама|дүкен|сауда орталығ|орталықта|кинотеатр|подъезд|гараж|кафе|пәтер|"
+        "қонақ үй|машина|мега|ойын алаң|үйге|үйіне|үйіме|бұрышта",
+        ru="стадион|спортзал|у спортзала|у озера|лавочк|скамейк|за углом|аллее|у школы|за школой|возле|около|у подъезда|у входа|у фонтана|в парке|парк|=тц|"
+        "торгов|остановк|гараж|подъезд|кафе|кино|кинотеатр|квартир|гостиниц|отель|сауна|"
+        "в машин|на углу|у дома|к дому|у гаражей|за гаражами|на площадке|во дворе|ко мне домой",
+        en="stadium|gym|bench|lake|school gate|by the gym|behind the school|garages|behind|near my school|near your school|by the mall|bus stop|park|mall|garage|"
+        "fountain|cinema|cafe|hotel|his car|my house|your house|my place|his place|the corner|"
+        "outside school|outside your school|playground|address",
+    ),
+    # Someone other than the writer is acting (required for a meeting under "something else").
+    "actor": _lex(
+        kk="=ол|ағай|=аға|кісі|адам|жігіт|еркек|танымайтын|таныс емес|деді|дейді|=деп|депті|"
+        "жазды|жазады|жазып|айтты|шақыр|ұсыныс",
+        ru="=он|=она|мужчин|дядя|дяденьк|незнаком|взросл|парень|какой-то|человек|сказал|"
+        "написал|пишет|предлож|зовет|зовёт|звал|говорит|обещ|кто-то",
+        en="=he|he's|he'll|=him|=she|she'll|a man|=man|guy|stranger|adult|someone|said|says|"
+        "told|wrote|texted|messaged|offered|asked|invited",
+    ),
+    # Context that makes a meeting an ordinary one (near the meeting word).
+    "benign_meeting": _lex(
+        kk="класпен|сыныппен|экскурсия|мұражай|музей|=апам|=анам|=әкем|=атам|=әжем|=мамам|=папам|ата-аналар|ата-аналармен|ата аналар|жиналыс|сынып сағат|үйірме|шахмат|досымен|"
+        "достарымен|сыныптас|оқушылармен|баламды алып|ұлымды алып|қызымды алып|мұғаліммен",
+        ru="музей|экскурси|с классом|классом|=мама|=папа|бабушка|мама заберет|папа заберет|родительск|собрани|с классом|клуб|кружок|кружк|секци|актов|лекци|экскурси|"
+        "с подругой|с подругами|с друзьями|с другом|с одноклассник|справк|заберу сына|"
+        "заберу дочь|забрать сына|забрать дочь|заберу ребенка|врач|стоматолог|с вами",
+        en="our class|class trip|school trip|field trip|museum|my mum|my mom|my dad|my grandma|my grandpa|my granny|my aunt|parents' meeting|parents meeting|parents evening|parent-teacher|parent teacher|chess|club|with the class|"
+        "my friend|my friends|with friends|assembly|groceries|clearance|certificate|volunteer|"
+        "pick my son|pick my daughter|pick up my son|pick up my daughter|doctor|dentist",
+    ),
+    # A word that puts what is said in the past (near the meeting word).
+    "past_context": _lex(
+        kk="былтыр|өткен жылы|өткен айда|өткен аптада|ай бұрын|жыл бұрын|апта бұрын|күн бұрын|"
+        "бұрын ол|ол бұрын|кезінде|баяғыда|бұрынырақ",
+        ru="назад|в прошлом|давно|раньше|когда-то|прошлым летом|прошлой зимой|в детстве|"
+        "прошлом году|прошлом месяце",
+        en="ago|last year|last month|last summer|last winter|used to|back in|when i was",
+    ),
+    # Words that negate the next word (Russian and English; Kazakh negates in the verb).
+    "negation_before": _lex(
+        ru="=не|=ни|=никогда|=нет|=неа",
+        en="=not|=never|=didn't|=didnt|=don't|=dont|=won't|=wont|=haven't|=havent|=hasn't|"
+        "=hasnt|=can't|=cant|=no",
+    ),
+    # Words that negate the verb before them (Kazakh).
+    "negation_after": _lex(kk="=жоқ|=жоқпыз|=жоқпын|=жоқсың|жоқпы|=емес|=емеспін|=емеспіз"),
+    # Self-harm and suicidal thoughts: any category.
+    "self_harm": _lex(
+        kk="өзімді кес|өзімді кесіп|қоштасамын|қоштасам|бәрі бітеді|бәрін бітір|жоғалып кетк|оянғым келмей|суицид|өзімді өлтір|өзін өлтір|өзімді-өзім өлтір|өлгім келеді|өлгім кел|өлейін|"
+        "өлемін|өмір сүргім келмей|жасағым келмей|өмірден кеткім|өзіме қол жұмса|қол жұмсаймын|"
+        "асылып|асыламын|асылам|қолын кес|қолымды кес|тамырымды кес|тамырын кес|кесемін|"
+        "таблетка ішем|барлық таблетка|бәрін бітірем|жоғалғым келеді|секіремін|өзімді жарақат",
+        ru="выпрыгну|из окна|режу руки|порежу руки|режу вены|не хочу просыпаться|не хочу больше жить|уйти из жизни|не хочу быть|суицид|самоуб|покончить с собой|покончу с собой|покончить со всем|покончу со всем|"
+        "покончить с жизнью|покончу с жизнью|убить себя|убью себя|не хочу жить|жить не хочу|"
+        "не хочется жить|хочу умереть|хочется умереть|лучше умереть|умереть хочу|хочу умерет|"
+        "лучше бы меня не было|лучше бы я умер|порежу себя|порезать себя|режу себя|вены|"
+        "порезы на|порезала|порезал себя|выпью все таблетки|выпить все таблетки|наглотаюсь|"
+        "наглотаться|повешусь|повеситься|спрыгну|прыгну с|с крыши|исчезнуть навсегда|"
+        "нет смысла жить|устала жить|устал жить|не вижу смысла|причиню себе",
+        en="won't be around|not be around|kill me now|don't want to wake up|dont want to wake up|no point living|goodbye forever|suicide|suicidal|kill myself|killing myself|=kms|end my life|end it all|ending it|"
+        "want to die|wanna die|wish i was dead|wish i were dead|better off dead|"
+        "don't want to live|dont want to live|do not want to live|hurt myself|self-harm|"
+        "self harm|cut myself|cut herself|cut himself|cutting myself|cutting herself|cuts on|"
+        "all the pills|overdose|jump off|hang myself|unalive|not be here anymore|"
+        "disappear forever|no reason to live",
+    ),
+    # A threat to spread or show the child's images or secrets.
+    "threat": _lex(
+        kk="достарыңа жіберем|барлық достар|достарыңа тарат|жіберем|бәрі көреді|бәрі біледі|бәріне кет|барлығына кет|бәрі көреді|бәріне жібер|сыныптың чатына|тарат|жариялаймын|жариялайм|жариялай|салып жіберем|бәріне жіберем|барлығына жіберем|"
+        "ата-анаңа жіберем|анаңа жіберем|әкеңе жіберем|көрсетемін|көрсетем|интернетке салам|"
+        "қорқыт|бопса",
+        ru="увидят все|все увидят|все узнают|узнают все|ушло всем|уйдет всем|уйдёт всем|всем друзьям|твоим друзьям|подписчик|выложу в интернет|в сеть|разошл|рассыл|отправлю всем|отправит всем|всем отправ|всем скину|скину всем|"
+        "опубликую|опубликует|выложу|выложит|солью|сольет|слить|распростран|"
+        "отправлю родителям|покажу родителям|покажет родителям|покажу всем|угрож|шантаж",
+        en="all your friends|everyone in|your friends|your followers|everyone will know|posts|ill post|hell post|he'll post|send it to|send them to|send everything|post|leak|share them|share it|expose|"
+        "show your parents|show everyone|goes to|go to your|put everything|put it on|"
+        "everyone will see|i'll send|i will send|will send|spread|blackmail|threaten",
+    ),
+    # Conditions that only threaten inside a sextortion report.
+    "threat_condition": _lex(
+        kk="салмасаң|аудармасаң|жібермесең|әйтпесе|бермесең|жібермесең|жібермесе|бермесе|төлемесең|төлемесе",
+        ru="не переведешь|не переведёшь|переведешь|не заплатишь|иначе|если не|а то|не заплатишь|не скинешь|не отправишь",
+        en="or else|unless|if you don't|if you dont|if i don't|if i dont|or the|or i",
+    ),
+    # A deadline (a clock time is the built-in #clock).
+    "deadline": _lex(
+        kk="түн ортасы|жұмаға|сенбіге|жексенбіге|дүйсенбіге|апта соңына|сағат|сағ|дейін|сағат ішінде|бір сағат|бүгін|ертең|кешке|минут|таңға|түнге",
+        ru="до пятниц|до суббот|до воскрес|до понедельник|до вторник|до сред|до четверг|до конца недели|до ночи|полноч|у тебя час|у тебя сутки|=сутки|до завтра|до вечера|до утра|до конца дня|через час|через полчаса|через|часа|часов|"
+        "сегодня|к вечеру|к утру|завтра|минут|сутки|=час",
+        en="midnight|by friday|by monday|by saturday|by sunday|end of the week|end of today|you have|by tomorrow|by tonight|one hour|an hour|hours|minutes|tonight|today|until|till|"
+        "24h|=1h|before|by the end|tomorrow",
+    ),
+    # The abuse goes on, or the abuser is near the child.
+    "ongoing": _lex(
+        kk="қазір|=әлі|әлі де|күнде|күн сайын|тағы да|=тағы|қайтадан|жалғасуда|үнемі|жиі|"
+        "әр жолы|бүгін де|ертең|тиісе|тиіседі|ұстай береді|жасап жүр|зорлап жүр|мазалайды",
+        ru="сейчас|до сих пор|продолжа|каждый день|каждую ночь|каждый раз|опять|снова|всё ещё|"
+        "все еще|постоянно|регулярно|когда мамы нет|когда никого нет|сегодня|завтра|трогает|"
+        "домогается|пристает|насилует|заставляет|приходит ночью|лезет",
+        en="still|right now|keeps|every day|every night|every time|again|ongoing|always|"
+        "whenever|touches me|comes to my room|tonight|tomorrow",
+    ),
+    "access": _lex(
+        kk="бізбен бірге тұрады|бізбен тұрады|бізбен|бірге тұрады|үйде|үйге келеді|үйімізге|"
+        "өгей әке|өгей|ағасы|ағам|атасы|көрші|жаттықтырушы|тренер|жаттығу|мұғалім",
+        ru="живет с нами|живем вместе|живет у нас|отчим|сожител|брат мужа|дядя|дедушк|тренер|"
+        "учитель|сосед|придет к нам|приходит к нам|к нам домой|у нас дома|=дома|"
+        "в одной квартире|репетитор|трениров",
+        en="lives with us|living with us|stepdad|stepfather|step-father|step dad|uncle|"
+        "mum's boyfriend|mom's boyfriend|coach|teacher|neighbour|neighbor|at home|"
+        "in our house|comes over|lives next door|training",
+    ),
+    "no_access": _lex(
+        kk="байланыс жоқ|байланыспайды|көшіп кетті|кетіп қалды|түрмеде|ұсталды|сотталды",
+        ru="контактов нет|нет контакт|не общается|не общаемся|уехал|переехал|в тюрьме|задержан|"
+        "арестован|посадили|осужден",
+        en="no contact|moved away|moved to another|in prison|in jail|arrested|convicted",
+    ),
+    # An adult asking for images: a request near an image, or to undress.
+    "request": _lex(
+        kk="=жібер|жіберші|жіберсең|жібересің бе|жібермесең|жібер деп|жіберуімді|сұрайды|"
+        "сұрады|сұрап|сұраған|сұрапты|көрсет|түсір|суретке түс|ақша беремін|ақша берем|"
+        "төлеймін",
+        ru="скинь|скинуть|скинешь|скидывай|отправь|отправить|отправишь|пришли|прислать|присылай|"
+        "сфотка|сфотограф|сними|покажи|показать|просит|просил|попросил|требует|хочет|"
+        "за деньги|заплачу|плачу за|предложил деньги",
+        en="=send|send me|to send|asks me to send|asking me to send|asked me to send|"
+        "wants me to send|asking|asks|asked|wants|wanted|show me|take a pic|pay|money for|"
+        "offered|for money",
+    ),
+    "image": _lex(
+        kk="сурет|фото|видео|жалаңаш|шешін|киімсіз|іш киім|денең|селфи",
+        ru="фото|фотк|фоточк|селфи|снимк|видео|видос|картинк|нюд|интим|голы|голая|голую|"
+        "без одежды|в белье|нижнем бел|купальник|раздет|обнаж",
+        en="photo|=pic|=pics|picture|selfie|video|nude|naked|without clothes|underwear|swimsuit|"
+        "bikini|your body",
+    ),
+    "undress": _lex(
+        kk="шешін|киіміңді шеш|киімді шеш|=шеш|жалаңашта",
+        ru="разденься|раздеться|раздевайся|разденешься|сними одежду|снять одежду|снять всё",
+        en="undress|take off your clothes|take your clothes off|strip|send nudes|nudes",
+    ),
+    # Sexual content (with a child under 14: P1).
+    "sexual": _lex(
+        kk="жыныстық|жыныс|ұятты|ұятсыз|жалаңаш|шешінген|денең туралы|порно|эротика|тиісе|"
+        "жезөкше|уят нәрсе|ujat",
+        ru="секс|интим|голы|голая|голые|пошл|порн|эрот|непристойн|раздет|обнаж|половы|"
+        "домогает|разврат|18+|трогает",
+        en="sex|sexual|nude|naked|porn|dirty pic|dirty picture|dirty message|explicit|"
+        "private parts|touches|touched me|18+",
+        emoji="\U0001f346 \U0001f351 \U0001f4a6 \U0001f51e",
+    ),
+}
+
+NEAR_MEETING = 12  # words between the meeting word and its time or place
+NEAR_THREAT = 20
+NEAR_IMAGES = 10
+
+MEETING_LABEL = _label(
+    "A meeting with the child is arranged or proposed",
+    "Назначена или предложена встреча с ребёнком",
+    "Баламен кездесу белгіленген немесе ұсынылған",
+)
+THREAT_LABEL = _label(
+    "Threats with a deadline", "Угрозы с указанием срока", "Мерзімі көрсетілген қорқыту"
+)
+YOUNG_SEXUAL_LABEL = _label(
+    "A child under 14 and sexual content",
+    "Ребёнок младше 14 лет и сексуальный характер",
+    "14 жасқа толмаған бала және жыныстық сипат",
+)
+ONGOING_LABEL = _label(
+    "The abuse goes on and the abuser can reach the child",
+    "Насилие продолжается, у насильника есть доступ к ребёнку",
+    "Зорлық жалғасуда, зорлаушы балаға қол жеткізе алады",
+)
+
+RULES: list[dict[str, Any]] = [
+    {
+        "code": "self_harm",
+        "priority": "P1",
+        "label": _label(
+            "Risk of self-harm or suicide",
+            "Риск самоповреждения или суицида",
+            "Өзіне зиян келтіру немесе суицид қаупі",
+        ),
+        "signals": [["self_harm"]],
+    },
+    {
+        "code": "meeting",
+        "priority": "P1",
+        "label": MEETING_LABEL,
+        "categories": SEXUAL,
+        "signals": [["meeting"], ["time", "place", "#clock"]],
+        "near": NEAR_MEETING,
+        "live": True,
+        "unless": ["benign_meeting", "past_context"],
+    },
+    {
+        "code": "meeting_other",
+        "priority": "P1",
+        "label": MEETING_LABEL,
+        "categories": ["other"],
+        "signals": [["meeting"], ["time", "place", "#clock"], ["actor"]],
+        "near": NEAR_MEETING,
+        "live": True,
+        "unless": ["benign_meeting", "past_context"],
+    },
+    {
+        "code": "threat_deadline",
+        "priority": "P1",
+        "label": THREAT_LABEL,
+        "categories": ["sextortion"],
+        "signals": [["threat", "threat_condition"], ["deadline", "#clock"]],
+        "near": NEAR_THREAT,
+    },
+    {
+        "code": "threat_deadline_other",
+        "priority": "P1",
+        "label": THREAT_LABEL,
+        "categories": ["grooming", "suspicious_contact", "abuse", "abuse_images", "other"],
+        "signals": [["threat"], ["deadline", "#clock"]],
+        "near": NEAR_THREAT,
+    },
+    {
+        "code": "ongoing_abuse",
+        "priority": "P1",
+        "label": ONGOING_LABEL,
+        "categories": ["abuse"],
+        "signals": [["ongoing", "access"]],
+        "unless": ["no_access"],
+    },
+    {
+        "code": "asks_images",
+        "priority": "P1",
+        "label": _label(
+            "An adult asks the child for images",
+            "Взрослый просит у ребёнка изображения",
+            "Ересек адам баладан сурет сұрайды",
+        ),
+        "signals": [["request"], ["image", "undress"]],
+        "near": NEAR_IMAGES,
+        "not_negated": True,
+    },
+    {
+        "code": "asks_to_undress",
+        "priority": "P1",
+        "label": _label(
+            "An adult asks the child to undress",
+            "Взрослый просит ребёнка раздеться",
+            "Ересек адам баладан шешінуді сұрайды",
+        ),
+        "signals": [["undress"]],
+        "categories": SEXUAL,
+    },
+    {
+        "code": "young_child_sexual",
+        "priority": "P1",
+        "label": YOUNG_SEXUAL_LABEL,
+        "categories": SEXUAL_CONTENT_CATEGORIES,
+        "max_age": 13,
+    },
+    {
+        "code": "young_child_sexual_content",
+        "priority": "P1",
+        "label": YOUNG_SEXUAL_LABEL,
+        "signals": [["sexual", "image", "undress"]],
+        "categories": SEXUAL,
+        "max_age": 13,
+    },
+    {
+        "code": "category_abuse",
+        "priority": "P2",
+        "label": _label(
+            "Sexual abuse offline", "Сексуальное насилие офлайн", "Офлайн жыныстық зорлық"
+        ),
+        "categories": ["abuse"],
+    },
+    {
+        "code": "category_sextortion",
+        "priority": "P2",
+        "label": _label("Threats or blackmail", "Угрозы или шантаж", "Қорқыту немесе бопсалау"),
+        "categories": ["sextortion"],
+    },
+    {
+        "code": "category_abuse_images",
+        "priority": "P2",
+        "label": _label(
+            "Sexual images of a child",
+            "Сексуальные изображения ребёнка",
+            "Баланың жыныстық сипаттағы суреттері",
+        ),
+        "categories": ["abuse_images"],
+    },
+    {
+        "code": "young_child",
+        "priority": "P2",
+        "label": _label("The child is under 13", "Ребёнку меньше 13 лет", "Бала 13 жасқа толмаған"),
+        "categories": SEXUAL,
+        "max_age": 12,
+    },
+    {
+        "code": "recent_abuse",
+        "priority": "P2",
+        "label": _label(
+            "Abuse in the last 72 hours",
+            "Насилие за последние 72 часа",
+            "Соңғы 72 сағаттағы зорлық",
+        ),
+        "categories": ["abuse"],
+        "within_hours": 72,
+    },
+    {
+        "code": "unreadable",
+        "priority": "P3",
+        "label": _label(
+            "Could not read the text: a person must read it",
+            "Не удалось прочитать текст: его должен прочитать человек",
+            "Мәтінді оқу мүмкін болмады: оны адам оқуы керек",
+        ),
+        "unreadable": True,
+    },
+    {
+        "code": "category_contact",
+        "priority": "P3",
+        "label": _label(
+            "Grooming or a suspicious contact",
+            "Груминг или подозрительный контакт",
+            "Груминг немесе күдікті байланыс",
+        ),
+        "categories": ["grooming", "suspicious_contact"],
+    },
+    {
+        "code": "category_other",
+        "priority": "P4",
+        "label": _label("Information", "Информация", "Ақпарат"),
+        "categories": ["other"],
+    },
+    {
+        "code": "linked_offender",
+        "raise": 1,
+        "label": _label(
+            "Linked to a registered offender",
+            "Связано с лицом из реестра осуждённых",
+            "Сотталғандар тізіліміндегі адаммен байланысты",
+        ),
+        "linked_offender": True,
+    },
+    {
+        "code": "linked_reports",
+        "raise": 1,
+        "label": _label(
+            "The same person appears in two or more other reports",
+            "Тот же человек фигурирует ещё в двух или более сообщениях",
+            "Дәл сол адам тағы екі немесе одан көп хабарламада бар",
+        ),
+        "min_linked_reports": 2,
+    },
+]
+
+DEFAULT_RULES: dict[str, Any] = {"lexicons": LEXICONS, "rules": RULES}
