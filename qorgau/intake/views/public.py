@@ -16,17 +16,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qorgau.core.errors import ServiceError
+from qorgau.core.selectors import helpline_list
 from qorgau.core.services import rate_limit_take
 from qorgau.core.utils import client_ip
 from qorgau.intake import selectors, services
 from qorgau.intake.advice import advice_for
 from qorgau.intake.enums import Source, Status
+from qorgau.intake.explain import crisis_helplines, mentions_self_harm
 from qorgau.intake.forms import AddInformationForm, ReceiptForm, ReportForm, incoming_files
 from qorgau.intake.models import Report
 from qorgau.intake.receipts import format_code
 
 SESSION_KEY = "qorgau_receipt_report"
 SESSION_UNTIL = "qorgau_receipt_until"
+
+
+def _crisis_lines(report: Report) -> list:
+    """The helplines to show first when the report mentions suicide or self-harm (none otherwise):
+    150, 111 and 112, from the database."""
+    if not mentions_self_harm(report.priority_reasons):
+        return []
+    return crisis_helplines(helpline_list())
 
 
 # --- Public: the form -----------------------------------------------------------------------------
@@ -111,6 +121,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
             else "",
             "replayed": submission.replayed,
             "advice": advice_for(report.category),
+            "crisis_lines": _crisis_lines(report),
         },
         status=201,
     )
@@ -188,6 +199,7 @@ def _status_page(
             "timeline": selectors.timeline_for_reporter(report=report),
             "form": form,
             "statuses": Status,
+            "crisis_lines": [] if report.status == Status.CLOSED else _crisis_lines(report),
         },
         status=status,
     )

@@ -29,6 +29,7 @@ from qorgau.core.selectors import region_get_by_code
 from qorgau.core.types import AuthedRequest
 from qorgau.intake import policies, selectors, services
 from qorgau.intake.enums import Status
+from qorgau.intake.explain import explained_reasons, quoted_words
 from qorgau.intake.forms import (
     CaseForm,
     CloseForm,
@@ -40,8 +41,8 @@ from qorgau.intake.forms import (
     StaffMessageForm,
     UnlinkForm,
 )
+from qorgau.intake.highlight import highlight
 from qorgau.intake.models import Report
-from qorgau.intake.triage import reason_labels
 from qorgau.linking.enums import OwnerType
 
 PAGE_SIZE = 50
@@ -65,9 +66,12 @@ def _detail_context(request: AuthedRequest, report: Report, **forms_: object) ->
     owner = OwnerType.REPORT.value
     subject, linked, hidden = selectors.linked_reports_for_user(user=request.user, report=report)
     candidates = selectors.name_candidates_for_user(user=request.user, report=report)
+    reasons = explained_reasons(report.priority_reasons, get_language()[:2])
     context = {
         "report": report,
-        "reasons": reason_labels(report.priority_reasons, get_language()[:2]),
+        "reasons": reasons,
+        # the words that set the priority, marked where they stand (HTML-escaped, line breaks kept)
+        "narrative_marked": highlight(report.narrative, quoted_words(reasons)),
         "evidence": selectors.evidence_list_for_report(report=report),
         "thread": selectors.messages_for_report(report=report),
         "timeline": selectors.timeline_for_staff(report=report),
