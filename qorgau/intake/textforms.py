@@ -206,7 +206,7 @@ _KK_LETTERS = (
 )  # fmt: skip
 # Russian translit: GOST 7.79-B / ICAO-like spellings and the chat ones (j for й, ja/ju/jo, ' for ь).
 _RU_DIGRAPHS = {
-    "shch": "щ", "sch": "щ", "zh": "ж", "ch": "ч", "sh": "ш", "kh": "х", "ts": "ц",
+    "tsya": "тся", "tsia": "тся", "shch": "щ", "sch": "щ", "zh": "ж", "ch": "ч", "sh": "ш", "kh": "х", "ts": "ц",
     "ya": "я", "ja": "я", "ia": "я", "yu": "ю", "ju": "ю", "iu": "ю", "yo": "ё", "jo": "ё",
     "ye": "е", "je": "е", "ck": "к", "x": "кс", "w": "в", "'": "ь", "’": "ь",
 }  # fmt: skip

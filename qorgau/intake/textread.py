@@ -113,6 +113,18 @@ class Forms:
     texts: list[str]
     cache: _Cache = field(repr=False, default_factory=_Cache)
     _ends: list[int] | None = field(default=None, repr=False)
+    _starts: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    windows: dict = field(default_factory=dict, repr=False)  # triage_match's, shared by forms
+
+    def starts(self, number: int) -> list[int]:
+        """Where each word of form `number` begins (an offset in its text)."""
+        found = self._starts.get(number)
+        if found is None:
+            words = self.texts[number].split()
+            lengths = list(accumulate(map(len, words)))
+            found = [1 + i + (lengths[i - 1] if i else 0) for i in range(len(words))]
+            self._starts[number] = found
+        return found
 
     def original(self, index: int, count: int = 1) -> list[str]:
         """Words `index` .. `index + count - 1` of the forms, as the narrative writes them."""

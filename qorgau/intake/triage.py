@@ -99,12 +99,11 @@ class _Text:
     def quote(self, reading: Reading, hits: list[Hit]) -> list[str]:
         """The narrative's own words at the hits (as written), in order, without repeats."""
         out: list[str] = []
-        for hit in sorted(hits, key=lambda h: h.start):
+        for hit in sorted(hits, key=lambda h: (h.start >= 0, h.word)):
             if hit.start < 0:
                 quoted = [hit.term]
             elif reading.forms is not None:
-                count = max(1, len(reading.text[hit.start : hit.end].split()))
-                quoted = reading.forms.original(reading.index_of(hit), count)
+                quoted = reading.forms.original(hit.word, hit.words)
             else:
                 quoted = reading.text[hit.start : hit.end].split()
             out.extend(word for word in quoted if word not in out)
@@ -126,15 +125,15 @@ def _is_live(reading: Reading, anchor: Hit, *, past: bool = True) -> bool:
     """Not negated and (with `past`) not a past form: the anchor word and the words beside it."""
     if word_features(reading, anchor) & ({"negative", "past"} if past else {"negative"}):
         return False
-    around = reading.window(anchor, 1)
+    around = reading.window(anchor, 2)
+    bridges = {h.word for h in around.get("negation_bridge", ())}
     for negation in around.get("negation_before", ()):
-        if negation.start < anchor.start and reading.words_between(negation, anchor) == 1:
+        apart = anchor.word - negation.word
+        # "не встречались"; "не предлагал встретиться", "never asked to meet": one word between
+        if apart == 1 or (apart == 2 and negation.word + 1 in bridges):
             return False
-    last = reading.text.find(" ", anchor.end - 1)
-    for negation in around.get("negation_after", ()):
-        if negation.start > anchor.start and reading.text.count(" ", last, negation.start) == 1:
-            return False
-    return True
+    after = anchor.word + anchor.words
+    return not any(h.word == after for h in around.get("negation_after", ()))
 
 
 def _near(reading: Reading, anchor: Hit, hit: Hit, near: int | None) -> bool:
@@ -175,7 +174,7 @@ def _match_text(rule: dict[str, Any], text: _Text) -> list[str] | None:
                     if h != anchor and (anchor.start < 0 or _near(reading, anchor, h, near))
                 ]
                 if close:
-                    used.append(min(close, key=lambda h: abs(h.start - anchor.start)))
+                    used.append(min(close, key=lambda h: abs(h.word - anchor.word)))
                 elif text.has_emoji(group):
                     used.extend(h for h in text.emoji if h.lexicon in group)
                 else:
@@ -192,7 +191,8 @@ def _child_age(data: TriageInput, text: _Text) -> tuple[int | None, list[str]]:
     if not found:
         return None, []
     age, start, end, reading = min(found, key=lambda item: item[0])
-    hit = Hit("#age", "", "", start, end)
+    hit = Hit("#age", "", "", start, end, reading.text.count(" ", 0, start) - 1,
+              len(reading.text[start:end].split()), reading.index)  # fmt: skip
     return age, text.quote(reading, [hit])
 
 

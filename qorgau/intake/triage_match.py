@@ -56,8 +56,11 @@ class Hit(NamedTuple):
     lexicon: str
     language: str  # of the term: kk, ru, en; "" for emojis and built-in classes
     term: str  # the folded term that matched
-    start: int  # offset of the word's first letter in the padded form (-1: no position)
+    start: int  # offset of the word's first letter in its form's text (-1: no position)
     end: int  # offset just after the matched term
+    word: int = -1  # the number of the word (the same in every form)
+    words: int = 1  # how many words the match spans
+    form: int = 0  # which reading form it was found in
 
 
 @dataclass
@@ -67,43 +70,67 @@ class Reading:
     text: str  # " word word ... " (padded with one space each side)
     compiled: Compiled
     forms: Forms | None = None
+    index: int = 0  # the form's number in `forms.texts`
     hits: dict[str, list[Hit]] = field(default_factory=dict)  # the whole-text pass
-    _windows: dict[tuple[int, int], dict[str, list[Hit]]] = field(default_factory=dict)
+    windows: dict[tuple[int, int], dict[str, list[Hit]]] = field(default_factory=dict)
 
     def word_at(self, hit: Hit) -> str:
-        end = self.text.find(" ", hit.start)
-        return self.text[hit.start : end if end >= 0 else len(self.text)]
+        text = self.forms.texts[hit.form] if self.forms is not None else self.text
+        end = text.find(" ", hit.start)
+        return text[hit.start : end if end >= 0 else len(text)]
 
     def index_of(self, hit: Hit) -> int:
-        """The word's number in the form (0-based)."""
-        return self.text.count(" ", 0, hit.start) - 1
+        """The word's number (0-based; the same in every form)."""
+        return hit.word
 
-    def words_between(self, a: Hit, b: Hit) -> int:
+    @staticmethod
+    def words_between(a: Hit, b: Hit) -> int:
         """How many word boundaries separate two hits (0: the same word)."""
-        lo, hi = (a, b) if a.start <= b.start else (b, a)
-        return self.text.count(" ", lo.start, hi.start)
+        return abs(a.word - b.word)
 
     def window(self, hit: Hit, near: int) -> dict[str, list[Hit]]:
-        """Every lexicon's hits in the `near` (+2) words before and after the hit's word."""
-        key = (hit.start, near)
-        found = self._windows.get(key)
-        if found is None:
-            text, start, end = self.text, hit.start - 1, hit.end
-            for _ in range(near + 2):
-                start = max(text.rfind(" ", 0, start), 0) if start > 0 else 0
-            for _ in range(near + 3):
-                at = text.find(" ", end + 1)
-                if at < 0:
-                    end = len(text) - 1
-                    break
-                end = at
-            found = _search(self.compiled.automaton, self.compiled.gapped, text, start, end + 1)
-            for match in _CLOCK.finditer(text, start, end + 1):
+        """Every lexicon's hits in the `near` (+2) words before and after the hit's word, in
+        every reading form (a Latin word read in Cyrillic beside an English one: "he said davai
+        v subbotu")."""
+        key = (hit.word, near)
+        found = self.windows.get(key)
+        if found is not None:
+            return found
+        found = {}
+        texts = self.forms.texts if self.forms is not None else [self.text]
+        first = max(hit.word - near - 2, 0)
+        last = hit.word + hit.words - 1 + near + 2
+        for number, text in enumerate(texts):
+            starts = self.forms.starts(number) if self.forms is not None else _starts(text)
+            if first >= len(starts):
+                continue
+            begin = starts[first] - 1
+            stop = starts[last + 1] if last + 1 < len(starts) else len(text)
+            part = _search(
+                self.compiled.automaton, self.compiled.gapped, text, begin, stop, first, number
+            )
+            for name, hits in part.items():
+                found.setdefault(name, []).extend(hits)
+            for match in _CLOCK.finditer(text, begin, stop):
+                word = first + text.count(" ", begin + 1, match.start())
                 found.setdefault(CLOCK, []).append(
-                    Hit(CLOCK, "", match.group(0), match.start(), match.end())
-                )
-            self._windows[key] = found
+                    Hit(CLOCK, "", match.group(0), match.start(), match.end(), word,
+                        match.group(0).count(" ") + 1, number)
+                )  # fmt: skip
+        # the windows of every form are one: share them (the hit's word is the same word)
+        if self.forms is not None:
+            self.forms.windows[key] = found
+        self.windows[key] = found
         return found
+
+
+def _starts(text: str) -> list[int]:
+    """Where each word of a padded form begins."""
+    out, at = [], 1
+    for word in text.split():
+        out.append(at)
+        at += len(word) + 1
+    return out
 
 
 @dataclass
@@ -146,18 +173,33 @@ def lexicons_of(rules: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+# Terms that are a word's dictionary form are also looked for by their stem: a Kazakh verbal noun
+# (кездесу → кездес), a Russian infinitive (встретиться → встрет), an English -ing/-ed/-s form
+# (meeting → meet). Other terms are prefixes already, and a finite form stays what it says
+# ("көрсетемін", I will show, is a threat; its stem would find "көрсетті", showed).
+_DICTIONARY_FORM = {
+    "kk": re.compile(r"[ую]$"),
+    "ru": re.compile(r"(?:ть|ться|ти|тись|чь)$"),
+    "en": re.compile(r"(?:ing|ed|s)$"),
+}
+_MIN_STEM = {"kk": 5, "ru": 6, "en": 4}  # shorter stems find too many other words
+
+
 def _keys(term: str, language: str) -> Iterable[tuple[str, str]]:
     """(automaton key, folded term) pairs for one term of a lexicon."""
     exact = term.startswith("=")
-    folded = fold(term[1:] if exact else term)
+    raw = (term[1:] if exact else term).strip().lower()
+    folded = fold(raw)
     if not folded:
         return []
     if exact:
         return [(f" {folded} ", folded)]
     prefixes = {folded}
-    if " " not in folded and language in TERM_LANGUAGES:
-        # a stem shorter than 5 letters finds too many other words ("прос" of просит: просто)
-        prefixes |= {p for p in map(fold, morph.stem_term(folded, language)) if len(p) >= 5}
+    form = _DICTIONARY_FORM.get(language)
+    if " " not in folded and form is not None and form.search(raw):
+        minimum = _MIN_STEM[language]
+        stems = morph.stem_term(raw, language)
+        prefixes |= {p for p in map(fold, stems) if len(p) >= minimum}
     return [(f" {p}", p) for p in prefixes if p]
 
 
@@ -269,20 +311,35 @@ def _search(
     text: str,
     start: int = 0,
     end: int | None = None,
+    first_word: int = 0,
+    form: int = 0,
 ) -> dict[str, list[Hit]]:
-    """Every hit of the automaton's terms in text[start:end] (offsets in `text`)."""
+    """Every hit of the automaton's terms in text[start:end] (offsets in `text`; `first_word` is
+    the number of the word right after text[start], a space)."""
     hits: dict[str, list[Hit]] = {}
     end = len(text) if end is None else end
+    at, word = start + 1, first_word  # a position and its word's number, moved along
+    count = text.count
     if automaton is not None:
         for last, (length, values) in automaton.iter(text, start, end):
             first = last - length + 2  # after the leading space of the key
+            if first >= at:
+                word += count(" ", at, first)
+            else:
+                word -= count(" ", first, at)
+            at = first
+            span = values[0][2].count(" ") + 1
             for name, language, term in values:
                 bucket = hits.setdefault(name, [])
                 if len(bucket) < MAX_HITS_PER_LEXICON:
-                    bucket.append(Hit(name, language, term, first, last + 1))
+                    bucket.append(Hit(name, language, term, first, last + 1, word, span, form))
     for pattern, (name, language, term) in gapped:
         for match in pattern.finditer(text, start, end):
-            hits.setdefault(name, []).append(Hit(name, language, term, match.start(), match.end()))
+            number = first_word + count(" ", start + 1, match.start())
+            span = match.group(0).count(" ") + 1
+            hits.setdefault(name, []).append(
+                Hit(name, language, term, match.start(), match.end(), number, span, form)
+            )
     return hits
 
 
@@ -295,12 +352,16 @@ def read(
     automaton, gapped, names = compiled.anchors_for(category)
     readings = []
     for text in forms.texts:
-        reading = Reading(text=text, compiled=compiled, forms=forms)
-        reading.hits = _search(automaton, gapped, text)
+        number = len(readings)
+        reading = Reading(text=text, compiled=compiled, forms=forms, index=number)
+        reading.windows = forms.windows
+        reading.hits = _search(automaton, gapped, text, form=number)
         if CLOCK in names:
             reading.hits[CLOCK] = [
-                Hit(CLOCK, "", m.group(0), m.start(), m.end()) for m in _CLOCK.finditer(text)
-            ]
+                Hit(CLOCK, "", m.group(0), m.start(), m.end(), text.count(" ", 0, m.start()) - 1,
+                    m.group(0).count(" ") + 1, number)
+                for m in _CLOCK.finditer(text)
+            ]  # fmt: skip
         readings.append(reading)
     emoji_hits = []
     if compiled.emoji:

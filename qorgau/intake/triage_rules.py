@@ -34,39 +34,49 @@ def _lex(kk: str = "", ru: str = "", en: str = "", emoji: str = "") -> dict[str,
 LEXICONS: dict[str, dict[str, list[str]]] = {
     # Someone proposes or arranges to be with the child.
     "meeting": _lex(
-        kk="күте|күтіп|жалғыз кел|кездес|көріс|жолығ|жолықс|келемін|келем|=кел|келші|келесің бе|келеді|келетін|барамын|"
+        kk="үйге келеді|мектепке келеді|ертең келеді|келіп алып кет|алып кетеді|көлігіме отыр|көлікке отыр|машинаға отыр|апарып салам|апарам|жеткізіп салам|=күт|күтіп тұр|күте|күтіп|жалғыз кел|кездес|көріс|жолығ|жолықс|келемін|келем|=кел|келші|келесің бе|барамын|"
         "барамыз|барайық|барасың ба|алып кет|алып кетем|алып кетемін|алып барам|күтемін|күтем|"
         "күтеді|күтіп тұрам|шық|шығып кел|серуенде|қонаққа|үйіме кел|үйіне кел|такси",
-        ru="приходи один|приходи одна|жди меня|будет ждать|встрет|встреч|свидан|приед|приезж|прид|приход|прийти|зайд|заход|загляну|увидимся|"
+        ru="давай в|давай завтра|давай сегодня|давай после|подойд|подход|к себе|к себе домой|сядь в машину|садись в машину|садись ко мне|подвезти|покатать|приходи один|приходи одна|жди меня|будет ждать|встрет|встреч|свидан|приед|приезж|прид|приход|прийти|зайд|заход|загляну|увидимся|"
         "увидеться|увидим|забер|забра|забир|заед|подъед|подожд|=жду|=ждет|=ждать|=ждут|будет ждать|"
         "ждет тебя|ждет меня|погуля|пойдем|пойдём|сходим|покатаем|в гости|ко мне|к тебе|выход|"
         "выйди|такси|отвезу|отвезет|подвезу|подвезет",
-        en="come alone|come to|wait for|will wait|would wait|be waiting|waiting at|i'll wait|ill wait|coming over|coming to|coming for you|come pick|coming to get|meet|see you|see u|pick you up|pick ~ up|pick up|come over|come to your|come get|"
+        en="get in his car|get in my car|get in the car|ride with|give you a ride|be at the|come out|parked outside|im outside|i'm outside|come alone|come to|wait for|will wait|would wait|be waiting|waiting at|i'll wait|ill wait|coming over|coming to|coming for you|come pick|coming to get|meet|see you|see u|pick you up|pick ~ up|pick up|come over|come to your|come get|"
         "come and get|wait for you|wait for me|waiting for you|waiting for me|hang out|hangout|"
         "come to my|visit you|drive you|take you|taxi|be there|meetup|meet up|go on a date|"
         "come round|come outside|sneak out",
     ),
+    "invitation": _lex(
+        kk="шақырды|шақырып|шақырады|қонаққа шақыр",
+        ru="позвал|пригласил|приглашает|зовет|зовёт|звал",
+        en="invited|invites|asked me to come|asked her to come|asked him to come|wants me to come|told me to come|told him to be|told her to be",
+    ),
+    "secrecy": _lex(
+        kk="ешкімге айтпа|анаңа айтпа|әкеңе айтпа|ата-анаңа айтпа|құпия|чатты өшір|хатты өшір",
+        ru="никому не говори|не говори маме|маме не говори|маме не говорить|не говорить маме|родителям не говори|наш секрет|это секрет|удали переписку|удали чат|мама не узнает",
+        en="don't tell|dont tell|our secret|our little secret|delete the chat|delete our chat|keep it secret|your mum won't know|your mom won't know",
+    ),
     # When: a day, a part of the day, "after school" (a clock time is the built-in #clock).
     "time": _lex(
-        kk="ертең|бүгін|кешке|=кеш|таңертең|түнде|түнгі|сабақтан кейін|мектептен кейін|"
+        kk="=кейін|кешкі|түскі ас|ертең|бүгін|кешке|=кеш|таңертең|түнде|түнгі|сабақтан кейін|мектептен кейін|"
         "сабақтан соң|мектептен соң|дүйсенбі|сейсенбі|сәрсенбі|бейсенбі|=жұма|жұмада|жұма күні|"
         "сенбі|жексенбі|демалыс|сағаттан кейін|түстен кейін|үзілісте|қазір|жақында",
-        ru="завтра|сегодня|вечер|утром|ночью|после школ|после урок|после занятий|после уроков|"
+        ru="=после|щас|перемен|на каникулах|каникул|в обед|завтра|сегодня|вечер|утром|ночью|после школ|после урок|после занятий|после уроков|"
         "послезавтра|понедельник|вторник|=в среду|=среду|четверг|пятниц|суббот|воскрес|выходн|"
         "через час|через полчаса|в обед|после обеда|на перемене|сейчас|прямо сейчас|скоро",
-        en="tomorrow|tmrw|tmr|2moro|tonight|today|after school|after lessons|after class|"
+        en="=after|tonite|2nite|2day|later|this afternoon|tomorrow|tmrw|tmr|2moro|tonight|today|after school|after lessons|after class|"
         "weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this evening|"
         "in an hour|later today|at night|at lunch|right now|after practice",
     ),
     # Where: a place to meet.
     "place": _lex(
-        kk="стадион|спортзал|кітапхана|көл|орындық|дүкеннің|подъезге|подъезд|мектептің артында|мектеп артында|артында|алдында|қасында|жанында|паркте|парк|"
+        kk="базар|мекенжай|фонтан|саябақ|далада|подъезге|стадион|спортзал|кітапхана|көл|орындық|дүкеннің|подъезге|подъезд|мектептің артында|мектеп артында|артында|алдында|қасында|жанында|паркте|парк|"
         "саябақ|аялдама|дүкен|сауда орталығ|орталықта|кинотеатр|подъезд|гараж|кафе|пәтер|"
         "қонақ үй|машина|мега|ойын алаң|үйге|үйіне|үйіме|бұрышта",
-        ru="стадион|спортзал|у спортзала|у озера|лавочк|скамейк|за углом|аллее|у школы|за школой|возле|около|у подъезда|у входа|у фонтана|в парке|парк|=тц|"
+        ru="во двор|=рядом|я рядом|к школе|озер|рыбалк|дач|базар|офис|адрес|=тц|к подъезду|стадион|спортзал|у спортзала|у озера|лавочк|скамейк|за углом|аллее|у школы|за школой|возле|около|у подъезда|у входа|у фонтана|в парке|парк|=тц|"
         "торгов|остановк|гараж|подъезд|кафе|кино|кинотеатр|квартир|гостиниц|отель|сауна|"
         "в машин|на углу|у дома|к дому|у гаражей|за гаражами|на площадке|во дворе|ко мне домой",
-        en="stadium|gym|bench|lake|school gate|by the gym|behind the school|garages|behind|near my school|near your school|by the mall|bus stop|park|mall|garage|"
+        en="outside|parked|your block|ur block|the mall|his office|his flat|his apartment|address|stadium|gym|bench|lake|school gate|by the gym|behind the school|garages|behind|near my school|near your school|by the mall|bus stop|park|mall|garage|"
         "fountain|cinema|cafe|hotel|his car|my house|your house|my place|his place|the corner|"
         "outside school|outside your school|playground|address",
     ),
@@ -81,18 +91,18 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
     ),
     # Context that makes a meeting an ordinary one (near the meeting word).
     "benign_meeting": _lex(
-        kk="класпен|сыныппен|экскурсия|мұражай|музей|=апам|=анам|=әкем|=атам|=әжем|=мамам|=папам|ата-аналар|ата-аналармен|ата аналар|жиналыс|сынып сағат|үйірме|шахмат|досымен|"
+        kk="zoom|зум|онлайн сабақ|мұғалім|класпен|сыныппен|экскурсия|мұражай|музей|=апам|=анам|=әкем|=атам|=әжем|=мамам|=папам|ата-аналар|ата-аналармен|ата аналар|жиналыс|сынып сағат|үйірме|шахмат|досымен|"
         "достарымен|сыныптас|оқушылармен|баламды алып|ұлымды алып|қызымды алып|мұғаліммен",
-        ru="музей|экскурси|с классом|классом|=мама|=папа|бабушка|мама заберет|папа заберет|родительск|собрани|с классом|клуб|кружок|кружк|секци|актов|лекци|экскурси|"
+        ru="zoom|зум|онлайн урок|музей|экскурси|с классом|классом|=мама|=папа|бабушка|мама заберет|папа заберет|родительск|собрани|с классом|клуб|кружок|кружк|секци|актов|лекци|экскурси|"
         "с подругой|с подругами|с друзьями|с другом|с одноклассник|справк|заберу сына|"
         "заберу дочь|забрать сына|забрать дочь|заберу ребенка|врач|стоматолог|с вами",
-        en="our class|class trip|school trip|field trip|museum|my mum|my mom|my dad|my grandma|my grandpa|my granny|my aunt|parents' meeting|parents meeting|parents evening|parent-teacher|parent teacher|chess|club|with the class|"
+        en="zoom|online lesson|our class|class trip|school trip|field trip|museum|my mum|my mom|my dad|my grandma|my grandpa|my granny|my aunt|parents' meeting|parents meeting|parents evening|parent-teacher|parent teacher|chess|club|with the class|"
         "my friend|my friends|with friends|assembly|groceries|clearance|certificate|volunteer|"
         "pick my son|pick my daughter|pick up my son|pick up my daughter|doctor|dentist",
     ),
     # A word that puts what is said in the past (near the meeting word).
     "past_context": _lex(
-        kk="былтыр|өткен жылы|өткен айда|өткен аптада|ай бұрын|жыл бұрын|апта бұрын|күн бұрын|"
+        kk="бұрын бір|бір кездері|былтыр|өткен жылы|өткен айда|өткен аптада|ай бұрын|жыл бұрын|апта бұрын|күн бұрын|"
         "бұрын ол|ол бұрын|кезінде|баяғыда|бұрынырақ",
         ru="назад|в прошлом|давно|раньше|когда-то|прошлым летом|прошлой зимой|в детстве|"
         "прошлом году|прошлом месяце",
@@ -108,30 +118,34 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
     "negation_after": _lex(kk="=жоқ|=жоқпыз|=жоқпын|=жоқсың|жоқпы|=емес|=емеспін|=емеспіз"),
     # Self-harm and suicidal thoughts: any category.
     "self_harm": _lex(
-        kk="өзімді кес|өзімді кесіп|қоштасамын|қоштасам|бәрі бітеді|бәрін бітір|жоғалып кетк|оянғым келмей|суицид|өзімді өлтір|өзін өлтір|өзімді-өзім өлтір|өлгім келеді|өлгім кел|өлейін|"
+        kk="тірі жүргім келмей|өзіме зиян|өмірім керек емес|кеткім келеді бұл өмірден|өзімді кес|өзімді кесіп|қоштасамын|қоштасам|бәрі бітеді|бәрін бітір|жоғалып кетк|оянғым келмей|суицид|өзімді өлтір|өзін өлтір|өзімді-өзім өлтір|өлгім келеді|өлгім кел|өлейін|"
         "өлемін|өмір сүргім келмей|жасағым келмей|өмірден кеткім|өзіме қол жұмса|қол жұмсаймын|"
         "асылып|асыламын|асылам|қолын кес|қолымды кес|тамырымды кес|тамырын кес|кесемін|"
         "таблетка ішем|барлық таблетка|бәрін бітірем|жоғалғым келеді|секіремін|өзімді жарақат",
-        ru="выпрыгну|из окна|режу руки|порежу руки|режу вены|не хочу просыпаться|не хочу больше жить|уйти из жизни|не хочу быть|суицид|самоуб|покончить с собой|покончу с собой|покончить со всем|покончу со всем|"
+        ru="жить не хочется|все закончу|всё закончу|все кончится|всё кончится|собрала таблетки|собрал таблетки|таблетки уже|прощальн|не проснуться|лучше без меня|лучше бы меня|сколько таблеток|выпрыгну|из окна|режу руки|порежу руки|режу вены|не хочу просыпаться|не хочу больше жить|уйти из жизни|не хочу быть|суицид|самоуб|покончить с собой|покончу с собой|покончить со всем|покончу со всем|"
         "покончить с жизнью|покончу с жизнью|убить себя|убью себя|не хочу жить|жить не хочу|"
         "не хочется жить|хочу умереть|хочется умереть|лучше умереть|умереть хочу|хочу умерет|"
         "лучше бы меня не было|лучше бы я умер|порежу себя|порезать себя|режу себя|вены|"
         "порезы на|порезала|порезал себя|выпью все таблетки|выпить все таблетки|наглотаюсь|"
         "наглотаться|повешусь|повеситься|спрыгну|прыгну с|с крыши|исчезнуть навсегда|"
         "нет смысла жить|устала жить|устал жить|не вижу смысла|причиню себе",
-        en="won't be around|not be around|kill me now|don't want to wake up|dont want to wake up|no point living|goodbye forever|suicide|suicidal|kill myself|killing myself|=kms|end my life|end it all|ending it|"
+        en="goodbye letter|goodbye note|suicide note|been cutting|cutting again|be here anymore|dont wanna be here|don't wanna be here|better without me|how many pills|wanna disappear|won't be around|not be around|kill me now|don't want to wake up|dont want to wake up|no point living|goodbye forever|suicide|suicidal|kill myself|killing myself|=kms|end my life|end it all|ending it|"
         "want to die|wanna die|wish i was dead|wish i were dead|better off dead|"
         "don't want to live|dont want to live|do not want to live|hurt myself|self-harm|"
         "self harm|cut myself|cut herself|cut himself|cutting myself|cutting herself|cuts on|"
         "all the pills|overdose|jump off|hang myself|unalive|not be here anymore|"
         "disappear forever|no reason to live",
     ),
+    "negation_bridge": _lex(
+        ru="предлагал|предложил|хотел|собирался|будем|будет|звал|говорил|просил|пытался",
+        en="asked|wanted|offered|tried|going|plan",
+    ),
     # A threat to spread or show the child's images or secrets.
     "threat": _lex(
-        kk="достарыңа жіберем|барлық достар|достарыңа тарат|жіберем|бәрі көреді|бәрі біледі|бәріне кет|барлығына кет|бәрі көреді|бәріне жібер|сыныптың чатына|тарат|жариялаймын|жариялайм|жариялай|салып жіберем|бәріне жіберем|барлығына жіберем|"
+        kk="тиктокқа|инстаграмға|инстаға|телеграмға|интернетке|желіге салам|салып жіберем|жұрттың бәрі|достарыңа жіберем|барлық достар|достарыңа тарат|жіберем|бәрі көреді|бәрі біледі|бәріне кет|барлығына кет|бәрі көреді|бәріне жібер|сыныптың чатына|тарат|жариялаймын|жариялайм|жариялай|салып жіберем|бәріне жіберем|барлығына жіберем|"
         "ата-анаңа жіберем|анаңа жіберем|әкеңе жіберем|көрсетемін|көрсетем|интернетке салам|"
         "қорқыт|бопса",
-        ru="увидят все|все увидят|все узнают|узнают все|ушло всем|уйдет всем|уйдёт всем|всем друзьям|твоим друзьям|подписчик|выложу в интернет|в сеть|разошл|рассыл|отправлю всем|отправит всем|всем отправ|всем скину|скину всем|"
+        ru="выложу в сеть|в сеть выложу|скину в сеть|увидит вся|вся школа|весь класс|узнает вся|узнают все|увидит весь|увидят все|все увидят|все узнают|узнают все|ушло всем|уйдет всем|уйдёт всем|всем друзьям|твоим друзьям|подписчик|выложу в интернет|разошл|рассыл|отправлю всем|отправит всем|всем отправ|всем скину|скину всем|"
         "опубликую|опубликует|выложу|выложит|солью|сольет|слить|распростран|"
         "отправлю родителям|покажу родителям|покажет родителям|покажу всем|угрож|шантаж",
         en="all your friends|everyone in|your friends|your followers|everyone will know|posts|ill post|hell post|he'll post|send it to|send them to|send everything|post|leak|share them|share it|expose|"
@@ -140,14 +154,14 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
     ),
     # Conditions that only threaten inside a sextortion report.
     "threat_condition": _lex(
-        kk="салмасаң|аудармасаң|жібермесең|әйтпесе|бермесең|жібермесең|жібермесе|бермесе|төлемесең|төлемесе",
+        kk="таппасаң|таппасан|бермесеңдер|салмасаң|аудармасаң|жібермесең|әйтпесе|бермесең|жібермесең|жібермесе|бермесе|төлемесең|төлемесе",
         ru="не переведешь|не переведёшь|переведешь|не заплатишь|иначе|если не|а то|не заплатишь|не скинешь|не отправишь",
         en="or else|unless|if you don't|if you dont|if i don't|if i dont|or the|or i",
     ),
     # A deadline (a clock time is the built-in #clock).
     "deadline": _lex(
-        kk="түн ортасы|жұмаға|сенбіге|жексенбіге|дүйсенбіге|апта соңына|сағат|сағ|дейін|сағат ішінде|бір сағат|бүгін|ертең|кешке|минут|таңға|түнге",
-        ru="до пятниц|до суббот|до воскрес|до понедельник|до вторник|до сред|до четверг|до конца недели|до ночи|полноч|у тебя час|у тебя сутки|=сутки|до завтра|до вечера|до утра|до конца дня|через час|через полчаса|через|часа|часов|"
+        kk="күн ішінде|ішінде|бір күн|түн ортасы|жұмаға|сенбіге|жексенбіге|дүйсенбіге|апта соңына|сағат|сағ|дейін|сағат ішінде|бір сағат|бүгін|ертең|кешке|минут|таңға|түнге",
+        ru="полуноч|до завтрашн|до вечера|до утра|до пятниц|до суббот|до воскрес|до понедельник|до вторник|до сред|до четверг|до конца недели|до ночи|полноч|у тебя час|у тебя сутки|=сутки|до завтра|до вечера|до утра|до конца дня|через час|через полчаса|через|часа|часов|"
         "сегодня|к вечеру|к утру|завтра|минут|сутки|=час",
         en="midnight|by friday|by monday|by saturday|by sunday|end of the week|end of today|you have|by tomorrow|by tonight|one hour|an hour|hours|minutes|tonight|today|until|till|"
         "24h|=1h|before|by the end|tomorrow",
@@ -173,33 +187,48 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         "in our house|comes over|lives next door|training",
     ),
     "no_access": _lex(
-        kk="байланыс жоқ|байланыспайды|көшіп кетті|кетіп қалды|түрмеде|ұсталды|сотталды",
-        ru="контактов нет|нет контакт|не общается|не общаемся|уехал|переехал|в тюрьме|задержан|"
+        kk="байланысы жоқ|басқа елде|басқа қалада|көшіп кет|байланыс жоқ|байланыспайды|көшіп кетті|кетіп қалды|түрмеде|ұсталды|сотталды",
+        ru="в другой стране|в другом городе|контактов нет|нет контакт|не общается|не общаемся|уехал|переехал|в тюрьме|задержан|"
         "арестован|посадили|осужден",
         en="no contact|moved away|moved to another|in prison|in jail|arrested|convicted",
     ),
     # An adult asking for images: a request near an image, or to undress.
     "request": _lex(
-        kk="=жібер|жіберші|жіберсең|жібересің бе|жібермесең|жібер деп|жіберуімді|сұрайды|"
-        "сұрады|сұрап|сұраған|сұрапты|көрсет|түсір|суретке түс|ақша беремін|ақша берем|"
+        kk="маған көрсет|=көрсет|көрсетші|=жібер|жіберші|жіберсең|жібересің бе|жібермесең|жібер деп|жіберуімді|сұрайды|"
+        "сұрады|сұрап|сұраған|сұрапты|түсір|суретке түс|ақша беремін|ақша берем|"
         "төлеймін",
-        ru="скинь|скинуть|скинешь|скидывай|отправь|отправить|отправишь|пришли|прислать|присылай|"
-        "сфотка|сфотограф|сними|покажи|показать|просит|просил|попросил|требует|хочет|"
+        ru="=скинь|скинь мне|=отправь|отправь мне|=пришли|пришли мне|=покажи|покажи мне|скинуть|скинешь|скидывай|отправить|отправишь|прислать|присылай|"
+        "сфотка|сфотограф|сними|показать|просит|просил|попросил|требует|"
         "за деньги|заплачу|плачу за|предложил деньги",
         en="=send|send me|to send|asks me to send|asking me to send|asked me to send|"
-        "wants me to send|asking|asks|asked|wants|wanted|show me|take a pic|pay|money for|"
+        "wants me to send|asking|asks|asked|show me|take a pic|pay|money for|"
         "offered|for money",
+    ),
+    "benign_images": _lex(
+        kk="үй тапсырма|үй жұмыс|күнделік|конспект|=әжем|=ажем|=анам|мұғалім|туған күн|мектеп форма",
+        ru="домашк|домашн|дз|конспект|дневник|бабушк|=мама|=папа|утренник|стенд|в форме|школьн форм|классная|учитель|со смеху|не туда",
+        en="homework|notes|grandma|grandpa|my mum|my mom|concert|yearbook|uniform|teacher|wrong window|wrong chat|laughing",
+    ),
+    "demands_money": _lex(
+        kk="ақша сұрады|ақша сұрап|ақша сұрайды|ақша талап",
+        ru="требует деньги|требует денег|просит деньги|просит денег|хочет деньги|хочет денег",
+        en="asked for money|asks for money|wants money|asking for money|demands money",
+    ),
+    "song": _lex(
+        kk="әнде|ән сөзі|әннің|фильмде|кинода",
+        ru="в песне|слова песни|песня|в фильме|в сериале",
+        en="in the song|song lyrics|the lyrics|in the film|in the movie|dying of laughter|dying laughing",
     ),
     "image": _lex(
         kk="сурет|фото|видео|жалаңаш|шешін|киімсіз|іш киім|денең|селфи",
-        ru="фото|фотк|фоточк|селфи|снимк|видео|видос|картинк|нюд|интим|голы|голая|голую|"
+        ru="кружоч|полотенц|в трусах|в пижаме|в белье|фото|фотк|фоточк|селфи|снимк|видео|видос|картинк|нюд|интим|голы|голая|голую|"
         "без одежды|в белье|нижнем бел|купальник|раздет|обнаж",
-        en="photo|=pic|=pics|picture|selfie|video|nude|naked|without clothes|underwear|swimsuit|"
+        en="pjs|pyjamas|pajamas|towel|in ur|in your underwear|photo|=pic|=pics|picture|selfie|video|nude|naked|without clothes|underwear|swimsuit|"
         "bikini|your body",
     ),
     "undress": _lex(
         kk="шешін|киіміңді шеш|киімді шеш|=шеш|жалаңашта",
-        ru="разденься|раздеться|раздевайся|разденешься|сними одежду|снять одежду|снять всё",
+        ru="=разденься|=раздеться|=раздевайся|=разденешься|=раздевайся|сними одежду|снять одежду|снять всё",
         en="undress|take off your clothes|take your clothes off|strip|send nudes|nudes",
     ),
     # Sexual content (with a child under 14: P1).
@@ -214,6 +243,8 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
     ),
 }
 
+# A meeting is urgent with a when, a where, or a "don't tell anyone" beside it.
+WHEN_OR_WHERE = ["time", "place", "#clock", "secrecy"]
 NEAR_MEETING = 12  # words between the meeting word and its time or place
 NEAR_THREAT = 20
 NEAR_IMAGES = 10
@@ -247,26 +278,36 @@ RULES: list[dict[str, Any]] = [
             "Өзіне зиян келтіру немесе суицид қаупі",
         ),
         "signals": [["self_harm"]],
+        "near": 6,
+        "unless": ["song"],
     },
     {
         "code": "meeting",
         "priority": "P1",
         "label": MEETING_LABEL,
         "categories": SEXUAL,
-        "signals": [["meeting"], ["time", "place", "#clock"]],
+        "signals": [["meeting"], WHEN_OR_WHERE],
         "near": NEAR_MEETING,
         "live": True,
-        "unless": ["benign_meeting", "past_context"],
+        "unless": ["past_context", "no_access"],
+    },
+    {
+        "code": "meeting_invitation",
+        "priority": "P1",
+        "label": MEETING_LABEL,
+        "signals": [["invitation"], WHEN_OR_WHERE],
+        "near": NEAR_MEETING,
+        "unless": ["benign_meeting", "past_context", "no_access"],
     },
     {
         "code": "meeting_other",
         "priority": "P1",
         "label": MEETING_LABEL,
         "categories": ["other"],
-        "signals": [["meeting"], ["time", "place", "#clock"], ["actor"]],
+        "signals": [["meeting"], WHEN_OR_WHERE, ["actor"]],
         "near": NEAR_MEETING,
         "live": True,
-        "unless": ["benign_meeting", "past_context"],
+        "unless": ["benign_meeting", "past_context", "no_access"],
     },
     {
         "code": "threat_deadline",
@@ -283,6 +324,7 @@ RULES: list[dict[str, Any]] = [
         "categories": ["grooming", "suspicious_contact", "abuse", "abuse_images", "other"],
         "signals": [["threat"], ["deadline", "#clock"]],
         "near": NEAR_THREAT,
+        "unless": ["benign_meeting"],
     },
     {
         "code": "ongoing_abuse",
@@ -303,6 +345,7 @@ RULES: list[dict[str, Any]] = [
         "signals": [["request"], ["image", "undress"]],
         "near": NEAR_IMAGES,
         "not_negated": True,
+        "unless": ["benign_images", "demands_money"],
     },
     {
         "code": "asks_to_undress",

@@ -147,13 +147,12 @@ class TestTheChildIsShownTheHelplinesFirst:
         assert "Helpline for children and young people · 24/7" in crisis
         assert receipt_from(response)  # the receipt code is still there, after
 
-    @pytest.mark.xfail(strict=False, reason="engine of issue 20 part 3")
     def test_i_want_to_die_in_a_sextortion_report_shows_the_helplines_first(
         self, client, reference_data
     ):
         narrative = "я хочу умереть, он сказал что разошлёт фото"
         response = client.post(
-            "/report/?lang=ru", form_data(category="sextortion", narrative=narrative)
+            "/report/?lang=en", form_data(category="sextortion", narrative=narrative)
         )
         assert response.status_code == 201
         self.assert_helplines_first(response.content.decode())
