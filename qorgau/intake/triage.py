@@ -48,7 +48,8 @@ __all__ = ["DEFAULT_RULES", "SEXUAL", "normalise_text"]
 
 PRIORITIES = ["P1", "P2", "P3", "P4"]
 LANGUAGES = ["kk", "ru", "en"]
-MAX_ANCHORS = 200  # anchor words tried per rule and form: bounded on a 20,000-character narrative
+MAX_ANCHORS = 200
+QUOTED_PER_GROUP = 3  # the words of a group quoted: the nearest to the anchor  # anchor words tried per rule and form: bounded on a 20,000-character narrative
 
 
 @dataclass
@@ -174,7 +175,9 @@ def _match_text(rule: dict[str, Any], text: _Text) -> list[str] | None:
                     if h != anchor and (anchor.start < 0 or _near(reading, anchor, h, near))
                 ]
                 if close:
-                    used.append(min(close, key=lambda h: abs(h.word - anchor.word)))
+                    used.extend(
+                        sorted(close, key=lambda h: abs(h.word - anchor.word))[:QUOTED_PER_GROUP]
+                    )
                 elif text.has_emoji(group):
                     used.extend(h for h in text.emoji if h.lexicon in group)
                 else:
