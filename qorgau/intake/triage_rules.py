@@ -55,6 +55,7 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         kk="ешкімге айтпа|анаңа айтпа|әкеңе айтпа|ата-анаңа айтпа|құпия|чатты өшір|хатты өшір",
         ru="никому не говори|не говори маме|маме не говори|маме не говорить|не говорить маме|родителям не говори|наш секрет|это секрет|удали переписку|удали чат|мама не узнает",
         en="don't tell|dont tell|our secret|our little secret|delete the chat|delete our chat|keep it secret|your mum won't know|your mom won't know",
+        emoji="\U0001f92b",
     ),
     # When: a day, a part of the day, "after school" (a clock time is the built-in #clock).
     "time": _lex(
@@ -225,6 +226,7 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         "без одежды|в белье|нижнем бел|купальник|раздет|обнаж",
         en="pjs|pyjamas|pajamas|towel|in ur|in your underwear|photo|=pic|=pics|picture|selfie|video|nude|naked|without clothes|underwear|swimsuit|"
         "bikini|your body",
+        emoji="\U0001f4f8",
     ),
     "undress": _lex(
         kk="шешін|киіміңді шеш|киімді шеш|=шеш|жалаңашта",

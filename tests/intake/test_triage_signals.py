@@ -161,3 +161,10 @@ def test_a_kazakh_latin_meeting_through_the_form_is_p1_and_marked_for_the_analys
     narrative_html = re.search(r'<blockquote class="narrative">(.*?)</blockquote>', html, re.S)
     marks = re.findall(r"<mark>(.*?)</mark>", narrative_html.group(1))
     assert "erteń" in marks and "kezdesemiz" in marks
+
+
+def test_emojis_that_carry_a_signal_count_as_their_words():
+    secret = triage("давай встретимся 🤫")
+    assert secret.priority == "P1" and "🤫" in secret.reasons[0]["quotes"]
+    assert triage("давай встретимся").priority == "P3"  # no when, no where, no secret
+    assert triage("скинь мне 📸", "suspicious_contact").codes[0] == "asks_images"
