@@ -17,7 +17,8 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, islice
+from itertools import accumulate, count, islice
+from operator import add
 
 from qorgau.intake.textforms import (
     _FORMAT,
@@ -120,9 +121,9 @@ class Forms:
         """Where each word of form `number` begins (an offset in its text)."""
         found = self._starts.get(number)
         if found is None:
+            # word i starts at 1 + i + (the letters of the words before it): in C, no loop here
             words = self.texts[number].split()
-            lengths = list(accumulate(map(len, words)))
-            found = [1 + i + (lengths[i - 1] if i else 0) for i in range(len(words))]
+            found = [1, *map(add, accumulate(map(len, words[:-1])), count(2))] if words else []
             self._starts[number] = found
         return found
 

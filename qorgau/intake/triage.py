@@ -39,6 +39,7 @@ from qorgau.intake.triage_match import (
     lexicons_of,
     normalise_text,
     read,
+    search,
     unreadable_forms,
     word_features,
 )
@@ -237,13 +238,13 @@ def _reason(rule: dict[str, Any], quotes: list[str]) -> dict[str, Any]:
 
 def evaluate(rules: dict[str, Any], data: TriageInput) -> TriageResult:
     compiled: Compiled = compiled_for(rules)
-    readings, emoji = read(data.narrative or "", compiled, data.category)
+    readings, emoji = read(data.narrative or "", compiled)
     text = _Text(narrative=data.narrative or "", readings=readings, emoji=emoji)
     age, age_quotes = _child_age(data, text)
+    applicable = [rule for rule in rules.get("rules", []) if _structured(rule, data, age, text)]
+    search(readings, applicable)
     matched: list[tuple[dict[str, Any], list[str]]] = []
-    for rule in rules.get("rules", []):
-        if not _structured(rule, data, age, text):
-            continue
+    for rule in applicable:
         quotes = _match_text(rule, text)
         if quotes is None:
             continue

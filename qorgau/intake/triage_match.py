@@ -144,17 +144,26 @@ class Compiled:
     anchor_names: set[str] = field(default_factory=set)
     rules: dict[str, Any] = field(default_factory=dict, repr=False)
     lexicons: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
-    _by_category: dict[str, tuple[Any, list[Any], set[str]]] = field(default_factory=dict)
+    _by_category: dict[tuple[str, ...], tuple[Any, list[Any], set[str]]] = field(
+        default_factory=dict
+    )
 
-    def anchors_for(self, category: str | None) -> tuple[Any, list[Any], set[str]]:
-        """The whole-text automaton of the rules that apply to a category (built once)."""
-        if category is None:
+    def anchors_for(
+        self, rules: list[dict[str, Any]] | None = None
+    ) -> tuple[Any, list[Any], set[str]]:
+        """The whole-text automaton of the lexicons `rules` start from (all rules without them):
+        only the rules that can still match a report (its category, the child's age) are
+        searched for in the whole text. Built once per set of rules."""
+        if rules is None:
             return self.anchor_automaton, self.anchor_gapped, self.anchor_names
-        found = self._by_category.get(category)
+        key = tuple(str(rule.get("code")) for rule in rules)
+        found = self._by_category.get(key)
         if found is None:
-            names = anchor_lexicons(self.rules, category)
+            names = anchor_lexicons({"rules": rules})
             found = (*_build(self.lexicons, names), names)
-            self._by_category[category] = found
+            if len(self._by_category) > 256:
+                self._by_category.clear()
+            self._by_category[key] = found
         return found
 
 
@@ -343,25 +352,14 @@ def _search(
     return hits
 
 
-def read(
-    narrative: str, compiled: Compiled, category: str | None = None
-) -> tuple[list[Reading], list[Hit]]:
-    """The narrative's reading forms with the whole-text hits in each (of the rules that apply
-    to `category`; all without one), and the emoji hits (positionless)."""
+def read(narrative: str, compiled: Compiled) -> tuple[list[Reading], list[Hit]]:
+    """The narrative's reading forms (not searched yet: `search`) and its emoji hits (without a
+    position)."""
     forms = read_forms(narrative or "")
-    automaton, gapped, names = compiled.anchors_for(category)
     readings = []
-    for text in forms.texts:
-        number = len(readings)
+    for number, text in enumerate(forms.texts):
         reading = Reading(text=text, compiled=compiled, forms=forms, index=number)
         reading.windows = forms.windows
-        reading.hits = _search(automaton, gapped, text, form=number)
-        if CLOCK in names:
-            reading.hits[CLOCK] = [
-                Hit(CLOCK, "", m.group(0), m.start(), m.end(), text.count(" ", 0, m.start()) - 1,
-                    m.group(0).count(" ") + 1, number)
-                for m in _CLOCK.finditer(text)
-            ]  # fmt: skip
         readings.append(reading)
     emoji_hits = []
     if compiled.emoji:
@@ -370,6 +368,22 @@ def read(
             if char in raw:
                 emoji_hits.extend(Hit(name, "", char, -1, -1) for name in names)
     return readings, emoji_hits
+
+
+def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -> None:
+    """The whole-text pass: the hits, in each reading form, of the lexicons `rules` start from."""
+    if not readings:
+        return
+    automaton, gapped, names = readings[0].compiled.anchors_for(rules)
+    for reading in readings:
+        text, number = reading.text, reading.index
+        reading.hits = _search(automaton, gapped, text, form=number)
+        if CLOCK in names:
+            reading.hits[CLOCK] = [
+                Hit(CLOCK, "", m.group(0), m.start(), m.end(), text.count(" ", 0, m.start()) - 1,
+                    m.group(0).count(" ") + 1, number)
+                for m in _CLOCK.finditer(text)
+            ]  # fmt: skip
 
 
 # A time of day: "в 7", "at 5", "by 9pm", "сағат 4-те", "4te", "18:00" (normalised "18 00"),
@@ -418,15 +432,28 @@ _AGE = re.compile(
 CHILD_AGE_MAX = 17
 
 
+_NUMBER = re.compile(r"(?<= )\d{1,2}(?=[ -]|[a-zа-я])")
+_AROUND = 24  # characters of context an age's words take before and after its number
+
+
 def ages_in_text(readings: list[Reading]) -> list[tuple[int, int, int, Reading]]:
     """(age, start, end, reading) for each age of a child (0–17) written in the text: the words
-    that say it are reading.text[start:end]."""
+    that say it are reading.text[start:end]. The numbers are found first (a fast scan), then the
+    words around each."""
     found = []
     for reading in readings:
-        for match in _AGE.finditer(reading.text):
-            age = int(next(group for group in match.groups() if group))
-            if age <= CHILD_AGE_MAX:
-                found.append((age, match.start(), match.end(), reading))
+        text, seen = reading.text, -1
+        for number in _NUMBER.finditer(text):
+            if number.start() <= seen or int(number.group(0)) > CHILD_AGE_MAX:
+                continue
+            lo = max(number.start() - _AROUND, 0)
+            lo = text.rfind(" ", 0, lo + 1) if lo else 0
+            for match in _AGE.finditer(text, max(lo, 0), number.end() + _AROUND):
+                if match.start() <= number.start() < match.end():
+                    age = int(next(group for group in match.groups() if group))
+                    found.append((age, match.start(), match.end(), reading))
+                    seen = match.end()
+                    break
     return found
 
 
