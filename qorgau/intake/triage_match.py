@@ -375,6 +375,7 @@ def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -
     if not readings:
         return
     automaton, gapped, names = readings[0].compiled.anchors_for(rules)
+    seen: set[tuple[str, int, int]] = set()  # (lexicon, word, words) found in an earlier form
     for reading in readings:
         text, number = reading.text, reading.index
         reading.hits = _search(automaton, gapped, text, form=number)
@@ -384,6 +385,12 @@ def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -
                     m.group(0).count(" ") + 1, number)
                 for m in _CLOCK.finditer(text)
             ]  # fmt: skip
+        # A word found in an earlier form is the same word (its window reads every form): a
+        # Cyrillic word is found once, not once per transliteration.
+        for name, hits in reading.hits.items():
+            fresh = [h for h in hits if (name, h.word, h.words) not in seen]
+            seen.update((name, h.word, h.words) for h in fresh)
+            reading.hits[name] = fresh
 
 
 # A time of day: "в 7", "at 5", "by 9pm", "сағат 4-те", "4te", "18:00" (normalised "18 00"),
