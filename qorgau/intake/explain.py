@@ -1,8 +1,9 @@
 """What the stored triage reasons (`Report.priority_reasons`) mean to the pages that show them.
 
 A reason is a dict the triage engine wrote: `code`, `priority` or `raise`, `label` in the three staff
-languages and, since issue 20, `quotes`: the narrative's own words that triggered the rule (absent in
-older reports and in rules on the structured fields). The staff page lists each reason with its words
+languages and, since issue 20, `at`: where the narrative's words that triggered the rule are (spans
+of words, read back from the decrypted narrative by `triage.quotes_of`; absent in older reports and
+in rules on the structured fields; an early form stored the words as `quotes`). The staff page lists each reason with its words
 and marks them in the narrative (`highlight`); the receipt and status pages speak to a child whose
 report mentions suicide or self-harm before anything else (`mentions_self_harm`, `crisis_helplines`).
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from qorgau.intake.triage import reason_labels
+from qorgau.intake.triage import quotes_of, reason_labels
 
 SELF_HARM_CODES = frozenset({"self_harm"})
 UNREADABLE = "unreadable"
@@ -31,8 +32,8 @@ class Reason:
     quotes: list[str] = field(default_factory=list)
 
 
-def _quotes(reason: Any) -> list[str]:
-    quotes = reason.get("quotes") if isinstance(reason, dict) else None
+def _quotes(reason: Any, narrative: str) -> list[str]:
+    quotes = quotes_of(narrative, reason) if isinstance(reason, dict) else None
     if not isinstance(quotes, list):
         return []
     seen: dict[str, None] = {}
@@ -42,9 +43,10 @@ def _quotes(reason: Any) -> list[str]:
     return list(seen)
 
 
-def explained_reasons(reasons: Any, language: str) -> list[Reason]:
+def explained_reasons(reasons: Any, language: str, narrative: str = "") -> list[Reason]:
     """Each stored reason with its label in `language` (as `triage.reason_labels` gives it) and its
-    quoted words, in the stored order. Anything that is not a list reads as no reason."""
+    quoted words, read back from `narrative` (`triage.quotes_of`), in the stored order. Anything
+    that is not a list reads as no reason."""
     if not isinstance(reasons, list):
         return []
     explained = []
@@ -52,7 +54,7 @@ def explained_reasons(reasons: Any, language: str) -> list[Reason]:
         code = str(reason.get("code", "")) if isinstance(reason, dict) else ""
         if code == UNREADABLE and label == code:  # no label stored: say it in words
             label = _("Could not read the text")
-        explained.append(Reason(code=code, label=label, quotes=_quotes(reason)))
+        explained.append(Reason(code=code, label=label, quotes=_quotes(reason, narrative)))
     return explained
 
 

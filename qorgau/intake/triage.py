@@ -20,7 +20,8 @@ The rules are data (`TriageRuleSet`, versioned, published by an administrator, a
 
 How words are found (reading forms, folding, stems, phrases) is in `triage_match`. The highest
 priority of the matching rules wins; "raise" rules (links to other reports or to the register) then
-lift it by a level. Every reason names its rule and quotes the narrative's words that set it.
+lift it by a level. Every reason names its rule and where the narrative's words that set it are
+(`at`: spans of words, read back by `quotes_of`; no word of the narrative is stored with it).
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ class TriageResult:
     def codes(self) -> list[str]:
         return [r["code"] for r in self.reasons]
 
+    def quotes(self, code: str, narrative: str) -> list[str]:
+        """The words of `narrative` that set the reason `code` (empty when it did not match)."""
+        reason = next((r for r in self.reasons if r["code"] == code), None)
+        return quotes_of(narrative, reason) if reason else []
+
 
 def reading_texts(narrative: str) -> list[str]:
     """The narrative's reading forms (`textread.read_forms`), each normalised to its words."""
@@ -98,18 +104,43 @@ class _Text:
     def has_emoji(self, names: list[str]) -> bool:
         return any(h.lexicon in names for h in self.emoji)
 
-    def quote(self, reading: Reading, hits: list[Hit]) -> list[str]:
-        """The narrative's own words at the hits (as written), in order, without repeats."""
-        out: list[str] = []
+    @staticmethod
+    def quote(reading: Reading, hits: list[Hit]) -> list[Any]:
+        """Where the words that set a rule are: `[word, count]` spans of the narrative's words
+        (as `textread` reads them), and the emojis themselves, in order, without repeats. No word
+        of the narrative is stored with the reason: the narrative is encrypted at rest, and the
+        page that shows the reason reads the words back from it (`quotes_of`)."""
+        out: list[Any] = []
         for hit in sorted(hits, key=lambda h: (h.start >= 0, h.word)):
-            if hit.start < 0:
-                quoted = [hit.term]
-            elif reading.forms is not None:
-                quoted = reading.forms.original(hit.word, hit.words)
-            else:
-                quoted = reading.text[hit.start : hit.end].split()
-            out.extend(word for word in quoted if word not in out)
+            item: Any = hit.term if hit.start < 0 else [hit.word, hit.words]
+            if item not in out:
+                out.append(item)
         return out
+
+
+def quotes_of(narrative: str, reason: dict[str, Any]) -> list[str]:
+    """The narrative's own words (as written) that set a stored reason: read back from its spans
+    (`at`); a reason of the first format may carry the words themselves (`quotes`)."""
+    if isinstance(reason.get("quotes"), list):
+        return [q for q in reason["quotes"] if isinstance(q, str)]
+    spans = reason.get("at")
+    if not isinstance(spans, list) or not spans:
+        return []
+    forms = read_forms(narrative or "")
+    out: list[str] = []
+    for item in spans:
+        if isinstance(item, str):
+            words = [item]
+        elif (
+            isinstance(item, list)
+            and len(item) == 2
+            and all(isinstance(n, int) and n >= 0 for n in item)
+        ):
+            words = forms.original(item[0], max(item[1], 1))
+        else:
+            continue
+        out.extend(word for word in words if word not in out)
+    return out
 
 
 def _groups(rule: dict[str, Any]) -> list[list[str]]:
@@ -142,7 +173,7 @@ def _near(reading: Reading, anchor: Hit, hit: Hit, near: int | None) -> bool:
     return near is None or reading.words_between(anchor, hit) <= near
 
 
-def _match_text(rule: dict[str, Any], text: _Text) -> list[str] | None:
+def _match_text(rule: dict[str, Any], text: _Text) -> list[Any] | None:
     """The quoted words when the rule's signals are in the narrative, else None."""
     groups = _groups(rule)
     if not groups:
@@ -188,7 +219,7 @@ def _match_text(rule: dict[str, Any], text: _Text) -> list[str] | None:
     return None
 
 
-def _child_age(data: TriageInput, text: _Text) -> tuple[int | None, list[str]]:
+def _child_age(data: TriageInput, text: _Text) -> tuple[int | None, list[Any]]:
     if data.child_age is not None:
         return data.child_age, []
     found = ages_in_text(text.readings)
@@ -224,7 +255,7 @@ def _structured(rule: dict[str, Any], data: TriageInput, age: int | None, text: 
     )
 
 
-def _reason(rule: dict[str, Any], quotes: list[str]) -> dict[str, Any]:
+def _reason(rule: dict[str, Any], quotes: list[Any]) -> dict[str, Any]:
     reason: dict[str, Any] = {"code": rule["code"]}
     if "priority" in rule:
         reason["priority"] = rule["priority"]
@@ -232,7 +263,7 @@ def _reason(rule: dict[str, Any], quotes: list[str]) -> dict[str, Any]:
         reason["raise"] = int(rule["raise"])
     reason["label"] = rule.get("label", {})
     if quotes:
-        reason["quotes"] = quotes
+        reason["at"] = quotes
     return reason
 
 
@@ -243,7 +274,7 @@ def evaluate(rules: dict[str, Any], data: TriageInput) -> TriageResult:
     age, age_quotes = _child_age(data, text)
     applicable = [rule for rule in rules.get("rules", []) if _structured(rule, data, age, text)]
     search(readings, applicable)
-    matched: list[tuple[dict[str, Any], list[str]]] = []
+    matched: list[tuple[dict[str, Any], list[Any]]] = []
     for rule in applicable:
         quotes = _match_text(rule, text)
         if quotes is None:

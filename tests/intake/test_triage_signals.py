@@ -9,7 +9,13 @@ import pytest
 from qorgau.intake import textread
 from qorgau.intake.models import Report, TriageRuleSet
 from qorgau.intake.services.submit import triage_rules_current
-from qorgau.intake.triage import DEFAULT_RULES, TriageInput, evaluate, validate_rules
+from qorgau.intake.triage import (
+    DEFAULT_RULES,
+    TriageInput,
+    evaluate,
+    quotes_of,
+    validate_rules,
+)
 from tests.intake.test_views import form_data
 
 
@@ -66,8 +72,8 @@ def test_self_harm_is_p1_in_any_category_and_quotes_its_words(category, narrativ
     result = triage(narrative, category)
     assert result.priority == "P1" and result.codes[0] == "self_harm"
     words = re.findall(r"[\w']+", narrative.lower())
-    assert result.reasons[0]["quotes"]
-    assert all(quote.lower() in words for quote in result.reasons[0]["quotes"])
+    quotes = result.quotes("self_harm", narrative)
+    assert quotes and all(quote.lower() in words for quote in quotes)
 
 
 def test_a_threat_counts_as_one_with_a_deadline_only_when_a_deadline_is_there():
@@ -80,8 +86,8 @@ def test_a_threat_counts_as_one_with_a_deadline_only_when_a_deadline_is_there():
 def test_the_age_is_read_from_the_text_when_the_form_has_none():
     result = triage("мне 11 он пишет мне пошлые вещи и присылает голые фото")
     assert result.priority == "P1" and result.age == 11 and result.age_from_text
-    reason = next(r for r in result.reasons if r["code"] == "young_child_sexual_content")
-    assert reason["quotes"][:2] == ["мне", "11"]
+    narrative = "мне 11 он пишет мне пошлые вещи и присылает голые фото"
+    assert result.quotes("young_child_sexual_content", narrative)[:2] == ["мне", "11"]
     # the form's age wins over the text's: a 16-year-old writing about when she was 11
     assert triage("мне было 11, он присылал голые фото", age=16).age == 16
 
@@ -155,7 +161,12 @@ def test_a_kazakh_latin_meeting_through_the_form_is_p1_and_marked_for_the_analys
     report = Report.objects.get()
     assert report.priority == "P1"
     meeting = report.priority_reasons[0]
-    assert meeting["code"] == "meeting" and {"erteń", "kezdesemiz"} <= set(meeting["quotes"])
+    assert meeting["code"] == "meeting" and "quotes" not in meeting
+    assert {"erteń", "kezdesemiz"} <= set(quotes_of(narrative, meeting))
+    # no word of the (encrypted) narrative is stored in the clear with the reasons
+    assert "kezdesemiz" not in str(report.priority_reasons) and "erte" not in str(
+        report.priority_reasons
+    )
     client.force_login(analyst)
     html = client.get(f"/staff/reports/{report.public_id}/?lang=kk").content.decode()
     narrative_html = re.search(r'<blockquote class="narrative">(.*?)</blockquote>', html, re.S)
@@ -165,6 +176,6 @@ def test_a_kazakh_latin_meeting_through_the_form_is_p1_and_marked_for_the_analys
 
 def test_emojis_that_carry_a_signal_count_as_their_words():
     secret = triage("давай встретимся 🤫")
-    assert secret.priority == "P1" and "🤫" in secret.reasons[0]["quotes"]
+    assert secret.priority == "P1" and "🤫" in secret.quotes("meeting", "давай встретимся 🤫")
     assert triage("давай встретимся").priority == "P3"  # no when, no where, no secret
     assert triage("скинь мне 📸", "suspicious_contact").codes[0] == "asks_images"

@@ -66,7 +66,7 @@ def _detail_context(request: AuthedRequest, report: Report, **forms_: object) ->
     owner = OwnerType.REPORT.value
     subject, linked, hidden = selectors.linked_reports_for_user(user=request.user, report=report)
     candidates = selectors.name_candidates_for_user(user=request.user, report=report)
-    reasons = explained_reasons(report.priority_reasons, get_language()[:2])
+    reasons = explained_reasons(report.priority_reasons, get_language()[:2], report.narrative)
     context = {
         "report": report,
         "reasons": reasons,
