@@ -258,21 +258,13 @@ def to_cyrillic(text: str, language: str) -> str:
 _HAS_LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 
 
-def reading_forms(text: str, language: str | None = None) -> list[str]:
-    """The folded text, plus its folded Cyrillic transliteration when it has Latin letters: by
-    the Kazakh map for Kazakh, the Russian one for Russian, both when mixed or unknown; none
-    for English (its rules are in Latin: the folded original is their form). At most three."""
-    folded = fold(text)
-    forms = [folded]
-    if not _HAS_LATIN.search(folded) or not _HAS_LATIN.search(_words_only(folded)):
-        return forms
-    language = language_of(text) if language is None else language
-    maps = {"kk": ["kk"], "ru": ["ru"], "en": []}.get(language, ["kk", "ru"])
-    for name in maps:
-        form = fold(to_cyrillic(folded, name))
-        if form not in forms:
-            forms.append(form)
-    return forms
+def reading_forms(text: str) -> list[str]:
+    """The reading forms of a text, normalised to words: folded, and read in Cyrillic by the
+    Kazakh map, the Russian one or both when it has Latin words (none when it is plainly
+    English). Built word by word with a cache by `textread.read_forms`; this is its plain view."""
+    from qorgau.intake.textread import read_forms
+
+    return [form.strip() for form in read_forms(text).texts]
 
 
 # --- emojis --------------------------------------------------------------------------------------
