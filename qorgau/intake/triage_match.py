@@ -322,6 +322,7 @@ def _search(
     end: int | None = None,
     first_word: int = 0,
     form: int = 0,
+    seen: set[tuple[str, int, int]] | None = None,
 ) -> dict[str, list[Hit]]:
     """Every hit of the automaton's terms in text[start:end] (offsets in `text`; `first_word` is
     the number of the word right after text[start], a space)."""
@@ -339,6 +340,8 @@ def _search(
             at = first
             span = values[0][2].count(" ") + 1
             for name, language, term in values:
+                if seen is not None and (name, word, span) in seen:
+                    continue
                 bucket = hits.setdefault(name, [])
                 if len(bucket) < MAX_HITS_PER_LEXICON:
                     bucket.append(Hit(name, language, term, first, last + 1, word, span, form))
@@ -378,7 +381,7 @@ def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -
     seen: set[tuple[str, int, int]] = set()  # (lexicon, word, words) found in an earlier form
     for reading in readings:
         text, number = reading.text, reading.index
-        reading.hits = _search(automaton, gapped, text, form=number)
+        reading.hits = _search(automaton, gapped, text, form=number, seen=seen if number else None)
         if CLOCK in names:
             reading.hits[CLOCK] = [
                 Hit(CLOCK, "", m.group(0), m.start(), m.end(), text.count(" ", 0, m.start()) - 1,
@@ -388,9 +391,7 @@ def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -
         # A word found in an earlier form is the same word (its window reads every form): a
         # Cyrillic word is found once, not once per transliteration.
         for name, hits in reading.hits.items():
-            fresh = [h for h in hits if (name, h.word, h.words) not in seen]
-            seen.update((name, h.word, h.words) for h in fresh)
-            reading.hits[name] = fresh
+            seen.update((name, h.word, h.words) for h in hits)
 
 
 # A time of day: "в 7", "at 5", "by 9pm", "сағат 4-те", "4te", "18:00" (normalised "18 00"),
