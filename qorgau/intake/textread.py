@@ -34,9 +34,7 @@ from qorgau.intake.textforms import (
     valid_text,
 )
 
-CACHE_MAX = (
-    50_000  # distinct tokens kept (measured: 28 MB per process when full); replaced when full
-)
+CACHE_MAX = 50_000  # distinct tokens (measured: 28 MB a process when full), then replaced
 LANGUAGE_TOKENS = 800  # the tokens that decide which transliterations a text needs
 
 _NOT_WORD = re.compile(r"[^\w'-]+")

@@ -197,7 +197,7 @@ _MIN_STEM = {"kk": 5, "ru": 6, "en": 4}  # shorter stems find too many other wor
 def _keys(term: str, language: str) -> Iterable[tuple[str, str]]:
     """(automaton key, folded term) pairs for one term of a lexicon."""
     exact = term.startswith("=")
-    raw = (term[1:] if exact else term).strip().lower()
+    raw = (term[1:] if exact else term).lower()
     folded = fold(raw)
     if not folded:
         return []
