@@ -364,7 +364,7 @@ def read(narrative: str, compiled: Compiled) -> tuple[list[Reading], list[Hit]]:
         reading = Reading(text=text, compiled=compiled, forms=forms, index=number)
         reading.windows = forms.windows
         readings.append(reading)
-    emoji_hits = []
+    emoji_hits: list[Hit] = []
     if compiled.emoji:
         raw = narrative or ""
         for char, names in compiled.emoji.items():
