@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from qorgau.core import services
 from qorgau.core.duty import is_on_duty, on_duty_users
@@ -399,7 +400,8 @@ def test_the_staff_home_says_until_when_one_is_on_duty_and_the_next_shift(client
     html = client.get("/staff/").content.decode()
     assert "You are on duty" in html and "(the rota)" in html
     assert "Your next shift" in html
-    assert timezone.localtime(later.starts_at).strftime("%H:%M")[:2].lstrip("0") in html
+    # as the page writes it (the English format has a 12-hour clock: "9:27 p.m.", not "21")
+    assert date_format(timezone.localtime(later.starts_at), "DATETIME_FORMAT") in html
     client.post("/staff/on-duty/", {"on_duty": "0"})
     html = client.get("/staff/").content.decode()
     assert "off duty until" in html and not is_on_duty(analyst)
