@@ -1,7 +1,8 @@
 """The second blind triage set (issue 20): its shape and coverage only. Like the held-out set, it was
 written without reading the rules or the narratives of the other two sets, and after the rule
 writers had looked at both of those, so bench/triage.py can report honest generalisation figures
-(`triage_blind_...`). No test here asserts what the rules make of it; nobody tunes rules against it.
+(`triage_blind_...`). No test here asserts what the rules make of it. Like the held-out set, it was
+read for its misses after its first, blind measure; the final set is the untouched one.
 
 Each row is a different situation (people, platforms, times, places, slang, length), and the set
 holds the hard cases on purpose: meetings, self-harm and deadlines said indirectly, images asked for
