@@ -9,10 +9,12 @@ age; no links) and prints, per (language, script) and overall: P1 recall, P1 pre
 harmless reports raised to P1, the 4x4 confusion matrix (expected band -> triaged band) and n; then
 the time of one triage (p50/p99) on the set and on 20,000-character narratives.
 
-The same quality figures are printed for the held-out set tests/intake/data/triage_holdout.jsonl,
-named `triage_holdout_...` with `"set": "holdout"`: it was written blind (without reading the rules
-or the evaluation set's narratives) and nobody tunes rules against it, so its figures are the honest
-generalisation ones; a gap between the two sets means the rules fit the evaluation set's words."""
+The same quality figures are printed for the sets written blind after it (without reading the
+rules or the other sets' narratives), each under its own prefix and `"set"`: the held-out set
+(`triage_holdout_...`), the second blind set (`triage_blind_...`) and the final set
+(`triage_final_...`). The rules were tuned against the first three once each had been measured
+blind (bench/README.md gives the history), so only the final set's figures measure how the rules
+generalise; nobody reads its misses to tune the rules."""
 
 from __future__ import annotations
 
@@ -30,8 +32,13 @@ from _common import REPO, add_common_args, run_bench, summary_ms
 DATA = REPO / "tests" / "intake" / "data" / "triage_eval.jsonl"
 HOLDOUT = REPO / "tests" / "intake" / "data" / "triage_holdout.jsonl"
 BLIND = REPO / "tests" / "intake" / "data" / "triage_blind.jsonl"
+FINAL = REPO / "tests" / "intake" / "data" / "triage_final.jsonl"
 # The sets written blind, after the evaluation set: (file, figure prefix, "set" field).
-BLIND_SETS = [(HOLDOUT, "triage_holdout_", "holdout"), (BLIND, "triage_blind_", "blind")]
+BLIND_SETS = [
+    (HOLDOUT, "triage_holdout_", "holdout"),
+    (BLIND, "triage_blind_", "blind"),
+    (FINAL, "triage_final_", "final"),
+]
 BANDS = ["P1", "P2", "P3", "P4"]
 RECALL_TARGET, HARMLESS_TARGET, P99_TARGET_MS = 0.97, 0.05, 2.0
 HARMLESS = {"harmless", "false_friend", "negated", "past"}

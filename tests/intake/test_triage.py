@@ -63,7 +63,8 @@ def test_word_forms_match_not_only_exact_words():
 def _word_start_reference(terms: list[str], narrative: str) -> bool:
     """What a term matching means, written plainly: in one of the narrative's reading forms
     (folded, and transliterated when in Latin letters), a word starts with the folded term, or
-    the text from a word's start begins with the phrase."""
+    the text from a word's start begins with the phrase (a phrase ending in a space ends a word:
+    "0 " is the word "0", also at the end of the text)."""
     for text in reading_texts(narrative):
         tokens = text.split()
         for term in terms:
@@ -71,7 +72,7 @@ def _word_start_reference(terms: list[str], narrative: str) -> bool:
             if not term:
                 continue
             if " " in term or "-" in term:
-                if f" {term}" in f" {text}":
+                if f" {term}" in f" {text} ":
                     return True
             elif any(token.startswith(term) for token in tokens):
                 return True
