@@ -66,12 +66,21 @@ def test_a_meeting_denied_or_in_the_past_does_not_raise_by_itself(narrative):
         ("other", "ne hochu zhit nikto menya ne ponimaet"),
         ("grooming", "өмір сүргім келмейді, ешкім түсінбейді"),
         ("other", "been cutting again. dont wanna be here anymore"),
+        # said without the words "die" or "kill": a threat to oneself, a farewell, the means
+        ("sextortion", "если он это покажет я с собой что-то сделаю"),
+        ("sextortion", "esli on vylozhit ya sebe chto to sdelayu"),
+        ("grooming", "ол хабар жазбаса өзіме бірдеңе істеп қоямын"),
+        ("other", "keshirińder. meni izdemeńder"),
+        ("grooming", "дәрілерді ішіп қойғым келеді"),
+        ("sextortion", "i cant do this anymore, bye"),
+        ("grooming", "he left and im hurting myself again"),
+        ("other", "хочу просто умереть"),
     ],
 )
 def test_self_harm_is_p1_in_any_category_and_quotes_its_words(category, narrative):
     result = triage(narrative, category)
     assert result.priority == "P1" and result.codes[0] == "self_harm"
-    words = re.findall(r"[\w']+", narrative.lower())
+    words = re.findall(r"[\w'-]+", narrative.lower())
     quotes = result.quotes("self_harm", narrative)
     assert quotes and all(quote.lower() in words for quote in quotes)
 
@@ -111,6 +120,9 @@ def test_an_adult_asking_for_images_is_p1(narrative):
         "can u send the pics of the homework pls sorry wrong window",
         "Завтра в 18:00 встреча с классом и родителями, приходите в актовый зал",
         "я умираю со смеху с этого видео",
+        # the new self-harm words have false friends too: a game's blade, not being home
+        "он купил ему лезвие для конька, сын просит новые коньки",
+        "меня не будет дома завтра, кто заберёт сына из школы",
     ],
 )
 def test_false_friends_under_something_else_stay_information(narrative):
