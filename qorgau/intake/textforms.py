@@ -265,27 +265,3 @@ def reading_forms(text: str) -> list[str]:
     from qorgau.intake.textread import read_forms
 
     return [form.strip() for form in read_forms(text).texts]
-
-
-# --- emojis --------------------------------------------------------------------------------------
-
-# Emojis that carry a meaning in these reports (read, not yet used by a rule):
-EMOJI_SIGNALS: dict[str, str] = {
-    "\U0001f52a": "violence",  # 🔪 knife: a threat, or cutting oneself
-    "\U0001fa78": "self_harm",  # 🩸 drop of blood
-    "\U0001f480": "death",  # 💀 skull: "I want to die", or a death threat
-    "\u26b0": "death",  # ⚰️ coffin (with or without its variation selector)
-    "\U0001f62d": "distress",  # 😭 loudly crying
-    "\U0001f346": "sexual",  # 🍆 aubergine
-    "\U0001f351": "sexual",  # 🍑 peach
-    "\U0001f4a6": "sexual",  # 💦 droplets
-    "\U0001f51e": "sexual",  # 🔞 under eighteen prohibited
-    "\U0001f4f8": "images",  # 📸 camera with flash: asking for or taking pictures
-    "\U0001f92b": "secret",  # 🤫 shushing face: "don't tell anyone"
-}
-
-
-def emoji_signals(text: str) -> set[str]:
-    """What the emojis of `EMOJI_SIGNALS` in the text signal ("sexual", "secret", ...)."""
-    text = text or ""
-    return {signal for emoji, signal in EMOJI_SIGNALS.items() if emoji in text}

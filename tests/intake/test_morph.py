@@ -3,9 +3,6 @@
 import pytest
 
 from qorgau.intake.morph import (
-    NEGATION_WORDS_AFTER,
-    NEGATION_WORDS_BEFORE,
-    PAST_CONTEXT,
     kk_stem,
     stem_term,
     word_features,
@@ -307,27 +304,3 @@ def test_english_is_never_negative_by_its_word_form():
 
 def test_an_unknown_language_has_no_features():
     assert word_features("кездестік", "кездес", "xx") == NONE
-
-
-# --- the word tables -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "table", [NEGATION_WORDS_BEFORE, NEGATION_WORDS_AFTER, PAST_CONTEXT], ids=lambda t: str(len(t))
-)
-def test_word_tables_are_folded_and_cover_the_three_languages(table):
-    assert set(table) == {"kk", "ru", "en"}
-    for words in table.values():
-        assert all(word == fold(word) and word.strip() == word for word in words)
-
-
-def test_word_tables_hold_the_words_children_negate_and_date_with():
-    assert {"не", "никогда"} <= NEGATION_WORDS_BEFORE["ru"]
-    assert {"never", "didn't", "didnt"} <= NEGATION_WORDS_BEFORE["en"]
-    assert {"жок", "жокпиз", "емес", "емеспин"} <= NEGATION_WORDS_AFTER["kk"]
-    assert fold("жоқпыз") in NEGATION_WORDS_AFTER["kk"]
-    assert fold(to_cyrillic("joqpyz", "kk")) in NEGATION_WORDS_AFTER["kk"]
-    assert fold(to_cyrillic("emes", "kk")) in NEGATION_WORDS_AFTER["kk"]
-    assert {"год назад", "в прошлом году", "давно"} <= set(PAST_CONTEXT["ru"])
-    assert {fold("былтыр"), fold("өткен жылы"), fold("бұрын")} <= set(PAST_CONTEXT["kk"])
-    assert {"ago", "last year", "used to"} <= set(PAST_CONTEXT["en"])

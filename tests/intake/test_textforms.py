@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qorgau.intake.textforms import (
-    emoji_signals,
     fold,
     language_of,
     reading_forms,
@@ -116,15 +115,9 @@ def test_reading_forms_add_the_cyrillic_reading_of_latin_text():
     assert reading_forms("jdu tam") == ["jdu tam", "жду там", "иду там"]
 
 
-def test_emojis_that_carry_a_meaning_are_signals():
-    assert emoji_signals("он прислал 🍆💦 и 🤫") == {"sexual", "secret"}
-    assert emoji_signals("⚰️😭") == {"death", "distress"}
-    assert emoji_signals("привет 🙂") == set()
-
-
 @given(st.text(max_size=200))
 def test_no_text_makes_them_raise(text):
-    script_of(text), language_of(text), reading_forms(text), emoji_signals(text)
+    script_of(text), language_of(text), reading_forms(text)
     to_cyrillic(text, "kk"), to_cyrillic(text, "ru")
 
 
