@@ -111,7 +111,8 @@ class Reading:
             )
             for name, hits in part.items():
                 found.setdefault(name, []).extend(hits)
-            for match in _CLOCK.finditer(text, begin, stop):
+            clocks = _CLOCK.finditer(text, begin, stop) if _DIGIT.search(text, begin, stop) else ()
+            for match in clocks:
                 word = first + text.count(" ", begin + 1, match.start())
                 found.setdefault(CLOCK, []).append(
                     Hit(CLOCK, "", match.group(0), match.start(), match.end(), word,
@@ -250,7 +251,10 @@ def _build(
                     continue
                 if "~" in term:
                     parts = [re.escape(fold(p).strip()) for p in term.split("~")]
-                    pattern = r"(?<= )" + r"(?: [\w'-]+){1,3} ".join(parts)
+                    # the first part, then that it follows a space: a literal first lets `re`
+                    # skip ahead to it (ten times faster on a long text than a look-behind first)
+                    head = f"{parts[0]}(?<= {parts[0]})" if parts[0] else "(?<= )"
+                    pattern = head + r"(?: [\w'-]+){1,3} ".join(["", *parts[1:]])
                     gapped.append((re.compile(pattern), (name, language, fold(term))))
                     continue
                 for key, folded in _keys(term, language):
@@ -440,7 +444,10 @@ _AGE = re.compile(
 CHILD_AGE_MAX = 17
 
 
-_NUMBER = re.compile(r"(?<= )\d{1,2}(?=[ -]|[a-zа-я])")
+# The space before the number is matched (a literal first: `re` skips ahead to it), not looked
+# behind for: the number starts one character after the match.
+_NUMBER = re.compile(r" \d{1,2}(?=[ -]|[a-zа-я])")
+_DIGIT = re.compile(r"\d")  # a time of day has one: a window without any is not searched for it
 _AROUND = 24  # characters of context an age's words take before and after its number
 
 
@@ -452,12 +459,13 @@ def ages_in_text(readings: list[Reading]) -> list[tuple[int, int, int, Reading]]
     for reading in readings:
         text, seen = reading.text, -1
         for number in _NUMBER.finditer(text):
-            if number.start() <= seen or int(number.group(0)) > CHILD_AGE_MAX:
+            at = number.start() + 1
+            if at <= seen or int(number.group(0)) > CHILD_AGE_MAX:
                 continue
-            lo = max(number.start() - _AROUND, 0)
+            lo = max(at - _AROUND, 0)
             lo = text.rfind(" ", 0, lo + 1) if lo else 0
             for match in _AGE.finditer(text, max(lo, 0), number.end() + _AROUND):
-                if match.start() <= number.start() < match.end():
+                if match.start() <= at < match.end():
                     age = int(next(group for group in match.groups() if group))
                     found.append((age, match.start(), match.end(), reading))
                     seen = match.end()
