@@ -113,6 +113,7 @@ class Forms:
     tokens: list[str]  # the same, lowercased (the cache's keys)
     texts: list[str]
     cache: _Cache = field(repr=False, default_factory=_Cache)
+    tables: list[dict[str, str]] = field(default_factory=list, repr=False)  # token -> its words
     _ends: list[int] | None = field(default=None, repr=False)
     _starts: dict[int, list[int]] = field(default_factory=dict, repr=False)
     windows: dict = field(default_factory=dict, repr=False)  # triage_match's, shared by forms
@@ -127,10 +128,37 @@ class Forms:
             self._starts[number] = found
         return found
 
-    def original(self, index: int, count: int = 1) -> list[str]:
-        """Words `index` .. `index + count - 1` of the forms, as the narrative writes them."""
+    def ends(self) -> list[int]:
+        """For each token, the number of words up to its end (the same in every form)."""
         if self._ends is None:
             self._ends = list(accumulate(map(self.cache.count.__getitem__, self.tokens)))
+        return self._ends
+
+    def span(self, number: int, first: int, last: int) -> tuple[str, int] | None:
+        """Words `first` .. `last` of form `number` as its text has them, " word ... word "
+        (the space before the first, the space after the last), after the last letter of the word
+        before (what a look-behind sees), and where the first space is; None past the last word.
+        Built from the tokens' words: the form's text is not searched for where the words are."""
+        ends = self.ends()
+        if not ends or first >= ends[-1]:
+            return None
+        table, tokens = self.tables[number], self.tokens
+        lo = bisect_right(ends, first)
+        hi = bisect_right(ends, last) if last < ends[-1] else len(tokens) - 1
+        words = " ".join(filter(None, map(table.__getitem__, tokens[lo : hi + 1])))
+        before = ends[lo - 1] if lo else 0
+        lead = table[tokens[bisect_right(ends, first - 1)]][-1] if first else ""
+        if before < first or ends[hi] > last + 1:  # a token of several words, cut
+            pieces = words.split(" ")
+            if before < first:
+                lead = pieces[first - before - 1][-1]
+            words = " ".join(pieces[first - before : last + 1 - before])
+        return f"{lead} {words} ", len(lead)
+
+    def original(self, index: int, count: int = 1) -> list[str]:
+        """Words `index` .. `index + count - 1` of the forms, as the narrative writes them."""
+        self.ends()
+        assert self._ends is not None
         out: list[str] = []
         for n in range(index, index + count):
             at = bisect_right(self._ends, n)
@@ -169,10 +197,12 @@ def read_forms(narrative: str) -> Forms:
     if new:
         _learn(cache, sorted(new))
     texts = [f" {' '.join(filter(None, map(cache.folded.__getitem__, tokens)))} "]
+    tables = [cache.folded]
     if not cache.latin.isdisjoint(tokens):
         for name in _maps(cache, tokens, text):
             table = cache.kk if name == "kk" else cache.ru
             form = f" {' '.join(filter(None, map(table.__getitem__, tokens)))} "
             if form not in texts:
                 texts.append(form)
-    return Forms(raw=raw, tokens=tokens, texts=texts, cache=cache)
+                tables.append(table)
+    return Forms(raw=raw, tokens=tokens, texts=texts, cache=cache, tables=tables)

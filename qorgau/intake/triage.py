@@ -169,6 +169,12 @@ def _is_live(reading: Reading, anchor: Hit, *, past: bool = True) -> bool:
     return not any(h.word == after for h in around.get("negation_after", ()))
 
 
+def _same(a: Hit, b: Hit) -> bool:
+    """The same hit: a window's hits have their offsets in the window's own text, so they are
+    compared by what they found, where (the word, the form), not by offset."""
+    return a[:3] == b[:3] and a[5:] == b[5:] and (a.start < 0) == (b.start < 0)
+
+
 def _near(reading: Reading, anchor: Hit, hit: Hit, near: int | None) -> bool:
     return near is None or reading.words_between(anchor, hit) <= near
 
@@ -204,7 +210,8 @@ def _match_text(rule: dict[str, Any], text: _Text) -> list[Any] | None:
                 close = [
                     h
                     for h in text.hits(found, group)
-                    if h != anchor and (anchor.start < 0 or _near(reading, anchor, h, near))
+                    if not _same(h, anchor)
+                    and (anchor.start < 0 or _near(reading, anchor, h, near))
                 ]
                 if close:
                     used.extend(

@@ -91,33 +91,29 @@ class Reading:
     def window(self, hit: Hit, near: int) -> dict[str, list[Hit]]:
         """Every lexicon's hits in the `near` (+2) words before and after the hit's word, in
         every reading form (a Latin word read in Cyrillic beside an English one: "he said davai
-        v subbotu")."""
+        v subbotu"). The words are searched as a text of their own (`Forms.span`: offsets are in
+        it); a form whose words there are those of an earlier form has that form's hits."""
         key = (hit.word, near)
         found = self.windows.get(key)
         if found is not None:
             return found
         found = {}
-        texts = self.forms.texts if self.forms is not None else [self.text]
         first = max(hit.word - near - 2, 0)
         last = hit.word + hit.words - 1 + near + 2
-        for number, text in enumerate(texts):
-            starts = self.forms.starts(number) if self.forms is not None else _starts(text)
-            if first >= len(starts):
+        forms = self.forms if self.forms is not None else read_forms(self.text)
+        searched: dict[str, dict[str, list[Hit]]] = {}  # a window's text -> its hits
+        for number in range(len(forms.texts)):
+            span = forms.span(number, first, last)
+            if span is None:
                 continue
-            begin = starts[first] - 1
-            stop = starts[last + 1] if last + 1 < len(starts) else len(text)
-            part = _search(
-                self.compiled.automaton, self.compiled.gapped, text, begin, stop, first, number
-            )
+            text, begin = span
+            part = searched.get(text)
+            if part is None:
+                part = searched[text] = _window_hits(self.compiled, text, begin, first, number)
+            else:
+                part = {name: [Hit(*h[:7], number) for h in hits] for name, hits in part.items()}
             for name, hits in part.items():
                 found.setdefault(name, []).extend(hits)
-            clocks = _CLOCK.finditer(text, begin, stop) if _DIGIT.search(text, begin, stop) else ()
-            for match in clocks:
-                word = first + text.count(" ", begin + 1, match.start())
-                found.setdefault(CLOCK, []).append(
-                    Hit(CLOCK, "", match.group(0), match.start(), match.end(), word,
-                        match.group(0).count(" ") + 1, number)
-                )  # fmt: skip
         # the windows of every form are one: share them (the hit's word is the same word)
         if self.forms is not None:
             self.forms.windows[key] = found
@@ -125,13 +121,19 @@ class Reading:
         return found
 
 
-def _starts(text: str) -> list[int]:
-    """Where each word of a padded form begins."""
-    out, at = [], 1
-    for word in text.split():
-        out.append(at)
-        at += len(word) + 1
-    return out
+def _window_hits(
+    compiled: Compiled, text: str, begin: int, first: int, number: int
+) -> dict[str, list[Hit]]:
+    """Every lexicon's hits, and the times of day, in a window's text (from `begin`)."""
+    part = _search(compiled.automaton, compiled.gapped, text, begin, len(text), first, number)
+    if _DIGIT.search(text, begin):
+        for match in _CLOCK.finditer(text, begin):
+            word = first + text.count(" ", begin + 1, match.start())
+            part.setdefault(CLOCK, []).append(
+                Hit(CLOCK, "", match.group(0), match.start(), match.end(), word,
+                    match.group(0).count(" ") + 1, number)
+            )  # fmt: skip
+    return part
 
 
 @dataclass
@@ -425,22 +427,29 @@ def word_features(reading: Reading, hit: Hit) -> frozenset[str]:
 # --- the child's age, written in the text --------------------------------------------------------
 
 _N = r"(\d{1,2})"
+_RU_BEFORE = "мне|еи|ему|дочери|дочке|сину|синочку|ребенку|внучке|внуку|ученице|ученику"
+_EN_BEFORE = "i'm|im|i am|she's|shes|she is|he's|hes|he is|aged|age"
 _AGE = re.compile(
     "|".join(
         (
             # ru: "мне 13", "дочери 12", "ей 12"; "13 лет", "10 годик"; "12-летняя"
-            rf"(?<= )(?:мне|еи|ему|дочери|дочке|сину|синочку|ребенку|внучке|внуку|ученице|ученику)"
-            rf" {_N}(?= |$)",
+            rf"(?<= )(?:{_RU_BEFORE}) {_N}(?= |$)",
             rf"(?<= ){_N}(?: |-)?(?:лет|годик|года|год)(?= )",
             rf"(?<= ){_N}-?(?:летн|летк)",
             # kk (folded): "12 жаста", "12 жастамын", "10 жасар", "13 жасимда", "11 жасинда"
             rf"(?<= ){_N}(?: |-)?(?:жаста|жасар|жасим|жасин|жаска|жас )",
             # en: "i'm 12", "i am 13", "she is 11"; "12 years old", "12-year-old", "12yo"
-            rf"(?<= )(?:i'm|im|i am|she's|shes|she is|he's|hes|he is|aged|age) {_N}(?= |$)",
+            rf"(?<= )(?:{_EN_BEFORE}) {_N}(?= |$)",
             rf"(?<= ){_N}(?:-| )?(?:years? old|year-old|years-old|yo|y o|yrs|yr old)(?= |$)",
         )
     )
 )
+# What an age's words need around its number (looser than `_AGE`: a quick first look): the word
+# just before it ("мне", "i am"), or after it a word of years.
+_AGE_WORD_BEFORE = frozenset(
+    words.split(" ")[-1] for words in f"{_RU_BEFORE}|{_EN_BEFORE}".split("|")
+)
+_AGE_AFTER = re.compile(r"\d{1,2}[ -]?(?:лет|год|жас|year|yo|y o|yr)")
 CHILD_AGE_MAX = 17
 
 
@@ -462,15 +471,34 @@ def ages_in_text(readings: list[Reading]) -> list[tuple[int, int, int, Reading]]
             at = number.start() + 1
             if at <= seen or int(number.group(0)) > CHILD_AGE_MAX:
                 continue
+            before = text[text.rfind(" ", 0, at - 1) + 1 : at - 1]
+            if before not in _AGE_WORD_BEFORE and not _AGE_AFTER.match(text, at):
+                continue  # no age's words can be around it
             lo = max(at - _AROUND, 0)
             lo = text.rfind(" ", 0, lo + 1) if lo else 0
-            for match in _AGE.finditer(text, max(lo, 0), number.end() + _AROUND):
-                if match.start() <= at < match.end():
-                    age = int(next(group for group in match.groups() if group))
-                    found.append((age, match.start(), match.end(), reading))
-                    seen = match.end()
-                    break
+            match = _age_match(text, at, max(lo, 0), number.end() + _AROUND)
+            if match is not None:
+                age = int(next(group for group in match.groups() if group))
+                found.append((age, match.start(), match.end(), reading))
+                seen = match.end()
     return found
+
+
+def _age_match(text: str, at: int, pos: int, endpos: int) -> re.Match[str] | None:
+    """The first match `_AGE.finditer(text, pos, endpos)` gives with `at` in it. An age starts
+    after a space: it is tried at the words' starts only (`_AGE` after the first has no fast scan
+    to skip the other places), in finditer's order, from where the last match ended."""
+    start = pos if pos > 0 and text[pos - 1] == " " else text.find(" ", pos) + 1
+    while 0 < start <= at:
+        match = _AGE.match(text, start, endpos)
+        if match is None:
+            start = text.find(" ", start) + 1
+        elif match.end() > at:
+            return match
+        else:
+            end = match.end()
+            start = end if text[end - 1] == " " else text.find(" ", end) + 1
+    return None
 
 
 # --- is there anything to read -------------------------------------------------------------------
