@@ -274,7 +274,8 @@ def _build(
         if not entries[key]:
             del entries[key]
     for key, values in entries.items():
-        automaton.add_word(key, (len(key), tuple(dict.fromkeys(values))))
+        kept = tuple(dict.fromkeys(values))
+        automaton.add_word(key, (len(key), kept[0][2].count(" ") + 1, kept))
     if not entries:
         return None, gapped
     automaton.make_automaton()
@@ -335,22 +336,24 @@ def _search(
     hits: dict[str, list[Hit]] = {}
     end = len(text) if end is None else end
     at, word = start + 1, first_word  # a position and its word's number, moved along
-    count = text.count
+    count, get, skip = text.count, hits.get, seen or ()
     if automaton is not None:
-        for last, (length, values) in automaton.iter(text, start, end):
+        # the hot loop of triage: kept to what each hit needs (the value: the key's length, how
+        # many words its terms span, the terms)
+        for last, (length, span, values) in automaton.iter(text, start, end):
             first = last - length + 2  # after the leading space of the key
-            if first >= at:
-                word += count(" ", at, first)
-            else:
-                word -= count(" ", first, at)
-            at = first
-            span = values[0][2].count(" ") + 1
+            if first != at:
+                word += count(" ", at, first) if first > at else -count(" ", first, at)
+                at = first
             for name, language, term in values:
-                if seen is not None and (name, word, span) in seen:
+                if skip and (name, word, span) in skip:
                     continue
-                bucket = hits.setdefault(name, [])
-                if len(bucket) < MAX_HITS_PER_LEXICON:
-                    bucket.append(Hit(name, language, term, first, last + 1, word, span, form))
+                bucket = get(name)
+                if bucket is None:
+                    bucket = hits[name] = []
+                elif len(bucket) >= MAX_HITS_PER_LEXICON:
+                    continue
+                bucket.append(Hit(name, language, term, first, last + 1, word, span, form))
     for pattern, (name, language, term) in gapped:
         for match in pattern.finditer(text, start, end):
             number = first_word + count(" ", start + 1, match.start())
