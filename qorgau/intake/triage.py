@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qorgau.intake.textread import read_forms
+from qorgau.intake.triage_age import ages_in_text
 from qorgau.intake.triage_match import (
     CLOCK,
+    LIVENESS_NEAR,
     Compiled,
     Hit,
     Reading,
-    ages_in_text,
     compiled_for,
     lexicons_of,
     normalise_text,
@@ -158,7 +159,7 @@ def _is_live(reading: Reading, anchor: Hit, *, past: bool = True) -> bool:
     """Not negated and (with `past`) not a past form: the anchor word and the words beside it."""
     if word_features(reading, anchor) & ({"negative", "past"} if past else {"negative"}):
         return False
-    around = reading.window(anchor, 2)
+    around = reading.window(anchor, LIVENESS_NEAR)
     bridges = {h.word for h in around.get("negation_bridge", ())}
     for negation in around.get("negation_before", ()):
         apart = anchor.word - negation.word

@@ -23,8 +23,8 @@ text is searched only for the lexicons a rule starts from (its first group of `s
 lexicon of a rule without `near`); the others (times, places, negations, "unless" words) are
 searched in the few words around each such word (`Reading.window`).
 
-Also here, as they read the same forms: the child's age written in the text (`ages_in_text`) and
-whether there is any text to read (`unreadable`).
+Also here, as it reads the same forms: whether there is any text to read (`unreadable`); the
+child's age written in the text is read in them by `triage_age`.
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ class Reading:
         last = hit.word + hit.words - 1 + near + 2
         forms = self.forms if self.forms is not None else read_forms(self.text)
         searched: dict[str, dict[str, list[Hit]]] = {}  # a window's text -> its hits
+        lexicons = self.compiled.for_window(near)
         for number in range(len(forms.texts)):
             span = forms.span(number, first, last)
             if span is None:
@@ -109,7 +110,7 @@ class Reading:
             text, begin = span
             part = searched.get(text)
             if part is None:
-                part = searched[text] = _window_hits(self.compiled, text, begin, first, number)
+                part = searched[text] = _window_hits(lexicons, text, begin, first, number)
             else:
                 part = {name: [Hit(*h[:7], number) for h in hits] for name, hits in part.items()}
             for name, hits in part.items():
@@ -122,11 +123,12 @@ class Reading:
 
 
 def _window_hits(
-    compiled: Compiled, text: str, begin: int, first: int, number: int
+    lexicons: tuple[Any, list[Any], bool], text: str, begin: int, first: int, number: int
 ) -> dict[str, list[Hit]]:
-    """Every lexicon's hits, and the times of day, in a window's text (from `begin`)."""
-    part = _search(compiled.automaton, compiled.gapped, text, begin, len(text), first, number)
-    if _DIGIT.search(text, begin):
+    """The lexicons' hits, and the times of day, in a window's text (from `begin`)."""
+    automaton, gapped, clock = lexicons
+    part = _search(automaton, gapped, text, begin, len(text), first, number)
+    if clock and _DIGIT.search(text, begin):
         for match in _CLOCK.finditer(text, begin):
             word = first + text.count(" ", begin + 1, match.start())
             part.setdefault(CLOCK, []).append(
@@ -150,6 +152,18 @@ class Compiled:
     _by_category: dict[tuple[str, ...], tuple[Any, list[Any], set[str]]] = field(
         default_factory=dict
     )
+    _by_near: dict[int, tuple[Any, list[Any], bool]] = field(default_factory=dict)
+
+    def for_window(self, near: int) -> tuple[Any, list[Any], bool]:
+        """The automaton, gapped terms and whether times of day are wanted, of the lexicons read
+        in the windows of `near` words (`window_lexicons`). Built once per rule set and `near`."""
+        found = self._by_near.get(near)
+        if found is None:
+            if not self.rules:  # compiled by hand: every lexicon
+                return self.automaton, self.gapped, True
+            names = window_lexicons(self.rules, near)
+            found = self._by_near[near] = (*_build(self.lexicons, names), CLOCK in names)
+        return found
 
     def anchors_for(
         self, rules: list[dict[str, Any]] | None = None
@@ -215,6 +229,30 @@ def _keys(term: str, language: str) -> Iterable[tuple[str, str]]:
     return [(f" {p}", p) for p in prefixes if p]
 
 
+# What `triage._is_live` reads in the words around an anchor (its window of LIVENESS_NEAR).
+LIVENESS_LEXICONS = ("negation_before", "negation_bridge", "negation_after")
+LIVENESS_NEAR = 2
+
+
+def _rule_groups(rule: dict[str, Any]) -> list[list[str]]:
+    groups = [[g] if isinstance(g, str) else list(g) for g in rule.get("signals") or []]
+    for key in ("any", "and_any"):
+        if isinstance(rule.get(key), dict):
+            groups.append([_inline_name(str(rule.get("code")), key)])
+    return groups
+
+
+def window_lexicons(rules: dict[str, Any], near: int) -> set[str]:
+    """The lexicons read in the windows of `near` words around an anchor: the other groups and
+    `unless` of the rules with that `near`, and the negations when it is `LIVENESS_NEAR`."""
+    names = set(LIVENESS_LEXICONS) if near == LIVENESS_NEAR else set()
+    for rule in rules.get("rules", []):
+        groups = _rule_groups(rule)
+        if rule.get("near") == near and groups:
+            names.update(*groups[1:], rule.get("unless") or [])
+    return names
+
+
 def anchor_lexicons(rules: dict[str, Any], category: str | None = None) -> set[str]:
     """The lexicons searched in the whole text: each rule's first group of signals, and all the
     lexicons of a rule without `near` (its other groups and `unless` may be anywhere); with a
@@ -223,10 +261,7 @@ def anchor_lexicons(rules: dict[str, Any], category: str | None = None) -> set[s
     for rule in rules.get("rules", []):
         if category is not None and rule.get("categories") and category not in rule["categories"]:
             continue
-        groups = [[g] if isinstance(g, str) else list(g) for g in rule.get("signals") or []]
-        for key in ("any", "and_any"):
-            if isinstance(rule.get(key), dict):
-                groups.append([_inline_name(str(rule.get("code")), key)])
+        groups = _rule_groups(rule)
         if not groups:
             continue
         if rule.get("near") is None:
@@ -274,8 +309,8 @@ def _build(
         if not entries[key]:
             del entries[key]
     for key, values in entries.items():
-        kept = tuple(dict.fromkeys(values))
-        automaton.add_word(key, (len(key), kept[0][2].count(" ") + 1, kept))
+        unique = tuple(dict.fromkeys(values))
+        automaton.add_word(key, (len(key), unique[0][2].count(" ") + 1, unique))
     if not entries:
         return None, gapped
     automaton.make_automaton()
@@ -406,6 +441,7 @@ def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -
 # A time of day: "в 7", "at 5", "by 9pm", "сағат 4-те", "4te", "18:00" (normalised "18 00"),
 # "до 9". Not "в 6 классе", "13 лет": a number followed by a class or age word is not a time.
 CLOCK = "#clock"
+_DIGIT = re.compile(r"\d")  # a time of day has one: a window without any is not searched for it
 _NOT_AFTER_NUMBER = (
     r"(?! ?(?:класс|клас|сынып|жас|лет|год|years?|grade|class|yo\b|этаж|кабинет|мкр))"
 )
@@ -425,83 +461,6 @@ def word_features(reading: Reading, hit: Hit) -> frozenset[str]:
     if hit.start < 0 or not hit.language:
         return frozenset()
     return morph.word_features(reading.word_at(hit), hit.term.split(" ")[0], hit.language)
-
-
-# --- the child's age, written in the text --------------------------------------------------------
-
-_N = r"(\d{1,2})"
-_RU_BEFORE = "мне|еи|ему|дочери|дочке|сину|синочку|ребенку|внучке|внуку|ученице|ученику"
-_EN_BEFORE = "i'm|im|i am|she's|shes|she is|he's|hes|he is|aged|age"
-_AGE = re.compile(
-    "|".join(
-        (
-            # ru: "мне 13", "дочери 12", "ей 12"; "13 лет", "10 годик"; "12-летняя"
-            rf"(?<= )(?:{_RU_BEFORE}) {_N}(?= |$)",
-            rf"(?<= ){_N}(?: |-)?(?:лет|годик|года|год)(?= )",
-            rf"(?<= ){_N}-?(?:летн|летк)",
-            # kk (folded): "12 жаста", "12 жастамын", "10 жасар", "13 жасимда", "11 жасинда"
-            rf"(?<= ){_N}(?: |-)?(?:жаста|жасар|жасим|жасин|жаска|жас )",
-            # en: "i'm 12", "i am 13", "she is 11"; "12 years old", "12-year-old", "12yo"
-            rf"(?<= )(?:{_EN_BEFORE}) {_N}(?= |$)",
-            rf"(?<= ){_N}(?:-| )?(?:years? old|year-old|years-old|yo|y o|yrs|yr old)(?= |$)",
-        )
-    )
-)
-# What an age's words need around its number (looser than `_AGE`: a quick first look): the word
-# just before it ("мне", "i am"), or after it a word of years.
-_AGE_WORD_BEFORE = frozenset(
-    words.split(" ")[-1] for words in f"{_RU_BEFORE}|{_EN_BEFORE}".split("|")
-)
-_AGE_AFTER = re.compile(r"\d{1,2}[ -]?(?:лет|год|жас|year|yo|y o|yr)")
-CHILD_AGE_MAX = 17
-
-
-# The space before the number is matched (a literal first: `re` skips ahead to it), not looked
-# behind for: the number starts one character after the match.
-_NUMBER = re.compile(r" \d{1,2}(?=[ -]|[a-zа-я])")
-_DIGIT = re.compile(r"\d")  # a time of day has one: a window without any is not searched for it
-_AROUND = 24  # characters of context an age's words take before and after its number
-
-
-def ages_in_text(readings: list[Reading]) -> list[tuple[int, int, int, Reading]]:
-    """(age, start, end, reading) for each age of a child (0–17) written in the text: the words
-    that say it are reading.text[start:end]. The numbers are found first (a fast scan), then the
-    words around each."""
-    found = []
-    for reading in readings:
-        text, seen = reading.text, -1
-        for number in _NUMBER.finditer(text):
-            at = number.start() + 1
-            if at <= seen or int(number.group(0)) > CHILD_AGE_MAX:
-                continue
-            before = text[text.rfind(" ", 0, at - 1) + 1 : at - 1]
-            if before not in _AGE_WORD_BEFORE and not _AGE_AFTER.match(text, at):
-                continue  # no age's words can be around it
-            lo = max(at - _AROUND, 0)
-            lo = text.rfind(" ", 0, lo + 1) if lo else 0
-            match = _age_match(text, at, max(lo, 0), number.end() + _AROUND)
-            if match is not None:
-                age = int(next(group for group in match.groups() if group))
-                found.append((age, match.start(), match.end(), reading))
-                seen = match.end()
-    return found
-
-
-def _age_match(text: str, at: int, pos: int, endpos: int) -> re.Match[str] | None:
-    """The first match `_AGE.finditer(text, pos, endpos)` gives with `at` in it. An age starts
-    after a space: it is tried at the words' starts only (`_AGE` after the first has no fast scan
-    to skip the other places), in finditer's order, from where the last match ended."""
-    start = pos if pos > 0 and text[pos - 1] == " " else text.find(" ", pos) + 1
-    while 0 < start <= at:
-        match = _AGE.match(text, start, endpos)
-        if match is None:
-            start = text.find(" ", start) + 1
-        elif match.end() > at:
-            return match
-        else:
-            end = match.end()
-            start = end if text[end - 1] == " " else text.find(" ", end) + 1
-    return None
 
 
 # --- is there anything to read -------------------------------------------------------------------
