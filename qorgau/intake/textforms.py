@@ -145,8 +145,19 @@ EN_WORDS = _words(
 )
 # Letters only Kazakh has: in Cyrillic, and in the 2018/2021 Latin alphabets (ä ğ ñ ö ū ü ş ç
 # of 2021, á ǵ ń ó ú ý of 2018, ı of both; q is Kazakh Latin's қ, not English before a "u").
-_KK_CYRILLIC_LETTERS = re.compile("[әғқңөұүһі]")
-_KK_LATIN_LETTERS = re.compile("[áǵńóúýäğñöūüşıč]|q(?!u)")
+KK_CYRILLIC_LETTERS = "әғқңөұүһі"
+KK_LATIN_LETTERS = "áǵńóúýäğñöūüşıč"
+_KK_CYRILLIC_LETTERS = re.compile(f"[{KK_CYRILLIC_LETTERS}]")
+_KK_LATIN_LETTERS = re.compile(f"[{KK_LATIN_LETTERS}]|q(?!u)")
+
+
+def kk_letters(text: str) -> int:
+    """How many of `_KK_CYRILLIC_LETTERS` and `_KK_LATIN_LETTERS` the text has (a C count per
+    letter: several times faster than `findall`)."""
+    letters = sum(map(text.count, KK_CYRILLIC_LETTERS)) + sum(map(text.count, KK_LATIN_LETTERS))
+    return letters + text.count("q") - text.count("qu")
+
+
 _WORDS = re.compile(r"[\w'’]+")
 
 

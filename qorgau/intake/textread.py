@@ -17,19 +17,19 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate, count, islice
 from operator import add
 
 from qorgau.intake.textforms import (
     _FORMAT,
     _HAS_LATIN,
-    _KK_CYRILLIC_LETTERS,
-    _KK_LATIN_LETTERS,
     DETECT_CHARS,
     EN_WORDS,
     KK_WORDS,
     RU_WORDS,
     fold,
+    kk_letters,
     to_cyrillic,
     valid_text,
 )
@@ -52,6 +52,8 @@ class _Cache:
         self.kk: dict[str, str] = {}  # token -> its words by the Kazakh Latin map (or folded)
         self.ru: dict[str, str] = {}  # token -> its words by the Russian translit map
         self.count: dict[str, int] = {}  # token -> how many words (the same in every form)
+        # token -> how many of its words are of KK_WORDS, RU_WORDS, EN_WORDS
+        self.marks: dict[str, tuple[int, int, int]] = {}
         self.latin: set[str] = set()  # tokens with Latin letters of a word (not a link)
 
 
@@ -79,23 +81,27 @@ def _learn(cache: _Cache, tokens: list[str]) -> None:
                 # the same number of words as the folded token, or the folded token itself
                 same = words.count(" ") == folded[i].count(" ") and bool(words) == bool(folded[i])
                 target[i] = words if same else folded[i]
+    # `folded` last: a reader in another thread that finds a token there finds the rest
+    cache.latin.update(tokens[i] for i in latin)
     for i, token in enumerate(tokens):
-        cache.folded[token] = folded[i]
         cache.kk[token] = kk[i]
         cache.ru[token] = ru[i]
         cache.count[token] = folded[i].count(" ") + 1 if folded[i] else 0
-    cache.latin.update(tokens[i] for i in latin)
+        split = folded[i].split()
+        cache.marks[token] = (
+            sum(map(KK_WORDS.__contains__, split)),
+            sum(map(RU_WORDS.__contains__, split)),
+            sum(map(EN_WORDS.__contains__, split)),
+        )
+        cache.folded[token] = folded[i]
 
 
 def _maps(cache: _Cache, tokens: list[str], text: str) -> list[str]:
     """Which transliterations the text needs: the Kazakh map, the Russian one, both, or none
     (a text that is plainly English). As `textforms.language_of`, on word lists and letters."""
-    words = " ".join(map(cache.folded.__getitem__, islice(tokens, LANGUAGE_TOKENS))).split()
-    head = text[:DETECT_CHARS]
-    kk = sum(map(KK_WORDS.__contains__, words)) + len(_KK_CYRILLIC_LETTERS.findall(head))
-    kk += len(_KK_LATIN_LETTERS.findall(head))
-    ru = sum(map(RU_WORDS.__contains__, words))
-    en = sum(map(EN_WORDS.__contains__, words))
+    marks = list(map(cache.marks.__getitem__, islice(tokens, LANGUAGE_TOKENS)))
+    kk, ru, en = (sum(column) for column in zip(*marks, strict=True)) if marks else (0, 0, 0)
+    kk += kk_letters(text[:DETECT_CHARS])
     if en >= 3 and not kk and not ru:
         return []
     if kk >= 3 and not ru:
@@ -109,10 +115,11 @@ def _maps(cache: _Cache, tokens: list[str], text: str) -> list[str]:
 class Forms:
     """The narrative's tokens and its reading forms (each " word word ... ", padded)."""
 
-    raw: list[str]  # whitespace-separated tokens as written
-    tokens: list[str]  # the same, lowercased (the cache's keys)
+    source: str  # the narrative (valid Unicode, NFC, without format characters)
+    tokens: list[str]  # its whitespace-separated tokens, lowercased (the cache's keys)
     texts: list[str]
     cache: _Cache = field(repr=False, default_factory=_Cache)
+    tables: list[dict[str, str]] = field(default_factory=list, repr=False)  # token -> its words
     _ends: list[int] | None = field(default=None, repr=False)
     _starts: dict[int, list[int]] = field(default_factory=dict, repr=False)
     windows: dict = field(default_factory=dict, repr=False)  # triage_match's, shared by forms
@@ -127,10 +134,44 @@ class Forms:
             self._starts[number] = found
         return found
 
-    def original(self, index: int, count: int = 1) -> list[str]:
-        """Words `index` .. `index + count - 1` of the forms, as the narrative writes them."""
+    @cached_property
+    def raw(self) -> list[str]:
+        """The tokens as written (only to read words back: built when asked for)."""
+        raw = self.source.split()
+        # lower() never splits a token; kept safe all the same
+        return raw if len(raw) == len(self.tokens) else self.tokens
+
+    def ends(self) -> list[int]:
+        """For each token, the number of words up to its end (the same in every form)."""
         if self._ends is None:
             self._ends = list(accumulate(map(self.cache.count.__getitem__, self.tokens)))
+        return self._ends
+
+    def span(self, number: int, first: int, last: int) -> tuple[str, int] | None:
+        """Words `first` .. `last` of form `number` as its text has them, " word ... word "
+        (the space before the first, the space after the last), after the last letter of the word
+        before (what a look-behind sees), and where the first space is; None past the last word.
+        Built from the tokens' words: the form's text is not searched for where the words are."""
+        ends = self.ends()
+        if not ends or first >= ends[-1]:
+            return None
+        table, tokens = self.tables[number], self.tokens
+        lo = bisect_right(ends, first)
+        hi = bisect_right(ends, last) if last < ends[-1] else len(tokens) - 1
+        words = " ".join(filter(None, map(table.__getitem__, tokens[lo : hi + 1])))
+        before = ends[lo - 1] if lo else 0
+        lead = table[tokens[bisect_right(ends, first - 1)]][-1] if first else ""
+        if before < first or ends[hi] > last + 1:  # a token of several words, cut
+            pieces = words.split(" ")
+            if before < first:
+                lead = pieces[first - before - 1][-1]
+            words = " ".join(pieces[first - before : last + 1 - before])
+        return f"{lead} {words} ", len(lead)
+
+    def original(self, index: int, count: int = 1) -> list[str]:
+        """Words `index` .. `index + count - 1` of the forms, as the narrative writes them."""
+        self.ends()
+        assert self._ends is not None
         out: list[str] = []
         for n in range(index, index + count):
             at = bisect_right(self._ends, n)
@@ -156,23 +197,26 @@ def read_forms(narrative: str) -> Forms:
         text = _FORMAT.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    raw = text.split()
     tokens = text.lower().split()
-    if len(tokens) != len(raw):  # lower() never splits a token; kept safe all the same
-        raw = tokens
     global _cache
     cache = _cache
-    new = set(tokens).difference(cache.folded)
-    if new and len(cache.folded) + len(new) > CACHE_MAX:
-        cache = _cache = _Cache()
-        new = set(tokens)
-    if new:
-        _learn(cache, sorted(new))
-    texts = [f" {' '.join(filter(None, map(cache.folded.__getitem__, tokens)))} "]
+    try:  # every token known: the usual case, without a set of the tokens
+        words = " ".join(filter(None, map(cache.folded.__getitem__, tokens)))
+    except KeyError:
+        new = set(tokens).difference(cache.folded)
+        if len(cache.folded) + len(new) > CACHE_MAX:
+            cache = _cache = _Cache()
+            new = set(tokens)
+        if new:  # (none when another thread has just learnt them)
+            _learn(cache, sorted(new))
+        words = " ".join(filter(None, map(cache.folded.__getitem__, tokens)))
+    texts = [f" {words} "]
+    tables = [cache.folded]
     if not cache.latin.isdisjoint(tokens):
         for name in _maps(cache, tokens, text):
             table = cache.kk if name == "kk" else cache.ru
             form = f" {' '.join(filter(None, map(table.__getitem__, tokens)))} "
             if form not in texts:
                 texts.append(form)
-    return Forms(raw=raw, tokens=tokens, texts=texts, cache=cache)
+                tables.append(table)
+    return Forms(source=text, tokens=tokens, texts=texts, cache=cache, tables=tables)

@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qorgau.intake.textread import read_forms
+from qorgau.intake.triage_age import ages_in_text
 from qorgau.intake.triage_match import (
     CLOCK,
+    LIVENESS_NEAR,
     Compiled,
     Hit,
     Reading,
-    ages_in_text,
     compiled_for,
     lexicons_of,
     normalise_text,
@@ -158,7 +159,7 @@ def _is_live(reading: Reading, anchor: Hit, *, past: bool = True) -> bool:
     """Not negated and (with `past`) not a past form: the anchor word and the words beside it."""
     if word_features(reading, anchor) & ({"negative", "past"} if past else {"negative"}):
         return False
-    around = reading.window(anchor, 2)
+    around = reading.window(anchor, LIVENESS_NEAR)
     bridges = {h.word for h in around.get("negation_bridge", ())}
     for negation in around.get("negation_before", ()):
         apart = anchor.word - negation.word
@@ -167,6 +168,12 @@ def _is_live(reading: Reading, anchor: Hit, *, past: bool = True) -> bool:
             return False
     after = anchor.word + anchor.words
     return not any(h.word == after for h in around.get("negation_after", ()))
+
+
+def _same(a: Hit, b: Hit) -> bool:
+    """The same hit: a window's hits have their offsets in the window's own text, so they are
+    compared by what they found, where (the word, the form), not by offset."""
+    return a[:3] == b[:3] and a[5:] == b[5:] and (a.start < 0) == (b.start < 0)
 
 
 def _near(reading: Reading, anchor: Hit, hit: Hit, near: int | None) -> bool:
@@ -204,7 +211,8 @@ def _match_text(rule: dict[str, Any], text: _Text) -> list[Any] | None:
                 close = [
                     h
                     for h in text.hits(found, group)
-                    if h != anchor and (anchor.start < 0 or _near(reading, anchor, h, near))
+                    if not _same(h, anchor)
+                    and (anchor.start < 0 or _near(reading, anchor, h, near))
                 ]
                 if close:
                     used.extend(

@@ -5,7 +5,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qorgau.intake.textforms import (
+    _KK_CYRILLIC_LETTERS,
+    _KK_LATIN_LETTERS,
     fold,
+    kk_letters,
     language_of,
     reading_forms,
     script_of,
@@ -126,3 +129,9 @@ def test_the_letters_latin_writes_alike_fold_alike():
     assert fold("жить") == fold("жит") == "жит"
     assert fold("с собой") == fold("с собои") and fold("подъезд") == "подезд"
     assert fold("жыбермесең") == fold("жібермесең") == "жибермесен"
+
+
+@given(st.text(alphabet="әғқңөұүһіáǵńóúýäğñöūüşıčqQuUaк ", max_size=60))
+def test_the_kazakh_letters_are_counted_as_the_patterns_find_them(text):
+    found = len(_KK_CYRILLIC_LETTERS.findall(text)) + len(_KK_LATIN_LETTERS.findall(text))
+    assert kk_letters(text) == found
