@@ -13,27 +13,25 @@ from collections import Counter
 from pathlib import Path
 
 from qorgau.intake.enums import Category
-from tests.intake.test_triage_eval import (
-    BANDS,
-    COMBINATIONS,
-    LANGUAGES,
-    NOT_RAISING,
-    P1_SIGNALS,
-    SCRIPTS,
-    WRITERS,
-)
+from tests.intake.test_triage_eval import COMBINATIONS, NOT_RAISING, P1_SIGNALS
 from tests.intake.test_triage_eval import DATA as EVAL_DATA
 from tests.intake.test_triage_holdout import (
     AGE_IN_TEXT,
     CATEGORY_BAND,
-    CYRILLIC,
     KAZAKH_2018,
     KAZAKH_2021,
-    LATIN,
     _folded,
     load,
 )
 from tests.intake.test_triage_holdout import DATA as HOLDOUT_DATA
+from tests.intake.triage_sets import (
+    LANGUAGES,
+    WRITERS,
+    assert_combinations,
+    assert_ids,
+    assert_schema,
+    assert_script_matches_letters,
+)
 
 DATA = Path(__file__).parent / "data" / "triage_blind.jsonl"
 ID = re.compile(r"bl-(?P<language>kk|ru|en|mixed)-(?P<script>cyrillic|latin|mixed)-\d{3}")
@@ -78,44 +76,19 @@ def expected_band(row: dict) -> str:
 
 
 def test_every_line_has_the_schema_of_the_evaluation_set():
-    keys = {"id", "language", "script", "writer", "category", "child_age", "narrative"}
-    keys |= {"expected", "signal"}
-    for row in ROWS:
-        assert keys <= set(row) <= keys | {"note"}, row["id"]
-        assert row["language"] in LANGUAGES, row["id"]
-        assert row["script"] in SCRIPTS, row["id"]
-        assert row["writer"] in WRITERS, row["id"]
-        assert row["category"] in Category.values, row["id"]
-        assert row["child_age"] is None or 0 <= row["child_age"] <= 17, row["id"]
-        assert isinstance(row["narrative"], str) and row["narrative"].strip(), row["id"]
-        assert row["expected"] in BANDS, row["id"]
-        assert isinstance(row["signal"], str) and row["signal"], row["id"]
+    assert_schema(ROWS)
 
 
 def test_size_and_ids_name_their_language_and_script():
-    assert len(ROWS) >= 240
-    assert [i for i, n in Counter(row["id"] for row in ROWS).items() if n > 1] == []
-    for row in ROWS:
-        match = ID.fullmatch(row["id"])
-        assert match, row["id"]
-        assert (match["language"], match["script"]) == (row["language"], row["script"]), row["id"]
+    assert_ids(ROWS, 240, ID)
 
 
 def test_the_script_is_the_one_the_letters_are_in():
-    letters = {"cyrillic": (True, False), "latin": (False, True), "mixed": (True, True)}
-    for row in ROWS:
-        found = (bool(CYRILLIC.search(row["narrative"])), bool(LATIN.search(row["narrative"])))
-        assert found == letters[row["script"]], row["id"]
+    assert_script_matches_letters(ROWS)
 
 
 def test_every_language_and_script_has_at_least_30_lines_and_every_p1_signal():
-    counts = Counter((row["language"], row["script"]) for row in ROWS)
-    assert set(counts) == COMBINATIONS
-    assert {combo: n for combo, n in counts.items() if n < 30} == {}
-    by_combo: dict[tuple[str, str], set[str]] = {}
-    for row in ROWS:
-        by_combo.setdefault((row["language"], row["script"]), set()).add(row["signal"])
-    assert {combo: P1_SIGNALS - s for combo, s in by_combo.items() if P1_SIGNALS - s} == {}
+    assert_combinations(ROWS, COMBINATIONS, 30, P1_SIGNALS)
 
 
 def test_bands_follow_the_signal_or_else_the_category_and_the_structured_age():
