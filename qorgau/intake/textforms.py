@@ -147,13 +147,12 @@ EN_WORDS = _words(
 # of 2021, á ǵ ń ó ú ý of 2018, ı of both; q is Kazakh Latin's қ, not English before a "u").
 KK_CYRILLIC_LETTERS = "әғқңөұүһі"
 KK_LATIN_LETTERS = "áǵńóúýäğñöūüşıč"
-_KK_CYRILLIC_LETTERS = re.compile(f"[{KK_CYRILLIC_LETTERS}]")
-_KK_LATIN_LETTERS = re.compile(f"[{KK_LATIN_LETTERS}]|q(?!u)")
 
 
 def kk_letters(text: str) -> int:
-    """How many of `_KK_CYRILLIC_LETTERS` and `_KK_LATIN_LETTERS` the text has (a C count per
-    letter: several times faster than `findall`)."""
+    """How many Kazakh-only letters the text has: of `KK_CYRILLIC_LETTERS`, of `KK_LATIN_LETTERS`,
+    and q not before u (a C count per letter: several times faster than a regular expression's
+    `findall`)."""
     letters = sum(map(text.count, KK_CYRILLIC_LETTERS)) + sum(map(text.count, KK_LATIN_LETTERS))
     return letters + text.count("q") - text.count("qu")
 
@@ -172,7 +171,7 @@ def language_of(text: str) -> str:
     raw = valid_text(text or "")[:DETECT_CHARS]
     lowered = unicodedata.normalize("NFC", _words_only(raw)).lower()
     scores = {
-        "kk": len(_KK_CYRILLIC_LETTERS.findall(lowered)) + len(_KK_LATIN_LETTERS.findall(lowered)),
+        "kk": kk_letters(lowered),
         "ru": 0,
         "en": 0,
     }

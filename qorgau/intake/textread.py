@@ -18,8 +18,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, count, islice
-from operator import add
+from itertools import accumulate, islice
 
 from qorgau.intake.textforms import (
     _FORMAT,
@@ -121,18 +120,7 @@ class Forms:
     cache: _Cache = field(repr=False, default_factory=_Cache)
     tables: list[dict[str, str]] = field(default_factory=list, repr=False)  # token -> its words
     _ends: list[int] | None = field(default=None, repr=False)
-    _starts: dict[int, list[int]] = field(default_factory=dict, repr=False)
     windows: dict = field(default_factory=dict, repr=False)  # triage_match's, shared by forms
-
-    def starts(self, number: int) -> list[int]:
-        """Where each word of form `number` begins (an offset in its text)."""
-        found = self._starts.get(number)
-        if found is None:
-            # word i starts at 1 + i + (the letters of the words before it): in C, no loop here
-            words = self.texts[number].split()
-            found = [1, *map(add, accumulate(map(len, words[:-1])), count(2))] if words else []
-            self._starts[number] = found
-        return found
 
     @cached_property
     def raw(self) -> list[str]:

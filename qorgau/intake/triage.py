@@ -41,6 +41,7 @@ from qorgau.intake.triage_match import (
     lexicons_of,
     normalise_text,
     read,
+    rule_groups,
     search,
     unreadable_forms,
     word_features,
@@ -144,17 +145,6 @@ def quotes_of(narrative: str, reason: dict[str, Any]) -> list[str]:
     return out
 
 
-def _groups(rule: dict[str, Any]) -> list[list[str]]:
-    groups = []
-    for group in rule.get("signals") or []:
-        groups.append([group] if isinstance(group, str) else list(group))
-    if isinstance(rule.get("any"), dict):
-        groups.append([f"{rule.get('code')}#any"])
-    if isinstance(rule.get("and_any"), dict):
-        groups.append([f"{rule.get('code')}#and_any"])
-    return groups
-
-
 def _is_live(reading: Reading, anchor: Hit, *, past: bool = True) -> bool:
     """Not negated and (with `past`) not a past form: the anchor word and the words beside it."""
     if word_features(reading, anchor) & ({"negative", "past"} if past else {"negative"}):
@@ -182,7 +172,7 @@ def _near(reading: Reading, anchor: Hit, hit: Hit, near: int | None) -> bool:
 
 def _match_text(rule: dict[str, Any], text: _Text) -> list[Any] | None:
     """The quoted words when the rule's signals are in the narrative, else None."""
-    groups = _groups(rule)
+    groups = rule_groups(rule)
     if not groups:
         return []
     near = rule.get("near")

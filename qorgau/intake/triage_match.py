@@ -234,7 +234,8 @@ LIVENESS_LEXICONS = ("negation_before", "negation_bridge", "negation_after")
 LIVENESS_NEAR = 2
 
 
-def _rule_groups(rule: dict[str, Any]) -> list[list[str]]:
+def rule_groups(rule: dict[str, Any]) -> list[list[str]]:
+    """A rule's groups of lexicons, in order: its `signals`, then its inline `any`/`and_any`."""
     groups = [[g] if isinstance(g, str) else list(g) for g in rule.get("signals") or []]
     for key in ("any", "and_any"):
         if isinstance(rule.get(key), dict):
@@ -247,7 +248,7 @@ def window_lexicons(rules: dict[str, Any], near: int) -> set[str]:
     `unless` of the rules with that `near`, and the negations when it is `LIVENESS_NEAR`."""
     names = set(LIVENESS_LEXICONS) if near == LIVENESS_NEAR else set()
     for rule in rules.get("rules", []):
-        groups = _rule_groups(rule)
+        groups = rule_groups(rule)
         if rule.get("near") == near and groups:
             names.update(*groups[1:], rule.get("unless") or [])
     return names
@@ -261,7 +262,7 @@ def anchor_lexicons(rules: dict[str, Any], category: str | None = None) -> set[s
     for rule in rules.get("rules", []):
         if category is not None and rule.get("categories") and category not in rule["categories"]:
             continue
-        groups = _rule_groups(rule)
+        groups = rule_groups(rule)
         if not groups:
             continue
         if rule.get("near") is None:
