@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 from qorgau.intake.enums import Category
-from tests.intake.test_triage_eval import COMBINATIONS, NOT_RAISING, P1_SIGNALS
 from tests.intake.test_triage_eval import DATA as EVAL_DATA
 from tests.intake.test_triage_holdout import (
     AGE_IN_TEXT,
@@ -25,7 +24,10 @@ from tests.intake.test_triage_holdout import (
 )
 from tests.intake.test_triage_holdout import DATA as HOLDOUT_DATA
 from tests.intake.triage_sets import (
+    COMBINATIONS,
     LANGUAGES,
+    NOT_RAISING,
+    P1_SIGNALS,
     WRITERS,
     assert_combinations,
     assert_ids,

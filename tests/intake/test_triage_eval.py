@@ -9,6 +9,9 @@ import pytest
 
 from qorgau.intake.triage import DEFAULT_RULES, TriageInput, evaluate
 from tests.intake.triage_sets import (
+    COMBINATIONS,
+    NOT_RAISING,
+    P1_SIGNALS,
     WRITERS,
     assert_combinations,
     assert_ids,
@@ -16,27 +19,6 @@ from tests.intake.triage_sets import (
 )
 
 DATA = Path(__file__).parent / "data" / "triage_eval.jsonl"
-P1_SIGNALS = {
-    "meeting_with_time",
-    "meeting_with_place",
-    "threat_deadline",
-    "ongoing_abuse_access",
-    "self_harm",
-    "young_child_sexual",
-    "asks_images",
-}
-NOT_RAISING = {"negated", "past", "false_friend", "harmless"}
-# Every language and script a child in Kazakhstan writes in (English has no Cyrillic form).
-COMBINATIONS = {
-    ("kk", "cyrillic"),
-    ("kk", "latin"),
-    ("ru", "cyrillic"),
-    ("ru", "latin"),
-    ("en", "latin"),
-    ("mixed", "cyrillic"),
-    ("mixed", "latin"),
-    ("mixed", "mixed"),
-}
 
 
 def load() -> list[dict]:

@@ -18,34 +18,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.intake.triage_sets import (
+    BANDS,
+    COMBINATIONS,
+    KEYS,
+    LANGUAGES,
+    P1_SIGNALS,
+    SCRIPTS,
+    WRITERS,
+)
+
 DATA = Path(__file__).parent / "data" / "triage_final.jsonl"
 
-KEYS = {
-    "id",
-    "language",
-    "script",
-    "writer",
-    "category",
-    "child_age",
-    "narrative",
-    "expected",
-    "signal",
-}
-LANGUAGES = {"kk", "ru", "en", "mixed"}
-SCRIPTS = {"cyrillic", "latin", "mixed"}
-WRITERS = {"child", "parent", "teacher", "other"}
 CATEGORIES = {"grooming", "suspicious_contact", "sextortion", "abuse", "abuse_images", "other"}
-BANDS = {"P1", "P2", "P3", "P4"}
 
-P1_SIGNALS = {
-    "meeting_with_time",
-    "meeting_with_place",
-    "threat_deadline",
-    "ongoing_abuse_access",
-    "self_harm",
-    "young_child_sexual",
-    "asks_images",
-}
 OTHER_SIGNALS = {
     "negated",
     "past",
@@ -58,16 +44,6 @@ OTHER_SIGNALS = {
 }
 SIGNALS = P1_SIGNALS | OTHER_SIGNALS
 
-COMBINATIONS = {
-    ("kk", "cyrillic"),
-    ("kk", "latin"),
-    ("ru", "cyrillic"),
-    ("ru", "latin"),
-    ("en", "latin"),
-    ("mixed", "cyrillic"),
-    ("mixed", "latin"),
-    ("mixed", "mixed"),
-}
 PER_COMBINATION = 25
 TOTAL = PER_COMBINATION * len(COMBINATIONS)
 P1_RANGE = (95, 105)

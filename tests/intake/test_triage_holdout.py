@@ -11,10 +11,12 @@ from collections import Counter
 from pathlib import Path
 
 from qorgau.intake.enums import Category
-from tests.intake.test_triage_eval import COMBINATIONS, NOT_RAISING, P1_SIGNALS
 from tests.intake.test_triage_eval import DATA as EVAL_DATA
 from tests.intake.triage_sets import (
+    COMBINATIONS,
     LANGUAGES,
+    NOT_RAISING,
+    P1_SIGNALS,
     WRITERS,
     assert_combinations,
     assert_ids,

@@ -13,6 +13,27 @@ SCRIPTS = {"cyrillic", "latin", "mixed"}
 WRITERS = {"child", "parent", "teacher", "other"}
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+P1_SIGNALS = {
+    "meeting_with_time",
+    "meeting_with_place",
+    "threat_deadline",
+    "ongoing_abuse_access",
+    "self_harm",
+    "young_child_sexual",
+    "asks_images",
+}
+NOT_RAISING = {"negated", "past", "false_friend", "harmless"}
+# Every language and script a child in Kazakhstan writes in (English has no Cyrillic form).
+COMBINATIONS = {
+    ("kk", "cyrillic"),
+    ("kk", "latin"),
+    ("ru", "cyrillic"),
+    ("ru", "latin"),
+    ("en", "latin"),
+    ("mixed", "cyrillic"),
+    ("mixed", "latin"),
+    ("mixed", "mixed"),
+}
 KEYS = {"id", "language", "script", "writer", "category", "child_age", "narrative"}
 KEYS |= {"expected", "signal"}
 
