@@ -93,6 +93,30 @@ def test_with_nobody_on_duty_a_p1_reaches_the_chief_and_the_national_desk_on_eve
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
 
 
+@pytest.mark.parametrize(
+    ("category", "narrative"),
+    [
+        # self-harm said without "die" or "kill", in a report filed under something else
+        ("other", "ол хабар жазбаса өзіме бірдеңе істеп қоямын"),
+        ("sextortion", "esli on vylozhit ya sebe chto to sdelayu"),
+        ("grooming", "he left and im hurting myself again"),
+    ],
+)
+def test_a_child_who_may_hurt_themselves_reaches_a_person_at_once(
+    people, category, narrative, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = submit(narrative=narrative, category=category)
+    assert report.priority == "P1"
+    assert "self_harm" in [reason["code"] for reason in report.priority_reasons]
+    assert told(report) == {"chief": 0, "central": 0}
+    for message in mail.outbox:
+        assert report.public_id in message.subject + message.body
+        assert not any(word in message.body for word in narrative.split() if len(word) > 3)
+    for message in sms.outbox:
+        assert report.public_id in message.text
+
+
 def test_an_unacknowledged_p1_climbs_to_the_chief_after_10_minutes_and_the_desk_after_20(
     people, django_capture_on_commit_callbacks, monkeypatch
 ):
