@@ -199,9 +199,11 @@ def language_of(text: str) -> str:
 # i = і, ı = ы, y = у/й). Where the two disagree we follow 2021 (ı = ы), and 2018 for letters
 # 2021 does not have (ý = у, ú = ү; ұ and ү fold to у anyway). Informal ASCII Kazakh drops the
 # diacritics: g, k, u, o, a, n stand for ғ/г, қ/к, ұ/ү/у, ө/о, ә/а, ң/н (fold makes them equal);
-# sh = ш, zh and j = ж, kh and h = х, ch = ч, i = і (folded to и), y = ы or й (by context below).
+# sh = ш, zh and j = ж, kh and h = х, ch = ч, ng = ң, gh = ғ, i = і (folded to и), y = ы or й
+# (by context below).
 _KK_DIGRAPHS = {
     "sh": "ш", "ch": "ч", "zh": "ж", "kh": "х", "ts": "ц", "ya": "я", "yu": "ю",
+    "ng": "ң", "gh": "ғ",  # informal: "jalangash" жалаңаш, "mening" менің, "saghat" сағат
     "ıa": "я", "ıý": "ю", "ıu": "ю",  # 2018: я and ю are written ıa, ıý
 }  # fmt: skip
 _KK_LETTERS = (

@@ -1,4 +1,4 @@
-"""The shipped triage rules (version 2, issue 20): lexicons of words, and rules built on them.
+"""The shipped triage rules (issue 20): rules built on the lexicons of `triage_lexicons`.
 
 Data, not code: an administrator publishes a changed copy as a new version (`TriageRuleSet`,
 audited); `triage.validate_rules` says what is wrong with one. How a term is matched (a word's
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from qorgau.intake.triage_lexicons import LEXICONS
+
 SEXUAL = ["grooming", "suspicious_contact", "sextortion", "abuse", "abuse_images"]
 SEXUAL_CONTENT_CATEGORIES = ["sextortion", "abuse", "abuse_images"]
 ALL = [*SEXUAL, "other"]
@@ -20,263 +22,12 @@ def _label(en: str, ru: str, kk: str) -> dict[str, str]:
     return {"en": en, "ru": ru, "kk": kk}
 
 
-def _split(text: str) -> list[str]:
-    return [t.strip() for t in text.split("|") if t.strip()]
-
-
-def _lex(kk: str = "", ru: str = "", en: str = "", emoji: str = "") -> dict[str, list[str]]:
-    out = {"kk": _split(kk), "ru": _split(ru), "en": _split(en)}
-    if emoji:
-        out["emoji"] = emoji.split()
-    return {k: v for k, v in out.items() if v}
-
-
-LEXICONS: dict[str, dict[str, list[str]]] = {
-    # Someone proposes or arranges to be with the child.
-    "meeting": _lex(
-        kk="үйге келеді|мектепке келеді|ертең келеді|келіп алып кет|алып кетеді|көлігіме отыр|көлікке отыр|машинаға отыр|апарып салам|апарам|жеткізіп салам|=күт|күтіп тұр|күте|күтіп|жалғыз кел|кездес|көріс|жолығ|жолықс|келемін|келем|=кел|келші|келесің бе|барамын|"
-        "барамыз|барайық|барасың ба|алып кет|алып кетем|алып кетемін|алып барам|күтемін|күтем|"
-        "күтеді|күтіп тұрам|шық|шығып кел|серуенде|қонаққа|үйіме кел|үйіне кел|такси",
-        ru="давай в|давай завтра|давай сегодня|давай после|подойд|подход|к себе|к себе домой|сядь в машину|садись в машину|садись ко мне|подвезти|покатать|приходи один|приходи одна|жди меня|будет ждать|встрет|встреч|свидан|приед|приезж|прид|приход|прийти|зайд|заход|загляну|увидимся|"
-        "увидеться|увидим|забер|забра|забир|заед|подъед|подожд|=жду|=ждет|=ждать|=ждут|будет ждать|"
-        "ждет тебя|ждет меня|погуля|пойдем|пойдём|сходим|покатаем|в гости|ко мне|к тебе|выход|"
-        "выйди|такси|отвезу|отвезет|подвезу|подвезет",
-        en="get in his car|get in my car|get in the car|ride with|give you a ride|be at the|come out|parked outside|im outside|i'm outside|come alone|come to|wait for|will wait|would wait|be waiting|waiting at|i'll wait|ill wait|coming over|coming to|coming for you|come pick|coming to get|meet|see you|see u|pick you up|pick ~ up|pick up|come over|come to your|come get|"
-        "come and get|wait for you|wait for me|waiting for you|waiting for me|hang out|hangout|"
-        "come to my|visit you|drive you|take you|taxi|be there|meetup|meet up|go on a date|"
-        "come round|come outside|sneak out",
-    ),
-    "invitation": _lex(
-        kk="шақырды|шақырып|шақырады|қонаққа шақыр",
-        ru="позвал|пригласил|приглашает|зовет|зовёт|звал",
-        en="invited|invites|asked me to come|asked her to come|asked him to come|wants me to come|told me to come|told him to be|told her to be",
-    ),
-    "secrecy": _lex(
-        kk="ешкімге айтпа|анаңа айтпа|әкеңе айтпа|ата-анаңа айтпа|құпия|чатты өшір|хатты өшір",
-        ru="никому не говори|не говори маме|маме не говори|маме не говорить|не говорить маме|родителям не говори|наш секрет|это секрет|удали переписку|удали чат|мама не узнает",
-        en="don't tell|dont tell|our secret|our little secret|delete the chat|delete our chat|keep it secret|your mum won't know|your mom won't know",
-        emoji="\U0001f92b",
-    ),
-    # When: a day, a part of the day, "after school" (a clock time is the built-in #clock).
-    "time": _lex(
-        kk="=кейін|кешкі|түскі ас|ертең|бүгін|кешке|=кеш|таңертең|түнде|түнгі|сабақтан кейін|мектептен кейін|"
-        "сабақтан соң|мектептен соң|дүйсенбі|сейсенбі|сәрсенбі|бейсенбі|=жұма|жұмада|жұма күні|"
-        "сенбі|жексенбі|демалыс|сағаттан кейін|түстен кейін|үзілісте|қазір|жақында",
-        ru="=после|щас|перемен|на каникулах|каникул|в обед|завтра|сегодня|вечер|утром|ночью|после школ|после урок|после занятий|после уроков|"
-        "послезавтра|понедельник|вторник|=в среду|=среду|четверг|пятниц|суббот|воскрес|выходн|"
-        "через час|через полчаса|в обед|после обеда|на перемене|сейчас|прямо сейчас|скоро",
-        en="=after|tonite|2nite|2day|later|this afternoon|tomorrow|tmrw|tmr|2moro|tonight|today|after school|after lessons|after class|"
-        "weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|this evening|"
-        "in an hour|later today|at night|at lunch|right now|after practice",
-    ),
-    # Where: a place to meet.
-    "place": _lex(
-        kk="базар|мекенжай|фонтан|саябақ|далада|подъезге|стадион|спортзал|кітапхана|көл|орындық|дүкеннің|подъезге|подъезд|мектептің артында|мектеп артында|артында|алдында|қасында|жанында|паркте|парк|"
-        "саябақ|аялдама|дүкен|сауда орталығ|орталықта|кинотеатр|подъезд|гараж|кафе|пәтер|"
-        "қонақ үй|машина|мега|ойын алаң|үйге|үйіне|үйіме|бұрышта",
-        ru="во двор|=рядом|я рядом|к школе|озер|рыбалк|дач|базар|офис|адрес|=тц|к подъезду|стадион|спортзал|у спортзала|у озера|лавочк|скамейк|за углом|аллее|у школы|за школой|возле|около|у подъезда|у входа|у фонтана|в парке|парк|=тц|"
-        "торгов|остановк|гараж|подъезд|кафе|кино|кинотеатр|квартир|гостиниц|отель|сауна|"
-        "в машин|на углу|у дома|к дому|у гаражей|за гаражами|на площадке|во дворе|ко мне домой",
-        en="outside|parked|your block|ur block|the mall|his office|his flat|his apartment|address|stadium|gym|bench|lake|school gate|by the gym|behind the school|garages|behind|near my school|near your school|by the mall|bus stop|park|mall|garage|"
-        "fountain|cinema|cafe|hotel|his car|my house|your house|my place|his place|the corner|"
-        "outside school|outside your school|playground|address",
-    ),
-    # Someone other than the writer is acting (required for a meeting under "something else").
-    "actor": _lex(
-        kk="=ол|ағай|=аға|кісі|адам|жігіт|еркек|танымайтын|таныс емес|деді|дейді|=деп|депті|"
-        "жазды|жазады|жазып|айтты|шақыр|ұсыныс",
-        ru="=он|=она|мужчин|дядя|дяденьк|незнаком|взросл|парень|какой-то|человек|сказал|"
-        "написал|пишет|предлож|зовет|зовёт|звал|говорит|обещ|кто-то",
-        en="=he|he's|he'll|=him|=she|she'll|a man|=man|guy|stranger|adult|someone|said|says|"
-        "told|wrote|texted|messaged|offered|asked|invited",
-    ),
-    # Context that makes a meeting an ordinary one (near the meeting word).
-    "benign_meeting": _lex(
-        kk="zoom|зум|онлайн сабақ|мұғалім|класпен|сыныппен|экскурсия|мұражай|музей|=апам|=анам|=әкем|=атам|=әжем|=мамам|=папам|ата-аналар|ата-аналармен|ата аналар|жиналыс|сынып сағат|үйірме|шахмат|досымен|"
-        "достарымен|сыныптас|оқушылармен|баламды алып|ұлымды алып|қызымды алып|мұғаліммен",
-        ru="zoom|зум|онлайн урок|музей|экскурси|с классом|классом|=мама|=папа|бабушка|мама заберет|папа заберет|родительск|собрани|с классом|клуб|кружок|кружк|секци|актов|лекци|экскурси|"
-        "с подругой|с подругами|с друзьями|с другом|с одноклассник|справк|заберу сына|"
-        "заберу дочь|забрать сына|забрать дочь|заберу ребенка|врач|стоматолог|с вами",
-        en="zoom|online lesson|our class|class trip|school trip|field trip|museum|my mum|my mom|my dad|my grandma|my grandpa|my granny|my aunt|parents' meeting|parents meeting|parents evening|parent-teacher|parent teacher|chess|club|with the class|"
-        "my friend|my friends|with friends|assembly|groceries|clearance|certificate|volunteer|"
-        "pick my son|pick my daughter|pick up my son|pick up my daughter|doctor|dentist",
-    ),
-    # A word that puts what is said in the past (near the meeting word).
-    "past_context": _lex(
-        kk="бұрын бір|бір кездері|былтыр|өткен жылы|өткен айда|өткен аптада|ай бұрын|жыл бұрын|апта бұрын|күн бұрын|"
-        "бұрын ол|ол бұрын|кезінде|баяғыда|бұрынырақ",
-        ru="назад|в прошлом|давно|раньше|когда-то|прошлым летом|прошлой зимой|в детстве|"
-        "прошлом году|прошлом месяце",
-        en="ago|last year|last month|last summer|last winter|used to|back in|when i was",
-    ),
-    # Words that negate the next word (Russian and English; Kazakh negates in the verb).
-    "negation_before": _lex(
-        ru="=не|=ни|=никогда|=нет|=неа",
-        en="=not|=never|=didn't|=didnt|=don't|=dont|=won't|=wont|=haven't|=havent|=hasn't|"
-        "=hasnt|=can't|=cant|=no",
-    ),
-    # Words that negate the verb before them (Kazakh).
-    "negation_after": _lex(kk="=жоқ|=жоқпыз|=жоқпын|=жоқсың|жоқпы|=емес|=емеспін|=емеспіз"),
-    # Self-harm and suicidal thoughts: any category.
-    "self_harm": _lex(
-        kk="тірі жүргім келмей|өзіме зиян|өмірім керек емес|кеткім келеді бұл өмірден|өзімді кес|өзімді кесіп|қоштасамын|қоштасам|бәрі бітеді|бәрін бітір|жоғалып кетк|оянғым келмей|суицид|өзімді өлтір|өзін өлтір|өзімді-өзім өлтір|өлгім келеді|өлгім кел|өлейін|"
-        "өлемін|өмір сүргім келмей|жасағым келмей|өмірден кеткім|өзіме қол жұмса|қол жұмсаймын|"
-        "асылып|асыламын|асылам|қолын кес|қолымды кес|тамырымды кес|тамырын кес|кесемін|"
-        "таблетка ішем|барлық таблетка|бәрін бітірем|жоғалғым келеді|секіремін|өзімді жарақат|"
-        # said in other words: wishing oneself dead or gone, tired of living, the means
-        "өлсем екен|өлсем жақсы|өліп қалғым|өліп кетсем|өлгенім жақсы|өлгім кеп|мен болмасам|"
-        "менсіз бәрі|менсіз жақсы|өмірден шаршадым|өмір сүруден шаршадым|өмірдің мәні жоқ|"
-        "өмірдің мағынасы жоқ|тірі болғым келмей|тірі қалғым келмей|оянбасам екен|"
-        "мәңгі ұйықтағым|көпірден секір|терезеден секір|шатырдан секір|төбеден секір|асылғым|"
-        "дәрінің бәрін|дәрілердің бәрін|таблетканың бәрін|жоқ болғым|құрығым келеді|"
-        "бұл өмірден кетк|дүниеден кетк|өзіме бірдеме істе|өзіме бірдеңе істе|өзіме бір нәрсе істе|"
-        "өзіме бірдеме жаса|өзіме бірдеңе жаса|таблеткаларды ішіп|дәрілерді ішіп|ішіп қойғым|"
-        "мені іздемеңдер|мені іздемеңіз",
-        ru="жить не хочется|все закончу|всё закончу|все кончится|всё кончится|собрала таблетки|собрал таблетки|таблетки уже|прощальн|не проснуться|лучше без меня|лучше бы меня|сколько таблеток|выпрыгну|из окна|режу руки|порежу руки|режу вены|не хочу просыпаться|не хочу больше жить|уйти из жизни|не хочу быть|суицид|самоуб|покончить с собой|покончу с собой|покончить со всем|покончу со всем|"
-        "покончить с жизнью|покончу с жизнью|убить себя|убью себя|не хочу жить|жить не хочу|"
-        "не хочется жить|хочу умереть|хочется умереть|лучше умереть|умереть хочу|хочу умерет|"
-        "лучше бы меня не было|лучше бы я умер|порежу себя|порезать себя|режу себя|вены|"
-        "порезы на|порезала|порезал себя|выпью все таблетки|выпить все таблетки|наглотаюсь|"
-        "наглотаться|повешусь|повеситься|спрыгну|прыгну с|с крыши|исчезнуть навсегда|"
-        "нет смысла жить|устала жить|устал жить|не вижу смысла|причиню себе|"
-        "хочу сдохн|хочется сдохн|лучше сдохн|сдохнуть бы|выпилиться|выпилюсь|"
-        "меня скоро не будет|скоро меня не будет|меня больше не будет|меня не станет|"
-        "хочу исчезн|хочется исчезн|хочу пропасть|не хочу существовать|надоело жить|"
-        "устала от жизни|устал от жизни|заснуть и не проснуться|уснуть и не проснуться|"
-        "уснуть навсегда|заснуть навсегда|спрыгнуть с|прыгнуть с крыши|прыгнуть с моста|"
-        "броситься под|брошусь под|взяла лезвие|взял лезвие|лезвием по|режу себе|резать себя|резаться|селфхарм|"
-        "напьюсь таблеток|таблеток напьюсь|выпью таблетки|прощайте все|в последний раз пишу|"
-        "не могу больше жить|незачем жить|жизнь не имеет смысла|без меня будет лучше|"
-        "хочу ~ умереть|хочется ~ умереть|не хочу ~ жить|не хочется ~ жить|"
-        "себе что-то сделаю|себе что то сделаю|себе что-нибудь сделаю|с собой что-то сделаю|"
-        "с собой что то сделаю|что-то с собой сделаю|что то с собой сделаю|меня не ищите",
-        en="goodbye letter|goodbye note|suicide note|been cutting|cutting again|be here anymore|dont wanna be here|don't wanna be here|better without me|how many pills|wanna disappear|won't be around|not be around|kill me now|don't want to wake up|dont want to wake up|no point living|goodbye forever|suicide|suicidal|kill myself|killing myself|=kms|end my life|end it all|ending it|"
-        "want to die|wanna die|wish i was dead|wish i were dead|better off dead|"
-        "don't want to live|dont want to live|do not want to live|hurt myself|self-harm|"
-        "self harm|cut myself|cut herself|cut himself|cutting myself|cutting herself|cuts on|"
-        "all the pills|overdose|jump off|hang myself|unalive|not be here anymore|"
-        "disappear forever|no reason to live|"
-        "sleep forever|never wake up|end myself|take my own life|take my life|end my own life|"
-        "die tonight|won't be here tomorrow|wont be here tomorrow|tired of living|"
-        "tired of life|sick of living|life is pointless|nothing to live for|no point in living|"
-        "want to disappear|want to vanish|razor blade|slit my|my wrists|jump in front|"
-        "in front of a train|swallow all|take all my pills|want to ~ die|wanna ~ die|"
-        "hurting myself|hurting herself|hurting himself|hurt herself|hurt himself|"
-        "can't do this anymore|cant do this anymore|don't look for me|dont look for me",
-    ),
-    "negation_bridge": _lex(
-        ru="предлагал|предложил|хотел|собирался|будем|будет|звал|говорил|просил|пытался",
-        en="asked|wanted|offered|tried|going|plan",
-    ),
-    # A threat to spread or show the child's images or secrets.
-    "threat": _lex(
-        kk="тиктокқа|инстаграмға|инстаға|телеграмға|интернетке|желіге салам|салып жіберем|жұрттың бәрі|достарыңа жіберем|барлық достар|достарыңа тарат|жіберем|бәрі көреді|бәрі біледі|бәріне кет|барлығына кет|бәрі көреді|бәріне жібер|сыныптың чатына|тарат|жариялаймын|жариялайм|жариялай|салып жіберем|бәріне жіберем|барлығына жіберем|"
-        "ата-анаңа жіберем|анаңа жіберем|әкеңе жіберем|көрсетемін|көрсетем|интернетке салам|"
-        "қорқыт|бопса",
-        ru="выложу в сеть|в сеть выложу|скину в сеть|увидит вся|вся школа|весь класс|узнает вся|узнают все|увидит весь|увидят все|все увидят|все узнают|узнают все|ушло всем|уйдет всем|уйдёт всем|всем друзьям|твоим друзьям|подписчик|выложу в интернет|разошл|рассыл|отправлю всем|отправит всем|всем отправ|всем скину|скину всем|"
-        "опубликую|опубликует|выложу|выложит|солью|сольет|слить|распростран|"
-        "отправлю родителям|покажу родителям|покажет родителям|покажу всем|угрож|шантаж",
-        en="all your friends|everyone in|your friends|your followers|everyone will know|posts|ill post|hell post|he'll post|send it to|send them to|send everything|post|leak|share them|share it|expose|"
-        "show your parents|show everyone|goes to|go to your|put everything|put it on|"
-        "everyone will see|i'll send|i will send|will send|spread|blackmail|threaten",
-    ),
-    # Conditions that only threaten inside a sextortion report.
-    "threat_condition": _lex(
-        kk="таппасаң|таппасан|бермесеңдер|салмасаң|аудармасаң|жібермесең|әйтпесе|бермесең|жібермесең|жібермесе|бермесе|төлемесең|төлемесе",
-        ru="не переведешь|не переведёшь|переведешь|не заплатишь|иначе|если не|а то|не заплатишь|не скинешь|не отправишь",
-        en="or else|unless|if you don't|if you dont|if i don't|if i dont|or the|or i",
-    ),
-    # A deadline (a clock time is the built-in #clock).
-    "deadline": _lex(
-        kk="күн ішінде|ішінде|бір күн|түн ортасы|жұмаға|сенбіге|жексенбіге|дүйсенбіге|апта соңына|сағат|сағ|дейін|сағат ішінде|бір сағат|бүгін|ертең|кешке|минут|таңға|түнге",
-        ru="полуноч|до завтрашн|до вечера|до утра|до пятниц|до суббот|до воскрес|до понедельник|до вторник|до сред|до четверг|до конца недели|до ночи|полноч|у тебя час|у тебя сутки|=сутки|до завтра|до вечера|до утра|до конца дня|через час|через полчаса|через|часа|часов|"
-        "сегодня|к вечеру|к утру|завтра|минут|сутки|=час",
-        en="midnight|by friday|by monday|by saturday|by sunday|end of the week|end of today|you have|by tomorrow|by tonight|one hour|an hour|hours|minutes|tonight|today|until|till|"
-        "24h|=1h|before|by the end|tomorrow",
-    ),
-    # The abuse goes on, or the abuser is near the child.
-    "ongoing": _lex(
-        kk="қазір|=әлі|әлі де|күнде|күн сайын|тағы да|=тағы|қайтадан|жалғасуда|үнемі|жиі|"
-        "әр жолы|бүгін де|ертең|тиісе|тиіседі|ұстай береді|жасап жүр|зорлап жүр|мазалайды",
-        ru="сейчас|до сих пор|продолжа|каждый день|каждую ночь|каждый раз|опять|снова|всё ещё|"
-        "все еще|постоянно|регулярно|когда мамы нет|когда никого нет|сегодня|завтра|трогает|"
-        "домогается|пристает|насилует|заставляет|приходит ночью|лезет",
-        en="still|right now|keeps|every day|every night|every time|again|ongoing|always|"
-        "whenever|touches me|comes to my room|tonight|tomorrow",
-    ),
-    "access": _lex(
-        kk="бізбен бірге тұрады|бізбен тұрады|бізбен|бірге тұрады|үйде|үйге келеді|үйімізге|"
-        "өгей әке|өгей|ағасы|ағам|атасы|көрші|жаттықтырушы|тренер|жаттығу|мұғалім",
-        ru="живет с нами|живем вместе|живет у нас|отчим|сожител|брат мужа|дядя|дедушк|тренер|"
-        "учитель|сосед|придет к нам|приходит к нам|к нам домой|у нас дома|=дома|"
-        "в одной квартире|репетитор|трениров",
-        en="lives with us|living with us|stepdad|stepfather|step-father|step dad|uncle|"
-        "mum's boyfriend|mom's boyfriend|coach|teacher|neighbour|neighbor|at home|"
-        "in our house|comes over|lives next door|training",
-    ),
-    "no_access": _lex(
-        kk="байланысы жоқ|басқа елде|басқа қалада|көшіп кет|байланыс жоқ|байланыспайды|көшіп кетті|кетіп қалды|түрмеде|ұсталды|сотталды",
-        ru="в другой стране|в другом городе|контактов нет|нет контакт|не общается|не общаемся|уехал|переехал|в тюрьме|задержан|"
-        "арестован|посадили|осужден",
-        en="no contact|moved away|moved to another|in prison|in jail|arrested|convicted",
-    ),
-    # An adult asking for images: a request near an image, or to undress.
-    "request": _lex(
-        kk="маған көрсет|=көрсет|көрсетші|=жібер|жіберші|жіберсең|жібересің бе|жібермесең|жібер деп|жіберуімді|сұрайды|"
-        "сұрады|сұрап|сұраған|сұрапты|түсір|суретке түс|ақша беремін|ақша берем|"
-        "төлеймін",
-        ru="=скинь|скинь мне|=отправь|отправь мне|=пришли|пришли мне|=покажи|покажи мне|скинуть|скинешь|скидывай|отправить|отправишь|прислать|присылай|"
-        "сфотка|сфотограф|сними|показать|просит|просил|попросил|требует|"
-        "за деньги|заплачу|плачу за|предложил деньги",
-        en="=send|send me|to send|asks me to send|asking me to send|asked me to send|"
-        "wants me to send|asking|asks|asked|show me|take a pic|pay|money for|"
-        "offered|for money",
-    ),
-    "benign_images": _lex(
-        kk="үй тапсырма|үй жұмыс|күнделік|конспект|=әжем|=ажем|=анам|мұғалім|туған күн|мектеп форма",
-        ru="домашк|домашн|дз|конспект|дневник|бабушк|=мама|=папа|утренник|стенд|в форме|школьн форм|классная|учитель|со смеху|не туда",
-        en="homework|notes|grandma|grandpa|my mum|my mom|concert|yearbook|uniform|teacher|wrong window|wrong chat|laughing",
-    ),
-    "demands_money": _lex(
-        kk="ақша сұрады|ақша сұрап|ақша сұрайды|ақша талап",
-        ru="требует деньги|требует денег|просит деньги|просит денег|хочет деньги|хочет денег",
-        en="asked for money|asks for money|wants money|asking for money|demands money",
-    ),
-    "song": _lex(
-        kk="әнде|ән сөзі|әннің|фильмде|кинода",
-        ru="в песне|слова песни|песня|в фильме|в сериале",
-        en="in the song|song lyrics|the lyrics|in the film|in the movie|dying of laughter|dying laughing",
-    ),
-    "image": _lex(
-        kk="сурет|фото|видео|жалаңаш|шешін|киімсіз|іш киім|денең|селфи",
-        ru="кружоч|полотенц|в трусах|в пижаме|в белье|фото|фотк|фоточк|селфи|снимк|видео|видос|картинк|нюд|интим|голы|голая|голую|"
-        "без одежды|в белье|нижнем бел|купальник|раздет|обнаж",
-        en="pjs|pyjamas|pajamas|towel|in ur|in your underwear|photo|=pic|=pics|picture|selfie|video|nude|naked|without clothes|underwear|swimsuit|"
-        "bikini|your body",
-        emoji="\U0001f4f8",
-    ),
-    "undress": _lex(
-        kk="шешін|киіміңді шеш|киімді шеш|=шеш|жалаңашта",
-        ru="=разденься|=раздеться|=раздевайся|=разденешься|=раздевайся|сними одежду|снять одежду|снять всё",
-        en="undress|take off your clothes|take your clothes off|strip|send nudes|nudes",
-    ),
-    # Sexual content (with a child under 14: P1).
-    "sexual": _lex(
-        kk="жыныстық|жыныс|ұятты|ұятсыз|жалаңаш|шешінген|денең туралы|порно|эротика|тиісе|"
-        "жезөкше|уят нәрсе|ujat",
-        ru="секс|интим|голы|голая|голые|пошл|порн|эрот|непристойн|раздет|обнаж|половы|"
-        "домогает|разврат|18+|трогает",
-        en="sex|sexual|nude|naked|porn|dirty pic|dirty picture|dirty message|explicit|"
-        "private parts|touches|touched me|18+",
-        emoji="\U0001f346 \U0001f351 \U0001f4a6 \U0001f51e",
-    ),
-}
-
 # A meeting is urgent with a when, a where, or a "don't tell anyone" beside it.
 WHEN_OR_WHERE = ["time", "place", "#clock", "secrecy"]
 NEAR_MEETING = 12  # words between the meeting word and its time or place
 NEAR_THREAT = 20
 NEAR_IMAGES = 10
+NEAR_ONGOING = 12  # the abuse and that it goes on, or the abuser's access
 
 MEETING_LABEL = _label(
     "A meeting with the child is arranged or proposed",
@@ -290,6 +41,11 @@ YOUNG_SEXUAL_LABEL = _label(
     "A child under 14 and sexual content",
     "Ребёнок младше 14 лет и сексуальный характер",
     "14 жасқа толмаған бала және жыныстық сипат",
+)
+UNDRESS_LABEL = _label(
+    "An adult asks the child to undress",
+    "Взрослый просит ребёнка раздеться",
+    "Ересек адам баладан шешінуді сұрайды",
 )
 ONGOING_LABEL = _label(
     "The abuse goes on and the abuser can reach the child",
@@ -343,17 +99,24 @@ RULES: list[dict[str, Any]] = [
         "priority": "P1",
         "label": THREAT_LABEL,
         "categories": ["sextortion"],
-        "signals": [["threat", "threat_condition"], ["deadline", "#clock"]],
+        "signals": [["threat", "harm_threat", "threat_condition"], ["deadline", "#clock"]],
         "near": NEAR_THREAT,
+    },
+    {
+        "code": "threat_ultimatum",
+        "priority": "P1",
+        "label": THREAT_LABEL,
+        "categories": ["sextortion", "abuse_images"],
+        "signals": [["ultimatum"]],
     },
     {
         "code": "threat_deadline_other",
         "priority": "P1",
         "label": THREAT_LABEL,
         "categories": ["grooming", "suspicious_contact", "abuse", "abuse_images", "other"],
-        "signals": [["threat"], ["deadline", "#clock"]],
+        "signals": [["threat", "harm_threat"], ["deadline", "#clock"]],
         "near": NEAR_THREAT,
-        "unless": ["benign_meeting"],
+        "unless": ["benign_meeting", "schoolwork"],
     },
     {
         "code": "ongoing_abuse",
@@ -361,6 +124,15 @@ RULES: list[dict[str, Any]] = [
         "label": ONGOING_LABEL,
         "categories": ["abuse"],
         "signals": [["ongoing", "access"]],
+        "unless": ["no_access"],
+    },
+    {
+        "code": "ongoing_abuse_other",
+        "priority": "P1",
+        "label": ONGOING_LABEL,
+        "categories": [c for c in ALL if c != "abuse"],
+        "signals": [["abuse_act"], ["ongoing", "access"]],
+        "near": NEAR_ONGOING,
         "unless": ["no_access"],
     },
     {
@@ -379,13 +151,19 @@ RULES: list[dict[str, Any]] = [
     {
         "code": "asks_to_undress",
         "priority": "P1",
-        "label": _label(
-            "An adult asks the child to undress",
-            "Взрослый просит ребёнка раздеться",
-            "Ересек адам баладан шешінуді сұрайды",
-        ),
+        "label": UNDRESS_LABEL,
         "signals": [["undress"]],
         "categories": SEXUAL,
+    },
+    {
+        "code": "asks_to_undress_other",
+        "priority": "P1",
+        "label": UNDRESS_LABEL,
+        "categories": ["other"],
+        "signals": [["undress"], ["actor", "request"]],
+        "near": NEAR_IMAGES,
+        "not_negated": True,
+        "unless": ["benign_images"],
     },
     {
         "code": "young_child_sexual",
@@ -398,7 +176,7 @@ RULES: list[dict[str, Any]] = [
         "code": "young_child_sexual_content",
         "priority": "P1",
         "label": YOUNG_SEXUAL_LABEL,
-        "signals": [["sexual", "image", "undress"]],
+        "signals": [["sexual", "revealing", "undress"]],
         "categories": SEXUAL,
         "max_age": 13,
     },
