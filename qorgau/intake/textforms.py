@@ -235,6 +235,9 @@ _VOWELS = "aeiouáäéıíóöúüūýаеёиоуыэюяәөұүі"
 # after a consonant it is ы: "shkoly", "bolady", "ty".
 _Y_SEMIVOWEL = re.compile(f"(?<=[{_VOWELS}])y(?![{_VOWELS}])|y(?=[{_VOWELS}])")
 # 2018's ı is и/й, 2021's is ы: next to a vowel it is read й ("keıin" кейін), else ы ("qyz").
+# In translit "ye" after a consonant is ые ("golye" голые, "novye" новые, "vyehat" выехать); at a
+# word's start or after a vowel it is е ("yesli", "moye": the digraphs).
+_RU_YE = re.compile(r"(?<=[bcdfghklmnprstvxz])ye")
 _I_SEMIVOWEL = re.compile(f"(?<=[{_VOWELS}])ı|ı(?=[{_VOWELS}])")
 # In informal ASCII Kazakh "i" after another vowel and before a consonant is й: "kelmeidi"
 # келмейді, "aitpa" айтпа, "uige" үйге ("tiise" тиісе and "keiin" keep і).
@@ -261,7 +264,7 @@ def to_cyrillic(text: str, language: str) -> str:
         text = _I_SEMIVOWEL.sub("й", _Y_SEMIVOWEL.sub("й", text))
         text = _I_AFTER_VOWEL.sub("й", text)
         return _replace_all(text, _KK_LETTERS)
-    text = _replace_all(text, _RU_DIGRAPHS)
+    text = _replace_all(_RU_YE.sub("ые", text), _RU_DIGRAPHS)
     return _replace_all(_Y_SEMIVOWEL.sub("й", text), _RU_LETTERS)
 
 

@@ -156,8 +156,12 @@ def _is_live(reading: Reading, anchor: Hit, *, past: bool = True) -> bool:
         # "не встречались"; "не предлагал встретиться", "never asked to meet": one word between
         if apart == 1 or (apart == 2 and negation.word + 1 in bridges):
             return False
+    # "кездескен жоқпыз"; a particle between: "сұраған да жоқ", "жіберген де емес"
     after = anchor.word + anchor.words
-    return not any(h.word == after for h in around.get("negation_after", ()))
+    return not any(
+        h.word == after or (h.word == after + 1 and after in bridges)
+        for h in around.get("negation_after", ())
+    )
 
 
 def _same(a: Hit, b: Hit) -> bool:

@@ -33,7 +33,7 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         "увидеться|увидим|забер|забра|забир|заед|подъед|подожд|=жду|=ждет|=ждать|=ждут|будет ждать|"
         "ждет тебя|ждет меня|погуля|пойдем|пойдём|сходим|покатаем|в гости|ко мне|к тебе|выход|"
         "выйди|такси|отвезу|отвезет|подвезу|подвезет|стоит у|стоит возле|стоит под|стоит около|"
-        "караулит|поджидает|ходит за мной|преследует",
+        "караулит|поджидает|ходит за мной|преследует|договорил",
         en="get in his car|get in my car|get in the car|ride with|give you a ride|be at the|come out|parked outside|im outside|i'm outside|come alone|come to|wait for|will wait|would wait|be waiting|waiting at|i'll wait|ill wait|coming over|coming to|coming for you|come pick|coming to get|meet|see you|see u|pick you up|pick ~ up|pick up|come over|come to your|come get|"
         "come and get|wait for you|wait for me|waiting for you|waiting for me|hang out|hangout|"
         "come to my|visit you|drive you|take you|taxi|be there|meetup|meet up|go on a date|"
@@ -46,7 +46,7 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         en="invited|invites|asked me to come|asked her to come|asked him to come|wants me to come|told me to come|told him to be|told her to be",
     ),
     "secrecy": _lex(
-        kk="ешкімге айтпа|анаңа айтпа|әкеңе айтпа|ата-анаңа айтпа|құпия|чатты өшір|хатты өшір",
+        kk="ешкімге айтпа|анаңа айтпа|анаға айтпа|анама айтпа|әкеге айтпа|ата-анаға айтпа|үйдегілерге айтпа|әкеңе айтпа|ата-анаңа айтпа|құпия|чатты өшір|хатты өшір",
         ru="никому не говори|не говори маме|маме не говори|маме не говорить|не говорить маме|родителям не говори|наш секрет|это секрет|удали переписку|удали чат|мама не узнает",
         en="don't tell|dont tell|our secret|our little secret|delete the chat|delete our chat|keep it secret|your mum won't know|your mom won't know",
         emoji="\U0001f92b",
@@ -82,20 +82,23 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         kk="=ол|ағай|=аға|кісі|адам|біреу|жігіт|еркек|танымайтын|таныс емес|деді|дейді|=деп|депті|"
         "жазды|жазады|жазып|айтты|шақыр|ұсыныс",
         ru="=он|=она|мужчин|дядя|дяденьк|незнаком|взросл|парень|какой-то|человек|сказал|"
-        "написал|пишет|предлож|зовет|зовёт|звал|говорит|обещ|кто-то",
+        "написал|пишет|предлож|зовет|зовёт|звал|говорит|обещ|кто-то|кем-то|кого-то|кому-то",
         en="=he|he's|he'll|=him|=she|she'll|a man|=man|guy|stranger|adult|someone|said|says|"
         "told|wrote|texted|messaged|offered|asked|invited",
     ),
     # Context that makes a meeting an ordinary one (near the meeting word).
     "benign_meeting": _lex(
         kk="zoom|зум|онлайн сабақ|мұғалім|класпен|сыныппен|экскурсия|мұражай|музей|=апам|=анам|=әкем|=атам|=әжем|=мамам|=папам|ата-аналар|ата-аналармен|ата аналар|жиналыс|сынып сағат|үйірме|шахмат|досымен|"
-        "достарымен|сыныптас|оқушылармен|баламды алып|ұлымды алып|қызымды алып|мұғаліммен",
+        "достарымен|сыныптас|оқушылармен|баламды алып|ұлымды алып|қызымды алып|мұғаліммен|"
+        "барлығымыз|бәріміз|жарысқа|дайындық",
         ru="zoom|зум|онлайн урок|музей|экскурси|с классом|классом|=мама|=папа|бабушка|мама заберет|папа заберет|родительск|собрани|с классом|клуб|кружок|кружк|секци|актов|лекци|экскурси|"
         "с подругой|с подругами|с друзьями|с другом|с одноклассник|справк|заберу сына|"
-        "заберу дочь|забрать сына|забрать дочь|заберу ребенка|врач|стоматолог|с вами",
+        "заберу дочь|забрать сына|забрать дочь|заберу ребенка|врач|стоматолог|с вами|всем классом|"
+        "всей командой|командой|соревнован",
         en="zoom|online lesson|our class|class trip|school trip|field trip|museum|my mum|my mom|my dad|my grandma|my grandpa|my granny|my aunt|parents' meeting|parents meeting|parents evening|parent-teacher|parent teacher|chess|club|with the class|"
         "my friend|my friends|with friends|assembly|groceries|clearance|certificate|volunteer|"
-        "pick my son|pick my daughter|pick up my son|pick up my daughter|doctor|dentist",
+        "pick my son|pick my daughter|pick up my son|pick up my daughter|doctor|dentist|all of us|"
+        "the whole class|the whole team|our team|tournament|competition",
     ),
     # A word that puts what is said in the past (near the meeting word).
     "past_context": _lex(
@@ -129,7 +132,8 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         "дәрінің бәрін|дәрілердің бәрін|таблетканың бәрін|жоқ болғым|құрығым келеді|"
         "бұл өмірден кетк|дүниеден кетк|өзіме бірдеме істе|өзіме бірдеңе істе|өзіме бір нәрсе істе|"
         "өзіме бірдеме жаса|өзіме бірдеңе жаса|таблеткаларды ішіп|дәрілерді ішіп|ішіп қойғым|"
-        "мені іздемеңдер|мені іздемеңіз|соңғы күнім|мені енді көрмейсіңдер|мені енді ешкім көрмейді",
+        "мені іздемеңдер|мені іздемеңіз|жоқ болсам|веналарымды кес|венамды кес|"
+        "таблетка іштім|таблетка ішіп алдым|дәрі ішіп алдым|соңғы күнім|мені енді көрмейсіңдер|мені енді ешкім көрмейді",
         ru="жить не хочется|все закончу|всё закончу|все кончится|всё кончится|собрала таблетки|собрал таблетки|таблетки уже|прощальн|не проснуться|лучше без меня|лучше бы меня|сколько таблеток|выпрыгну|из окна|режу руки|порежу руки|режу вены|не хочу просыпаться|не хочу больше жить|уйти из жизни|не хочу быть|суицид|самоуб|покончить с собой|покончу с собой|покончить со всем|покончу со всем|"
         "покончить с жизнью|покончу с жизнью|убить себя|убью себя|не хочу жить|жить не хочу|"
         "не хочется жить|хочу умереть|хочется умереть|лучше умереть|умереть хочу|хочу умерет|"
@@ -148,6 +152,8 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         "хочу ~ умереть|хочется ~ умереть|не хочу ~ жить|не хочется ~ жить|"
         "себе что-то сделаю|себе что то сделаю|себе что-нибудь сделаю|с собой что-то сделаю|"
         "с собой что то сделаю|что-то с собой сделаю|что то с собой сделаю|меня не ищите|"
+        "счастливее без меня|без меня всем|не хочу ~ просыпаться|зачем жить|зачем мне жить|"
+        "зачем вообще жить|выпила ~ таблетки|выпил ~ таблетки|выпила все|выпил все|"
         "вообще последний|последний день жизни|последний день моей жизни|"
         "больше меня не увидите|меня больше не увидите|последний раз пишу",
         en="goodbye letter|goodbye note|suicide note|been cutting|cutting again|be here anymore|dont wanna be here|don't wanna be here|better without me|how many pills|wanna disappear|won't be around|not be around|kill me now|don't want to wake up|dont want to wake up|no point living|goodbye forever|suicide|suicidal|kill myself|killing myself|=kms|end my life|end it all|ending it|"
@@ -163,10 +169,13 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         "in front of a train|swallow all|take all my pills|want to ~ die|wanna ~ die|"
         "hurting myself|hurting herself|hurting himself|hurt herself|hurt himself|"
         "can't do this anymore|cant do this anymore|don't look for me|dont look for me|"
+        "took a bunch of|bunch of pills|handful of pills|took all the pills|swallowed pills|"
+        "happier without me|why live|"
         "my last day alive|last day on earth|last day of my life|you won't see me again|"
         "you'll never see me again|this is goodbye",
     ),
     "negation_bridge": _lex(
+        kk="=да|=де|=та|=те|=әлі",
         ru="предлагал|предложил|хотел|собирался|будем|будет|звал|говорил|просил|пытался",
         en="asked|wanted|offered|tried|going|plan",
     ),
@@ -175,25 +184,30 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         kk="тиктокқа|инстаграмға|инстаға|телеграмға|интернетке|желіге салам|салып жіберем|жұрттың бәрі|достарыңа жіберем|барлық достар|достарыңа тарат|жіберем|бәрі көреді|бәрі біледі|бәріне кет|барлығына кет|бәрі көреді|бәріне жібер|сыныптың чатына|тарат|жариялаймын|жариялайм|жариялай|салып жіберем|бәріне жіберем|барлығына жіберем|"
         "ата-анаңа жіберем|анаңа жіберем|әкеңе жіберем|көрсетемін|көрсетем|интернетке салам|"
         "қорқыт|бопса|чатқа таста|чатқа сал|анаң көреді|әкең көреді|ата-анаң көреді|"
-        "анаңа көрсетем|әкеңе көрсетем",
+        "анаңа көрсетем|әкеңе көрсетем|анама жібер|әкеме жібер|ата-анама жібер|анама көрсет|"
+        "әкеме көрсет|ата-анама көрсет|достарыма жібер|сыныптастарыма жібер|чатына таста|"
+        "чатына сал|топқа таста|топқа сал|группаға таста|группаға сал",
         ru="выложу в сеть|в сеть выложу|скину в сеть|увидит вся|вся школа|весь класс|узнает вся|узнают все|увидит весь|увидят все|все увидят|все узнают|узнают все|ушло всем|уйдет всем|уйдёт всем|всем друзьям|твоим друзьям|подписчик|выложу в интернет|разошл|рассыл|отправлю всем|отправит всем|всем отправ|всем скину|скину всем|"
         "опубликую|опубликует|выложу|выложит|солью|сольет|слить|распростран|"
         "отправлю родителям|покажу родителям|покажет родителям|покажу всем|угрож|шантаж|"
         "увидит мама|увидит папа|увидят родители|мама увидит|родители увидят|покажу маме|"
         "покажу папе|отправлю маме|отправлю папе|скину маме|скину родителям|скину в чат|"
         "кину в чат|скину в ~ чат|отправлю в чат|выложу в чат|всей школе|всему классу|"
-        "отправит мои|отправлю твои|скинет мои|скину твои|выложит мои|выложу твои",
+        "отправит мои|отправлю твои|скинет мои|скину твои|выложит мои|выложу твои|маме отправ|"
+        "маме скин|маме покаж|папе отправ|папе скин|родителям отправ|родителям скин|"
+        "родителям покаж",
         en="all your friends|everyone in|your friends|your followers|everyone will know|posts|ill post|hell post|he'll post|send it to|send them to|send everything|post|leak|share them|share it|expose|"
         "show your parents|show everyone|goes to|go to your|put everything|put it on|"
         "everyone will see|i'll send|i will send|will send|spread|blackmail|threaten|"
         "your mom will see|your mum will see|your parents will see|your dad will see|"
-        "show your mom|show your mum|send to your mom|send to your mum",
+        "show your mom|show your mum|send to your mom|send to your mum|send them to my|"
+        "send it to my|show my mom|show my mum|show my parents|send to my parents",
     ),
     # Conditions that only threaten inside a sextortion report.
     "threat_condition": _lex(
-        kk="таппасаң|таппасан|бермесеңдер|салмасаң|аудармасаң|жібермесең|әйтпесе|бермесең|жібермесең|жібермесе|бермесе|төлемесең|төлемесе",
+        kk="салмасам|төлемесем|бермесем|жібермесем|әкелмесем|әкелмесең|таппасаң|таппасан|бермесеңдер|салмасаң|аудармасаң|жібермесең|әйтпесе|бермесең|жібермесең|жібермесе|бермесе|төлемесең|төлемесе",
         ru="не переведешь|не переведёшь|переведешь|не заплатишь|иначе|если не|а то|не заплатишь|не скинешь|не отправишь|"
-        "а потом|потом все|после этого|или все|или фото|или видео",
+        "а потом|потом все|после этого|или все|или фото|или видео|не ответишь|не удалишь",
         en="or else|unless|if you don't|if you dont|if i don't|if i dont|or the|or i|or everyone|"
         "then everyone|or your",
     ),
@@ -237,11 +251,11 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
     ),
     "no_access": _lex(
         kk="байланысы жоқ|басқа елде|басқа қалада|көшіп кет|байланыс жоқ|байланыспайды|көшіп кетті|кетіп қалды|түрмеде|ұсталды|сотталды|"
-        "ол қайтыс бол|профилін өшір|парақшасын өшір",
+        "ол қайтыс бол|профилін өшір|парақшасын өшір|әскерде|армияда|үйге келмейді",
         ru="в другой стране|в другом городе|контактов нет|нет контакт|не общается|не общаемся|уехал|переехал|в тюрьме|задержан|"
         "арестован|посадили|осужден|он умер|удалил профиль|удалил страниц|удалил аккаунт|"
-        "больше не появлял",
-        en="no contact|moved away|moved to another|in prison|in jail|arrested|convicted|he died|"
+        "больше не появлял|в армии",
+        en="no contact|moved away|moved to another|in prison|in jail|arrested|convicted|he died|in the army|"
         "deleted his account|deleted his profile",
     ),
     # An adult asking for images: a request near an image, or to undress.
@@ -254,21 +268,23 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         "за деньги|заплачу|плачу за|предложил деньги",
         en="=send|send me|to send|asks me to send|asking me to send|asked me to send|"
         "wants me to send|asking|asks|asked|show me|take a pic|pay|money for|turn on|turn your|"
+        "told me to|told her to|told him to|wants me to|wants her to|"
         "offered|for money",
     ),
     "benign_images": _lex(
         kk="үй тапсырма|үй жұмыс|күнделік|конспект|=әжем|=ажем|=анам|мұғалім|онлайн|сабақта|"
-        "туған күн|мектеп форма",
-        ru="на уроке|онлайн урок|учительниц|домашк|домашн|дз|конспект|дневник|бабушк|=мама|=папа|утренник|стенд|в форме|школьн форм|классная|учитель|со смеху|не туда",
+        "туған күн|мектеп форма|альбом",
+        ru="альбом|на уроке|онлайн урок|учительниц|домашк|домашн|дз|конспект|дневник|бабушк|=мама|=папа|утренник|стенд|в форме|школьн форм|классная|учитель|со смеху|не туда",
         en="homework|notes|grandma|grandpa|my mum|my mom|concert|yearbook|uniform|teacher|wrong window|wrong chat|laughing|"
         "drawing|painting|art contest|online lesson|in class",
     ),
     # A threat to hurt the child (with a deadline: P1 in any category).
     "harm_threat": _lex(
-        kk="сені табам|сені табамын|ұрамын|ұрып тастаймын|сабаймын|сабап тастаймын|өлтіремін|"
+        kk="сені табам|сені табамын|сені тауып|тауып алам|ұрамын|ұрамыз|ұрып тастаймын|сабай|сабап тастаймын|өлтіремін|"
         "өлтірем|пышақтаймын|өкінесің",
         ru="найду тебя|найдет тебя|найдёт тебя|найдет меня|найдёт меня|изобью|изобьет|изобьёт|"
-        "покалечу|покалечит|зарежу|зарежет|побью|побьет|побьёт|убью тебя|сожгу|отомщу|пожалеешь",
+        "покалечу|покалечит|зарежу|зарежет|побью|побьет|побьёт|убью тебя|=убью|сожгу|отомщу|"
+        "пожалеешь",
         en="i'll find you|ill find you|will find you|find where you live|beat you up|beat me up|"
         "hurt you|hurt your|kill you|you'll regret|you will regret",
     ),
@@ -299,9 +315,9 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
     ),
     "image": _lex(
         kk="сурет|фото|видео|жалаңаш|шешін|киімсіз|іш киім|денең|селфи|камераны|камерасын|камерага",
-        ru="=кружок|кружоч|камеру|камеры|полотенц|в трусах|в пижаме|в белье|фото|фотк|фоточк|селфи|снимк|видео|видос|картинк|нюд|интим|голы|голая|голую|"
+        ru="=кружок|кружоч|камер|покажи себя|полотенц|в трусах|в пижаме|в белье|фото|фотк|фоточк|селфи|снимк|видео|видос|картинк|нюд|интим|голы|голая|голую|"
         "без одежды|в белье|нижнем бел|купальник|раздет|обнаж",
-        en="=cam|cam on|webcam|camera on|facetime|pjs|pyjamas|pajamas|towel|in ur|in your underwear|photo|=pic|=pics|picture|selfie|video|nude|naked|without clothes|underwear|swimsuit|"
+        en="=cam|cam on|webcam|camera|facetime|pjs|pyjamas|pajamas|towel|in ur|in your underwear|photo|=pic|=pics|picture|selfie|video|nude|naked|without clothes|underwear|swimsuit|"
         "bikini|your body",
         emoji="\U0001f4f8",
     ),
@@ -319,6 +335,8 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         "сними кофту|под худи|под футболк|под кофт|под одежд|под майк|под юбк",
         en="undress|take off your clothes|take your clothes off|strip|send nudes|nudes|shirt off|"
         "top off|clothes off|pants off|bra off|under your shirt|under your hoodie|what's under|"
+        "take off ~ shirt|take off ~ top|take off ~ clothes|take off ~ bra|take ~ shirt off|"
+        "take ~ top off|"
         "whats under",
     ),
     # Sexual content (with a child under 14: P1).

@@ -28,6 +28,8 @@ def triage(narrative: str, category: str = "grooming", age: int | None = 15):
         ("other", "esli do vechera ne pridesh on skazal chto naidet tebya"),
         ("grooming", "ертеңге дейін жауап бермесең сені табамын деді"),
         ("suspicious_contact", "he said if i block him he will find where you live by tonight"),
+        ("other", "ертеңге дейін телефонды әкелмесең сабаймыз деді"),
+        ("other", "до пятницы не вернешь деньги, я тебя убью, написал он"),
     ],
 )
 def test_a_threat_to_hurt_with_a_deadline_is_p1(category, narrative):
@@ -49,7 +51,13 @@ def test_a_threat_without_a_deadline_or_a_teachers_deadline_is_not_p1(narrative)
 
 @pytest.mark.parametrize(
     "narrative",
-    ["у тебя 2 дня подумать", "saған 1 kún beremin dedi", "you have 24 hours, he wrote"],
+    [
+        "у тебя 2 дня подумать",
+        "saған 1 kún beremin dedi",
+        "you have 24 hours, he wrote",
+        "ертеңге дейін ақша салмасам суреттерімді анама жібереді",  # the child's words: my mother
+        "до утра не ответишь, скрины будут в классном чате, а потом маме скину",
+    ],
 )
 def test_an_ultimatum_in_a_sextortion_report_is_a_threat_with_a_deadline(narrative):
     result = triage(narrative, "sextortion")
@@ -77,9 +85,15 @@ def test_abuse_that_goes_on_with_access_is_p1_whatever_the_category(narrative):
     assert "ongoing_abuse_other" in result.codes
 
 
-def test_abuse_that_goes_on_is_not_raised_when_the_abuser_has_no_access():
-    result = triage("he touches me, but he moved away last week, no contact since", "other")
-    assert result.priority == "P4"
+@pytest.mark.parametrize(
+    ("category", "narrative"),
+    [
+        ("other", "he touches me, but he moved away last week, no contact since"),
+        ("abuse", "бала кезімде ағам ұратын, қазір ол әскерде, үйге келмейді"),
+    ],
+)
+def test_abuse_is_not_raised_to_p1_when_the_abuser_has_no_access(category, narrative):
+    assert triage(narrative, category).priority != "P1"
 
 
 @pytest.mark.parametrize(
@@ -89,6 +103,8 @@ def test_abuse_that_goes_on_is_not_raised_when_the_abuser_has_no_access():
         "біреу телеграмда камераны қосып шешін деп жазады",
         "v diskorde prosit vklyuchi kameru i bez maiki",
         "он просит показать что под футболкой",
+        "he told her to turn on her camera and take off her shirt",
+        "on kazhdyi den pishet pokazhi sebya po kamere",
     ],
 )
 def test_an_adult_asking_to_undress_or_for_the_camera_is_p1_under_something_else(narrative):
@@ -103,6 +119,7 @@ def test_an_adult_asking_to_undress_or_for_the_camera_is_p1_under_something_else
         "апай онлайн сабақта камераны қос деді",
         "the teacher asked us to turn on the camera in the online lesson",
         "шешінетін бөлмеде телефонымды ұмытып кеттім",  # the changing room
+        "апай ертең мектеп альбомына суретке түсеміз деді",
     ],
 )
 def test_a_camera_in_a_lesson_or_a_changing_room_is_not_p1(narrative):
@@ -132,9 +149,54 @@ def test_someone_waiting_outside_or_a_yard_or_the_cinema_is_a_meeting(narrative)
     assert result.codes[0] in {"meeting", "meeting_invitation"}
 
 
-def test_a_meeting_proposed_last_spring_and_over_does_not_raise_by_itself():
-    narrative = "proshloi vesnoi on zval ee na svidanie posle shkoly, ona otkazala"
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "proshloi vesnoi on zval ee na svidanie posle shkoly, ona otkazala",
+        "ол маған сурет сұраған да жоқ, кездесуге шақырған да жоқ",  # a particle before жоқ
+    ],
+)
+def test_a_meeting_over_or_denied_with_a_particle_does_not_raise_by_itself(narrative):
     assert triage(narrative).priority == "P3"
+
+
+@pytest.mark.parametrize(
+    ("category", "narrative"),
+    [
+        ("other", "Дочь договорилась встретиться с кем-то из интернета сегодня в 8"),
+        ("grooming", "он зовёт меня в гости, сказал anaga aitpa"),
+    ],
+)
+def test_a_meeting_arranged_with_someone_or_kept_from_mother_is_p1(category, narrative):
+    assert triage(narrative, category).priority == "P1"
+
+
+def test_a_team_practice_under_something_else_is_not_a_meeting():
+    narrative = "Жаттықтырушы ертең сағат бесте жарысқа дайындық болады деді, барлығымыз келеміз"
+    assert triage(narrative, "other").priority == "P4"
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "менің ешкімге керегім жоқ, мен жоқ болсам бәрі жақсы болар еді",
+        "наверное все будут счастливее без меня",
+        "ne hochu bolshe prosypatsya",
+        "zachem zhit voobshe",
+        "i took a bunch of pills last night",
+        "вчера выпила мамины таблетки, все сразу",
+    ],
+)
+def test_self_harm_in_the_words_of_the_fresh_set_is_p1(narrative):
+    result = triage(narrative, "other")
+    assert result.priority == "P1"
+    assert "self_harm" in result.codes
+
+
+def test_translit_ye_after_a_consonant_is_ye_with_yery():
+    forms = reading_forms("on prislal golye foto")
+    assert any("голие" in form for form in forms)  # голые, folded
+    assert triage("mne 11 on prislal svoi golye foto", age=None).priority == "P1"
 
 
 def test_informal_kazakh_latin_reads_ng_as_n_and_gh_as_gh():
