@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
     ("language", "title"),
     [
         ("kk", "Жәбірленуші ретіндегі құқықтарың"),
-        ("ru", "Твои права как потерпевшего"),
+        ("ru", "Твои права, если тебе причинили вред"),
         ("en", "Your rights as a victim"),
     ],
 )

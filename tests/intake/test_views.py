@@ -331,8 +331,16 @@ class TestWorkspace:
         client.logout()
         client.post("/report/status/", {"code": code})
         html = client.get("/report/status/?lang=en").content.decode()
-        assert "Taken by a duty officer" in html and "More information asked for" in html
+        assert "A duty officer is reading your report" in html
+        assert "The duty officer asked you to tell more" in html
+        assert "Taken by a duty officer" not in html  # the staff's words stay on the staff's page
         assert "Can you send a screenshot?" in html
+        kazakh = client.get("/report/status/?lang=kk").content.decode()
+        assert "Кезекші қызметкер хабарламаңды қарауға алды" in kazakh
+        assert "Кезекші қызметкердің хаты" in kazakh
+        assert "жұмысқа алды" not in kazakh and "Мәртебе өзгертілді" not in kazakh
+        russian = client.get("/report/status/?lang=ru").content.decode()
+        assert "Письмо от дежурного сотрудника" in russian and "заявител" not in russian
 
     def test_on_duty_and_alerts(self, client, analyst, django_capture_on_commit_callbacks):
         client.force_login(analyst)
