@@ -237,7 +237,9 @@ def test_a_child_reports_on_a_phone_and_the_way_out_never_scrolls_away(page, lan
             page.focus("input[name=suspect_name]")
             top = page.evaluate("document.activeElement.getBoundingClientRect().top")
             assert top >= header_bottom(page)
-            screenshot(page, f"report-step-4-{language}-phone")
+            if language == "kk":
+                page.evaluate("document.getElementById('step-person').scrollIntoView()")
+                screenshot(page, "report-step4-phone")
         if step != "step-contact":
             section.locator(f"text={words['next']}").click()
     assert max(heights.values()) > 2 * page.viewport_size["height"]  # there was a lot to scroll
