@@ -232,6 +232,7 @@ def test_a_child_reports_on_a_phone_and_the_way_out_never_scrolls_away(page, lan
             assert section.locator(".file-names").inner_text() == "screenshot.png"
         heights[step] = scroll_to_the_bottom(page)
         assert the_way_out_is_in_sight(page), f"{language}: the way out scrolled away on {step}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
         if step == "step-person":
             # a field the child goes back to is not hidden under the bar that stays at the top
             page.focus("input[name=suspect_name]")
@@ -250,6 +251,9 @@ def test_a_child_reports_on_a_phone_and_the_way_out_never_scrolls_away(page, lan
     assert report.language == language and report.evidence.count() == 1
     kinds = {item["kind"] for item in report.suspect["identifiers"]}
     assert {"telegram", "tiktok"} <= kinds  # what waited behind "I know more" is sent too
+    open_with_the_code(page, save_the_receipt(page))  # the status page: long on a phone too
+    assert scroll_to_the_bottom(page) > page.viewport_size["height"]
+    assert the_way_out_is_in_sight(page)
 
 
 def test_without_javascript_the_way_out_stays_and_i_know_more_opens(open_page):
