@@ -51,12 +51,23 @@ class _Cache:
         self.kk: dict[str, str] = {}  # token -> its words by the Kazakh Latin map (or folded)
         self.ru: dict[str, str] = {}  # token -> its words by the Russian translit map
         self.count: dict[str, int] = {}  # token -> how many words (the same in every form)
-        # token -> how many of its words are of KK_WORDS, RU_WORDS, EN_WORDS
-        self.marks: dict[str, tuple[int, int, int]] = {}
+        # token -> how many of its words are of KK_WORDS, RU_WORDS, EN_WORDS, packed in one int
+        # (`_pack`): the first tokens' marks are then one C `sum`, not three columns of tuples
+        self.marks: dict[str, int] = {}
         self.latin: set[str] = set()  # tokens with Latin letters of a word (not a link)
 
 
 _cache = _Cache()
+
+
+# Three counts in one int, 40 bits each: a field holds at most the words of LANGUAGE_TOKENS tokens
+# (fewer than the narrative's characters), far under 2**40, so sums never carry into the next.
+_SHIFT = 40
+_FIELD = (1 << _SHIFT) - 1
+
+
+def _pack(kk: int, ru: int, en: int) -> int:
+    return kk | ru << _SHIFT | en << (2 * _SHIFT)
 
 
 def _words(text: str) -> str:
@@ -87,7 +98,7 @@ def _learn(cache: _Cache, tokens: list[str]) -> None:
         cache.ru[token] = ru[i]
         cache.count[token] = folded[i].count(" ") + 1 if folded[i] else 0
         split = folded[i].split()
-        cache.marks[token] = (
+        cache.marks[token] = _pack(
             sum(map(KK_WORDS.__contains__, split)),
             sum(map(RU_WORDS.__contains__, split)),
             sum(map(EN_WORDS.__contains__, split)),
@@ -98,8 +109,8 @@ def _learn(cache: _Cache, tokens: list[str]) -> None:
 def _maps(cache: _Cache, tokens: list[str], text: str) -> list[str]:
     """Which transliterations the text needs: the Kazakh map, the Russian one, both, or none
     (a text that is plainly English). As `textforms.language_of`, on word lists and letters."""
-    marks = list(map(cache.marks.__getitem__, islice(tokens, LANGUAGE_TOKENS)))
-    kk, ru, en = (sum(column) for column in zip(*marks, strict=True)) if marks else (0, 0, 0)
+    packed = sum(map(cache.marks.__getitem__, islice(tokens, LANGUAGE_TOKENS)))
+    kk, ru, en = packed & _FIELD, (packed >> _SHIFT) & _FIELD, packed >> (2 * _SHIFT)
     kk += kk_letters(text[:DETECT_CHARS])
     if en >= 3 and not kk and not ru:
         return []
