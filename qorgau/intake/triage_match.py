@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -105,6 +106,7 @@ class Reading:
         last = hit.word + hit.words - 1 + near + 2
         forms = self.forms if self.forms is not None else read_forms(self.text)
         searched: dict[str, dict[str, list[Hit]]] = {}  # a window's text -> its hits
+        new = tuple.__new__
         lexicons = self.compiled.for_window(near)
         for number in range(len(forms.texts)):
             span = forms.span(number, first, last)
@@ -115,7 +117,9 @@ class Reading:
             if part is None:
                 part = searched[text] = _window_hits(lexicons, text, begin, first, number)
             else:
-                part = {name: [Hit(*h[:7], number) for h in hits] for name, hits in part.items()}
+                part = {
+                    name: [new(Hit, (*h[:7], number)) for h in hits] for name, hits in part.items()
+                }
             for name, hits in part.items():
                 found.setdefault(name, []).extend(hits)
         # the windows of every form are one: share them (the hit's word is the same word)
@@ -453,6 +457,9 @@ def read(narrative: str, compiled: Compiled) -> tuple[list[Reading], list[Hit]]:
     return readings, emoji_hits
 
 
+_SEEN_KEY = itemgetter(0, 5, 6)  # a hit's (lexicon, word, words), made in C
+
+
 def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -> None:
     """The whole-text pass: the hits, in each reading form, of the lexicons `rules` start from."""
     if not readings:
@@ -471,8 +478,8 @@ def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -
             ]  # fmt: skip
         # A word found in an earlier form is the same word (its window reads every form): a
         # Cyrillic word is found once, not once per transliteration.
-        for name, hits in reading.hits.items() if more else ():
-            seen.update((name, h.word, h.words) for h in hits)
+        for hits in reading.hits.values() if more else ():
+            seen.update(map(_SEEN_KEY, hits))
 
 
 # A time of day: "в 7", "at 5", "by 9pm", "сағат 4-те", "4te", "18:00" (normalised "18 00"),
