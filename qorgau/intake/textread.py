@@ -135,7 +135,8 @@ def _maps(cache: _Cache, ids: list[int], text: str) -> list[str]:
     (a text that is plainly English). As `textforms.language_of`, on word lists and letters."""
     packed = sum(map(cache.marks.__getitem__, islice(ids, LANGUAGE_TOKENS)))
     kk, ru, en = packed & _FIELD, (packed >> _SHIFT) & _FIELD, packed >> (2 * _SHIFT)
-    kk += kk_letters(text[:DETECT_CHARS])
+    if kk < 3:  # the letters can only change the answer when the words have not said "kk"
+        kk += kk_letters(text[:DETECT_CHARS])
     if en >= 3 and not kk and not ru:
         return []
     if kk >= 3 and not ru:
