@@ -31,6 +31,7 @@ from qorgau.core.work import window_named
 from qorgau.intake import selectors as intake_selectors
 from qorgau.intake.forms import CaseForm
 from qorgau.intake.models import Report
+from qorgau.intake.views.staff import report_page
 
 PAGE_SIZE = 50
 
@@ -201,8 +202,8 @@ def case_from_report(request: AuthedRequest, public_id: str) -> HttpResponse:
     report = intake_selectors.report_get_for_user(user=request.user, public_id=public_id)
     form = CaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("intake:staff_detail", public_id=public_id)
+        # back on the report's page, the errors by the field that has them
+        return report_page(request, report, status=400, case_form=form)
     try:
         case = services.case_create_from_report(
             acting_user=request.user,

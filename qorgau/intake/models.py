@@ -199,6 +199,11 @@ class Report(TimeStamped):
     def __str__(self) -> str:
         return f"{self.public_id} ({self.get_category_display()})"
 
+    @property
+    def has_case(self) -> bool:
+        """A criminal case was registered on it (its number recorded): not turned into one again."""
+        return bool(self.case_registry_number)
+
 
 class TriageRuleSet(models.Model):
     """One published version of the triage rules (see qorgau.intake.triage). The newest is in force."""

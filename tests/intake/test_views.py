@@ -364,4 +364,4 @@ def test_the_analyst_sees_how_the_narrative_is_written(client, analyst):
     report = Report.objects.get()
     client.force_login(analyst)
     html = client.get(f"/staff/reports/{report.public_id}/").content.decode()
-    assert "Written in: Kazakh, Latin letters" in html
+    assert 'id="written-in">Kazakh, Latin letters<' in html

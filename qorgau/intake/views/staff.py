@@ -96,7 +96,7 @@ def _detail_context(request: AuthedRequest, report: Report, **forms_: object) ->
     return context
 
 
-def _detail_page(
+def report_page(
     request: AuthedRequest, report: Report, *, status: int = 200, **forms_: object
 ) -> HttpResponse:
     """The report's page: it shows the personal fields, so each time it is audited."""
@@ -111,7 +111,7 @@ def _detail_page(
 @require_GET
 def staff_report_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, public_id=public_id)
-    return _detail_page(request, report)
+    return report_page(request, report)
 
 
 @login_required
@@ -200,7 +200,7 @@ def _with_form(
 ) -> HttpResponse:
     """An action with a form: a form that is not valid comes back on the report's page (400)."""
     if not form.is_valid():
-        return _detail_page(request, report, status=400, **({name: form} if name else {}))
+        return report_page(request, report, status=400, **({name: form} if name else {}))
     return _done(request, report, lambda: call(form.cleaned_data), success)
 
 
@@ -323,4 +323,4 @@ def report_duplicate(request: AuthedRequest, report: Report) -> HttpResponse:
                 ),
                 _("The report was closed as a duplicate."),
             )
-    return _detail_page(request, report, status=400, duplicate_form=form)
+    return report_page(request, report, status=400, duplicate_form=form)
