@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -120,6 +121,8 @@ def _back(request: AuthedRequest, case: Case, call: Callable[[], Any], done: str
     else:
         if done:
             messages.success(request, done)
+    if request.POST.get("back") == "handover":  # posted from the handover board
+        return redirect("cases:handover")
     return redirect("cases:detail", public_id=case.public_id)
 
 
@@ -238,6 +241,7 @@ def handover(request: AuthedRequest) -> HttpResponse:
             "board": selectors.handover_board(user=request.user),
             "cases": selectors.handover_cases_for_user(user=request.user)[:200],
             "policy": services.policy_in_force(),
+            "now": timezone.now(),
         },
     )
 

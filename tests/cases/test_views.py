@@ -169,3 +169,47 @@ def test_an_analyst_who_moved_to_another_region_no_longer_sees_the_case(
     analyst.save(update_fields=["region"])
     client.force_login(analyst)
     assert client.get(f"/staff/cases/{case.public_id}/").status_code == 404
+
+
+def test_the_reassign_list_offers_only_prosecutors_the_policy_lets_hold_the_case(
+    client, chief, make_prosecutor
+):
+    holder = make_prosecutor("f")
+    other_woman = make_prosecutor("f")
+    man = make_prosecutor("m")
+    make_prosecutor("f", code="KZ-71")  # another region
+    case = register("100001")  # art. 120: covered, women only
+    assert case.prosecutor in (holder, other_woman)
+    client.force_login(chief)
+    form = client.get(f"/staff/cases/{case.public_id}/").context["reassign_form"]
+    offered = {int(pk) for pk, _label in form.fields["prosecutor"].choices}
+    assert offered == {holder.pk, other_woman.pk} - {case.prosecutor.pk}
+    assert man.pk not in offered
+    response = client.post(
+        f"/staff/cases/{case.public_id}/do/reassign/", {"prosecutor": man.pk, "reason": "Leave"}
+    )
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.prosecutor.user.gender == "f"
+
+
+def test_the_handover_board_hands_a_case_over_from_its_row(client, chief, central, make_prosecutor):
+    male = make_prosecutor("m")
+    woman = make_prosecutor("f")
+    case = register("100001")
+    Case.objects.filter(pk=case.pk).update(prosecutor=male, unassigned_reason="")
+    services.handover_tick()
+    client.force_login(central)
+    board = client.get("/staff/cases/handover/").content.decode()
+    assert (
+        case.registry_number in board and f"/staff/cases/{case.public_id}/do/handover/" not in board
+    )
+    client.force_login(chief)
+    board = client.get("/staff/cases/handover/").content.decode()
+    assert f'action="/staff/cases/{case.public_id}/do/handover/"' in board
+    assert f'href="/staff/cases/{case.public_id}/#reassign"' in board
+    response = client.post(f"/staff/cases/{case.public_id}/do/handover/", {"back": "handover"})
+    assert response.status_code == 302 and response.url == "/staff/cases/handover/"
+    case.refresh_from_db()
+    assert case.prosecutor == woman and case.handover_done_at is not None
+    assert case.registry_number not in client.get("/staff/cases/handover/").content.decode()

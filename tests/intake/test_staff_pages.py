@@ -139,3 +139,45 @@ def test_a_registry_number_with_spaces_is_kept_as_its_15_digits(client, analyst,
         {"registry_number": "26 1234 5678 90123", "articles": ["120"]},
     )
     assert Report.objects.get().case_registry_number == NUMBER
+
+
+def test_the_queue_shows_what_happened_and_the_first_line_to_those_who_may_read_it(client, analyst):
+    from qorgau.core.models import AuditEntry
+
+    report = submit(narrative="\n  Он пишет мне   каждый вечер.\nВторая строка.")
+    client.force_login(analyst)
+    html = client.get("/staff/reports/?lang=en").content.decode()
+    assert "«Он пишет мне каждый вечер.»" in html
+    assert "Вторая строка" not in html
+    assert "Online grooming" in html or report.get_category_display() in html
+    entry = AuditEntry.objects.filter(action="personal.view", actor=analyst).latest("pk")
+    assert entry.details == {"fields": ["narrative.first_line"], "reports": [report.public_id]}
+    assert "Он пишет" not in str(entry.details)
+
+
+def test_a_long_first_line_is_cut(client, analyst):
+    submit(narrative="слово " * 60)
+    client.force_login(analyst)
+    html = client.get("/staff/reports/").content.decode()
+    assert "…»" in html and ("слово " * 30) not in html
+
+
+def test_the_queue_has_no_region_column_for_one_region_and_one_for_the_central_office(
+    client, analyst, central
+):
+    submit()
+    client.force_login(analyst)
+    response = client.get("/staff/reports/?lang=en")
+    assert response.context["show_region"] is False
+    assert '<th scope="col">Region</th>' not in response.content.decode()
+    client.force_login(central)
+    response = client.get("/staff/reports/?lang=en")
+    assert '<th scope="col">Region</th>' in response.content.decode()
+    assert "Almaty" in response.content.decode()
+
+
+def test_reports_of_other_regions_are_not_in_the_queue_nor_their_first_lines(client, outsider):
+    submit(narrative="Только для Алматы.")
+    client.force_login(outsider)
+    html = client.get("/staff/reports/").content.decode()
+    assert "Только для Алматы" not in html

@@ -57,7 +57,18 @@ def staff_report_list(request: AuthedRequest) -> HttpResponse:
     filters = form.to_filters() if request.GET else QueueFilterForm(data={}).to_filters()
     qs = selectors.report_list_for_user(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "intake/staff_list.html", {"page": page, "form": form})
+    rows = list(page)
+    readable = (
+        services.reports_view_first_lines(reports=rows, acting_user=request.user) if rows else []
+    )
+    context = {
+        "page": page,
+        "rows": rows,
+        "form": form,
+        "readable": {r.pk for r in readable},
+        "show_region": selectors.report_queue_regions_for_user(user=request.user),
+    }
+    return render(request, "intake/staff_list.html", context)
 
 
 def _detail_context(request: AuthedRequest, report: Report, **forms_: object) -> dict:
