@@ -93,19 +93,19 @@ NAVIGATION: list[NavItem] = [
         order=22,
         group=REPORTS_GROUP,
     ),
-    NavItem(_("People"), "core:people", sees="core.user", order=70, group=ADMINISTRATION_GROUP),
+    NavItem(_("People"), "core:people", sees="core.user", order=91, group=ADMINISTRATION_GROUP),
     NavItem(
         _("Audit log"),
         "core:audit_log",
         sees="core.auditentry",
-        order=71,
+        order=92,
         group=ADMINISTRATION_GROUP,
     ),
     NavItem(
         _("Access requests"),
         "core:access_changes",
         policy="core.view_access_changes",
-        order=72,
+        order=93,
         group=ADMINISTRATION_GROUP,
     ),
 ]

@@ -274,6 +274,7 @@ def test_the_analyst_turns_a_report_into_a_case_and_opens_it(open_page, analyst,
     assert phone.locator("details.staff-menu").count() == 1  # the staff layout, not the child's
     assert phone.locator("#quick-exit").count() == 0
     assert phone.locator("form[action*='/do/']").count() == 0  # read-only for the analyst
+    assert phone.is_visible("#read-only")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     screenshot(phone, "case-analyst-phone", full_page=True)
