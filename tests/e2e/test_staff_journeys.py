@@ -288,3 +288,32 @@ def test_a_missing_page_keeps_the_staff_layout_for_staff(open_page, analyst):
     assert desktop.is_visible("nav.staff-nav")  # the menu stays open on a desktop
     assert desktop.locator("#quick-exit").count() == 0
     assert "Вернуться" in desktop.inner_text("main") or "обзор" in desktop.inner_text("main")
+
+
+def test_the_chiefs_pages_and_menu_have_no_serious_accessibility_problem(open_page, chief, almaty):
+    from tests.e2e.conftest import PHONE, assert_accessible
+
+    man = prosecutor(almaty, Gender.MALE, "Ержан Омаров")
+    prosecutor(almaty, Gender.FEMALE, "Айгерім Сапарова")
+    case = register("100000000003")
+    Case.objects.filter(pk=case.pk).update(prosecutor=man, unassigned_reason="")
+    cases.handover_tick()
+    earlier_report(category="grooming", narrative="Synthetic: he writes at night.")
+    for viewport in (PHONE, {"width": 1366, "height": 900}):
+        tab = open_page(viewport=viewport)
+        staff_login(tab, chief)
+        for path in (
+            "/staff/reports/",
+            "/staff/cases/handover/",
+            f"/staff/cases/{case.public_id}/",
+        ):
+            for lang in ("kk", "ru", "en"):
+                tab.goto(f"{tab.base}{path}?lang={lang}")
+                assert_accessible(tab, where=f"{path} {lang} {viewport['width']}")
+        if viewport == PHONE:  # folded on a phone: open it first
+            tab.click("details.staff-menu > summary")
+        tab.click("li.menu-group summary >> nth=1")
+        assert_accessible(tab, where=f"menu open {viewport['width']}")
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        if viewport == PHONE:
+            assert width <= 390, width
