@@ -93,7 +93,7 @@ def _context(request: AuthedRequest, person: Person, **extra: Any) -> dict:
         "person": person,
         "convictions": person.convictions.prefetch_related("articles").select_related("facility"),
         "examinations": person.examinations.select_related("clinician"),
-        "assessments": person.risk_assessments.select_related("instrument", "clinician"),
+        "assessments": person.risk_assessments.select_related("instrument", "clinician", "person"),
         "plans": person.treatment_plans.prefetch_related("sessions"),
         "supervision": person.supervision_plans.select_related("officer").prefetch_related(
             "meetings", "violations"
@@ -102,6 +102,7 @@ def _context(request: AuthedRequest, person: Person, **extra: Any) -> dict:
         "risk_form": RiskForm(
             instrument=instrument,
             language=get_language()[:2],
+            person=person,
             initial={"assessed_on": timezone.localdate()},
         ),
         "treatment_form": TreatmentForm(initial={"started_on": timezone.localdate()}),
@@ -219,7 +220,12 @@ def person_examination(request: AuthedRequest, person: Person) -> HttpResponse:
 
 @action(policies.ASSESS_RISK)
 def person_risk(request: AuthedRequest, person: Person) -> HttpResponse:
-    form = RiskForm(request.POST, instrument=services.instrument_get(), language=get_language()[:2])
+    form = RiskForm(
+        request.POST,
+        instrument=services.instrument_get(),
+        language=get_language()[:2],
+        person=person,
+    )
     page = _form_action(
         request,
         person,
