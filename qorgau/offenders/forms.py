@@ -56,7 +56,8 @@ class RiskForm(forms.Form):
     @staticmethod
     def _derived_field(item: dict, label: str, choices: list, person: Any) -> forms.Field:
         today = timezone.localdate()
-        initial, help_text = "", _("Computed from the date of birth at the assessment date.")
+        initial = ""
+        help_text: Any = _("Computed from the date of birth at the assessment date.")
         if person is not None:
             age = age_on(person.date_of_birth, today)
             try:
