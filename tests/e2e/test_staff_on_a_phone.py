@@ -161,3 +161,21 @@ def test_a_table_becomes_a_list_of_labelled_cards_on_a_phone(open_page, personas
     assert "Мерзімі" in label or len(label) > 2
     assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(tab, "supervision-phone", full_page=True)
+
+
+def test_chart_text_is_at_least_12_px_on_a_phone_and_on_a_desktop(open_page, personas, almaty):
+    from tests.e2e.conftest import DESKTOP
+
+    _world(almaty, personas["prosecutor"], personas["clinician"], personas["police"])
+    for viewport in (PHONE, DESKTOP):
+        tab = open_page(viewport=viewport)
+        staff_login(tab, personas["central"])
+        tab.goto(tab.base + "/staff/dashboard/?lang=ru")
+        sizes = tab.eval_on_selector_all(
+            "svg.chart text",
+            """els => els.map(e => parseFloat(getComputedStyle(e).fontSize)
+                * e.ownerSVGElement.getScreenCTM().a)""",
+        )
+        assert sizes, "the dashboard draws its charts"
+        assert min(sizes) >= 12, (viewport, sorted(sizes)[:3])
+        assert tab.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
