@@ -298,6 +298,8 @@ def _summary(*, scope: Scope) -> dict:
         "convictions": convicted,
         "convictions_previous_year": convicted_prev,
         "cases_by_stage": {s: stages.get(s, 0) for s in Stage.values},
+        # the cases the child-victims figure links to (its list is of cases, not of victims)
+        "cases_opened": sum(stages.values()),
         "offenders_in_custody": in_custody,
         "offenders_examined": examined,
         "offenders_examined_percent": round(examined * 100 / in_custody, 1) if in_custody else None,

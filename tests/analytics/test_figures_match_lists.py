@@ -35,6 +35,20 @@ def submit(region="KZ-75", category="grooming", priority_words="", when=None):
     return report
 
 
+def register(number, code="KZ-75"):
+    from qorgau.cases import services as cases
+
+    return cases.case_create(
+        acting_user=None,
+        data=cases.CaseInput(
+            registry_number=number,
+            articles=["120"],
+            region_code=code,
+            victims=[cases.VictimInput(age=13)],
+        ),
+    )
+
+
 def linked_figures(page: str) -> list[tuple[str, int]]:
     found = [
         (html.unescape(href), int(n))
@@ -52,6 +66,13 @@ def assert_each_figure_equals_its_list(client, dashboard_url: str) -> int:
     for href, n in figures:
         listed = client.get(href).context["page"].paginator.count
         assert listed == n, f"{href}: the figure says {n}, the list has {listed}"
+    # the child victims' figure links to their cases, and says how many there are
+    victims = re.search(
+        r'<a class="figure" href="([^"]+)">(?:(?!</a>).)*?cases-opened">in (\d+) ', page, re.S
+    )
+    assert victims, "the child-victims figure says in how many cases"
+    listed = client.get(html.unescape(victims.group(1))).context["page"].paginator.count
+    assert listed == int(victims.group(2))
     return len(figures)
 
 
@@ -69,6 +90,8 @@ def test_the_figures_equal_their_lists_between_ticks_and_after(
     submit(category="abuse")
     submit(region="KZ-71")
     submit(region=None, category="other")
+    register("262700031000001")
+    register("262700031000002", code="KZ-71")
     # the first half-hour of the year and the last of the previous one, in Almaty time (UTC+5):
     # in UTC both fall on the previous year's 31 December
     submit(when=local(year, 1, 1, 0, 30))
