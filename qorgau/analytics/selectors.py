@@ -196,8 +196,8 @@ def report_counts(scope: Scope, *, until: datetime | None = _UNSET) -> dict[str,
 
 def _live_tail(scope: Scope, since: datetime | None) -> dict[tuple[str, ...], int]:
     """Reports of the scope's year created from `since` on (all of them before the first fill, when
-    there are no daily counts yet), by
-    region, category, priority and source: a minute's worth between two ticks."""
+    there are no daily counts yet), by region, category, priority and source: a minute's worth
+    between two ticks."""
     qs = Report.objects.filter(created_at__year=scope.year)
     if since is not None:
         qs = qs.filter(created_at__gte=since)
@@ -222,7 +222,7 @@ def median_minutes(histogram: dict[int, int]) -> int | None:
     return None
 
 
-def time_to_first_action(scope: Scope, *, until: datetime | None = None) -> dict[str, int | None]:
+def time_to_first_action(scope: Scope, *, until: datetime | None = _UNSET) -> dict[str, int | None]:
     """Median minutes to the first action per priority (to the upper bound of its bucket)."""
     histograms: dict[str, dict[int, int]] = {p: {} for p in PRIORITIES}
     until = filled_to() if until is _UNSET else until
