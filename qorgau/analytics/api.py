@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Query, Router, Schema, Status
 
 from qorgau.analytics import selectors
@@ -13,6 +15,7 @@ router = Router(tags=["national picture"])
 
 class SummaryOut(Schema):
     year: int
+    as_of: datetime  # the moment the figures are of
     region: str | None
     child_victims: int
     child_victims_previous_year: int

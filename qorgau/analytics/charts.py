@@ -85,9 +85,12 @@ def grouped_bars(
     title: str,
     width: int = 720,
     height: int = 260,
+    font: int = 11,
 ) -> Chart:
-    """Bars per row for each series (e.g. reports and cases per month)."""
-    pad_left, pad_bottom, pad_top = 40, 40, 24
+    """Bars per row for each series (e.g. reports and cases per month); `font` in the chart's own
+    units (drawn at `width`, a chart scales to its column: the page picks both so text stays
+    readable)."""
+    pad_left, pad_bottom, pad_top = 40, 40, 24 + max(font - 11, 0)
     inner_w, inner_h = width - pad_left - 10, height - pad_bottom - pad_top
     top = max([1] + [row[key] for row in rows for key, _label in series])
     group = inner_w / max(len(rows), 1)
@@ -95,9 +98,13 @@ def grouped_bars(
     baseline = pad_top + inner_h
     marks: list[Line | Rect | Text] = [
         Line(x1=pad_left, y1=baseline, x2=width - 10, y2=baseline, stroke="#999"),
-        Text(x=pad_left - 6, y=pad_top + 4, text=_n(top), size=11, anchor="end"),
-        Text(x=pad_left - 6, y=baseline, text=_n(0), size=11, anchor="end"),
+        Text(x=pad_left - 6, y=pad_top + 4, text=_n(top), size=font, anchor="end"),
+        Text(x=pad_left - 6, y=baseline, text=_n(0), size=font, anchor="end"),
     ]
+    # a label every `step` rows, so that labels (about 4 characters' width each) never overlap
+    step = (
+        1 if len(rows) <= 12 and group >= font * 4 else max(3, -(-font * 4 // max(int(group), 1)))
+    )
     for i, row in enumerate(rows):
         x0 = pad_left + i * group + bar / 2
         for j, (key, label) in enumerate(series):
@@ -112,21 +119,22 @@ def grouped_bars(
                     title=f"{row[label_key]}: {label} {_n(row[key])}",
                 )
             )
-        if len(rows) <= 12 or i % 3 == 0:
+        if i % step == 0:
             marks.append(
                 Text(
                     x=_at(x0 + bar * len(series) / 2),
                     y=height - pad_bottom + 14,
                     text=str(row[label_key]),
-                    size=10,
+                    size=font if font >= 12 else max(font - 1, 10),
                     anchor="middle",
                 )
             )
+    legend = max(120, (width - pad_left) // max(len(series), 1))
     for j, (key, label) in enumerate(series):
         marks.append(
-            Rect(x=pad_left + j * 120, y=4, width=10, height=10, fill=COLORS.get(key, "#333"))
+            Rect(x=pad_left + j * legend, y=4, width=10, height=10, fill=COLORS.get(key, "#333"))
         )
-        marks.append(Text(x=pad_left + j * 120 + 14, y=13, text=str(label), size=11))
+        marks.append(Text(x=pad_left + j * legend + 14, y=13, text=str(label), size=font))
     description = "; ".join(
         f"{row[label_key]}: " + ", ".join(f"{label} {_n(row[key])}" for key, label in series)
         for row in rows
@@ -141,20 +149,31 @@ def grouped_bars(
 
 
 def horizontal_bars(
-    *, rows: list[tuple[str, int]], title: str, width: int = 720, color: str = "#0b4f9c"
+    *,
+    rows: list[tuple[str, int]],
+    title: str,
+    width: int = 720,
+    color: str = "#0b4f9c",
+    font: int = 12,
 ) -> Chart:
-    """One bar per region (or category), longest first, with its value."""
-    line = 22
+    """One bar per region (or category), longest first, with its value. On a wide chart the label
+    stands left of its bar; on a narrow one (under 560 units), above it, so a long name fits."""
+    above = width < 560
+    line = font * 2 + 14 if above else 22
     height = line * len(rows) + 10
-    label_w = 230
+    label_w = 0 if above else 230
     top = max([1] + [v for _l, v in rows])
     marks: list[Line | Rect | Text] = []
     for i, (label, value) in enumerate(rows):
         y = 5 + i * line
+        bar_y = y + font + 4 if above else y + 3
         w = (width - label_w - 60) * value / top
-        marks.append(Text(x=label_w - 6, y=y + 14, text=str(label), size=12, anchor="end"))
-        marks.append(Rect(x=label_w, y=y + 3, width=_at(w), height=14, fill=color))
-        marks.append(Text(x=_at(label_w + w + 4), y=y + 14, text=_n(value), size=12))
+        if above:
+            marks.append(Text(x=0, y=y + font, text=str(label), size=font))
+        else:
+            marks.append(Text(x=label_w - 6, y=y + 14, text=str(label), size=font, anchor="end"))
+        marks.append(Rect(x=label_w, y=bar_y, width=_at(w), height=14, fill=color))
+        marks.append(Text(x=_at(label_w + w + 4), y=bar_y + 11, text=_n(value), size=font))
     return Chart(
         width=width,
         height=height,
@@ -164,7 +183,9 @@ def horizontal_bars(
     )
 
 
-def stacked_bar(*, parts_: list[tuple[str, str, int]], title: str, width: int = 720) -> Chart:
+def stacked_bar(
+    *, parts_: list[tuple[str, str, int]], title: str, width: int = 720, font: int = 12
+) -> Chart:
     """One bar split into shares (the priority mix)."""
     total = sum(v for _k, _l, v in parts_) or 1
     x = 0.0
@@ -181,9 +202,9 @@ def stacked_bar(*, parts_: list[tuple[str, str, int]], title: str, width: int = 
                 title=f"{label}: {_n(value)}",
             )
         )
-        if w > 40:
+        if w > font * 3.5:
             marks.append(
-                Text(x=_at(x + 4), y=21, text=f"{label} {_n(value)}", size=12, fill="#fff")
+                Text(x=_at(x + 4), y=21, text=f"{label} {_n(value)}", size=font, fill="#fff")
             )
         x += w
     return Chart(

@@ -69,6 +69,9 @@ class FillState(models.Model):
 
     metric = models.CharField(max_length=20, unique=True)
     final_until = models.DateField()
+    # The moment the last fill read up to: rows created from then on are not in the counts yet, and
+    # the dashboard counts them live (selectors.report_counts), so a figure equals its list.
+    filled_to = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
@@ -11,7 +12,13 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from qorgau.analytics import policies
-from qorgau.analytics.models import ChildPopulation, DailyCount, RegionalNote, SpikeAlert
+from qorgau.analytics.models import (
+    ChildPopulation,
+    DailyCount,
+    FillState,
+    RegionalNote,
+    SpikeAlert,
+)
 from qorgau.analytics.services import TTFA_BUCKETS
 from qorgau.cases.enums import Stage
 from qorgau.cases.models import Case, Victim
@@ -20,6 +27,7 @@ from qorgau.core.errors import PermissionRefused
 from qorgau.core.models import Region, User
 from qorgau.core.permissions import On, require, scope_of
 from qorgau.intake.enums import Category
+from qorgau.intake.models import Report
 from qorgau.offenders.enums import MeetingStatus, PersonStatus
 from qorgau.offenders.models import Examination, Meeting, Person
 
@@ -100,16 +108,29 @@ def change(current: int, previous: int) -> int | None:
     return round((current - previous) * 100 / previous) if previous else None
 
 
-def child_victims(scope: Scope, year: int) -> int:
-    return Victim.objects.filter(
-        _region_q(scope, "case__region"), case__opened_on__year=year, age__lte=17
-    ).count()
+CHILD_Q = Q(age__lte=17)
 
 
-def convictions(scope: Scope, year: int) -> int:
-    return Case.objects.filter(
-        _region_q(scope, "region"), stage=Stage.CONVICTED, verdict_on__year=year
-    ).count()
+def child_victims(scope: Scope, year: int) -> tuple[int, int]:
+    """Victims aged up to 17 in cases opened in the year, and the year before (one query)."""
+    row = Victim.objects.filter(
+        CHILD_Q, _region_q(scope, "case__region"), case__opened_on__year__in=[year, year - 1]
+    ).aggregate(
+        now=Count("pk", filter=Q(case__opened_on__year=year)),
+        before=Count("pk", filter=Q(case__opened_on__year=year - 1)),
+    )
+    return row["now"], row["before"]
+
+
+def convictions(scope: Scope, year: int) -> tuple[int, int]:
+    """Convictions with the verdict in the year, and the year before (one query)."""
+    row = Case.objects.filter(
+        _region_q(scope, "region"), stage=Stage.CONVICTED, verdict_on__year__in=[year, year - 1]
+    ).aggregate(
+        now=Count("pk", filter=Q(verdict_on__year=year)),
+        before=Count("pk", filter=Q(verdict_on__year=year - 1)),
+    )
+    return row["now"], row["before"]
 
 
 def offenders_in_custody(scope: Scope) -> tuple[int, int]:
@@ -140,9 +161,53 @@ def _daily(
     return qs
 
 
-def report_counts(scope: Scope) -> dict[str, int]:
-    rows = _daily(scope, keys=_summary_keys()).values("key").annotate(n=Sum("value"))
-    return {r["key"]: r["n"] for r in rows}
+def filled_to() -> datetime | None:
+    """The moment the daily counts were last filled up to (None: never filled)."""
+    return FillState.objects.filter(metric="reports").values_list("filled_to", flat=True).first()
+
+
+def _stamp(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else "never"
+
+
+_UNSET: Any = object()  # `until` not given: read the fill's moment (None is "never filled")
+
+
+def report_counts(scope: Scope, *, until: datetime | None = _UNSET) -> dict[str, int]:
+    """Reports of the scope by key: the daily counts up to the last fill, plus those created since,
+    counted live. The same reports as the queue's list filtered the same way, at every moment (a
+    figure never waits for the next `tick`); breaches and times to first action, which change with
+    the clock, come from the fill alone."""
+    until = filled_to() if until is _UNSET else until
+    key = (
+        f"qorgau:counts:{scope.year}:{scope.region.code if scope.region else 'KZ'}:{_stamp(until)}"
+    )
+    counts = cache.get(key)
+    if counts is None:
+        rows = _daily(scope, keys=_summary_keys()).values("key").annotate(n=Sum("value"))
+        counts = {r["key"]: r["n"] for r in rows}
+        cache.set(key, counts, COUNTS_TTL)
+    counts = dict(counts)
+    for (_region, *keys), n in _live_tail(scope, until).items():
+        for k in ("all", *keys):
+            counts[k] = counts.get(k, 0) + n
+    return counts
+
+
+def _live_tail(scope: Scope, since: datetime | None) -> dict[tuple[str, ...], int]:
+    """Reports of the scope's year created from `since` on (all of them before the first fill, when
+    there are no daily counts yet), by region, category, priority and source: a minute's worth
+    between two ticks."""
+    qs = Report.objects.filter(created_at__year=scope.year)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if scope.region:
+        qs = qs.filter(region=scope.region)
+    rows = qs.values_list("region__code", "category", "priority", "source").annotate(n=Count("pk"))
+    return {
+        (region or "", f"category:{c}", f"priority:{p}", f"source:{src}"): n
+        for region, c, p, src, n in rows
+    }
 
 
 def median_minutes(histogram: dict[int, int]) -> int | None:
@@ -157,37 +222,42 @@ def median_minutes(histogram: dict[int, int]) -> int | None:
     return None
 
 
-def time_to_first_action(scope: Scope) -> dict[str, int | None]:
+def time_to_first_action(scope: Scope, *, until: datetime | None = _UNSET) -> dict[str, int | None]:
     """Median minutes to the first action per priority (to the upper bound of its bucket)."""
     histograms: dict[str, dict[int, int]] = {p: {} for p in PRIORITIES}
-    for row in _daily(scope, keys=_ttfa_keys()).values("key").annotate(n=Sum("value")):
+    until = filled_to() if until is _UNSET else until
+    key = f"qorgau:ttfa:{scope.year}:{scope.region.code if scope.region else 'KZ'}:{_stamp(until)}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(_daily(scope, keys=_ttfa_keys()).values("key").annotate(n=Sum("value")))
+        cache.set(key, rows, COUNTS_TTL)
+    for row in rows:
         _ttfa, priority, bound = row["key"].split(":")
         histograms[priority][int(bound)] = row["n"]
     return {p: median_minutes(h) for p, h in histograms.items()}
 
 
-SUMMARY_TTL = (
-    60  # seconds: every figure is at most a minute old, like the daily counts `tick` fills
-)
+# The pre-aggregated counts are cached under the moment of their fill, so a refill (`tick`, in any
+# process) makes new keys: nothing cached can be older than the counts. What is counted live (the
+# reports since the fill, cases, victims, meetings) is never cached: every figure equals the list it
+# links to at the moment the page is made, which the page says ("figures as of").
+COUNTS_TTL = 600
+SERIES_TTL = 60  # the charts (not linked to lists) may be a minute old
 
 
 def summary(*, scope: Scope) -> dict:
-    """The dashboard's figures (and the API's), with their context; computed at most once a minute
-    per year and region (the same for every reader allowed to see them)."""
-    key = f"qorgau:summary:{scope.year}:{scope.region.code if scope.region else 'KZ'}"
-    cached = cache.get(key)
-    if cached is None:
-        with replica_reads():
-            cached = _summary(scope=scope)
-        cache.set(key, cached, SUMMARY_TTL)
-    return cached
+    """The dashboard's figures (and the API's), with their context and the moment they are of."""
+    with replica_reads():
+        return _summary(scope=scope)
 
 
 def _summary(*, scope: Scope) -> dict:
     year = scope.year
+    as_of, until = timezone.now(), filled_to()
     population = children(scope)
-    victims, victims_prev = child_victims(scope, year), child_victims(scope, year - 1)
-    counts = report_counts(scope)
+    victims, victims_prev = child_victims(scope, year)
+    convicted, convicted_prev = convictions(scope, year)
+    counts = report_counts(scope, until=until)
     in_custody, examined = offenders_in_custody(scope)
     stages = dict(
         Case.objects.filter(_region_q(scope, "region"), opened_on__year=year)
@@ -216,6 +286,8 @@ def _summary(*, scope: Scope) -> dict:
     reports_total = counts.get("all", 0)
     return {
         "year": year,
+        "as_of": as_of,
+        "counted_to": until,
         "region": scope.region.code if scope.region else None,
         "children_population": population,
         "child_victims": victims,
@@ -223,9 +295,11 @@ def _summary(*, scope: Scope) -> dict:
         "child_victims_change_percent": change(victims, victims_prev),
         "child_victims_per_100k": rate(victims, population),
         "child_victims_small": victims < SMALL,
-        "convictions": convictions(scope, year),
-        "convictions_previous_year": convictions(scope, year - 1),
+        "convictions": convicted,
+        "convictions_previous_year": convicted_prev,
         "cases_by_stage": {s: stages.get(s, 0) for s in Stage.values},
+        # the cases the child-victims figure links to (its list is of cases, not of victims)
+        "cases_opened": sum(stages.values()),
         "offenders_in_custody": in_custody,
         "offenders_examined": examined,
         "offenders_examined_percent": round(examined * 100 / in_custody, 1) if in_custody else None,
@@ -234,7 +308,7 @@ def _summary(*, scope: Scope) -> dict:
         "reports_by_priority": {p: counts.get(f"priority:{p}", 0) for p in PRIORITIES},
         "reports_by_category": {c: counts.get(f"category:{c}", 0) for c in Category.values},
         "deadline_breaches": {p: counts.get(f"breach:{p}", 0) for p in PRIORITIES},
-        "median_minutes_to_first_action": time_to_first_action(scope),
+        "median_minutes_to_first_action": time_to_first_action(scope, until=until),
         "handover": handover,
         "supervision_meetings": {
             "kept": meetings["kept"],
@@ -273,39 +347,43 @@ def region_table(*, user: User, year: int) -> list[RegionRow]:
         raise PermissionRefused(
             str(policies.VIEW_FIGURES.message), policy=policies.VIEW_FIGURES.name
         )
-    key = f"qorgau:regions:{year}:{'all' if len(regions) > 1 else regions[0].code}"
+    with replica_reads():
+        return _region_table(regions, year)
+
+
+def _region_counts(year: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Reports and breaches per region code: the fill's (cached under its moment) plus the live
+    reports since (report_counts)."""
+    until = filled_to()
+    key = f"qorgau:region-counts:{year}:{_stamp(until)}"
     cached = cache.get(key)
     if cached is None:
-        with replica_reads():
-            cached = _region_table(regions, year)
-        cache.set(key, cached, SUMMARY_TTL)
-    return cached
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        days = DailyCount.objects.filter(metric="reports", day__gte=start, day__lte=end)
+        cached = (
+            dict(days.filter(key="all").values_list("region_code").annotate(n=Sum("value"))),
+            dict(
+                days.filter(key__in=BREACH_KEYS).values_list("region_code").annotate(n=Sum("value"))
+            ),
+        )
+        cache.set(key, cached, COUNTS_TTL)
+    reports, breaches = dict(cached[0]), dict(cached[1])
+    for (region, *_keys), n in _live_tail(Scope(year=year, region=None), until).items():
+        reports[region] = reports.get(region, 0) + n
+    return reports, breaches
 
 
 def _region_table(regions: list[Region], year: int) -> list[RegionRow]:
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    reports = dict(
-        DailyCount.objects.filter(metric="reports", key="all", day__gte=start, day__lte=end)
-        .values_list("region_code")
-        .annotate(n=Sum("value"))
-    )
-    breaches = dict(
-        DailyCount.objects.filter(
-            metric="reports", key__in=BREACH_KEYS, day__gte=start, day__lte=end
-        )
-        .values_list("region_code")
-        .annotate(n=Sum("value"))
-    )
-    victims = dict(
-        Victim.objects.filter(case__opened_on__year=year)
-        .values_list("case__region__code")
+    reports, breaches = _region_counts(year)
+    # children only, as in the summary: the regions add up to the country's figure
+    victims: dict[str, int] = {}
+    victims_prev: dict[str, int] = {}
+    for code, opened, n in (
+        Victim.objects.filter(CHILD_Q, case__opened_on__year__in=[year, year - 1])
+        .values_list("case__region__code", "case__opened_on__year")
         .annotate(n=Count("pk"))
-    )
-    victims_prev = dict(
-        Victim.objects.filter(case__opened_on__year=year - 1)
-        .values_list("case__region__code")
-        .annotate(n=Count("pk"))
-    )
+    ):
+        (victims if opened == year else victims_prev)[code] = n
     convicted = dict(
         Case.objects.filter(stage=Stage.CONVICTED, verdict_on__year=year)
         .values_list("region__code")
@@ -341,12 +419,13 @@ def _region_table(regions: list[Region], year: int) -> list[RegionRow]:
 
 def monthly_series(*, scope: Scope, months: int = 24) -> list[dict]:
     """Reports and cases per month over the last `months` months up to the scope's year end."""
-    key = f"qorgau:months:{scope.year}:{scope.region.code if scope.region else 'KZ'}:{months}"
+    code = scope.region.code if scope.region else "KZ"
+    key = f"qorgau:months:{scope.year}:{code}:{months}:{_stamp(filled_to())}"
     cached = cache.get(key)
     if cached is None:
         with replica_reads():
             cached = _monthly_series(scope=scope, months=months)
-        cache.set(key, cached, SUMMARY_TTL)
+        cache.set(key, cached, SERIES_TTL)
     return [dict(row) for row in cached]
 
 

@@ -53,12 +53,16 @@ def fill_report_counts(*, until: date | None = None, since: date | None = None) 
     )
     if first_report is None:
         state.final_until = until
-        state.save(update_fields=["final_until", "updated_at"])
+        state.filled_to = min(_day_bounds(until)[1], timezone.now())
+        state.save(update_fields=["final_until", "filled_to", "updated_at"])
         return 0
     start = max(start, timezone.localdate(first_report))
     lo, _ = _day_bounds(start)
     _, hi = _day_bounds(until)
     now = timezone.now()
+    # Up to this moment, not the end of the day: later reports are counted live by the dashboard
+    # (selectors.report_counts), from `filled_to` on, so that none is counted twice or missed.
+    hi = min(hi, now)
     rows: dict[tuple, int] = defaultdict(int)
     qs = (
         Report.objects.filter(created_at__gte=lo, created_at__lt=hi)
@@ -93,7 +97,8 @@ def fill_report_counts(*, until: date | None = None, since: date | None = None) 
         )
         if breached:
             rows[(day, region, f"breach:{priority}")] += 1
-    DailyCount.objects.filter(metric="reports", day__gte=start, day__lte=until).delete()
+    # From `start` on, days after `until` too: what lies after `filled_to` is counted live.
+    DailyCount.objects.filter(metric="reports", day__gte=start).delete()
     DailyCount.objects.bulk_create(
         [
             DailyCount(day=d, region_code=r, metric="reports", key=k, value=v)
@@ -102,7 +107,8 @@ def fill_report_counts(*, until: date | None = None, since: date | None = None) 
         batch_size=5000,
     )
     state.final_until = until
-    state.save(update_fields=["final_until", "updated_at"])
+    state.filled_to = hi
+    state.save(update_fields=["final_until", "filled_to", "updated_at"])
     return len(rows)
 
 
@@ -200,11 +206,4 @@ def note_save(*, acting_user: User, month: date, text: str) -> RegionalNote:
         defaults={"text": text, "author": acting_user},
     )
     audit_append(actor=acting_user, action="analytics.note", obj=note, region=acting_user.region)
-    # the region table keeps its rows a minute: show the new note at once
-    from django.core.cache import cache
-
-    region = acting_user.region
-    assert region is not None  # a regional chief has a region (core.User's constraint)
-    for scope in ("all", region.code):
-        cache.delete(f"qorgau:regions:{note.month.year}:{scope}")
     return note

@@ -27,6 +27,11 @@ def _year(request: HttpRequest) -> int:
         return timezone.localdate().year
 
 
+# Charts are drawn about as wide as a phone's column and scale up with it: their text, 13 units at
+# 380, is never under 12 px on a 390 px screen, and larger on a desktop.
+CHART_WIDTH, CHART_FONT = 380, 13
+
+
 def _charts(scope: selectors.Scope, figures: dict, table: list) -> list[charts.Chart]:
     series = selectors.monthly_series(scope=scope)
     for row in series:
@@ -37,10 +42,14 @@ def _charts(scope: selectors.Scope, figures: dict, table: list) -> list[charts.C
             series=[("reports", _("Reports")), ("cases", _("Criminal cases"))],
             label_key="label",
             title=_("Reports and cases per month, last 24 months"),
+            width=CHART_WIDTH,
+            font=CHART_FONT,
         ),
         charts.stacked_bar(
             parts_=[(p, p, figures["reports_by_priority"][p]) for p in ["P1", "P2", "P3", "P4"]],
             title=_("Reports by priority"),
+            width=CHART_WIDTH,
+            font=CHART_FONT,
         ),
     ]
     if len(table) > 1:
@@ -48,6 +57,8 @@ def _charts(scope: selectors.Scope, figures: dict, table: list) -> list[charts.C
             charts.horizontal_bars(
                 rows=sorted(((row.region.name, row.reports) for row in table), key=lambda r: -r[1]),
                 title=_("Reports per region"),
+                width=CHART_WIDTH,
+                font=CHART_FONT,
             )
         )
     return made
@@ -70,13 +81,16 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         user=request.user, year=_year(request), region_code=request.GET.get("region")
     )
     figures = selectors.summary(scope=scope)
-    table = selectors.region_table(user=request.user, year=scope.year)
+    table_all = selectors.region_table(user=request.user, year=scope.year)
+    table = table_all
     if scope.region:
-        table = [row for row in table if row.region.pk == scope.region.pk]
+        table = [row for row in table_all if row.region.pk == scope.region.pk]
     context = {
         "scope": scope,
         "f": figures,
         "table": table,
+        # the region selector offers every region the reader may see, also after drilling into one
+        "table_all": table_all,
         "charts": _charts(scope, figures, table),
         "categories": Category.choices,
         "priorities": Priority.values,

@@ -71,7 +71,9 @@ def seed(*, rng: random.Random) -> list[str]:
                     recommendations="[DEMO] Programme.",
                 )
             answers = {
-                item["code"]: rng.choice(item["options"])["value"] for item in STATIC_99R["items"]
+                item["code"]: rng.choice(item["options"])["value"]
+                for item in STATIC_99R["items"]
+                if not item.get("derived")  # the age item follows from the date of birth
             }
             services.risk_assess(person=person, acting_user=clinician, answers=answers)
         if clinician is not None and police is not None and n >= 9:

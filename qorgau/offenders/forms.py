@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.offenders.enums import MeetingStatus, RiskLevel, TreatmentStatus
+from qorgau.offenders.instruments import age_on, derived_answers
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -30,26 +32,60 @@ class RiskForm(forms.Form):
         label=_("Reason for the override"), required=False, max_length=1000
     )
 
-    def __init__(self, *args, instrument=None, language="ru", **kwargs):
+    def __init__(self, *args, instrument=None, language="ru", person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         for item in instrument.items if instrument else []:
+            label = item["label"].get(language) or item["label"]["en"]
+            choices = [
+                (o["value"], f"{o['label'].get(language) or o['label']['en']} ({o['score']:+d})")
+                for o in item["options"]
+            ]
+            if item.get("derived"):
+                # Not asked: the service computes it at the assessment date; shown for today.
+                self.fields[f"item_{item['code']}"] = self._derived_field(
+                    item, label, choices, person
+                )
+                continue
             self.fields[f"item_{item['code']}"] = forms.ChoiceField(
-                label=item["label"].get(language) or item["label"]["en"],
-                choices=[
-                    (
-                        o["value"],
-                        f"{o['label'].get(language) or o['label']['en']} ({o['score']:+d})",
-                    )
-                    for o in item["options"]
-                ],
+                label=label,
+                choices=[("", _("— choose —")), *choices],
+                error_messages={"required": _("Choose an answer: no item is scored by default.")},
             )
 
+    @staticmethod
+    def _derived_field(item: dict, label: str, choices: list, person: Any) -> forms.Field:
+        today = timezone.localdate()
+        initial = ""
+        help_text: Any = _("Computed from the date of birth at the assessment date.")
+        if person is not None:
+            age = age_on(person.date_of_birth, today)
+            try:
+                initial = derived_answers({"items": [item]}, age=age)[item["code"]]
+            except ValueError:
+                initial = ""
+            help_text = _(
+                "Computed from the date of birth (%(born)s) at the assessment date: %(age)d today."
+            ) % {"born": person.date_of_birth.isoformat(), "age": age}
+        return forms.ChoiceField(
+            label=label,
+            choices=[("", "—"), *choices],
+            initial=initial,
+            disabled=True,
+            required=False,
+            help_text=help_text,
+        )
+
     def answers(self) -> dict[str, str]:
+        derived = {
+            f"item_{item['code']}"
+            for item in (self.instrument.items if self.instrument else [])
+            if item.get("derived")
+        }
         return {
             k.removeprefix("item_"): v
             for k, v in self.cleaned_data.items()
-            if k.startswith("item_")
+            if k.startswith("item_") and k not in derived
         }
 
 

@@ -4,15 +4,20 @@ Hanson, Babchishin, Helmus, Thornton & Phenix (2016); coding rules of the Static
 runs from -3 to 12. Levels: -3..-2 I (very low), -1..0 II (below average), 1..3 III (average),
 4..5 IVa (above average), 6+ IVb (well above average). For supervision, IVa/IVb count as high risk,
 III as moderate, I/II as low.
+
+An item with `"derived"` is not asked: the service computes it from the register (the age item from
+the date of birth at the assessment date), so a form cannot leave it at a default. Its options give
+the bounds that select them (`min_age` inclusive; the next option's `min_age` is the upper bound).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 
-def _o(value: str, score: int, en: str, ru: str, kk: str) -> dict:
-    return {"value": value, "score": score, "label": {"en": en, "ru": ru, "kk": kk}}
+def _o(value: str, score: int, en: str, ru: str, kk: str, **extra: Any) -> dict:
+    return {"value": value, "score": score, "label": {"en": en, "ru": ru, "kk": kk}, **extra}
 
 
 NO_YES = [_o("no", 0, "No", "Нет", "Жоқ"), _o("yes", 1, "Yes", "Да", "Иә")]
@@ -23,16 +28,17 @@ STATIC_99R: dict[str, Any] = {
     "items": [
         {
             "code": "age",
+            "derived": "age",
             "label": {
-                "en": "Age at release",
-                "ru": "Возраст на момент освобождения",
-                "kk": "Босатылған кездегі жасы",
+                "en": "Age at the assessment date",
+                "ru": "Возраст на дату оценки",
+                "kk": "Бағалау күніндегі жасы",
             },
             "options": [
-                _o("18-34", 1, "18 to 34.9", "18–34,9", "18–34,9"),
-                _o("35-39", 0, "35 to 39.9", "35–39,9", "35–39,9"),
-                _o("40-59", -1, "40 to 59.9", "40–59,9", "40–59,9"),
-                _o("60+", -3, "60 or older", "60 и старше", "60 және одан жоғары"),
+                _o("18-34", 1, "18 to 34.9", "18–34,9", "18–34,9", min_age=18),
+                _o("35-39", 0, "35 to 39.9", "35–39,9", "35–39,9", min_age=35),
+                _o("40-59", -1, "40 to 59.9", "40–59,9", "40–59,9", min_age=40),
+                _o("60+", -3, "60 or older", "60 и старше", "60 және одан жоғары", min_age=60),
             ],
         },
         {
@@ -172,3 +178,26 @@ def score(instrument: dict, answers: dict[str, str]) -> tuple[int, dict]:
     if band is None:
         raise ValueError("total")
     return total, band
+
+
+def age_on(born: date, on: date) -> int:
+    """Full years of age on a day (a birthday on 29 February counts from 1 March in other years)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def derived_answers(instrument: dict, *, age: int) -> dict[str, str]:
+    """The answers of the items computed from the register; ValueError names an item that cannot
+    be computed (an age below the youngest option: the instrument is not for that person)."""
+    answers = {}
+    for item in instrument["items"]:
+        if item.get("derived") != "age":
+            continue
+        fitting = [o for o in item["options"] if o["min_age"] <= age]
+        if not fitting:
+            raise ValueError(item["code"])
+        answers[item["code"]] = max(fitting, key=lambda o: o["min_age"])["value"]
+    return answers
+
+
+def option_of(item: dict, value: str) -> dict | None:
+    return next((o for o in item["options"] if o["value"] == value), None)

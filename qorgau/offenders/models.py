@@ -18,6 +18,7 @@ from qorgau.offenders.enums import (
     RiskLevel,
     TreatmentStatus,
 )
+from qorgau.offenders.instruments import age_on, derived_answers
 
 
 class Facility(TimeStamped):
@@ -188,6 +189,19 @@ class RiskAssessment(TimeStamped):
     @property
     def effective_level(self) -> str:
         return self.override_level or self.level
+
+    @property
+    def age_answer_disagrees(self) -> bool:
+        """Saved before the age item was computed, its age answer is not the one the date of birth
+        gives at its date (the stored score stands as signed; a new assessment corrects it)."""
+        try:
+            derived = derived_answers(
+                {"items": self.instrument.items},
+                age=age_on(self.person.date_of_birth, self.assessed_on),
+            )
+        except ValueError:
+            return True
+        return any(self.answers.get(code) != value for code, value in derived.items())
 
 
 class TreatmentPlan(TimeStamped):

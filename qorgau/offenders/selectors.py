@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -275,6 +275,17 @@ def meetings_due_for_user(
     if window:
         return qs.filter(meeting_due_q(window))
     return qs.filter(due_on__lte=until or timezone.localdate())
+
+
+UPCOMING_DAYS = 30
+
+
+def meetings_upcoming_for_user(*, user: User, days: int = UPCOMING_DAYS) -> QuerySet[Meeting]:
+    """The meetings of the user's calendar due after today, in the coming `days`, soonest first."""
+    today = timezone.localdate()
+    return meeting_calendar_for_user(user=user).filter(
+        due_on__gt=today, due_on__lte=today + timedelta(days=days)
+    )
 
 
 def facilities_for_user(*, user: User) -> QuerySet[Facility]:

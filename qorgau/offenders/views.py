@@ -16,7 +16,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +30,7 @@ from qorgau.core.services import audit_personal_view
 from qorgau.core.types import AuthedRequest
 from qorgau.core.work import window_named
 from qorgau.offenders import policies, selectors, services
+from qorgau.offenders.enums import MeetingStatus
 from qorgau.offenders.forms import (
     ExaminationForm,
     ImportForm,
@@ -93,7 +96,7 @@ def _context(request: AuthedRequest, person: Person, **extra: Any) -> dict:
         "person": person,
         "convictions": person.convictions.prefetch_related("articles").select_related("facility"),
         "examinations": person.examinations.select_related("clinician"),
-        "assessments": person.risk_assessments.select_related("instrument", "clinician"),
+        "assessments": person.risk_assessments.select_related("instrument", "clinician", "person"),
         "plans": person.treatment_plans.prefetch_related("sessions"),
         "supervision": person.supervision_plans.select_related("officer").prefetch_related(
             "meetings", "violations"
@@ -102,6 +105,7 @@ def _context(request: AuthedRequest, person: Person, **extra: Any) -> dict:
         "risk_form": RiskForm(
             instrument=instrument,
             language=get_language()[:2],
+            person=person,
             initial={"assessed_on": timezone.localdate()},
         ),
         "treatment_form": TreatmentForm(initial={"started_on": timezone.localdate()}),
@@ -219,7 +223,12 @@ def person_examination(request: AuthedRequest, person: Person) -> HttpResponse:
 
 @action(policies.ASSESS_RISK)
 def person_risk(request: AuthedRequest, person: Person) -> HttpResponse:
-    form = RiskForm(request.POST, instrument=services.instrument_get(), language=get_language()[:2])
+    form = RiskForm(
+        request.POST,
+        instrument=services.instrument_get(),
+        language=get_language()[:2],
+        person=person,
+    )
     page = _form_action(
         request,
         person,
@@ -311,21 +320,59 @@ def person_release(request: AuthedRequest, person: Person) -> HttpResponse:
 
 @action(policies.RECORD_MEETING)
 def person_meeting(request: AuthedRequest, person: Person) -> HttpResponse:
+    """Record a meeting; from the supervision calendar (`return_to`), back to the calendar."""
     form = MeetingForm(request.POST)
     meeting = selectors.meeting_of(person=person, meeting_id=request.POST.get("meeting"))
-    return _back_if_valid(
-        request,
-        person,
-        form,
-        lambda: services.meeting_record(
-            meeting=meeting,
-            acting_user=request.user,
-            status=form.cleaned_data["status"],
-            notes=form.cleaned_data["notes"],
-            on=form.cleaned_data["on"],
-            reschedule_to=form.cleaned_data["reschedule_to"],
-        ),
+    if request.POST.get("return_to") != "supervision":
+        return _back_if_valid(
+            request, person, form, lambda: _record_meeting(request, form, meeting)
+        )
+    calendar = reverse("offenders:supervision")
+    window = window_named(request.POST.get("due"))
+    back = redirect(f"{calendar}?due={window}" if window else calendar)
+    if not form.is_valid():
+        messages.error(request, _errors_of(form))
+        return back
+    try:
+        _record_meeting(request, form, meeting)
+    except (PermissionRefused, NotFound):
+        raise
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(request, _meeting_saved(form.cleaned_data, meeting.due_on))
+    return back
+
+
+def _record_meeting(request: AuthedRequest, form: MeetingForm, meeting: Any) -> Any:
+    return services.meeting_record(
+        meeting=meeting,
+        acting_user=request.user,
+        status=form.cleaned_data["status"],
+        notes=form.cleaned_data["notes"],
+        on=form.cleaned_data["on"],
+        reschedule_to=form.cleaned_data["reschedule_to"],
     )
+
+
+def _meeting_saved(data: dict, due_on: Any) -> str:
+    """What was saved, in words: the meeting's date, its result, the new date, whether notes."""
+    due = date_format(due_on)
+    status = data["status"]
+    if status == MeetingStatus.RESCHEDULED:
+        text = _("The meeting due on %(due)s was moved to %(new)s.") % {
+            "due": due,
+            "new": date_format(data["reschedule_to"]),
+        }
+    elif status == MeetingStatus.MISSED:
+        text = _(
+            "The meeting due on %(due)s was recorded as missed; the region’s chief will be told."
+        ) % {"due": due}
+    else:
+        text = _("The meeting due on %(due)s was recorded as attended.") % {"due": due}
+    if data.get("notes"):
+        text += " " + _("Your notes were saved with it.")
+    return text
 
 
 @action(policies.RECORD_VIOLATION)
@@ -372,11 +419,14 @@ def coverage(request: AuthedRequest) -> HttpResponse:
 def supervision_today(request: AuthedRequest) -> HttpResponse:
     window = window_named(request.GET.get("due"))
     meetings = selectors.meetings_due_for_user(user=request.user, window=window)
+    upcoming = [] if window == "week" else selectors.meetings_upcoming_for_user(user=request.user)
     return render(
         request,
         "offenders/supervision.html",
         {
             "meetings": meetings,
+            "upcoming": upcoming,
+            "upcoming_days": selectors.UPCOMING_DAYS,
             "today": timezone.localdate(),
             "form": MeetingForm(),
             "window": window,

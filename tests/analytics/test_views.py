@@ -59,3 +59,39 @@ def test_a_chiefs_note_shows_at_once_despite_the_cached_figures(client, chief):
     client.post("/staff/dashboard/note/", {"text": "Synthetic note: we need a psychologist."})
     html = client.get("/staff/dashboard/").content.decode()
     assert "Synthetic note: we need a psychologist." in html
+
+
+def test_after_drilling_into_a_region_the_selector_still_offers_every_region(client, central):
+    from qorgau.core.models import Region
+
+    client.force_login(central)
+    page = client.get("/staff/dashboard/?region=KZ-75").content.decode()
+    selector = page[
+        page.index('id="f-region"') : page.index("</select>", page.index('id="f-region"'))
+    ]
+    offered = selector.count('<option value="KZ-')
+    assert offered == Region.objects.count() == 20
+    assert 'value="KZ-75" selected' in selector
+
+
+def test_the_dashboard_says_when_its_figures_are_of(client, central):
+    from qorgau.analytics import services
+
+    services.fill_report_counts()
+    client.force_login(central)
+    page = client.get("/staff/dashboard/").content.decode()
+    assert "Figures as of" in page and "Missed deadlines and times to first action: as of" in page
+    page = client.get("/staff/dashboard/?lang=kk").content.decode()
+    assert "Деректер" in page and "бойынша" in page
+
+
+def test_chart_text_stays_readable_at_a_phones_width(client, central):
+    """Charts are drawn 380 units wide: at 358 px of column (a 390 px phone) 13 units are 12.2 px."""
+    import re
+
+    client.force_login(central)
+    page = client.get("/staff/dashboard/").content.decode()
+    boxes = re.findall(r'viewBox="0 0 (\d+) \d+"', page)
+    sizes = [int(s) for s in re.findall(r'font-size="(\d+)"', page)]
+    assert boxes and all(int(w) <= 380 for w in boxes)
+    assert sizes and min(sizes) * 358 / 380 >= 12

@@ -12,8 +12,8 @@ from qorgau.offenders.models import Person
 
 pytestmark = pytest.mark.django_db
 
+# Every item but the age, which follows from the date of birth (the inmate was born in 1980).
 ANSWERS = {
-    "age": "18-34",
     "partner": "no",
     "index_violence": "yes",
     "prior_violence": "no",
@@ -72,9 +72,10 @@ def test_a_sentence_cannot_end_before_it_starts(inmate):
 
 def test_static_99r_is_scored_by_its_rules_and_an_override_needs_a_reason(inmate, clinician):
     row = services.risk_assess(person=inmate, acting_user=clinician, answers=ANSWERS)
+    assert row.answers["age"] == "40-59"  # 46 today
     assert (
-        row.total == 1 + 1 + 1 + 0 + 1 + 0 + 0 + 1 + 1 + 0
-        and row.band == "IVb"
+        row.total == -1 + 1 + 1 + 0 + 1 + 0 + 0 + 1 + 1 + 0
+        and row.band == "IVa"
         and row.level == "high"
     )
     with pytest.raises(services.OffenderInvalid, match="reason"):
@@ -84,7 +85,7 @@ def test_static_99r_is_scored_by_its_rules_and_an_override_needs_a_reason(inmate
     with pytest.raises(services.OffenderInvalid, match="from -3 to 12"):
         services.risk_assess(person=inmate, acting_user=clinician, answers=ANSWERS, total=13)
     with pytest.raises(services.OffenderInvalid, match="Answer every item"):
-        services.risk_assess(person=inmate, acting_user=clinician, answers={"age": "18-34"})
+        services.risk_assess(person=inmate, acting_user=clinician, answers={"partner": "no"})
 
 
 def test_examination_records_codes_and_encrypts_findings(inmate, clinician):

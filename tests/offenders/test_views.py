@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -168,3 +168,74 @@ def test_the_supervision_calendar_offers_the_record_form_only_to_who_may_record(
     client.force_login(central)
     page = client.get("/staff/supervision/")
     assert page.status_code == 200 and "/do/meeting/" not in page.content.decode()
+
+
+def test_a_meeting_recorded_from_the_calendar_stays_on_the_calendar_and_says_what_was_saved(
+    client, inmate, clinician, police, almaty
+):
+    from django.contrib.messages import get_messages
+    from django.utils.formats import date_format
+
+    plan = _released(inmate, clinician, police, almaty)
+    meeting = plan.meetings.order_by("due_on").first()
+    client.force_login(police)
+    url = f"/staff/offenders/{inmate.public_id}/do/meeting/"
+    response = client.post(
+        url,
+        {"meeting": meeting.pk, "status": "attended", "notes": "ok", "return_to": "supervision"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/staff/supervision/"
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == [
+        f"The meeting due on {date_format(meeting.due_on)} "
+        "was recorded as attended. Your notes were saved with it."
+    ]
+    assert plan.meetings.get(pk=meeting.pk).status == "attended"
+
+
+def test_a_meeting_moved_from_a_calendar_window_returns_to_that_window(
+    client, inmate, clinician, police, almaty
+):
+    from django.contrib.messages import get_messages
+
+    plan = _released(inmate, clinician, police, almaty)
+    meeting = plan.meetings.order_by("due_on").first()
+    client.force_login(police)
+    new = date.today() + timedelta(days=3)
+    response = client.post(
+        f"/staff/offenders/{inmate.public_id}/do/meeting/",
+        {
+            "meeting": meeting.pk,
+            "status": "rescheduled",
+            "reschedule_to": new.isoformat(),
+            "return_to": "supervision",
+            "due": "today",
+        },
+    )
+    assert response["Location"] == "/staff/supervision/?due=today"
+    (said,) = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "was moved to" in said and str(new.year) in said
+    # a refusal (no new date) also comes back to the calendar, with the reason
+    other = plan.meetings.filter(status="due").order_by("due_on").first()
+    response = client.post(
+        f"/staff/offenders/{inmate.public_id}/do/meeting/",
+        {"meeting": other.pk, "status": "rescheduled", "return_to": "supervision"},
+    )
+    assert response["Location"] == "/staff/supervision/"
+    assert plan.meetings.get(pk=other.pk).status == "due"
+
+
+def test_the_calendar_lists_upcoming_meetings_not_only_those_due(
+    client, inmate, clinician, police, almaty, django_assert_max_num_queries
+):
+    plan = _released(inmate, clinician, police, almaty)
+    later = sorted(m.due_on for m in plan.meetings.all() if m.due_on > date.today())
+    assert later, "a released person has meetings scheduled ahead"
+    client.force_login(police)
+    with django_assert_max_num_queries(30):
+        page = client.get("/staff/supervision/")
+    upcoming = [m.due_on for m in page.context["upcoming"]]
+    assert upcoming == [d for d in later if d <= date.today() + timedelta(days=30)]
+    assert upcoming and all(d > date.today() for d in upcoming)
+    html = page.content.decode()
+    assert "Upcoming meetings" in html and upcoming[0].isoformat() in html

@@ -14,7 +14,7 @@ from qorgau.core.services import audit_append
 from qorgau.core.transitions import transition
 from qorgau.offenders import policies
 from qorgau.offenders.enums import ExaminationStatus, RiskLevel, TreatmentStatus
-from qorgau.offenders.instruments import score
+from qorgau.offenders.instruments import age_on, derived_answers, option_of, score
 from qorgau.offenders.models import (
     EXAMINATION_STATUS,
     TREATMENT_STATUS,
@@ -74,6 +74,35 @@ def instrument_get(code: str = "static99r") -> RiskInstrument:
     return RiskInstrument.objects.get(code=code)
 
 
+def _derived(
+    instrument: RiskInstrument, person: Person, on: date, answers: dict[str, str]
+) -> dict[str, str]:
+    """The answers of the computed items; one given by hand that disagrees is refused."""
+    age = age_on(person.date_of_birth, on)
+    try:
+        derived = derived_answers({"items": instrument.items}, age=age)
+    except ValueError as exc:
+        raise _invalid(
+            f"answers.{exc}",
+            _("%(instrument)s is for people aged 18 or older; on %(date)s this person is %(age)d.")
+            % {"instrument": instrument.name, "date": on.isoformat(), "age": age},
+        ) from exc
+    items = {item["code"]: item for item in instrument.items}
+    for code, value in derived.items():
+        given = answers.get(code)
+        if given and given != value:
+            option = option_of(items[code], value) or {}
+            raise _invalid(
+                f"answers.{code}",
+                _(
+                    "The age item follows from the date of birth: %(age)d on %(date)s, "
+                    "which scores %(score)+d."
+                )
+                % {"age": age, "date": on.isoformat(), "score": option.get("score", 0)},
+            )
+    return derived
+
+
 @service
 def risk_assess(
     *,
@@ -86,7 +115,10 @@ def risk_assess(
     instrument: RiskInstrument | None = None,
     total: int | None = None,
 ) -> RiskAssessment:
-    """Score the instrument from its items (a total given by hand must agree and be in range)."""
+    """Score the instrument from its items (a total given by hand must agree and be in range).
+
+    Items the register answers (Static-99R's age, from the date of birth at the assessment date)
+    are computed here, never taken from a default: an answer given for one must agree with it."""
     require(acting_user, policies.ASSESS_RISK, person)
     instrument = instrument or instrument_get()
     low, high = instrument.score_range
@@ -94,6 +126,8 @@ def risk_assess(
         raise _invalid(
             "total", _("The score must be from %(low)d to %(high)d.") % {"low": low, "high": high}
         )
+    assessed_on = assessed_on or timezone.localdate()
+    answers = {**answers, **_derived(instrument, person, assessed_on, answers)}
     try:
         computed, band = score({"items": instrument.items, "bands": instrument.bands}, answers)
     except ValueError as exc:
@@ -104,7 +138,6 @@ def risk_assess(
         raise _invalid("override_level", _("Unknown risk level."))
     if override_level and not override_reason.strip():
         raise _invalid("override_reason", _("An override needs its reason."))
-    assessed_on = assessed_on or timezone.localdate()
     if assessed_on > timezone.localdate():
         raise _invalid("assessed_on", _("This date is in the future."))
     row = RiskAssessment.objects.create(
