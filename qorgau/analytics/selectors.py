@@ -15,6 +15,7 @@ from qorgau.analytics.models import ChildPopulation, DailyCount, RegionalNote, S
 from qorgau.analytics.services import TTFA_BUCKETS
 from qorgau.cases.enums import Stage
 from qorgau.cases.models import Case, Victim
+from qorgau.core.collation import region_sort_key
 from qorgau.core.db_router import replica_reads
 from qorgau.core.errors import PermissionRefused
 from qorgau.core.models import Region, User
@@ -279,7 +280,8 @@ def region_table(*, user: User, year: int) -> list[RegionRow]:
         with replica_reads():
             cached = _region_table(regions, year)
         cache.set(key, cached, SUMMARY_TTL)
-    return cached
+    # kept for every language; the order is the reader's language's
+    return sorted(cached, key=lambda row: region_sort_key(row.region))
 
 
 def _region_table(regions: list[Region], year: int) -> list[RegionRow]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qorgau.core.collation import sorted_regions
 from qorgau.core.errors import ServiceError
 from qorgau.core.forms import choice_field
 from qorgau.core.models import Region
@@ -92,7 +93,7 @@ def incoming_files(uploaded) -> list[evidence_files.IncomingFile]:
 
 
 def region_choices():
-    regions = sorted(Region.objects.all(), key=lambda r: r.name)
+    regions = sorted_regions(Region.objects.all())
     return [("", _("I don't know / not in Kazakhstan")), *[(r.code, r.name) for r in regions]]
 
 
