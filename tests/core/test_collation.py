@@ -126,3 +126,18 @@ def test_the_russian_region_list_sorts_abai_zhetisu_and_ulytau_by_their_names():
         < names.index("город Алматы")
         < names.index("город Астана")
     )
+
+
+@pytest.mark.django_db
+def test_the_red_button_form_offers_the_regions_in_kazakh_order_on_a_kazakh_page(client):
+    import re
+
+    html = client.get("/report/?lang=kk").content.decode()
+    select = html[html.index('name="region"') :]
+    select = select[: select.index("</select>")]
+    names = re.findall(r'<option value="KZ-\d+"[^>]*>([^<]+)</option>', select)
+    assert len(names) == 20
+    assert (
+        names.index("Ақмола облысы") < names.index("Алматы облысы") < names.index("Атырау облысы")
+    )
+    assert names[-1] == "Шымкент қаласы"
