@@ -14,7 +14,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
@@ -120,6 +120,13 @@ class Helpline(LocalizedNameMixin, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+    @property
+    def hours_label(self) -> str:
+        """The hours as the page's language says them ("тәулік бойы", not "24/7")."""
+        if self.hours.strip() == "24/7":
+            return str(pgettext_lazy("helpline hours", "around the clock"))
+        return self.hours
 
     @property
     def name(self) -> str:

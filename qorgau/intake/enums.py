@@ -1,6 +1,13 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Category(models.TextChoices):
@@ -86,6 +93,35 @@ class EventKind(models.TextChoices):
     CASE = "case", _("Turned into a criminal case")
     CLOSED = "closed", _("Closed")
     TRIAGED = "triaged", _("Priority set by triage")
+
+
+# The child's timeline on /report/status/: what each event means, said to the child, with msgids
+# of their own (the staff's timeline keeps EventKind's labels). A status change says the new state.
+CHILDS_TIMELINE = "child's timeline"
+REPORTER_EVENT_LABELS: dict[str, StrOrPromise] = {
+    EventKind.SUBMITTED: pgettext_lazy(CHILDS_TIMELINE, "Your report arrived"),
+    EventKind.TAKEN: pgettext_lazy(CHILDS_TIMELINE, "A duty officer is reading your report"),
+    EventKind.STATUS: pgettext_lazy(CHILDS_TIMELINE, "Something changed in your report"),
+    EventKind.MESSAGE_FROM_REPORTER: pgettext_lazy(CHILDS_TIMELINE, "Your message"),
+    EventKind.MESSAGE_FROM_STAFF: pgettext_lazy(CHILDS_TIMELINE, "A message from the duty officer"),
+    EventKind.MORE_INFO: pgettext_lazy(CHILDS_TIMELINE, "The duty officer asked you to tell more"),
+    EventKind.EVIDENCE_ADDED: pgettext_lazy(CHILDS_TIMELINE, "Files were added to your report"),
+    EventKind.REFERRED: pgettext_lazy(
+        CHILDS_TIMELINE, "Your report was sent to the service that can help"
+    ),
+    EventKind.CASE: pgettext_lazy(
+        CHILDS_TIMELINE, "An investigation has started: the police and the prosecutor look into it"
+    ),
+    EventKind.CLOSED: pgettext_lazy(CHILDS_TIMELINE, "Work on your report is finished"),
+}
+REPORTER_STATUS_LABELS: dict[str, StrOrPromise] = {
+    Status.RECEIVED: pgettext_lazy(CHILDS_TIMELINE, "Your report is waiting to be read"),
+    Status.IN_REVIEW: pgettext_lazy(CHILDS_TIMELINE, "Your report is being looked at"),
+    Status.REFERRED: pgettext_lazy(
+        CHILDS_TIMELINE, "Your report went to the police or the prosecutor"
+    ),
+    Status.CLOSED: pgettext_lazy(CHILDS_TIMELINE, "Work on your report is finished"),
+}
 
 
 class CloseReason(models.TextChoices):

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from qorgau.core.collation import sorted_regions
 from qorgau.core.errors import ServiceError
@@ -92,6 +96,37 @@ def incoming_files(uploaded) -> list[evidence_files.IncomingFile]:
     ]
 
 
+# The categories as the child reads them on the public form: spoken to the child, short, without
+# the staff's precise terms (the enum's labels, which the staff pages and exports keep).
+PUBLIC_CATEGORY_LABELS: dict[str, StrOrPromise] = {
+    Category.GROOMING: pgettext_lazy(
+        "public category", "Someone online is trying to get too close to me or another child"
+    ),
+    Category.SUSPICIOUS_CONTACT: pgettext_lazy(
+        "public category", "Someone is asking to meet or to go on a date, and it feels wrong"
+    ),
+    Category.SEXTORTION: pgettext_lazy(
+        "public category", "Someone threatens or blackmails with intimate pictures"
+    ),
+    Category.ABUSE: pgettext_lazy("public category", "Sexual abuse in real life (not online)"),
+    Category.ABUSE_IMAGES: pgettext_lazy(
+        "public category", "I saw sexual pictures or videos of a child online"
+    ),
+    Category.OTHER: pgettext_lazy("public category", "Something else"),
+}
+
+# Step 4 asks four questions about the other person; the rest waits behind "I know more".
+PERSON_FIELDS = ["suspect_name", "suspect_phone", "suspect_telegram", "suspect_instagram"]
+PERSON_MORE_FIELDS = [
+    "suspect_whatsapp",
+    "suspect_tiktok",
+    "suspect_vk",
+    "suspect_email",
+    "suspect_link",
+    "suspect_other",
+]
+
+
 def region_choices():
     regions = sorted_regions(Region.objects.all())
     return [("", _("I don't know / not in Kazakhstan")), *[(r.code, r.name) for r in regions]]
@@ -103,7 +138,9 @@ class ReportForm(forms.Form):
     errors come back beside the fields (`add_service_errors`)."""
 
     category = forms.ChoiceField(
-        label=_("What happened?"), choices=Category.choices, widget=forms.RadioSelect
+        label=_("What happened?"),
+        choices=[(value, PUBLIC_CATEGORY_LABELS[value]) for value in Category.values],
+        widget=forms.RadioSelect,
     )
     relation = forms.ChoiceField(
         label=_("Who are you?"),
@@ -191,6 +228,19 @@ class ReportForm(forms.Form):
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("submission", secrets.token_urlsafe(24))
+
+    @property
+    def person_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PERSON_FIELDS]
+
+    @property
+    def person_more_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in PERSON_MORE_FIELDS]
+
+    @property
+    def person_more_open(self) -> bool:
+        """The "I know more" part stays open when something in it was typed or is wrong."""
+        return any(field.value() or field.errors for field in self.person_more_fields)
 
     @property
     def is_bot(self) -> bool:

@@ -11,6 +11,8 @@ from qorgau.core.models import Region, TimeStamped, User
 from qorgau.core.permissions import ScopedQuerySet
 from qorgau.intake import policies
 from qorgau.intake.enums import (
+    REPORTER_EVENT_LABELS,
+    REPORTER_STATUS_LABELS,
     Category,
     ChildGender,
     EventKind,
@@ -290,3 +292,11 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label_for_reporter(self) -> str:
+        """What this event means, in the words of the child's timeline (not the staff's)."""
+        if self.kind == EventKind.STATUS and self.to_status in REPORTER_STATUS_LABELS:
+            return str(REPORTER_STATUS_LABELS[self.to_status])
+        label = REPORTER_EVENT_LABELS.get(self.kind)
+        return str(label) if label is not None else ""

@@ -653,3 +653,14 @@ def _first_helpline_pk() -> int:
     from qorgau.core.models import Helpline
 
     return Helpline.objects.order_by("pk").first().pk
+
+
+@pytest.mark.parametrize(
+    ("language", "hours"),
+    [("kk", "тәулік бойы"), ("ru", "круглосуточно"), ("en", "around the clock")],
+)
+def test_the_helplines_say_their_hours_in_the_pages_language(
+    client, reference_data, language, hours
+):
+    html = client.get(f"/help/?lang={language}").content.decode()
+    assert hours in html and "24/7" not in html

@@ -79,3 +79,46 @@ def test_a_fresh_installation_has_nothing_to_move():
     migration.forwards(apps, connection.schema_editor())
     after = list(ContentType.objects.values_list("pk", "app_label", "model").order_by("pk"))
     assert after == before
+
+
+# --- 0003: the corrected kk/ru pages (issue 21) -------------------------------------------------
+
+child_words = import_module("qorgau.guidance.migrations.0003_child_words")
+
+
+def first_version(slug, language, body):
+    """A page as an installation from before has it: one published version with `body`."""
+    page = GuidancePage.objects.get(slug=slug)
+    GuidanceVersion.objects.filter(page=page, language=language).delete()
+    return GuidanceVersion.objects.create(
+        page=page,
+        language=language,
+        number=1,
+        title="old",
+        body_markdown=body,
+        body_html=f"<p>{body}</p>",
+        status="published",
+    )
+
+
+def test_an_unedited_page_gets_the_corrected_text_as_its_next_version(guidance, monkeypatch):
+    old = first_version("pictures", "kk", "Саған қорқытса да, енді ештеңе жіберме.\n")
+    monkeypatch.setattr(
+        child_words, "FIRST_SHIPPED", {("pictures", "kk"): child_words.digest(old.body_markdown)}
+    )
+    child_words.publish_corrections(apps, connection.schema_editor())
+    versions = GuidanceVersion.objects.filter(page=old.page, language="kk").order_by("number")
+    assert [(v.number, v.status) for v in versions] == [(1, "superseded"), (2, "published")]
+    new = versions.last()
+    assert "Сені қорқытса да" in new.body_markdown and "Саған қорқытса" not in new.body_markdown
+    assert "лақап аты" in new.body_html and "никі" not in new.body_html
+    child_words.publish_corrections(apps, connection.schema_editor())  # again: nothing new
+    assert GuidanceVersion.objects.filter(page=old.page, language="kk").count() == 2
+
+
+def test_a_page_an_editor_changed_keeps_the_editors_words(guidance, monkeypatch):
+    edited = first_version("blackmail", "ru", "Текст, который написал редактор.\n")
+    monkeypatch.setattr(child_words, "FIRST_SHIPPED", {("blackmail", "ru"): "0" * 64})
+    child_words.publish_corrections(apps, connection.schema_editor())
+    published = GuidanceVersion.objects.get(page=edited.page, language="ru", status="published")
+    assert published.pk == edited.pk and published.body_markdown == edited.body_markdown

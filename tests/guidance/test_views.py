@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
     ("language", "title"),
     [
         ("kk", "Жәбірленуші ретіндегі құқықтарың"),
-        ("ru", "Твои права как потерпевшего"),
+        ("ru", "Твои права, если тебе причинили вред"),
         ("en", "Your rights as a victim"),
     ],
 )
@@ -78,3 +78,21 @@ def test_only_the_central_office_edits_guidance(client, personas, guidance, pers
         client.post("/staff/guidance/rights/en/", {"title": "x", "body_markdown": "y"}).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "slug", "said", "not_said"),
+    [
+        ("kk", "pictures", ["Сені қорқытса да", "лақап аты"], ["Саған қорқытса", "никі"]),
+        ("kk", "blackmail", ["Бұдан шығудың жолы бар"], ["сексторшн", ", және"]),
+        ("ru", "pictures", ["В этом нет твоей вины"], ["Ты не виноват", "познакомился"]),
+        ("ru", "blackmail", ["Они хотят тебя напугать"], ["запаниковал", "сексторшн"]),
+        ("kk", "parents", ["бетпе-бет"], ["ара-жік", "ашық суреттер"]),
+    ],
+)
+def test_the_guidance_speaks_to_the_child_as_the_localiser_asked(
+    client, guidance, language, slug, said, not_said
+):
+    html = client.get(f"/help/{slug}/?lang={language}").content.decode()
+    assert all(text in html for text in said)
+    assert not any(text in html for text in not_said)

@@ -144,7 +144,7 @@ class TestTheChildIsShownTheHelplinesFirst:
         assert "self_harm" in [r["code"] for r in Report.objects.get().priority_reasons]
         crisis = self.assert_helplines_first(response.content.decode())
         assert "Call 150 now. It is free, day and night. They will listen." in crisis
-        assert "Helpline for children and young people · 24/7" in crisis
+        assert "Helpline for children and young people · around the clock" in crisis
         assert receipt_from(response)  # the receipt code is still there, after
 
     def test_i_want_to_die_in_a_sextortion_report_shows_the_helplines_first(

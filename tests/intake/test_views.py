@@ -331,8 +331,16 @@ class TestWorkspace:
         client.logout()
         client.post("/report/status/", {"code": code})
         html = client.get("/report/status/?lang=en").content.decode()
-        assert "Taken by a duty officer" in html and "More information asked for" in html
+        assert "A duty officer is reading your report" in html
+        assert "The duty officer asked you to tell more" in html
+        assert "Taken by a duty officer" not in html  # the staff's words stay on the staff's page
         assert "Can you send a screenshot?" in html
+        kazakh = client.get("/report/status/?lang=kk").content.decode()
+        assert "Кезекші қызметкер хабарламаңды қарауға алды" in kazakh
+        assert "Кезекші қызметкердің хаты" in kazakh
+        assert "жұмысқа алды" not in kazakh and "Мәртебе өзгертілді" not in kazakh
+        russian = client.get("/report/status/?lang=ru").content.decode()
+        assert "Письмо от дежурного сотрудника" in russian and "заявител" not in russian
 
     def test_on_duty_and_alerts(self, client, analyst, django_capture_on_commit_callbacks):
         client.force_login(analyst)
@@ -365,3 +373,79 @@ def test_the_analyst_sees_how_the_narrative_is_written(client, analyst):
     client.force_login(analyst)
     html = client.get(f"/staff/reports/{report.public_id}/").content.decode()
     assert "Written in: Kazakh, Latin letters" in html
+
+
+def step(html: str, name: str) -> str:
+    """The part of the form page that is one step."""
+    start = html.index(f'id="{name}"')
+    end = html.find('<section class="step"', start)
+    return html[start : end if end > 0 else len(html)]
+
+
+class TestTheChildsWords:
+    """Issue 21: the public form and the status page speak to the child, in the page's language."""
+
+    def test_the_categories_speak_to_the_child_and_the_staff_keep_their_terms(
+        self, client, analyst
+    ):
+        kazakh = step(client.get("/report/?lang=kk").content.decode(), "step-what")
+        assert "Интернетте біреу маған не басқа балаға тым жақындасуға тырысып жүр" in kazakh
+        russian = step(client.get("/report/?lang=ru").content.decode(), "step-what")
+        assert "Кто-то угрожает или шантажирует интимными фото" in russian
+        for text in (kazakh, russian):
+            labels = " ".join(re.findall(r"<span>([^<]*)</span>", text))
+            assert "sextortion" not in labels and "груминг" not in labels
+            assert "Баламен ғашықтық" not in labels and "вне интернета" not in labels
+        client.post("/report/", form_data(category="sextortion"))
+        client.force_login(analyst)
+        staff = client.get(f"/staff/reports/{Report.objects.get().public_id}/?lang=en")
+        assert "Threats or blackmail with intimate pictures (sextortion)" in staff.content.decode()
+
+    def test_step_four_asks_four_questions_and_the_rest_waits_behind_i_know_more(
+        self, client, reference_data
+    ):
+        person = step(client.get("/report/?lang=ru").content.decode(), "step-person")
+        asked, folded = person.split("<details", 1)
+        assert asked.count('type="text"') == 4 and folded.count('type="text"') == 6
+        assert "Я знаю больше" in folded and not folded.startswith(' class="know-more" open')
+        # the server takes the form as before: what was folded is sent and kept
+        client.post("/report/", form_data(suspect_vk="vk.com/sxt_demo"))
+        kinds = [item["kind"] for item in Report.objects.get().suspect["identifiers"]]
+        assert kinds == ["telegram", "vk"]
+
+    def test_i_know_more_stays_open_when_something_in_it_was_typed(self, client, reference_data):
+        response = client.post("/report/?lang=kk", form_data(narrative="", suspect_vk="vk.com/x"))
+        assert response.status_code == 400
+        person = step(response.content.decode(), "step-person")
+        assert '<details class="know-more" open>' in person and 'value="vk.com/x"' in person
+
+    def test_the_file_button_speaks_the_pages_language_and_keeps_its_label(
+        self, client, reference_data
+    ):
+        files = step(client.get("/report/?lang=ru").content.decode(), "step-files")
+        assert '<label for="id_evidence">Скриншоты, фото сообщений' in files
+        assert re.search(
+            r'<label class="button file-button"><input type="file"[^>]*multiple', files
+        )
+        assert "Выбери файлы" in files and 'data-none="Файл не выбран"' in files
+
+    def test_the_step_counter_counts_the_kazakh_way(self, client, reference_data):
+        html = client.get("/report/?lang=kk").content.decode()
+        assert '"step": "%(n)s-\\u049b\\u0430\\u0434\\u0430\\u043c' in html  # %(n)s-қадам
+        assert "(барлығы %(total)s)" in html.encode().decode("unicode_escape")
+
+    def test_the_status_page_writes_dates_the_kazakh_way(self, client, reference_data):
+        from django.utils import timezone
+
+        code = receipt_from(client.post("/report/", form_data()))
+        client.post("/report/status/", {"code": code})
+        html = client.get("/report/status/?lang=kk").content.decode()
+        sent = timezone.localtime(Report.objects.get().created_at)
+        months = (
+            "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан"
+        )
+        month = months.split()[sent.month - 1]
+        assert f"{sent.year} жылғы {sent.day} {month}," in html
+        assert month.capitalize() not in html
+        assert "Хабарламаң келіп түсті" in html  # the timeline in the child's words
+        assert "Осы құрылғыдан шығу" in html  # the button ends the session, not the report

@@ -9,8 +9,8 @@
   window.__qorgauButton = true;
   var labels = {kk: "Хабарлау", ru: "Сообщить", en: "Report"};
   var titles = {
-    kk: "Қорқытса немесе мазаласа, хабарла. Атыңды айтпауыңа болады.",
-    ru: "Если тебя пугают или пристают — сообщи. Можно анонимно.",
+    kk: "Біреу сені қорқытса не мазаңды алса, бізге хабарла. Атыңды айтпауыңа болады.",
+    ru: "Если тебя пугают или к тебе пристают — сообщи. Можно не называть себя.",
     en: "If someone scares or bothers you, tell us. You can stay anonymous."
   };
   var lang = (script.getAttribute("data-lang") || document.documentElement.lang || "ru").slice(0, 2).toLowerCase();
