@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "qorgau.core.views.bad_request"
-handler403 = "qorgau.core.views.permission_denied"
-handler404 = "qorgau.core.views.page_not_found"
+handler400 = "qorgau.core.error_views.bad_request"
+handler403 = "qorgau.core.error_views.permission_denied"
+handler404 = "qorgau.core.error_views.page_not_found"
+handler500 = "qorgau.core.error_views.server_error"

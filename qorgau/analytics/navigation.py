@@ -6,6 +6,10 @@ from qorgau.core.navigation import NavItem
 
 NAVIGATION = [
     NavItem(
-        _("National picture"), "analytics:dashboard", policy="analytics.view_figures", order=10
+        _("National picture"),
+        "analytics:dashboard",
+        policy="analytics.view_figures",
+        order=10,
+        own_region_label=_("Figures of my region"),
     ),
 ]

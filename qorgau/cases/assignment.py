@@ -119,12 +119,16 @@ def required_genders(
 def _case_requirements(
     case: Case, policy: AssignmentPolicy | None
 ) -> tuple[bool, list[str] | None]:
+    """(covered, the genders its holder may have; None = anyone) for this case under the policy."""
     numbers = {a.number for a in case.articles.all()}
     preferences = [v.preferred_prosecutor_gender for v in case.victims.all()]
     return required_genders(article_numbers=numbers, victim_preferences=preferences, policy=policy)
 
 
 # --- Picking the prosecutor -----------------------------------------------------------------------
+
+
+case_holder_genders = _case_requirements
 
 
 def open_case_counts(prosecutor_ids: list[int]) -> dict[int, int]:

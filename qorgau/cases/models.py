@@ -132,6 +132,10 @@ class Case(TimeStamped):
     report = models.ForeignKey(
         Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
+    # Who registered it (an analyst turning a report into a case sees it: CASE_VISIBILITY).
+    registered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = CaseQuerySet.as_manager()
     visibility = policies.CASE_VISIBILITY

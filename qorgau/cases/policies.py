@@ -17,15 +17,18 @@ from qorgau.core.permissions import On, Policy, Scope, Visibility
 # --- Who sees which rows --------------------------------------------------------------------------
 
 # The regional chief sees the region's cases, the central office every case, a prosecutor the
-# cases assigned to them.
+# cases assigned to them, an analyst the cases they registered (a report turned into a case), of
+# the region they work in: read-only, since no action below names the analyst.
 CASE_VISIBILITY = Visibility(
     roles={
         Role.REGIONAL_CHIEF: Scope.REGION,
         Role.CENTRAL_OFFICE: Scope.ALL,
         Role.PROSECUTOR: Scope.OWN,
+        Role.ANALYST: Scope.OWN_IN_REGION,
     },
     region_field="region",
     owner_field="prosecutor__user",
+    role_owner_fields={Role.ANALYST: "registered_by"},
 )
 # A prosecutor's working profile: the region's chief, the central office, and the prosecutor.
 PROSECUTOR_VISIBILITY = Visibility(

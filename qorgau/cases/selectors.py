@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from qorgau.cases import policies
 from qorgau.cases.enums import OPEN_STAGES, ProsecutorStatus
 from qorgau.cases.models import AssignmentPolicy, Case, Prosecutor
-from qorgau.cases.services import covered_numbers, hires_needed, policy_in_force
+from qorgau.cases.services import (
+    case_holder_genders,
+    covered_numbers,
+    hires_needed,
+    policy_in_force,
+)
 from qorgau.core.collation import sorted_regions
 from qorgau.core.errors import NotFound
 from qorgau.core.models import Region, User
@@ -89,11 +94,21 @@ def prosecutor_list_for_user(*, user: User, region: Region | None = None) -> Que
 
 
 def reassign_targets(*, user: User, case: Case) -> QuerySet[Prosecutor]:
-    """The prosecutors a case may be moved to by hand (its region's, with their open cases); none
-    for a user who may not reassign it."""
+    """The prosecutors a case may be moved to by hand: its region's active prosecutors whom the
+    assignment policy lets hold it (e.g. women only for the covered articles, such as art. 122),
+    other than its holder, with their open cases; none for a user who may not reassign it. The
+    same rules as `case_reassign`, which checks them again."""
     if not may(user, policies.REASSIGN_CASE, case):
         return Prosecutor.objects.none()
-    return prosecutor_list_for_user(user=user, region=case.region)
+    _covered, genders = case_holder_genders(case, policy_in_force())
+    qs = prosecutor_list_for_user(user=user, region=case.region).filter(
+        status=ProsecutorStatus.ACTIVE, user__is_active=True
+    )
+    if genders is not None:
+        qs = qs.filter(user__gender__in=genders)
+    if case.prosecutor_id:
+        qs = qs.exclude(pk=case.prosecutor_id)
+    return qs
 
 
 def prosecutor_workload(*, user: User) -> QuerySet[Prosecutor]:

@@ -23,6 +23,7 @@ from qorgau.cases.assignment import (
     _event,
     assign_pending,
     candidates,
+    case_holder_genders,
     covered_numbers,
     open_case_counts,
     pick,
@@ -72,6 +73,7 @@ __all__ = [
     "care_tick",
     "case_create",
     "case_create_from_report",
+    "case_holder_genders",
     "case_move_stage",
     "case_reassign",
     "covered_numbers",
@@ -201,6 +203,7 @@ def case_create(*, acting_user: User | None, data: CaseInput) -> Case:
         opened_on=clean["opened_on"],
         unassigned_reason=UnassignedReason.RETURNED,
         report=data.report,
+        registered_by=acting_user,
     )
     try:
         with transaction.atomic():
@@ -260,6 +263,12 @@ def case_create_from_report(
     from qorgau.intake import services as intake_services
 
     require(acting_user, policies.CREATE_CASE_FROM_REPORT, report)
+    if report.has_case or report.cases.exists():
+        raise CaseActionRefused(
+            _("A criminal case is already registered on this report: %(number)s.")
+            % {"number": report.case_registry_number or report.cases.first()},
+            conflict=True,
+        )
     region = report.region or (acting_user.region if acting_user is not None else None)
     victims = (
         [VictimInput(age=report.child_age, gender=report.child_gender or "")]

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +32,7 @@ from qorgau.core.work import window_named
 from qorgau.intake import selectors as intake_selectors
 from qorgau.intake.forms import CaseForm
 from qorgau.intake.models import Report
+from qorgau.intake.views.staff import report_page
 
 PAGE_SIZE = 50
 
@@ -119,6 +121,8 @@ def _back(request: AuthedRequest, case: Case, call: Callable[[], Any], done: str
     else:
         if done:
             messages.success(request, done)
+    if request.POST.get("back") == "handover":  # posted from the handover board
+        return redirect("cases:handover")
     return redirect("cases:detail", public_id=case.public_id)
 
 
@@ -201,8 +205,8 @@ def case_from_report(request: AuthedRequest, public_id: str) -> HttpResponse:
     report = intake_selectors.report_get_for_user(user=request.user, public_id=public_id)
     form = CaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("intake:staff_detail", public_id=public_id)
+        # back on the report's page, the errors by the field that has them
+        return report_page(request, report, status=400, case_form=form)
     try:
         case = services.case_create_from_report(
             acting_user=request.user,
@@ -237,6 +241,7 @@ def handover(request: AuthedRequest) -> HttpResponse:
             "board": selectors.handover_board(user=request.user),
             "cases": selectors.handover_cases_for_user(user=request.user)[:200],
             "policy": services.policy_in_force(),
+            "now": timezone.now(),
         },
     )
 

@@ -133,7 +133,10 @@ def too_large(request: HttpRequest, limits: Limits, *, filename: str | None = No
         message = _("The request is too large: at most %(mb)d MB.") % {"mb": mb}
     if request.path_info.startswith(API_PREFIX):
         return JsonResponse({"detail": message}, status=413)
-    return render(request, "413.html", {"message": message, "error_page": True}, status=413)
+    from qorgau.core.error_views import error_context
+
+    context = {**error_context(request), "message": message}
+    return render(request, "413.html", context, status=413)
 
 
 class FileSizeLimit(FileUploadHandler):

@@ -31,6 +31,9 @@ class Scope(enum.Enum):
     ALL = "all"
     REGION = "region"
     OWN = "own"
+    # The rows the user owns that are also of their own region (an analyst's cases: those they
+    # registered, while they work in that region).
+    OWN_IN_REGION = "own_in_region"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ class Visibility:
     region_field: str | None = "region"
     # Lookup path from the model to the owning User, for Scope.OWN.
     owner_field: str | None = None
+    # A role whose rows are owned through another path (a case is its prosecutor's, and the
+    # analyst's who registered it): {Role.ANALYST: "registered_by"}.
+    role_owner_fields: Mapping[str, str] = field(default_factory=dict)
     # Further conditions for a role on top of its scope, e.g. a police supervisor sees released
     # offenders only: {Role.POLICE_SUPERVISOR: Q(status="supervised")}.
     conditions: Mapping[str, Q] = field(default_factory=dict)
@@ -51,6 +57,10 @@ class Visibility:
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return None
         return self.roles.get(user.role)
+
+    def owner_field_for(self, user: Any) -> str | None:
+        """The lookup path to the owning User for this user's role."""
+        return self.role_owner_fields.get(getattr(user, "role", ""), self.owner_field)
 
 
 def visibility_of(model: type[models.Model]) -> Visibility:
@@ -78,8 +88,13 @@ def visible_to(queryset: models.QuerySet[_M], user: User | Any) -> models.QueryS
         return queryset
     if scope is Scope.REGION and rules.region_field and user.region_id is not None:
         return queryset.filter(**{f"{rules.region_field}__id": user.region_id})
-    if scope is Scope.OWN and rules.owner_field:
-        return queryset.filter(**{f"{rules.owner_field}__id": user.pk}).distinct()
+    owner_field = rules.owner_field_for(user)
+    if scope is Scope.OWN and owner_field:
+        return queryset.filter(**{f"{owner_field}__id": user.pk}).distinct()
+    if scope is Scope.OWN_IN_REGION and owner_field and rules.region_field and user.region_id:
+        return queryset.filter(
+            **{f"{owner_field}__id": user.pk, f"{rules.region_field}__id": user.region_id}
+        ).distinct()
     return queryset.none()
 
 
@@ -207,14 +222,10 @@ def _region_id_of(obj: Any) -> int | None:
 
 
 def _is_owner(user: Any, obj: Any) -> bool:
-    rules = visibility_of(type(obj))
-    if not rules.owner_field or obj.pk is None:
+    owner_field = visibility_of(type(obj)).owner_field_for(user)
+    if not owner_field or obj.pk is None:
         return False
-    return (
-        type(obj)
-        ._default_manager.filter(pk=obj.pk, **{f"{rules.owner_field}__id": user.pk})
-        .exists()
-    )
+    return type(obj)._default_manager.filter(pk=obj.pk, **{f"{owner_field}__id": user.pk}).exists()
 
 
 def _is_party(user: Any, obj: Any) -> bool:

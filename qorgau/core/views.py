@@ -497,21 +497,3 @@ def person_second_factor_reset(request: AuthedRequest, user_id: int) -> HttpResp
         % {"name": person.get_username()},
     )
     return redirect("core:people")
-
-
-# Error pages: rendered like Django's own, but marked as such, so that the language switcher does
-# not carry the query string (which may hold what someone searched for) into the page.
-def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
-    return render(request, template, {"error_page": True}, status=status)
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _error_page(request, "400.html", 400)
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _error_page(request, "403.html", 403)
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _error_page(request, "404.html", 404)

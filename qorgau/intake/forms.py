@@ -438,12 +438,29 @@ class DuplicateForm(forms.Form):
     original = forms.CharField(label=_("Number of the original report"), max_length=30)
 
 
+# The ERDR (Unified Register of Pre-trial Investigations) registration number: 15 digits.
+ERDR_NUMBER_DIGITS = 15
+
+
 class CaseForm(forms.Form):
     registry_number = forms.CharField(
         label=_("Pre-trial registry number (ERDR)"),
+        help_text=_("15 digits, as in the ERDR, e.g. 261234567890123. Spaces are ignored."),
         max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"[0-9 ]*"}
+        ),
     )
+
+    def clean_registry_number(self) -> str:
+        number = "".join(self.cleaned_data["registry_number"].split())
+        if not number.isdigit() or len(number) != ERDR_NUMBER_DIGITS:
+            raise forms.ValidationError(
+                _("An ERDR number is 15 digits and nothing else. Characters entered: %(count)s.")
+                % {"count": len(number)}
+            )
+        return number
+
     articles = forms.MultipleChoiceField(
         label=_("Articles of the Criminal Code"), widget=forms.CheckboxSelectMultiple
     )

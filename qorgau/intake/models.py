@@ -201,6 +201,20 @@ class Report(TimeStamped):
     def __str__(self) -> str:
         return f"{self.public_id} ({self.get_category_display()})"
 
+    @property
+    def first_line(self) -> str:
+        """The narrative's first line that has words, cut to 120 characters (the queue's)."""
+        for line in (self.narrative or "").splitlines():
+            if line.strip():
+                line = " ".join(line.split())
+                return line if len(line) <= 120 else line[:119].rstrip() + "…"
+        return ""
+
+    @property
+    def has_case(self) -> bool:
+        """A criminal case was registered on it (its number recorded): not turned into one again."""
+        return bool(self.case_registry_number)
+
 
 class TriageRuleSet(models.Model):
     """One published version of the triage rules (see qorgau.intake.triage). The newest is in force."""

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from qorgau.core.navigation import NavItem
+from qorgau.core.navigation import REPORTS_GROUP, NavItem
 
 NAVIGATION = [
-    NavItem(_("Reports"), "intake:staff_list", sees="intake.report", order=20),
+    NavItem(_("Reports"), "intake:staff_list", sees="intake.report", order=20, group=REPORTS_GROUP),
 ]

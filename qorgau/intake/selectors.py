@@ -114,7 +114,12 @@ def report_list_for_user(*, user: User, filters: QueueFilters | None = None) -> 
     """The reports a member of staff may see (their region's queue; the central office all)."""
     filters = filters or QueueFilters()
     now = timezone.now()
-    qs = Report.objects.visible_to(user).select_related("region", "platform", "assigned_to")
+    # The queue shows no contact, place or other person: those stay encrypted, undecrypted.
+    qs = (
+        Report.objects.visible_to(user)
+        .select_related("region", "platform", "assigned_to")
+        .defer("location", "reporter_contact", "suspect")
+    )
     if filters.status:
         qs = qs.filter(status=filters.status)
     elif filters.open_only:
@@ -159,6 +164,13 @@ def report_list_for_user(*, user: User, filters: QueueFilters | None = None) -> 
         is_overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
     )
     return qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]), "pk")
+
+
+def report_queue_regions_for_user(*, user: User) -> bool:
+    """Whether the queue lists reports of more than one region for this user (its region column)."""
+    from qorgau.core.permissions import Scope, visibility_of
+
+    return visibility_of(Report).scope_for(user) is Scope.ALL
 
 
 def overdue_q(now: datetime) -> Q:

@@ -5,7 +5,9 @@ that is a dozen passes of regular expressions and replacements, each over every 
 9 ms). Children's words repeat, from one report to the next more than within one: here each
 distinct whitespace-separated token is folded, normalised to its words and transliterated once
 (in one batch for the tokens not seen before), kept in a bounded cache, and a form is the
-cache's values joined in the narrative's order (C-level `map` and `join`). The forms are the ones
+cache's values joined in the narrative's order (C-level `map` and `join`). Each token is looked up
+once, for its number; its forms, word count and language marks are then read from lists by that
+number (a list index costs a fraction of a dict look-up of a string, done once per form). The forms are the ones
 `reading_forms` gives, normalised to words (letters, digits, ' and -) separated by single spaces;
 every token has the same number of words in every form, so word *n* of any form is the same word
 of the narrative (and `Forms.original` gives it as it was written).
@@ -14,6 +16,7 @@ of the narrative (and `Forms.original` gives it as it was written).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -33,7 +36,7 @@ from qorgau.intake.textforms import (
     valid_text,
 )
 
-CACHE_MAX = 50_000  # distinct tokens (measured: 28 MB a process when full), then replaced
+CACHE_MAX = 50_000  # distinct tokens (measured: 35 MB a process when full), then replaced
 LANGUAGE_TOKENS = 800  # the tokens that decide which transliterations a text needs
 
 _NOT_WORD = re.compile(r"[^\w'-]+")
@@ -43,20 +46,38 @@ _NOT_WORDS = re.compile(r"\W*(?:(?:https?://|www\.)\S+|[^\s@]+@\S+|@\w+)", re.IG
 
 
 class _Cache:
-    """What is known of each token seen. Replaced, never cleared, when full: a reader in another
-    thread keeps the one it started with."""
+    """What is known of each token seen, under the token's number (`ids`). Replaced, never
+    cleared, when full: a reader in another thread keeps the one it started with. The lists are
+    only appended to, a token's number last (under `lock`): a reader that finds the number finds
+    the rest."""
 
     def __init__(self) -> None:
-        self.folded: dict[str, str] = {}  # token -> its folded words ("школы," -> "школи")
-        self.kk: dict[str, str] = {}  # token -> its words by the Kazakh Latin map (or folded)
-        self.ru: dict[str, str] = {}  # token -> its words by the Russian translit map
-        self.count: dict[str, int] = {}  # token -> how many words (the same in every form)
-        # token -> how many of its words are of KK_WORDS, RU_WORDS, EN_WORDS
-        self.marks: dict[str, tuple[int, int, int]] = {}
+        self.ids: dict[str, int] = {}  # token -> its number in the lists below
+        self.folded: list[str] = []  # its folded words ("школы," -> "школи")
+        self.kk: list[str] = []  # its words by the Kazakh Latin map (or folded)
+        self.ru: list[str] = []  # its words by the Russian translit map
+        # the same three, each followed by a space ("" for a token without words): a form is
+        # their join, without a filter of the empty ones
+        self.spaced: dict[str, list[str]] = {"folded": [], "kk": [], "ru": []}
+        self.count: list[int] = []  # how many words (the same in every form)
+        # how many of its words are of KK_WORDS, RU_WORDS, EN_WORDS, packed in one int (`_pack`):
+        # the first tokens' marks are then one C `sum`, not three columns of tuples
+        self.marks: list[int] = []
         self.latin: set[str] = set()  # tokens with Latin letters of a word (not a link)
+        self.lock = threading.Lock()
 
 
 _cache = _Cache()
+
+
+# Three counts in one int, 40 bits each: a field holds at most the words of LANGUAGE_TOKENS tokens
+# (fewer than the narrative's characters), far under 2**40, so sums never carry into the next.
+_SHIFT = 40
+_FIELD = (1 << _SHIFT) - 1
+
+
+def _pack(kk: int, ru: int, en: int) -> int:
+    return kk | ru << _SHIFT | en << (2 * _SHIFT)
 
 
 def _words(text: str) -> str:
@@ -65,6 +86,14 @@ def _words(text: str) -> str:
 
 def _learn(cache: _Cache, tokens: list[str]) -> None:
     """Fold, normalise and transliterate new tokens, in one batch per step."""
+    with cache.lock:
+        tokens = [token for token in tokens if token not in cache.ids]  # (another thread's)
+        if tokens:
+            _learn_new(cache, tokens)
+
+
+def _learn_new(cache: _Cache, tokens: list[str]) -> None:
+    """`_learn` of tokens not known yet (under the cache's lock)."""
     folded = [
         "" if _NOT_WORDS.fullmatch(token) else _words(words)
         for token, words in zip(tokens, fold("\n".join(tokens)).split("\n"), strict=True)
@@ -80,27 +109,34 @@ def _learn(cache: _Cache, tokens: list[str]) -> None:
                 # the same number of words as the folded token, or the folded token itself
                 same = words.count(" ") == folded[i].count(" ") and bool(words) == bool(folded[i])
                 target[i] = words if same else folded[i]
-    # `folded` last: a reader in another thread that finds a token there finds the rest
     cache.latin.update(tokens[i] for i in latin)
+    spaced = cache.spaced
     for i, token in enumerate(tokens):
-        cache.kk[token] = kk[i]
-        cache.ru[token] = ru[i]
-        cache.count[token] = folded[i].count(" ") + 1 if folded[i] else 0
+        cache.folded.append(folded[i])
+        cache.kk.append(kk[i])
+        cache.ru.append(ru[i])
+        for name, words in (("folded", folded[i]), ("kk", kk[i]), ("ru", ru[i])):
+            spaced[name].append(f"{words} " if words else "")
+        cache.count.append(folded[i].count(" ") + 1 if folded[i] else 0)
         split = folded[i].split()
-        cache.marks[token] = (
-            sum(map(KK_WORDS.__contains__, split)),
-            sum(map(RU_WORDS.__contains__, split)),
-            sum(map(EN_WORDS.__contains__, split)),
+        cache.marks.append(
+            _pack(
+                sum(map(KK_WORDS.__contains__, split)),
+                sum(map(RU_WORDS.__contains__, split)),
+                sum(map(EN_WORDS.__contains__, split)),
+            )
         )
-        cache.folded[token] = folded[i]
+        # the number last: a reader in another thread that finds it finds the rest
+        cache.ids[token] = len(cache.folded) - 1
 
 
-def _maps(cache: _Cache, tokens: list[str], text: str) -> list[str]:
+def _maps(cache: _Cache, ids: list[int], text: str) -> list[str]:
     """Which transliterations the text needs: the Kazakh map, the Russian one, both, or none
     (a text that is plainly English). As `textforms.language_of`, on word lists and letters."""
-    marks = list(map(cache.marks.__getitem__, islice(tokens, LANGUAGE_TOKENS)))
-    kk, ru, en = (sum(column) for column in zip(*marks, strict=True)) if marks else (0, 0, 0)
-    kk += kk_letters(text[:DETECT_CHARS])
+    packed = sum(map(cache.marks.__getitem__, islice(ids, LANGUAGE_TOKENS)))
+    kk, ru, en = packed & _FIELD, (packed >> _SHIFT) & _FIELD, packed >> (2 * _SHIFT)
+    if kk < 3:  # the letters can only change the answer when the words have not said "kk"
+        kk += kk_letters(text[:DETECT_CHARS])
     if en >= 3 and not kk and not ru:
         return []
     if kk >= 3 and not ru:
@@ -118,7 +154,8 @@ class Forms:
     tokens: list[str]  # its whitespace-separated tokens, lowercased (the cache's keys)
     texts: list[str]
     cache: _Cache = field(repr=False, default_factory=_Cache)
-    tables: list[dict[str, str]] = field(default_factory=list, repr=False)  # token -> its words
+    tables: list[list[str]] = field(default_factory=list, repr=False)  # token number -> its words
+    ids: list[int] = field(default_factory=list, repr=False)  # each token's number in `cache`
     _ends: list[int] | None = field(default=None, repr=False)
     windows: dict = field(default_factory=dict, repr=False)  # triage_match's, shared by forms
 
@@ -132,7 +169,7 @@ class Forms:
     def ends(self) -> list[int]:
         """For each token, the number of words up to its end (the same in every form)."""
         if self._ends is None:
-            self._ends = list(accumulate(map(self.cache.count.__getitem__, self.tokens)))
+            self._ends = list(accumulate(map(self.cache.count.__getitem__, self.ids)))
         return self._ends
 
     def span(self, number: int, first: int, last: int) -> tuple[str, int] | None:
@@ -143,12 +180,12 @@ class Forms:
         ends = self.ends()
         if not ends or first >= ends[-1]:
             return None
-        table, tokens = self.tables[number], self.tokens
+        table, ids = self.tables[number], self.ids
         lo = bisect_right(ends, first)
-        hi = bisect_right(ends, last) if last < ends[-1] else len(tokens) - 1
-        words = " ".join(filter(None, map(table.__getitem__, tokens[lo : hi + 1])))
+        hi = bisect_right(ends, last) if last < ends[-1] else len(ids) - 1
+        words = " ".join(filter(None, map(table.__getitem__, ids[lo : hi + 1])))
         before = ends[lo - 1] if lo else 0
-        lead = table[tokens[bisect_right(ends, first - 1)]][-1] if first else ""
+        lead = table[ids[bisect_right(ends, first - 1)]][-1] if first else ""
         if before < first or ends[hi] > last + 1:  # a token of several words, cut
             pieces = words.split(" ")
             if before < first:
@@ -168,9 +205,7 @@ class Forms:
             start = self._ends[at - 1] if at else 0
             pieces = _NOT_WORD.sub(" ", self.raw[at]).split()
             word = (
-                pieces[n - start]
-                if len(pieces) == self.cache.count[self.tokens[at]]
-                else self.raw[at]
+                pieces[n - start] if len(pieces) == self.cache.count[self.ids[at]] else self.raw[at]
             )
             if word not in out:
                 out.append(word)
@@ -189,22 +224,28 @@ def read_forms(narrative: str) -> Forms:
     global _cache
     cache = _cache
     try:  # every token known: the usual case, without a set of the tokens
-        words = " ".join(filter(None, map(cache.folded.__getitem__, tokens)))
+        ids = list(map(cache.ids.__getitem__, tokens))
     except KeyError:
-        new = set(tokens).difference(cache.folded)
-        if len(cache.folded) + len(new) > CACHE_MAX:
+        new = set(tokens).difference(cache.ids)
+        if len(cache.ids) + len(new) > CACHE_MAX:
             cache = _cache = _Cache()
             new = set(tokens)
         if new:  # (none when another thread has just learnt them)
             _learn(cache, sorted(new))
-        words = " ".join(filter(None, map(cache.folded.__getitem__, tokens)))
-    texts = [f" {words} "]
+        ids = list(map(cache.ids.__getitem__, tokens))
+    texts = [_form(cache.spaced["folded"], ids)]
     tables = [cache.folded]
     if not cache.latin.isdisjoint(tokens):
-        for name in _maps(cache, tokens, text):
-            table = cache.kk if name == "kk" else cache.ru
-            form = f" {' '.join(filter(None, map(table.__getitem__, tokens)))} "
+        for name in _maps(cache, ids, text):
+            form = _form(cache.spaced[name], ids)
             if form not in texts:
                 texts.append(form)
-                tables.append(table)
-    return Forms(source=text, tokens=tokens, texts=texts, cache=cache, tables=tables)
+                tables.append(cache.kk if name == "kk" else cache.ru)
+    return Forms(source=text, tokens=tokens, texts=texts, cache=cache, tables=tables, ids=ids)
+
+
+def _form(spaced: list[str], ids: list[int]) -> str:
+    """ " word word ... ": the tokens' words, each followed by a space, after one space (two
+    spaces when there is no word, as a join of none between two spaces gives)."""
+    words = "".join(map(spaced.__getitem__, ids))
+    return f" {words}" if words else "  "

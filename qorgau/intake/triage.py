@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qorgau.intake.textread import read_forms
-from qorgau.intake.triage_age import ages_in_text
+from qorgau.intake.triage_age import youngest_age_in_text
 from qorgau.intake.triage_match import (
     CLOCK,
     LIVENESS_NEAR,
@@ -224,10 +224,10 @@ def _match_text(rule: dict[str, Any], text: _Text) -> list[Any] | None:
 def _child_age(data: TriageInput, text: _Text) -> tuple[int | None, list[Any]]:
     if data.child_age is not None:
         return data.child_age, []
-    found = ages_in_text(text.readings)
-    if not found:
+    found = youngest_age_in_text(text.readings)
+    if found is None:
         return None, []
-    age, start, end, reading = min(found, key=lambda item: item[0])
+    age, start, end, reading = found
     hit = Hit("#age", "", "", start, end, reading.text.count(" ", 0, start) - 1,
               len(reading.text[start:end].split()), reading.index)  # fmt: skip
     return age, text.quote(reading, [hit])

@@ -53,17 +53,63 @@ def ages_in_text(readings: list[Reading]) -> list[tuple[int, int, int, Reading]]
             at = number.start() + 1
             if at <= seen or int(number.group(0)) > CHILD_AGE_MAX:
                 continue
-            before = text[text.rfind(" ", 0, at - 1) + 1 : at - 1]
-            if before not in _AGE_WORD_BEFORE and not _AGE_AFTER.match(text, at):
-                continue  # no age's words can be around it
-            lo = max(at - _AROUND, 0)
-            lo = text.rfind(" ", 0, lo + 1) if lo else 0
-            match = _age_match(text, at, max(lo, 0), number.end() + _AROUND)
+            match = _read(text, number)
             if match is not None:
                 age = int(next(group for group in match.groups() if group))
                 found.append((age, match.start(), match.end(), reading))
                 seen = match.end()
     return found
+
+
+def youngest_age_in_text(readings: list[Reading]) -> tuple[int, int, int, Reading] | None:
+    """The first of the youngest ages `ages_in_text` gives (what triage uses), without reading
+    the words around a number that cannot be younger than one already found (a long narrative
+    says "мне 12 лет" a hundred times, in every reading form).
+
+    Exactly the same answer: a match holds one number and its age is that number (the words of
+    `_AGE` around `_N` have no digit, and none can follow it), so a number not under the youngest
+    so far cannot be the answer. Its only other effect is that a match of it hides a number that
+    starts inside it (`seen`); a match ends at most `_AROUND` characters after its number, so such
+    a number is still read when the next one starts within that reach."""
+    best: tuple[int, int, int, Reading] | None = None
+    for reading in readings:
+        text, seen = reading.text, -1
+        pending: re.Match[str] | None = None  # a number not read, the one just before
+        for number in _NUMBER.finditer(text):
+            at = number.start() + 1
+            if pending is not None:
+                if at <= pending.end() + _AROUND:  # the pending match could hide this number
+                    match = _read(text, pending)
+                    if match is not None:
+                        seen = match.end()
+                pending = None
+            if at <= seen:
+                continue
+            value = int(number.group(0))
+            if value > CHILD_AGE_MAX:
+                continue
+            if best is not None and value >= best[0]:
+                pending = number
+                continue
+            match = _read(text, number)
+            if match is not None:
+                age = int(next(group for group in match.groups() if group))
+                if best is None or age < best[0]:
+                    best = (age, match.start(), match.end(), reading)
+                seen = match.end()
+    return best
+
+
+def _read(text: str, number: re.Match[str]) -> re.Match[str] | None:
+    """The age's words around one number (`_NUMBER`'s match), or None: a quick look for the
+    words an age needs beside its number first, then `_age_match` in the words around it."""
+    at = number.start() + 1
+    before = text[text.rfind(" ", 0, at - 1) + 1 : at - 1]
+    if before not in _AGE_WORD_BEFORE and not _AGE_AFTER.match(text, at):
+        return None  # no age's words can be around it
+    lo = max(at - _AROUND, 0)
+    lo = text.rfind(" ", 0, lo + 1) if lo else 0
+    return _age_match(text, at, max(lo, 0), number.end() + _AROUND)
 
 
 def _age_match(text: str, at: int, pos: int, endpos: int) -> re.Match[str] | None:

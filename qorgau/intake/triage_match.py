@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -44,6 +45,9 @@ TERM_LANGUAGES = ("kk", "ru", "en")
 MAX_HITS_PER_LEXICON = 400  # per form: a 20,000-character narrative stays bounded
 
 _NOT_WORD = re.compile(r"[^\w'-]+")
+# A term with `~` (`pick ~ up`): its expression, (lexicon, language, folded term), and whether the
+# automaton reports where its first word is (`_build`): it is then tried there only.
+Gapped = tuple[re.Pattern[str], tuple[str, str, str], bool]
 
 
 def normalise_text(text: str) -> str:
@@ -102,6 +106,7 @@ class Reading:
         last = hit.word + hit.words - 1 + near + 2
         forms = self.forms if self.forms is not None else read_forms(self.text)
         searched: dict[str, dict[str, list[Hit]]] = {}  # a window's text -> its hits
+        new = tuple.__new__
         lexicons = self.compiled.for_window(near)
         for number in range(len(forms.texts)):
             span = forms.span(number, first, last)
@@ -112,7 +117,9 @@ class Reading:
             if part is None:
                 part = searched[text] = _window_hits(lexicons, text, begin, first, number)
             else:
-                part = {name: [Hit(*h[:7], number) for h in hits] for name, hits in part.items()}
+                part = {
+                    name: [new(Hit, (*h[:7], number)) for h in hits] for name, hits in part.items()
+                }
             for name, hits in part.items():
                 found.setdefault(name, []).extend(hits)
         # the windows of every form are one: share them (the hit's word is the same word)
@@ -141,11 +148,11 @@ def _window_hits(
 @dataclass
 class Compiled:
     automaton: Any  # every lexicon (ahocorasick.Automaton), or None when there is no term
-    gapped: list[tuple[re.Pattern[str], tuple[str, str, str]]]
+    gapped: list[Gapped]
     emoji: dict[str, list[str]]  # emoji -> lexicons
     names: set[str]
     anchor_automaton: Any = None  # the lexicons searched in the whole text
-    anchor_gapped: list[tuple[re.Pattern[str], tuple[str, str, str]]] = field(default_factory=list)
+    anchor_gapped: list[Gapped] = field(default_factory=list)
     anchor_names: set[str] = field(default_factory=set)
     rules: dict[str, Any] = field(default_factory=dict, repr=False)
     lexicons: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
@@ -274,10 +281,11 @@ def anchor_lexicons(rules: dict[str, Any], category: str | None = None) -> set[s
 
 def _build(
     lexicons: dict[str, dict[str, list[str]]], only: set[str] | None
-) -> tuple[Any, list[tuple[re.Pattern[str], tuple[str, str, str]]]]:
+) -> tuple[Any, list[Gapped]]:
     automaton = ahocorasick.Automaton()
     entries: dict[str, list[tuple[str, str, str]]] = {}
-    gapped: list[tuple[re.Pattern[str], tuple[str, str, str]]] = []
+    gapped: list[Gapped] = []
+    heads: dict[str, list[int]] = {}  # " first word" of a gapped term -> its indices in `gapped`
     for name, by_language in lexicons.items():
         if only is not None and name not in only:
             continue
@@ -288,12 +296,15 @@ def _build(
                 if not isinstance(term, str) or not term.strip():
                     continue
                 if "~" in term:
+                    first = fold(term.split("~")[0]).strip()
                     parts = [re.escape(fold(p).strip()) for p in term.split("~")]
                     # the first part, then that it follows a space: a literal first lets `re`
                     # skip ahead to it (ten times faster on a long text than a look-behind first)
                     head = f"{parts[0]}(?<= {parts[0]})" if parts[0] else "(?<= )"
                     pattern = head + r"(?: [\w'-]+){1,3} ".join(["", *parts[1:]])
-                    gapped.append((re.compile(pattern), (name, language, fold(term))))
+                    if first:
+                        heads.setdefault(f" {first}", []).append(len(gapped))
+                    gapped.append((re.compile(pattern), (name, language, fold(term)), bool(first)))
                     continue
                 for key, folded in _keys(term, language):
                     entries.setdefault(key, []).append((name, language, folded))
@@ -309,10 +320,14 @@ def _build(
                 entries[key] = [v for v in entries[key] if v[0] not in kept]
         if not entries[key]:
             del entries[key]
-    for key, values in entries.items():
-        unique = tuple(dict.fromkeys(values))
-        automaton.add_word(key, (len(key), unique[0][2].count(" ") + 1, unique))
-    if not entries:
+    # The value: the key's length, how many words its terms span, the terms, and the gapped
+    # terms that begin with the key (one pass finds both: the expressions are then matched only
+    # where their first word is, not searched for over the whole text, once each).
+    for key in entries.keys() | heads.keys():
+        unique = tuple(dict.fromkeys(entries.get(key, ())))
+        span = unique[0][2].count(" ") + 1 if unique else 1
+        automaton.add_word(key, (len(key), span, unique, tuple(heads.get(key, ()))))
+    if not entries and not heads:
         return None, gapped
     automaton.make_automaton()
     return automaton, gapped
@@ -359,7 +374,7 @@ def compiled_for(rules: dict[str, Any]) -> Compiled:
 
 def _search(
     automaton: Any,
-    gapped: list[tuple[re.Pattern[str], tuple[str, str, str]]],
+    gapped: list[Gapped],
     text: str,
     start: int = 0,
     end: int | None = None,
@@ -372,32 +387,56 @@ def _search(
     hits: dict[str, list[Hit]] = {}
     end = len(text) if end is None else end
     at, word = start + 1, first_word  # a position and its word's number, moved along
-    count, get, skip = text.count, hits.get, seen or ()
+    count, get, new, cap = text.count, hits.get, tuple.__new__, MAX_HITS_PER_LEXICON
+    starts: dict[int, list[int]] = {}  # gapped term -> where its first word is, in order
     if automaton is not None:
-        # the hot loop of triage: kept to what each hit needs (the value: the key's length, how
-        # many words its terms span, the terms)
-        for last, (length, span, values) in automaton.iter(text, start, end):
+        # The hot loop of triage, kept to what each hit needs (the value: the key's length, how
+        # many words its terms span, the terms). A `Hit` is made by `tuple.__new__`, as
+        # NamedTuple's own `__new__` does, without the Python call that costs per hit.
+        for last, (length, span, values, heads) in automaton.iter(text, start, end):
             first = last - length + 2  # after the leading space of the key
             if first != at:
                 word += count(" ", at, first) if first > at else -count(" ", first, at)
                 at = first
+            if heads:
+                for index in heads:
+                    starts.setdefault(index, []).append(first)
             for name, language, term in values:
-                if skip and (name, word, span) in skip:
+                if seen and (name, word, span) in seen:
                     continue
                 bucket = get(name)
                 if bucket is None:
                     bucket = hits[name] = []
-                elif len(bucket) >= MAX_HITS_PER_LEXICON:
+                elif len(bucket) >= cap:
                     continue
-                bucket.append(Hit(name, language, term, first, last + 1, word, span, form))
-    for pattern, (name, language, term) in gapped:
-        for match in pattern.finditer(text, start, end):
+                bucket.append(new(Hit, (name, language, term, first, last + 1, word, span, form)))
+    for index, (pattern, (name, language, term), by_head) in enumerate(gapped):
+        if by_head and automaton is not None:
+            matches: Iterable[re.Match[str]] = _at(pattern, text, starts.get(index, ()), end)
+        else:
+            matches = pattern.finditer(text, start, end)
+        for match in matches:
             number = first_word + count(" ", start + 1, match.start())
             span = match.group(0).count(" ") + 1
             hits.setdefault(name, []).append(
                 Hit(name, language, term, match.start(), match.end(), number, span, form)
             )
     return hits
+
+
+def _at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], end: int
+) -> Iterable[re.Match[str]]:
+    """What `pattern.finditer(text, start, end)` gives, tried only where its first word is (the
+    expression begins with it and looks behind for the space before it: it can match nowhere
+    else), one match not overlapping the one before, as finditer's."""
+    after = -1
+    for at in starts:
+        if at >= after:
+            match = pattern.match(text, at, end)
+            if match is not None:
+                yield match
+                after = match.end()
 
 
 def read(narrative: str, compiled: Compiled) -> tuple[list[Reading], list[Hit]]:
@@ -418,6 +457,9 @@ def read(narrative: str, compiled: Compiled) -> tuple[list[Reading], list[Hit]]:
     return readings, emoji_hits
 
 
+_SEEN_KEY = itemgetter(0, 5, 6)  # a hit's (lexicon, word, words), made in C
+
+
 def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -> None:
     """The whole-text pass: the hits, in each reading form, of the lexicons `rules` start from."""
     if not readings:
@@ -425,6 +467,7 @@ def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -
     automaton, gapped, names = readings[0].compiled.anchors_for(rules)
     seen: set[tuple[str, int, int]] = set()  # (lexicon, word, words) found in an earlier form
     for reading in readings:
+        more = reading is not readings[-1]  # (the last form's hits are not looked up again)
         text, number = reading.text, reading.index
         reading.hits = _search(automaton, gapped, text, form=number, seen=seen if number else None)
         if CLOCK in names:
@@ -435,8 +478,8 @@ def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -
             ]  # fmt: skip
         # A word found in an earlier form is the same word (its window reads every form): a
         # Cyrillic word is found once, not once per transliteration.
-        for name, hits in reading.hits.items():
-            seen.update((name, h.word, h.words) for h in hits)
+        for hits in reading.hits.values() if more else ():
+            seen.update(map(_SEEN_KEY, hits))
 
 
 # A time of day: "в 7", "at 5", "by 9pm", "сағат 4-те", "4te", "18:00" (normalised "18 00"),

@@ -70,11 +70,11 @@ intake:report_link                 intake.link_subject                      L   
 intake:report_unlink               intake.remove_link                       L   L 400 403 400 400 403 403 403 403 403 403
 intake:report_duplicate            intake.mark_duplicate                    L   L 400 403 400 400 403 403 403 403 403 403
 intake:staff_evidence              intake.download_evidence                 L   L 200 403 200 200 403 403 403 403 403 403
-cases:case_stage                   cases.move_stage                         L   L 403 400 400 403 403 403 403 403 403 403
-cases:case_care                    cases.tick_care                          L   L 403   R   R 403 403 403 403 403 403 403
-cases:case_reassign                cases.reassign                           L   L 403 403 400 403 403 403 403 403 403 403
-cases:case_handover                cases.confirm_handover                   L   L 403 403   R 403 403 403 403 403 403 403
-cases:from_report                  cases.create_from_report                 L   L   R 403   R   R 403 403 403 403 403 403
+cases:case_stage                   cases.move_stage                         L   L 404 400 400 403 403 403 403 403 403 403
+cases:case_care                    cases.tick_care                          L   L 404   R   R 403 403 403 403 403 403 403
+cases:case_reassign                cases.reassign                           L   L 404 403 400 403 403 403 403 403 403 403
+cases:case_handover                cases.confirm_handover                   L   L 404 403   R 403 403 403 403 403 403 403
+cases:from_report                  cases.create_from_report                 L   L 400 403 400 400 403 403 403 403 403 403
 cases:policy                       cases.publish_policy                     L   L 403 403 403 400 403 403 403 403 403 403
 guidance:edit                      guidance.edit                            L   L 403 403 403 400 403 403 403 403 403 403
 guidance:version                   guidance.edit                            L   L 403 403 403   R 403 403 403 403 403 403

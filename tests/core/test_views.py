@@ -466,7 +466,14 @@ PREVENTION_PAGES = {"/staff/prevention/", "/staff/partner-referrals/"}
 DUTY_PAGES = {"/staff/duty/", "/staff/duty/coverage/"}
 
 NAVIGATION = {
-    "analyst": {"/staff/", "/staff/reports/", "/staff/partner-referrals/", "/staff/duty/"},
+    # the analyst: the cases they registered too (read-only)
+    "analyst": {
+        "/staff/",
+        "/staff/reports/",
+        "/staff/cases/",
+        "/staff/partner-referrals/",
+        "/staff/duty/",
+    },
     "prosecutor": {"/staff/", "/staff/cases/"},
     "chief": {
         "/staff/",

@@ -237,3 +237,83 @@ def test_a_police_supervisor_records_a_missed_meeting_which_reaches_the_chief(
     assert plan.meetings.filter(status="missed").count() == 1
     call_command("tick")
     assert Notification.objects.filter(user=chief, kind="supervision_missed").exists()
+
+
+def test_the_analyst_turns_a_report_into_a_case_and_opens_it(open_page, analyst, almaty):
+    prosecutor(almaty, Gender.FEMALE, "Айгерім Сапарова")
+    report = earlier_report(
+        category="grooming", narrative="Ол маған түнде жазады.\nЕкінші жол.", child_age=13
+    )
+    phone = open_page(javascript=False)  # the analyst on duty, on a phone, without JavaScript
+    staff_login(phone, named(analyst, "Дана Әлиева"))
+    phone.goto(phone.base + "/staff/reports/?lang=kk")
+    row = phone.locator("table.queue tbody tr").first
+    assert "«Ол маған түнде жазады.»" in row.inner_text()
+    assert "Екінші жол" not in row.inner_text()
+    # the menu is folded on a phone, and opens without JavaScript
+    assert not phone.is_visible("nav.staff-nav a[href='/staff/reports/']")
+    phone.click("details.staff-menu > summary")
+    assert phone.is_visible("nav.staff-nav")
+    row.locator("a").first.click()
+    phone.wait_for_url(f"**/staff/reports/{report.public_id}/**")
+    assert "Жасы" in phone.inner_text("dl.facts") and "13" in phone.inner_text("#child-age")
+    phone.click("#to-case > summary")
+    phone.fill("input[name=registry_number]", "12345")
+    phone.check("input[name=articles][value='120']")
+    phone.click("form[action$='/to-case/'] button[type=submit]")
+    assert "15 цифрдан" in phone.inner_text("form[action$='/to-case/']")
+    phone.fill("input[name=registry_number]", "267500031000124")
+    phone.check("input[name=articles][value='120']")
+    phone.click("form[action$='/to-case/'] button[type=submit]")
+    phone.wait_for_selector("#report-case a")
+    assert phone.locator("form[action$='/to-case/']").count() == 0  # not offered again
+    phone.click("#report-case a")
+    case = Case.objects.get(registry_number="267500031000124")
+    phone.wait_for_url(f"**/staff/cases/{case.public_id}/")
+    assert "267500031000124" in phone.inner_text("main")
+    assert phone.locator("details.staff-menu").count() == 1  # the staff layout, not the child's
+    assert phone.locator("#quick-exit").count() == 0
+    assert phone.locator("form[action*='/do/']").count() == 0  # read-only for the analyst
+    assert phone.is_visible("#read-only")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    screenshot(phone, "case-analyst-phone", full_page=True)
+
+
+def test_a_missing_page_keeps_the_staff_layout_for_staff(open_page, analyst):
+    desktop = open_page(viewport={"width": 1366, "height": 900})
+    staff_login(desktop, analyst)
+    response = desktop.goto(desktop.base + "/staff/cases/NoSuchCase0000/?lang=ru")
+    assert response.status == 404
+    assert desktop.is_visible("nav.staff-nav")  # the menu stays open on a desktop
+    assert desktop.locator("#quick-exit").count() == 0
+    assert "Вернуться" in desktop.inner_text("main") or "обзор" in desktop.inner_text("main")
+
+
+def test_the_chiefs_pages_and_menu_have_no_serious_accessibility_problem(open_page, chief, almaty):
+    from tests.e2e.conftest import PHONE, assert_accessible
+
+    man = prosecutor(almaty, Gender.MALE, "Ержан Омаров")
+    prosecutor(almaty, Gender.FEMALE, "Айгерім Сапарова")
+    case = register("100000000003")
+    Case.objects.filter(pk=case.pk).update(prosecutor=man, unassigned_reason="")
+    cases.handover_tick()
+    earlier_report(category="grooming", narrative="Synthetic: he writes at night.")
+    for viewport in (PHONE, {"width": 1366, "height": 900}):
+        tab = open_page(viewport=viewport)
+        staff_login(tab, chief)
+        for path in (
+            "/staff/reports/",
+            "/staff/cases/handover/",
+            f"/staff/cases/{case.public_id}/",
+        ):
+            for lang in ("kk", "ru", "en"):
+                tab.goto(f"{tab.base}{path}?lang={lang}")
+                assert_accessible(tab, where=f"{path} {lang} {viewport['width']}")
+        if viewport == PHONE:  # folded on a phone: open it first
+            tab.click("details.staff-menu > summary")
+        tab.click("li.menu-group summary >> nth=1")
+        assert_accessible(tab, where=f"menu open {viewport['width']}")
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        if viewport == PHONE:
+            assert width <= 390, width

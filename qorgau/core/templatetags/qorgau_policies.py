@@ -18,3 +18,14 @@ def may(context: Any, policy: str, obj: Any = None) -> bool:
     user = getattr(request, "user", None) if request is not None else context.get("user")
     # A template never acts as the system: no user in the context is nobody.
     return user is not None and _may(user, policy, obj)
+
+
+@register.simple_tag(takes_context=True)
+def visible(context: Any, rows: Any) -> Any:
+    """`{% visible report.cases.all as cases %}`: the rows the signed-in user may see (their model's
+    Visibility), for offering a link only to whom it opens."""
+    from qorgau.core.permissions import visible_to
+
+    request = context.get("request")
+    user = getattr(request, "user", None) if request is not None else context.get("user")
+    return visible_to(rows, user)

@@ -22,6 +22,7 @@ from qorgau.intake.services.actions import (
     report_transition,
     report_unlink_identifier,
     report_view_personal,
+    reports_view_first_lines,
 )
 from qorgau.intake.services.drafts import (
     IDENTIFIER_MAX,
@@ -122,6 +123,7 @@ __all__ = [
     "report_transition",
     "report_unlink_identifier",
     "report_view_personal",
+    "reports_view_first_lines",
     "request_digest",
     "response_deadline",
     "triage_rules_current",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from qorgau.core.alerts import close_alerts
 from qorgau.core.errors import Conflict
 from qorgau.core.models import Region, User
-from qorgau.core.permissions import refuse, require, service
+from qorgau.core.permissions import may, refuse, require, service
 from qorgau.core.services import audit_append, audit_personal_view
 from qorgau.core.transitions import Transitions, transition
 from qorgau.intake import evidence as evidence_files
@@ -116,6 +116,21 @@ def report_view_personal(*, report: Report, acting_user: User, fields: list[str]
     """Record that a member of staff was shown the report's personal fields."""
     require(acting_user, policies.VIEW_PERSONAL, report)
     audit_personal_view(actor=acting_user, obj=report, fields=fields, region=report.region)
+
+
+@service
+def reports_view_first_lines(*, reports: list[Report], acting_user: User) -> list[Report]:
+    """The queue shows the first line of each narrative the user may read (VIEW_PERSONAL): those
+    reports, one audit entry for the page (which reports, never what they say)."""
+    readable = [r for r in reports if may(acting_user, policies.VIEW_PERSONAL, r)]
+    audit_append(
+        actor=acting_user,
+        action="personal.view",
+        object_type="intake.report",
+        region=acting_user.region,
+        details={"fields": ["narrative.first_line"], "reports": [r.public_id for r in readable]},
+    )
+    return readable
 
 
 @service

@@ -57,7 +57,18 @@ def staff_report_list(request: AuthedRequest) -> HttpResponse:
     filters = form.to_filters() if request.GET else QueueFilterForm(data={}).to_filters()
     qs = selectors.report_list_for_user(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "intake/staff_list.html", {"page": page, "form": form})
+    rows = list(page)
+    readable = (
+        services.reports_view_first_lines(reports=rows, acting_user=request.user) if rows else []
+    )
+    context = {
+        "page": page,
+        "rows": rows,
+        "form": form,
+        "readable": {r.pk for r in readable},
+        "show_region": selectors.report_queue_regions_for_user(user=request.user),
+    }
+    return render(request, "intake/staff_list.html", context)
 
 
 def _detail_context(request: AuthedRequest, report: Report, **forms_: object) -> dict:
@@ -96,7 +107,7 @@ def _detail_context(request: AuthedRequest, report: Report, **forms_: object) ->
     return context
 
 
-def _detail_page(
+def report_page(
     request: AuthedRequest, report: Report, *, status: int = 200, **forms_: object
 ) -> HttpResponse:
     """The report's page: it shows the personal fields, so each time it is audited."""
@@ -111,7 +122,7 @@ def _detail_page(
 @require_GET
 def staff_report_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     report = selectors.report_get_for_user(user=request.user, public_id=public_id)
-    return _detail_page(request, report)
+    return report_page(request, report)
 
 
 @login_required
@@ -200,7 +211,7 @@ def _with_form(
 ) -> HttpResponse:
     """An action with a form: a form that is not valid comes back on the report's page (400)."""
     if not form.is_valid():
-        return _detail_page(request, report, status=400, **({name: form} if name else {}))
+        return report_page(request, report, status=400, **({name: form} if name else {}))
     return _done(request, report, lambda: call(form.cleaned_data), success)
 
 
@@ -323,4 +334,4 @@ def report_duplicate(request: AuthedRequest, report: Report) -> HttpResponse:
                 ),
                 _("The report was closed as a duplicate."),
             )
-    return _detail_page(request, report, status=400, duplicate_form=form)
+    return report_page(request, report, status=400, duplicate_form=form)
