@@ -243,6 +243,8 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE: Literal["Lax"] = "Lax"
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
+# Dates and numbers as each language writes them (qorgau/formats/{kk,ru,en}/formats.py).
+FORMAT_MODULE_PATH = ["qorgau.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

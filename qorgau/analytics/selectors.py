@@ -22,6 +22,7 @@ from qorgau.analytics.models import (
 from qorgau.analytics.services import TTFA_BUCKETS
 from qorgau.cases.enums import Stage
 from qorgau.cases.models import Case, Victim
+from qorgau.core.collation import region_sort_key
 from qorgau.core.db_router import replica_reads
 from qorgau.core.errors import PermissionRefused
 from qorgau.core.models import Region, User
@@ -348,7 +349,9 @@ def region_table(*, user: User, year: int) -> list[RegionRow]:
             str(policies.VIEW_FIGURES.message), policy=policies.VIEW_FIGURES.name
         )
     with replica_reads():
-        return _region_table(regions, year)
+        rows = _region_table(regions, year)
+    # the order is the reader's language's
+    return sorted(rows, key=lambda row: region_sort_key(row.region))
 
 
 def _region_counts(year: int) -> tuple[dict[str, int], dict[str, int]]:

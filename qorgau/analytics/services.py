@@ -177,7 +177,7 @@ def detect_spikes(*, today: date | None = None) -> list[SpikeAlert]:
                         "region": code,
                         "week_on": week_start.isoformat(),
                         "count": current,
-                        "baseline": f"{baseline:.1f}",
+                        "baseline": round(baseline, 1),  # written in the reader's language
                     },
                     region=region,
                 )

@@ -120,8 +120,13 @@ def note(request: AuthedRequest) -> HttpResponse:
     return redirect("analytics:dashboard")
 
 
+# The region table's download: a person's file, so the headers are in the reader's language and the
+# regions are named; each region's ISO 3166-2 code stays in its own column for joining tables.
+# Numbers stay numbers (Excel shows them as the reader's computer writes them). The machine
+# interface is the API (/api/v1/stats/summary), not this file.
 TABLE_COLUMNS = [
     "region",
+    "region_code",
     "reports",
     "deadline_breaches",
     "child_victims",
@@ -133,10 +138,28 @@ TABLE_COLUMNS = [
 ]
 
 
+def table_header() -> list[str]:
+    """The export's first row in the active language, one label per TABLE_COLUMNS key."""
+    labels = {
+        "region": _("Region"),
+        "region_code": _("Region code"),
+        "reports": _("Reports"),
+        "deadline_breaches": _("Deadline missed"),
+        "child_victims": _("Child victims"),
+        "child_victims_previous_year": _("Child victims last year"),
+        "change_percent": _("Change from last year, %"),
+        "per_100k_children": _("Per 100,000 children"),
+        "convictions": _("Convictions"),
+        "note": _("The chief's note this month"),
+    }
+    return [str(labels[key]) for key in TABLE_COLUMNS]
+
+
 def _table_rows(request: AuthedRequest) -> list[list[Any]]:
     rows = selectors.region_table(user=request.user, year=_year(request))
     return [
         [
+            r.region.name,
             r.region.code,
             r.reports,
             r.overdue_breaches,
@@ -158,10 +181,10 @@ def export(request: AuthedRequest, fmt: str) -> HttpResponse:
     rows = _table_rows(request)
     name = f"qorgau-regions-{_year(request)}"
     if fmt == "csv":
-        return exports.csv_response(name=name, header=TABLE_COLUMNS, rows=rows)
+        return exports.csv_response(name=name, header=table_header(), rows=rows)
     if fmt == "xlsx":
         return exports.xlsx_response(
-            name=name, title=str(_year(request)), header=TABLE_COLUMNS, rows=rows
+            name=name, title=str(_year(request)), header=table_header(), rows=rows
         )
     raise PermissionDenied
 

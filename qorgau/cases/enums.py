@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Stage(models.TextChoices):
@@ -21,7 +22,8 @@ STAGE_ORDER: list[str] = [
 
 
 class ProsecutorStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    # A person's state, not a flag: "Работает", not the masculine "Активен" (review, row 65).
+    ACTIVE = "active", pgettext_lazy("staff member", "Active")
     ON_LEAVE = "on_leave", _("On leave")
     LEFT = "left", _("Left")
 

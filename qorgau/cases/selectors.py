@@ -18,6 +18,7 @@ from qorgau.cases.services import (
     hires_needed,
     policy_in_force,
 )
+from qorgau.core.collation import sorted_regions
 from qorgau.core.errors import NotFound
 from qorgau.core.models import Region, User
 from qorgau.core.permissions import On, Policy, may, require, scope_of
@@ -148,7 +149,7 @@ class HandoverRow:
 def handover_board(*, user: User) -> list[HandoverRow]:
     """Per region: handovers still open, finished in time, overdue (and proposed for reassignment)."""
     now = timezone.now()
-    regions = list(_regions_for(user, policies.VIEW_HANDOVER))
+    regions = sorted_regions(_regions_for(user, policies.VIEW_HANDOVER))
     rows = (
         Case.objects.filter(region__in=regions, handover_deadline__isnull=False)
         .values("region_id")
@@ -213,7 +214,7 @@ class GapRow:
 
 def staffing_gap(*, user: User) -> list[GapRow]:
     """Per region: the eligible prosecutors' capacity against the covered caseload and intake."""
-    return staffing_gap_rows(regions=list(_regions_for(user, policies.VIEW_STAFFING)))
+    return staffing_gap_rows(regions=sorted_regions(_regions_for(user, policies.VIEW_STAFFING)))
 
 
 def staffing_gap_rows(*, regions: list[Region]) -> list[GapRow]:

@@ -5,7 +5,8 @@ acknowledged by a click, and climbing while nobody acknowledges them.
   body whose `%(name)s` placeholders are filled from the alert's `params`. Params carry numbers and
   dates only (a report's public number, a register number, "due_on": "2026-12-03"), never personal
   data: e-mail and SMS bodies are built from them. Keys ending in `_on` are dates, in `_at` moments
-  (ISO strings), written as the reader's language writes them (`core/dates.py`).
+  (ISO strings), written as the reader's language writes them (`core/dates.py`), and
+  fractions with the language's decimal separator (`core/numbers.py`).
 - `raise_alert` is idempotent per (kind, object_ref): a repeat adds only the people not told yet, so
   every `tick` may raise what is due without counting what it raised before, on several workers.
 - An alert raised with `climbs=True` goes, unacknowledged, to the region's chief after
@@ -37,6 +38,7 @@ from qorgau.core import policies
 from qorgau.core.alert_models import DeliveryChannel
 from qorgau.core.dates import format_date, format_datetime
 from qorgau.core.models import Alert, Delivery, Notification, Region, User
+from qorgau.core.numbers import format_number
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +99,8 @@ def _param_text(key: str, value: Any, language: str) -> Any:
     if key == "region" and isinstance(value, str):  # a region's code: its name in the language
         region = Region.objects.filter(code=value).first()
         return region.name if region is not None else value  # `texts` has activated `language`
+    if isinstance(value, float):  # "1,8" in Kazakh and Russian, "1.8" in English
+        return format_number(value, language=language)
     if isinstance(value, str) and key.endswith("_at"):
         try:
             return format_datetime(datetime.fromisoformat(value), language)

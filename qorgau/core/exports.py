@@ -77,8 +77,9 @@ def _attachment(content: str | bytes, content_type: str, filename: str) -> HttpR
 def csv_response(
     *, name: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
-    """A CSV download (`name`.csv) of the table."""
-    return _attachment(csv_text(header, rows), "text/csv; charset=utf-8", f"{name}.csv")
+    """A CSV download (`name`.csv) of the table, with a UTF-8 byte order mark: without it Excel
+    reads the file in the computer's legacy code page and garbles Kazakh and Russian text."""
+    return _attachment("\ufeff" + csv_text(header, rows), "text/csv; charset=utf-8", f"{name}.csv")
 
 
 def xlsx_response(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qorgau.core import policies
+from qorgau.core.collation import sorted_regions
 from qorgau.core.enums import AccessChangeStatus
 from qorgau.core.models import (
     AccessChange,
@@ -33,9 +34,10 @@ from qorgau.core.registry import app_modules
 from qorgau.core.types import signed_in
 
 
-def region_list() -> QuerySet[Region]:
-    """Reference data: every region, for anyone."""
-    return Region.objects.all()
+def region_list() -> list[Region]:
+    """Reference data: every region, for anyone, in the active language's alphabetical order of
+    their proper names (core.collation)."""
+    return sorted_regions(Region.objects.all())
 
 
 # Regions are reference data (ISO 3166-2 codes): each process keeps them for a few minutes, and a
@@ -499,7 +501,7 @@ def duty_coverage_for_user(*, user: User, now: datetime | None = None) -> list[D
         require(user, policies.VIEW_DUTY_COVERAGE, user.region)
         regions, national = ([user.region] if user.region else []), False
     else:
-        regions, national = list(Region.objects.order_by("name_en")), True
+        regions, national = sorted_regions(Region.objects.all()), True
     first = timezone.localdate(now)
     start = _at(first, time())
     end = start + timedelta(days=COVERAGE_DAYS)

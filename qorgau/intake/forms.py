@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from qorgau.core.collation import sorted_regions
 from qorgau.core.errors import ServiceError
 from qorgau.core.forms import choice_field
 from qorgau.core.models import Region
@@ -127,7 +128,7 @@ PERSON_MORE_FIELDS = [
 
 
 def region_choices():
-    regions = sorted(Region.objects.all(), key=lambda r: r.name)
+    regions = sorted_regions(Region.objects.all())
     return [("", _("I don't know / not in Kazakhstan")), *[(r.code, r.name) for r in regions]]
 
 

@@ -33,7 +33,7 @@ def seed(*, rng: random.Random) -> list[str]:
         return []
     almaty = Region.objects.get(code="KZ-75")
     facility, _created = Facility.objects.get_or_create(
-        name="Demo Facility No. 1 (Almaty)", defaults={"region": almaty}
+        name="Demo Facility No. 1", defaults={"region": almaty}
     )
     clinician = User.objects.filter(username="clinician").first()
     police = User.objects.filter(username="police").first()
@@ -84,6 +84,4 @@ def seed(*, rng: random.Random) -> list[str]:
                 region=almaty,
                 officer=police,
             )
-    return [
-        "# demo offender register: 12 synthetic entries in Demo Facility No. 1 (Almaty), 3 released"
-    ]
+    return ["# demo offender register: 12 synthetic entries in Demo Facility No. 1, 3 released"]

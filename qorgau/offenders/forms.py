@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.core.collation import sorted_regions
 from qorgau.offenders.enums import MeetingStatus, RiskLevel, TreatmentStatus
 from qorgau.offenders.instruments import age_on, derived_answers
 
@@ -131,7 +132,9 @@ class ReleaseForm(forms.Form):
 
     def __init__(self, *args, regions, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(RegionChoiceField, self.fields["region"]).queryset = regions
+        field = cast(RegionChoiceField, self.fields["region"])
+        field.queryset = regions
+        field.choices = [(r.code, r.name) for r in sorted_regions(regions)]
         cast(OfficerChoiceField, self.fields["officer"]).queryset = officers
 
 

@@ -13,8 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qorgau.core.collation import region_sort_key, sorted_by_name
 from qorgau.core.errors import InvalidInput
-from qorgau.core.models import User
+from qorgau.core.models import Region, User
 from qorgau.core.permissions import Policy, require, visible_to
 from qorgau.linking.enums import OwnerType
 from qorgau.linking.models import NameEntry
@@ -229,7 +230,7 @@ def examination_coverage(*, user: User, by: str = "facility") -> list[CoverageRo
         .filter(Exists(Examination.objects.filter(person=OuterRef("pk"))))
         .annotate(is_examined=Exists(done), is_late=Exists(late))
     )
-    key = {"facility": "facility__name", "region": "region__name_en", "nation": None}[by]
+    key = {"facility": "facility__name", "region": "region_id", "nation": None}[by]
     annotations = {
         "inmates": Count("pk"),
         "examined": Count("pk", filter=Q(is_examined=True)),
@@ -239,12 +240,31 @@ def examination_coverage(*, user: User, by: str = "facility") -> list[CoverageRo
         row = inmates.aggregate(**annotations)
         return [CoverageRow(name="", **row)]
     rows = inmates.values(key).annotate(**annotations).order_by(key)
-    return [
-        CoverageRow(
-            name=r[key] or "—", inmates=r["inmates"], examined=r["examined"], overdue=r["overdue"]
-        )
-        for r in rows
-    ]
+    if by == "region":  # the region's name in the reader's language, in its alphabetical order
+        regions = {r.pk: r for r in Region.objects.filter(pk__in=[r[key] for r in rows])}
+        named = [(regions.get(r[key]), r) for r in rows]
+        named.sort(key=lambda pair: region_sort_key(pair[0]) if pair[0] else ((), (), ""))
+        return [
+            CoverageRow(
+                name=region.name if region else "—",
+                inmates=r["inmates"],
+                examined=r["examined"],
+                overdue=r["overdue"],
+            )
+            for region, r in named
+        ]
+    return sorted_by_name(
+        (
+            CoverageRow(
+                name=r[key] or "—",
+                inmates=r["inmates"],
+                examined=r["examined"],
+                overdue=r["overdue"],
+            )
+            for r in rows
+        ),
+        lambda row: row.name,
+    )
 
 
 def meeting_calendar_for_user(*, user: User) -> QuerySet[Meeting]:

@@ -5,6 +5,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.core.collation import sorted_regions
 from qorgau.core.forms import choice_field
 from qorgau.intake.enums import Category
 from qorgau.prevention.enums import (
@@ -34,7 +35,7 @@ class SchoolForm(forms.Form):
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choice_field(self, "region").choices = [(r.code, r.name) for r in regions]
+        choice_field(self, "region").choices = [(r.code, r.name) for r in sorted_regions(regions)]
 
     # Only GuidanceForm still uses it (the other forms take refusals with core.errors.add_to_form).
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:

@@ -1,3 +1,4 @@
+import csv
 import io
 
 import pytest
@@ -35,9 +36,42 @@ def test_the_region_table_exports_to_excel_and_csv(client, central):
     client.force_login(central)
     response = client.get(f"/staff/dashboard/regions.xlsx?year={timezone.localdate().year}")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.cell(1, 1).value == "region" and sheet.max_row == 21
-    csv_text = client.get("/staff/dashboard/regions.csv").content.decode()
-    assert csv_text.splitlines()[0].startswith("region,reports")
+    assert sheet.max_row == 21
+    csv_text = client.get("/staff/dashboard/regions.csv").content.decode("utf-8-sig")
+    assert len(csv_text.splitlines()) == 21
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "almaty"),
+    [
+        ("ru", ["Регион", "Код региона", "Сообщения"], "город Алматы"),
+        ("kk", ["Өңір", "Өңір коды", "Хабарламалар"], "Алматы қаласы"),
+        ("en", ["Region", "Region code", "Reports"], "Almaty"),
+    ],
+)
+def test_an_export_speaks_the_readers_language_and_names_the_regions(
+    client, central, language, first, almaty
+):
+    central.language = language
+    central.save(update_fields=["language"])
+    client.force_login(central)
+    client.cookies["qorgau_language"] = language
+    year = timezone.localdate().year
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/staff/dashboard/regions.xlsx?year={year}").content)
+    ).active
+    header = [sheet.cell(1, c).value for c in range(1, 4)]
+    assert header == first
+    assert "deadline_breaches" not in [c.value for c in sheet[1]]
+    names = [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)]
+    codes = [sheet.cell(r, 2).value for r in range(2, sheet.max_row + 1)]
+    assert almaty in names and "KZ-75" in codes and "KZ-75" not in names
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/staff/dashboard/regions.csv").content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0][:3] == first
 
 
 def test_the_monthly_report_prints(client, central):

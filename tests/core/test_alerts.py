@@ -333,7 +333,7 @@ def test_dates_in_alerts_are_written_as_each_language_writes_them():
     _t, ru = alerts.texts("report_p1", params, language="ru")
     _t, en = alerts.texts("report_p1", params, language="en")
     assert "2026 жылғы 3 желтоқсан, 17:05" in kk  # Asia/Almaty, UTC+5
-    assert "3 декабря 2026, 17:05" in ru
+    assert "3 декабря 2026 г., 17:05" in ru
     assert "3 December 2026, 17:05" in en
 
 

@@ -126,8 +126,8 @@ def test_an_overlapping_shift_is_refused_naming_both_and_nothing_is_written(chie
     with pytest.raises(ServiceError) as refused:
         plan(chief, analyst, local(day, 17), local(day, 23))
     message = refused.value.message
-    assert "March 3, 2031, 17:00–23:00" in message
-    assert "March 3, 2031, 09:00–18:00" in message
+    assert "3 March 2031, 17:00–23:00" in message
+    assert "3 March 2031, 09:00–18:00" in message
     assert analyst.get_full_name() in message
     assert DutyShift.objects.count() == count
     assert AuditEntry.objects.count() == entries  # a plain refusal: no entry, nothing written
@@ -342,7 +342,7 @@ def test_an_overlap_from_the_page_answers_4xx_with_both_shifts_and_writes_nothin
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "March 3, 2031, 08:00–10:00" in html and "March 3, 2031, 09:00–18:00" in html
+    assert "3 March 2031, 08:00–10:00" in html and "3 March 2031, 09:00–18:00" in html
     assert DutyShift.objects.count() == count + 1
 
 

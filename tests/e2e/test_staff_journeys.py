@@ -191,8 +191,8 @@ def test_the_central_office_drills_into_a_region_and_exports_excel(desktop, cent
     book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))  # noqa: SIM115
     rows = list(book.active.iter_rows(values_only=True))
     assert len(rows) == 1 + 20  # a header and the 20 regions
-    assert rows[0][:2] == ("region", "reports")
-    reports = {row[0]: row[1] for row in rows[1:]}
+    assert rows[0][:3] == ("Region", "Region code", "Reports")  # the reader's language (en)
+    reports = {row[1]: row[2] for row in rows[1:]}
     assert (reports["KZ-75"], reports["KZ-71"], reports["KZ-11"]) == (2, 1, 0)
 
     desktop.click("table a[href$='&region=KZ-75']:has-text('Almaty')")

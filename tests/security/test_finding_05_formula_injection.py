@@ -29,11 +29,14 @@ def note_row(client, chief, text: str) -> tuple[list[str], object]:
     client.force_login(chief)
     assert client.post("/staff/dashboard/note/", {"text": text}).status_code == 302
     rows = list(
-        csv.reader(io.StringIO(client.get("/staff/dashboard/regions.csv").content.decode()))
+        csv.reader(
+            io.StringIO(client.get("/staff/dashboard/regions.csv").content.decode("utf-8-sig"))
+        )
     )
     sheet = load_workbook(io.BytesIO(client.get("/staff/dashboard/regions.xlsx").content)).active
-    header = rows[0]
-    return rows[1], sheet, header.index("note") + 1
+    from qorgau.analytics.views import TABLE_COLUMNS
+
+    return rows[1], sheet, TABLE_COLUMNS.index("note") + 1
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -49,7 +52,9 @@ def test_a_note_that_looks_like_a_formula_is_text_in_csv_and_excel(client, chief
 
 def test_numbers_stay_numbers(client, chief):
     _row, sheet, _column = note_row(client, chief, "Synthetic note")
-    reports = sheet.cell(2, 2)
+    from qorgau.analytics.views import TABLE_COLUMNS
+
+    reports = sheet.cell(2, TABLE_COLUMNS.index("reports") + 1)
     assert reports.data_type == "n" and isinstance(reports.value, int)
 
 

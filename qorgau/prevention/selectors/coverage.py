@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from qorgau.core.collation import sorted_regions
 from qorgau.core.errors import NotFound
 from qorgau.core.models import Region, User
 from qorgau.core.permissions import Scope, require, visibility_of, visible_to
@@ -125,7 +126,7 @@ def coverage_for_user(*, user: User, region: Region | None = None) -> Coverage:
     with at least one trained teacher, and the pupils those schools teach; the national total for
     every reader of every region (the central office). A school counts once one of its teachers is
     certified (masters included)."""
-    regions = list(regions_for_user(user=user))
+    regions = sorted_regions(regions_for_user(user=user))
     if region is not None:
         regions = [r for r in regions if r.pk == region.pk]
     ids = [r.pk for r in regions]

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
+from qorgau.core.collation import sort_key
 from qorgau.core.models import Region, User
 from qorgau.core.permissions import visible_to
 from qorgau.prevention.models import Attendance, School, Teacher, TrainingSession
@@ -96,7 +97,7 @@ def _tree(rows: list[dict[str, Any]], roots: list[dict[str, Any]]) -> list[Casca
             row, depth = stack.pop()
             nodes.append(CascadeNode(teacher=row, depth=depth, below=below[row["pk"]]))
             for child in sorted(
-                children.get(row["pk"], []), key=lambda c: c["full_name"], reverse=True
+                children.get(row["pk"], []), key=lambda c: sort_key(c["full_name"]), reverse=True
             ):
                 stack.append((child, depth + 1))
     return nodes
@@ -112,7 +113,7 @@ def cascade_for_user(*, user: User, region: Region | None = None) -> list[Cascad
     if region is not None:
         qs = qs.filter(region=region)
     rows = list(qs.values(*CASCADE_FIELDS))
-    roots = sorted((r for r in rows if r["level"] == 0), key=lambda r: r["full_name"])
+    roots = sorted((r for r in rows if r["level"] == 0), key=lambda r: sort_key(r["full_name"]))
     return _tree(rows, roots)
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from qorgau.core.collation import sorted_by_name
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.permissions import may, require, requires_visibility
 from qorgau.core.selectors import region_list
@@ -111,7 +112,7 @@ def school_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
         "prevention/school_detail.html",
         {
             "school": school,
-            "teachers": school.teachers.order_by("full_name"),
+            "teachers": sorted_by_name(school.teachers.all(), lambda t: t.full_name),
             "rounds": selectors.school_rounds(school=school),
         },
     )
