@@ -97,30 +97,30 @@ class EventKind(models.TextChoices):
 
 # The child's timeline on /report/status/: what each event means, said to the child, with msgids
 # of their own (the staff's timeline keeps EventKind's labels). A status change says the new state.
-CHILDS_TIMELINE = "child's timeline"
+CHILDS_TIMELINE = "child's timeline"  # the msgids' context, written out in each call for xgettext
 REPORTER_EVENT_LABELS: dict[str, StrOrPromise] = {
-    EventKind.SUBMITTED: pgettext_lazy(CHILDS_TIMELINE, "Your report arrived"),
-    EventKind.TAKEN: pgettext_lazy(CHILDS_TIMELINE, "A duty officer is reading your report"),
-    EventKind.STATUS: pgettext_lazy(CHILDS_TIMELINE, "Something changed in your report"),
-    EventKind.MESSAGE_FROM_REPORTER: pgettext_lazy(CHILDS_TIMELINE, "Your message"),
-    EventKind.MESSAGE_FROM_STAFF: pgettext_lazy(CHILDS_TIMELINE, "A message from the duty officer"),
-    EventKind.MORE_INFO: pgettext_lazy(CHILDS_TIMELINE, "The duty officer asked you to tell more"),
-    EventKind.EVIDENCE_ADDED: pgettext_lazy(CHILDS_TIMELINE, "Files were added to your report"),
+    EventKind.SUBMITTED: pgettext_lazy("child's timeline", "Your report arrived"),
+    EventKind.TAKEN: pgettext_lazy("child's timeline", "A duty officer is reading your report"),
+    EventKind.STATUS: pgettext_lazy("child's timeline", "Something changed in your report"),
+    EventKind.MESSAGE_FROM_REPORTER: pgettext_lazy("child's timeline", "Your message"),
+    EventKind.MESSAGE_FROM_STAFF: pgettext_lazy("child's timeline", "A message from the duty officer"),
+    EventKind.MORE_INFO: pgettext_lazy("child's timeline", "The duty officer asked you to tell more"),
+    EventKind.EVIDENCE_ADDED: pgettext_lazy("child's timeline", "Files were added to your report"),
     EventKind.REFERRED: pgettext_lazy(
-        CHILDS_TIMELINE, "Your report was sent to the service that can help"
+        "child's timeline", "Your report was sent to the service that can help"
     ),
     EventKind.CASE: pgettext_lazy(
-        CHILDS_TIMELINE, "An investigation has started: the police and the prosecutor look into it"
+        "child's timeline", "An investigation has started: the police and the prosecutor look into it"
     ),
-    EventKind.CLOSED: pgettext_lazy(CHILDS_TIMELINE, "Work on your report is finished"),
+    EventKind.CLOSED: pgettext_lazy("child's timeline", "Work on your report is finished"),
 }
 REPORTER_STATUS_LABELS: dict[str, StrOrPromise] = {
-    Status.RECEIVED: pgettext_lazy(CHILDS_TIMELINE, "Your report is waiting to be read"),
-    Status.IN_REVIEW: pgettext_lazy(CHILDS_TIMELINE, "Your report is being looked at"),
+    Status.RECEIVED: pgettext_lazy("child's timeline", "Your report is waiting to be read"),
+    Status.IN_REVIEW: pgettext_lazy("child's timeline", "Your report is being looked at"),
     Status.REFERRED: pgettext_lazy(
-        CHILDS_TIMELINE, "Your report went to the police or the prosecutor"
+        "child's timeline", "Your report went to the police or the prosecutor"
     ),
-    Status.CLOSED: pgettext_lazy(CHILDS_TIMELINE, "Work on your report is finished"),
+    Status.CLOSED: pgettext_lazy("child's timeline", "Work on your report is finished"),
 }
 
 

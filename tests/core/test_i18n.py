@@ -1,5 +1,6 @@
 """The catalogs: complete in Kazakh and Russian, and the committed .mo files match the .po files."""
 
+import ast
 from pathlib import Path
 
 import polib
@@ -50,3 +51,21 @@ def test_placeholders_survive_translation(language):
             )
             == names
         ), entry.msgid
+
+
+def test_every_context_is_a_literal_makemessages_can_read():
+    """xgettext reads pgettext's context only when it is a string literal: a context held in a
+    variable loses its msgids at the next makemessages (and the page falls back to English)."""
+    names = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
+    found = []
+    for path in LOCALE.parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            first = node.args[0]
+            if name in names and not (
+                isinstance(first, ast.Constant) and isinstance(first.value, str)
+            ):
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []
