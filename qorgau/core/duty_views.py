@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from qorgau.core import policies, selectors, services
+from qorgau.core.collation import sorted_by_name
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError, add_to_form
 from qorgau.core.forms import DutyPatternForm, DutyShiftForm, DutySwapForm
-from qorgau.core.models import Region
+from qorgau.core.models import Region, User
 from qorgau.core.permissions import may, require
 from qorgau.core.services.duty import at, local_span
 from qorgau.core.types import AuthedRequest
@@ -45,7 +46,7 @@ def _rota_page(
         "patterns": selectors.duty_pattern_list(user=user, region=region),
         "plans": plans,
         "may_see_coverage": may(user, policies.VIEW_DUTY_COVERAGE),
-        "people": list(people) if people is not None else [],
+        "people": sorted_by_name(people, User.get_full_name) if people is not None else [],
         "regions": selectors.region_list() if region is None or not user.region_id else None,
         "shift_form": shift_form or DutyShiftForm(people=people, initial={"day": today}),
         "pattern_form": pattern_form

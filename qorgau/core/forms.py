@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.core.collation import sorted_by_name
 from qorgau.core.enums import Weekday
 from qorgau.core.models import User
 
@@ -51,7 +52,20 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
 
 
+class _InNameOrder(forms.models.ModelChoiceIterator):
+    """The people in the alphabetical order of the page's language (`core.collation`), not the
+    database's."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted_by_name(self.queryset, User.get_full_name):
+            yield self.choice(obj)
+
+
 class _PersonChoice(forms.ModelChoiceField):
+    iterator = _InNameOrder
+
     def label_from_instance(self, obj):
         return obj.get_full_name()
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from qorgau.core import policies, selectors, services
+from qorgau.core.collation import region_sort_key, sort_key
 from qorgau.core.enums import ROLE_SUMMARY, Role
 from qorgau.core.errors import NotFound, PermissionRefused, ServiceError
 from qorgau.core.forms import AuditFilterForm, LoginForm, OtpCodeForm
@@ -384,7 +385,16 @@ def notification_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def people(request: AuthedRequest) -> HttpResponse:
     qs = selectors.user_list_for_user(user=request.user, role=request.GET.get("role") or None)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # by region (the central office first), then name, in the page's language's order
+    people = sorted(
+        qs,
+        key=lambda u: (
+            u.region is not None,
+            region_sort_key(u.region) if u.region else (),
+            sort_key(u.get_full_name()),
+        ),
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "staff/people.html", {"page": page, "roles": Role.choices})
 
 

@@ -141,3 +141,20 @@ def test_the_red_button_form_offers_the_regions_in_kazakh_order_on_a_kazakh_page
         names.index("Ақмола облысы") < names.index("Алматы облысы") < names.index("Атырау облысы")
     )
     assert names[-1] == "Шымкент қаласы"
+
+
+@pytest.mark.django_db
+def test_the_people_page_and_the_duty_picker_list_names_in_kazakh_order(client, chief, almaty):
+    from qorgau.core.enums import Role
+    from tests.factories import UserFactory
+
+    names = ["Ұлан Сейітов", "Әсел Қасымова", "Ахмет Бекұлы", "Қанат Әбенов"]
+    for name in names:
+        UserFactory(full_name=name, role=Role.ANALYST, region=almaty)
+    client.force_login(chief)
+    for url in ("/staff/people/?lang=kk", "/staff/duty/?lang=kk"):
+        html = client.get(url).content.decode()
+        at = [html.find(name) for name in names]
+        assert -1 not in at, url
+        # а, ә, қ, ұ: Ахмет, Әсел, Қанат, Ұлан
+        assert sorted(at) == [at[2], at[1], at[3], at[0]], url
