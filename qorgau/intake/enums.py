@@ -103,14 +103,19 @@ REPORTER_EVENT_LABELS: dict[str, StrOrPromise] = {
     EventKind.TAKEN: pgettext_lazy("child's timeline", "A duty officer is reading your report"),
     EventKind.STATUS: pgettext_lazy("child's timeline", "Something changed in your report"),
     EventKind.MESSAGE_FROM_REPORTER: pgettext_lazy("child's timeline", "Your message"),
-    EventKind.MESSAGE_FROM_STAFF: pgettext_lazy("child's timeline", "A message from the duty officer"),
-    EventKind.MORE_INFO: pgettext_lazy("child's timeline", "The duty officer asked you to tell more"),
+    EventKind.MESSAGE_FROM_STAFF: pgettext_lazy(
+        "child's timeline", "A message from the duty officer"
+    ),
+    EventKind.MORE_INFO: pgettext_lazy(
+        "child's timeline", "The duty officer asked you to tell more"
+    ),
     EventKind.EVIDENCE_ADDED: pgettext_lazy("child's timeline", "Files were added to your report"),
     EventKind.REFERRED: pgettext_lazy(
         "child's timeline", "Your report was sent to the service that can help"
     ),
     EventKind.CASE: pgettext_lazy(
-        "child's timeline", "An investigation has started: the police and the prosecutor look into it"
+        "child's timeline",
+        "An investigation has started: the police and the prosecutor look into it",
     ),
     EventKind.CLOSED: pgettext_lazy("child's timeline", "Work on your report is finished"),
 }
