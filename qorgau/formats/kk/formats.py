@@ -2,26 +2,19 @@
 "alt. month" names of our kk catalog), a decimal comma and a non-breaking space between thousands.
 Cyrillic letters are not format characters, so "жылғы" needs no escaping."""
 
+from qorgau.formats.cyrillic import (  # noqa: F401 - Django reads them from this module
+    DATE_INPUT_FORMATS,
+    DATETIME_INPUT_FORMATS,
+    DECIMAL_SEPARATOR,
+    FIRST_DAY_OF_WEEK,
+    NUMBER_GROUPING,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    THOUSAND_SEPARATOR,
+    TIME_FORMAT,
+)
+
 DATE_FORMAT = "Y жылғы j E"
-TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "Y жылғы j E, H:i"
 YEAR_MONTH_FORMAT = "Y жылғы E"
 MONTH_DAY_FORMAT = "j E"
-SHORT_DATE_FORMAT = "d.m.Y"
-SHORT_DATETIME_FORMAT = "d.m.Y H:i"
-FIRST_DAY_OF_WEEK = 1  # Monday
-
-# ISO first: it is what <input type="date"> sends and must be given back (a DateInput without a
-# format renders its value in the first of these).
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-DATETIME_INPUT_FORMATS = [
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%y %H:%M",
-]
-DECIMAL_SEPARATOR = ","
-THOUSAND_SEPARATOR = "\xa0"  # non-breaking space
-NUMBER_GROUPING = 3
