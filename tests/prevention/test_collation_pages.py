@@ -24,3 +24,11 @@ def test_the_coverage_table_lists_regions_in_kazakh_order_on_a_kazakh_page(clien
     assert names[0] == "Абай облысы" and names[-1] == "Шымкент қаласы"
     response = client.get("/staff/prevention/?lang=ru")
     assert response.context["rows"][0].region.name_ru == "область Абай"
+
+
+def test_the_coverage_legend_writes_its_percentages_as_the_page_language_does(client, central):
+    client.force_login(central)
+    russian = client.get("/staff/prevention/?lang=ru").content.decode()
+    assert "20–39\xa0%" in russian and "≥80\xa0%" in russian
+    kazakh = client.get("/staff/prevention/?lang=kk").content.decode()
+    assert "20–39%" in kazakh and "20–39\xa0%" not in kazakh
