@@ -312,6 +312,8 @@ def case_reassign(
     require(acting_user, policies.REASSIGN_CASE, case)
     if not (reason or "").strip():
         raise CaseInvalid({"reason": [_("Give a reason.")]})
+    if prosecutor.pk == case.prosecutor_id:
+        raise CaseInvalid({"prosecutor": [_("This prosecutor already holds the case.")]})
     if prosecutor.user.region_id != case.region_id:
         raise CaseInvalid({"prosecutor": [_("This prosecutor works in another region.")]})
     if prosecutor.status != ProsecutorStatus.ACTIVE or not prosecutor.user.is_active:

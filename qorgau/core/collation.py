@@ -70,6 +70,9 @@ def proper_name(name: str, language: str | None = None) -> str:
     return text
 
 
+MAX_NUMBER_DIGITS = 30  # a longer run of digits sorts by its first 30 (int() refuses > 4,300)
+
+
 def sort_key(text: str, language: str | None = None) -> tuple:
     """A key that orders names alphabetically in `language` (default: the active one), numbers by
     value. Letters compare first by their base (Ұлытау before Ушаков in Russian), then by the
@@ -79,8 +82,8 @@ def sort_key(text: str, language: str | None = None) -> tuple:
     for token in _TOKENS.findall((text or "").lower()):
         if token.isspace():  # "Ақ Орда" before "Ақмола", as in a dictionary of names
             primary.append((-1, 0))
-        elif token.isdigit():
-            primary.append((0, int(token)))
+        elif token.isdecimal():  # not isdigit(): "²", "①" are digits int() cannot read
+            primary.append((0, int(token[:MAX_NUMBER_DIGITS])))
             secondary.append(len(token))
         elif token != "_":
             group, rank, variant = _letter_rank(token, language)

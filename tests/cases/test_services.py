@@ -100,7 +100,9 @@ def test_reassignment_is_refused_to_ineligible_or_other_region_prosecutors(make_
     elsewhere = make_prosecutor("f", code="KZ-71")
     colleague = make_prosecutor("f")
     case = register("100001")
-    for target, message in [(male, "may not hold"), (elsewhere, "another region")]:
+    assert case.prosecutor == holder
+    refusals = [(male, "may not hold"), (elsewhere, "another region"), (holder, "already holds")]
+    for target, message in refusals:
         with pytest.raises(services.CaseActionRefused, match=message):
             services.case_reassign(case=case, prosecutor=target, acting_user=chief, reason="x")
     with pytest.raises(services.CaseActionRefused, match="reason"):

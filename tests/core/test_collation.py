@@ -158,3 +158,9 @@ def test_the_people_page_and_the_duty_picker_list_names_in_kazakh_order(client, 
         assert -1 not in at, url
         # а, ә, қ, ұ: Ахмет, Әсел, Қанат, Ұлан
         assert sorted(at) == [at[2], at[1], at[3], at[0]], url
+
+
+def test_names_with_superscripts_circled_or_endless_digits_sort_without_an_error():
+    names = ["Мектеп ①", "Зал 50 м²", "Мектеп № 2", "№ " + "9" * 5000, ""]
+    assert sorted_by_name(names, language="kk")[0] == ""
+    assert len(sorted_by_name(names, language="ru")) == len(names)
