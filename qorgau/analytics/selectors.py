@@ -112,10 +112,16 @@ def change(current: int, previous: int) -> int | None:
 CHILD_Q = Q(age__lte=17)
 
 
+def _two_years(field: str, year: int) -> dict[str, date]:
+    """The year and the one before as a range of dates (an index can serve it; `__year__in`
+    becomes EXTRACT(YEAR ...), which none can)."""
+    return {f"{field}__gte": date(year - 1, 1, 1), f"{field}__lte": date(year, 12, 31)}
+
+
 def child_victims(scope: Scope, year: int) -> tuple[int, int]:
     """Victims aged up to 17 in cases opened in the year, and the year before (one query)."""
     row = Victim.objects.filter(
-        CHILD_Q, _region_q(scope, "case__region"), case__opened_on__year__in=[year, year - 1]
+        CHILD_Q, _region_q(scope, "case__region"), **_two_years("case__opened_on", year)
     ).aggregate(
         now=Count("pk", filter=Q(case__opened_on__year=year)),
         before=Count("pk", filter=Q(case__opened_on__year=year - 1)),
@@ -382,7 +388,7 @@ def _region_table(regions: list[Region], year: int) -> list[RegionRow]:
     victims: dict[str, int] = {}
     victims_prev: dict[str, int] = {}
     for code, opened, n in (
-        Victim.objects.filter(CHILD_Q, case__opened_on__year__in=[year, year - 1])
+        Victim.objects.filter(CHILD_Q, **_two_years("case__opened_on", year))
         .values_list("case__region__code", "case__opened_on__year")
         .annotate(n=Count("pk"))
     ):
