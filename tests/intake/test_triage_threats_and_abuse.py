@@ -193,6 +193,11 @@ def test_self_harm_in_the_words_of_the_fresh_set_is_p1(narrative):
     assert "self_harm" in result.codes
 
 
+def test_being_away_from_a_lesson_is_not_self_harm():
+    narrative = "сабақта жоқ болсам мұғалім анама хабарлайды, ертең бармаймын"
+    assert "self_harm" not in triage(narrative, "other").codes
+
+
 def test_translit_ye_after_a_consonant_is_ye_with_yery():
     forms = reading_forms("on prislal golye foto")
     assert any("голие" in form for form in forms)  # голые, folded
