@@ -17,15 +17,21 @@ def at(day):
     return timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
 
 
-def test_a_spike_alert_names_the_region_and_the_counts_in_words(central, chief):
+def last_week_above_its_baseline(count: int):
+    """Two reports a week for eight weeks, then `count` last week, counted; returns today."""
     today = timezone.localdate()
     last_monday = today - timedelta(days=today.weekday() + 7)
     for week in range(1, 9):
         for n in range(2):
             submit(when=at(last_monday - timedelta(weeks=week, days=-n)))
-    for n in range(14):
+    for n in range(count):
         submit(when=at(last_monday + timedelta(days=n % 7)))
     services.fill_report_counts(since=last_monday - timedelta(weeks=10))
+    return today
+
+
+def test_a_spike_alert_names_the_region_and_the_counts_in_words(central, chief):
+    today = last_week_above_its_baseline(14)
     services.detect_spikes(today=today)
     services.detect_spikes(today=today)
     alert = Alert.objects.get(kind="spike")

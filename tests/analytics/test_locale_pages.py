@@ -1,15 +1,13 @@
 """Issue 21: the dashboard, its alerts and its figures as each language writes them."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from qorgau.analytics import services
 from qorgau.core.models import Alert
-from tests.analytics.test_alerts import at
-from tests.analytics.test_services import submit
+from tests.analytics.test_alerts import last_week_above_its_baseline
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +46,7 @@ def test_the_chiefs_note_heading_writes_the_month_the_kazakh_way(client, chief):
 
 
 def spike():
-    today = timezone.localdate()
-    last_monday = today - timedelta(days=today.weekday() + 7)
-    for week in range(1, 9):
-        for n in range(2):
-            submit(when=at(last_monday - timedelta(weeks=week, days=-n)))
-    for n in range(13):
-        submit(when=at(last_monday + timedelta(days=n % 7)))
-    services.fill_report_counts(since=last_monday - timedelta(weeks=10))
-    services.detect_spikes(today=today)
+    services.detect_spikes(today=last_week_above_its_baseline(13))
     return Alert.objects.get(kind="spike")
 
 
