@@ -409,6 +409,11 @@ QORGAU_ADDRESS_RETENTION_DAYS = env_int("QORGAU_ADDRESS_RETENTION_DAYS", 90)
 QORGAU_RETENTION_DAYS_UNFOUNDED = env_int("QORGAU_RETENTION_DAYS_UNFOUNDED", 365)
 QORGAU_EVIDENCE_MAX_FILES = env_int("QORGAU_EVIDENCE_MAX_FILES", 10)
 QORGAU_EVIDENCE_MAX_BYTES = env_int("QORGAU_EVIDENCE_MAX_MB", 20) * 2**20
+# Near-duplicate pictures (issue 22): PDQ hashes within this many bits (of 256) of each other
+# become a candidate link an analyst decides on (31: the PDQ authors' threshold). Hashes of
+# quality under QORGAU_PDQ_MIN_QUALITY (plain, nearly uniform pictures) are kept but never matched.
+QORGAU_PDQ_MAX_DISTANCE = min(max(env_int("QORGAU_PDQ_MAX_DISTANCE", 31), 0), 63)
+QORGAU_PDQ_MIN_QUALITY = env_int("QORGAU_PDQ_MIN_QUALITY", 50)
 # Reports one address may send through the form per hour (a school shares one address: be generous).
 QORGAU_REPORT_RATE_PER_HOUR = env_int("QORGAU_REPORT_RATE_PER_HOUR", 30)
 # Receipt code attempts one address may make per 10 minutes.

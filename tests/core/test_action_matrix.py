@@ -70,6 +70,8 @@ intake:report_link                 intake.link_subject                      L   
 intake:report_unlink               intake.remove_link                       L   L 400 403 400 400 403 403 403 403 403 403
 intake:report_duplicate            intake.mark_duplicate                    L   L 400 403 400 400 403 403 403 403 403 403
 intake:staff_evidence              intake.download_evidence                 L   L 200 403 200 200 403 403 403 403 403 403
+intake:report_file_match           intake.decide_file_match                 L   L 400 403 400 400 403 403 403 403 403 403
+intake:staff_hash_lists            linking.import_hash_list                 L   L 403 403 403 400 403 403 403 403 403 403
 cases:case_stage                   cases.move_stage                         L   L 404 400 400 403 403 403 403 403 403 403
 cases:case_care                    cases.tick_care                          L   L 404   R   R 403 403 403 403 403 403 403
 cases:case_reassign                cases.reassign                           L   L 404 403 400 403 403 403 403 403 403 403
@@ -187,6 +189,8 @@ def objects_of(objects_, name: str, which: str):
     if name.startswith("core:access_change_"):
         change = objects_.access_change
         return ({"public_id": change.public_id}, change) if which == "home" else (None, None)
+    if name == "intake:staff_hash_lists":  # the programme's lists: no region
+        return ({}, region) if which == "home" else (None, None)
     if name == "intake:staff_evidence":
         report = objects_.report[which]
         return {

@@ -90,7 +90,9 @@ intake:report_close            L   L 405 403 405 405 403 403 403 403 403 403
 intake:report_link             L   L 405 403 405 405 403 403 403 403 403 403
 intake:report_unlink           L   L 405 403 405 405 403 403 403 403 403 403
 intake:report_duplicate        L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_file_match       L   L 405 403 405 405 403 403 403 403 403 403
 intake:staff_subject           L   L 200 403 200 200 403 403 403 403 403 403
+intake:staff_hash_lists        L   L 403 403 403 200 403 403 403 403 403 403
 intake:staff_evidence          L   L 405 403 405 405 403 403 403 403 403 403
 cases:list                     L   L 200 200 200 200 403 403 403 403 403 403
 cases:handover                 L   L 403 403 200 200 403 403 403 403 403 403
@@ -511,6 +513,7 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
         "intake:report_link": lambda: {"public_id": world.report[which].public_id},
         "intake:report_unlink": lambda: {"public_id": world.report[which].public_id},
         "intake:report_duplicate": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_file_match": lambda: {"public_id": world.report[which].public_id},
         "intake:staff_subject": lambda: {"public_id": world.subject[which].public_id},
         "intake:staff_evidence": lambda: {
             "public_id": world.report[which].public_id,
