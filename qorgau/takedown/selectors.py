@@ -116,7 +116,8 @@ def takedown_hash_rows(*, request: TakedownRequest) -> list[tuple[str, ...]]:
         report_ids = subject_report_ids(subject=request.subject, region_id=request.region_id)
     else:
         report_ids = []
-    present = [name for name in HASH_COLUMNS if hasattr(Evidence, name)]
+    columns = {field.name for field in Evidence._meta.concrete_fields}
+    present = [name for name in HASH_COLUMNS if name in columns]
     evidence = (
         Evidence.objects.filter(report_id__in=report_ids)
         .select_related("report")
