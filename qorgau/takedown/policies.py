@@ -85,3 +85,9 @@ SET_REFERENCE = Policy("takedown.set_reference", _WORKERS, system=False, message
 # Besides the request's author: the region's chiefs, and its analysts on duty (the rota) now.
 OVERDUE_ALERTED_IN_REGION = frozenset({Role.REGIONAL_CHIEF})
 OVERDUE_ALERTED_ON_DUTY = frozenset({Role.ANALYST})
+
+# --- "My work now" (core/work.py) ---------------------------------------------------------------
+
+# Whose home page lists the region's requests to platforms past their deadline: those who chase the
+# platforms (the region's analysts and chief).
+WORK_ON_OVERDUE_REQUESTS = frozenset({Role.ANALYST, Role.REGIONAL_CHIEF})

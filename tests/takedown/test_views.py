@@ -165,3 +165,18 @@ def test_the_menu_lists_the_requests_with_the_reports(personas):
             str(e.label): [str(link.label) for link in e.links] for e in menu_for(personas[persona])
         }
         assert "Requests to platforms" in groups["Reports"], persona
+
+
+def test_my_work_now_lists_the_regions_overdue_requests(client, analyst, chief, report):
+    start = timezone.now()
+    with freeze_time(start):
+        late = draft(analyst, report, kind="removal", platform="whatsapp")
+        services.takedown_send(acting_user=analyst, request=late)
+        draft(analyst, report)  # a draft: nothing due
+    with freeze_time(start + timedelta(days=9)):
+        for user in (analyst, chief):
+            client.force_login(user)
+            html = page(client, "/staff/?lang=en")
+            assert "Requests to platforms past their deadline" in html
+            assert f"Removal, WhatsApp: request {late.public_id}" in html
+            assert "/staff/platform-requests/?overdue=on" in html
