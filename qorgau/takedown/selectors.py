@@ -12,17 +12,18 @@ from django.utils import timezone
 from qorgau.core.errors import NotFound
 from qorgau.core.models import User
 from qorgau.core.permissions import Policy, require, visible_to
+from qorgau.intake.fingerprints import OWNER as FINGERPRINT_OWNER
 from qorgau.intake.models import Evidence, Report
 from qorgau.linking.enums import OwnerType
+from qorgau.linking.hash_models import PerceptualHash
 from qorgau.linking.models import Subject
 from qorgau.takedown import policies
 from qorgau.takedown.enums import RequestStatus
 from qorgau.takedown.models import TakedownEvent, TakedownRequest, overdue_q
 
-# The hashes a platform's matching may load, in the CSV's order. Evidence holds its SHA-256; MD5,
-# SHA-1 and the PDQ perceptual hash (64 hex characters, blank for what is not an image) are being
-# added to it: each column is filled where Evidence has the field and left blank where it has not
-# (`getattr(..., "", )`), so this export needs no change when they arrive.
+# The hashes a platform's matching may load, in the CSV's order: the file's SHA-256, MD5 and
+# SHA-1 (blank for a file of which only the SHA-256 was sent), and its PDQ perceptual hash (blank
+# for what is not a picture or a video; a video has a row per fingerprinted frame).
 HASH_COLUMNS = ("sha256", "md5", "sha1", "pdq")
 CSV_HEADER = (*HASH_COLUMNS, "report")
 
@@ -116,19 +117,26 @@ def takedown_hash_rows(*, request: TakedownRequest) -> list[tuple[str, ...]]:
         report_ids = subject_report_ids(subject=request.subject, region_id=request.region_id)
     else:
         report_ids = []
-    columns = {field.name for field in Evidence._meta.concrete_fields}
-    present = [name for name in HASH_COLUMNS if name in columns]
     evidence = (
         Evidence.objects.filter(report_id__in=report_ids)
         .select_related("report")
-        .only(*present, "report__public_id")
+        .only("sha256", "md5", "sha1", "report__public_id")
         .order_by("report__public_id", "sha256", "pk")
     )
+    items = list(evidence)
+    perceptual: dict[int, list[str]] = {}
+    for owner_id, value in (
+        PerceptualHash.objects.filter(
+            owner_type=FINGERPRINT_OWNER, owner_id__in=[item.pk for item in items]
+        )
+        .order_by("owner_id", "frame")
+        .values_list("owner_id", "value")
+    ):
+        perceptual.setdefault(owner_id, []).append(value)
     rows: dict[tuple[str, ...], None] = {}
-    for item in evidence:
-        # md5, sha1 and pdq: blank until Evidence has them (see HASH_COLUMNS)
-        hashes = tuple(str(getattr(item, name, "") or "") for name in HASH_COLUMNS)
-        rows[(*hashes, item.report.public_id)] = None
+    for item in items:
+        for value in perceptual.get(item.pk) or [""]:
+            rows[(item.sha256, item.md5, item.sha1, value, item.report.public_id)] = None
     return list(rows)
 
 

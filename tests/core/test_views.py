@@ -497,6 +497,7 @@ NAVIGATION = {
         "/staff/audit/",
         "/staff/offenders/import/",
         "/staff/guidance/",
+        "/staff/hash-lists/",
         *CASE_PAGES,
         *OFFENDER_PAGES,
         *PREVENTION_PAGES,

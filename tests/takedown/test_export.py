@@ -46,19 +46,20 @@ def test_the_csv_holds_the_reports_hashes_and_its_public_id(client, analyst, rep
     assert entry.object_id == str(request.pk)
 
 
-def test_md5_sha1_and_pdq_are_written_where_evidence_has_them(analyst, report, monkeypatch):
-    """Evidence is getting md5, sha1 and pdq (another branch): the export reads each attribute
-    where it exists, so they need no change here when they arrive."""
+def test_md5_sha1_and_each_pdq_fingerprint_are_written(analyst, report):
+    """A file's MD5 and SHA-1, and its PDQ fingerprints: a row per frame for a video."""
     from qorgau.intake.models import Evidence
+    from qorgau.linking import pdq
 
     item = evidence(report, A)
-    monkeypatch.setattr(Evidence, "md5", "1" * 32, raising=False)
-    monkeypatch.setattr(Evidence, "sha1", "2" * 40, raising=False)
-    monkeypatch.setattr(Evidence, "pdq", "", raising=False)
+    Evidence.objects.filter(pk=item.pk).update(md5="1" * 32, sha1="2" * 40)
+    pdq.store("intake.evidence", item.pk, [pdq.Frame(0, "e" * 64, 100), pdq.Frame(2, "f" * 64, 90)])
     request = draft(analyst, report)
     rows = selectors.takedown_hash_rows(request=request)
-    assert item.sha256 == A
-    assert rows == [(A, "1" * 32, "2" * 40, "", report.public_id)]
+    assert rows == [
+        (A, "1" * 32, "2" * 40, "e" * 64, report.public_id),
+        (A, "1" * 32, "2" * 40, "f" * 64, report.public_id),
+    ]
 
 
 def test_a_subjects_csv_holds_its_reports_of_the_requests_region_only(analyst, astana):
