@@ -107,23 +107,23 @@ def measure_pdq(args: argparse.Namespace) -> list[Line]:
                 "value": round(full_ms, 1),
                 **size,
                 "what": "pdqhash.compute on every pixel (decoded already)",
-            },  # fmt: skip
+            },
             {
                 "name": f"pdq_{kind.lower()}_reduced_vs_full_bits",
                 "value": pdq.distance(frame.value, full),
                 **size,
-            },  # fmt: skip
+            },
         ]
     return lines
 
 
 def random_hashes(n: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data
     return [f"{rng.getrandbits(256):064x}" for _ in range(n)]
 
 
 def queries_for(stored: list[str], n: int, seed: int) -> list[str]:
-    rng = random.Random(seed + 1)
+    rng = random.Random(seed + 1)  # noqa: S311 - synthetic data
     out = []
     for i in range(n):
         if i % 2:
@@ -215,7 +215,7 @@ def search_lines(
             "near_copies_found": found,
             "near_copies_asked": queries // 2 + queries % 2,
             "load_s": round(load_s, 1),
-        },  # fmt: skip
+        },
     ]
 
 
@@ -267,27 +267,45 @@ def measure_search_sqlite(args: argparse.Namespace, env: dict[str, str]) -> list
         child_env = {**env, "SQLITE_PATH": path}
         child_env.pop("DATABASE_URL", None)
         with measured_phase(args, "search sqlite") as load:
-            out = subprocess.run(
-                [sys.executable, __file__, "--sqlite-child", path,
-                 "--stored", str(args.stored), "--queries", str(args.queries),
-                 "--seed", str(args.seed)],
-                env=child_env, capture_output=True, text=True, timeout=args.timeout, check=False,
-            )  # fmt: skip
+            out = subprocess.run(  # noqa: S603 - this script, its own arguments
+                [
+                    sys.executable,
+                    __file__,
+                    "--sqlite-child",
+                    path,
+                    "--stored",
+                    str(args.stored),
+                    "--queries",
+                    str(args.queries),
+                    "--seed",
+                    str(args.seed),
+                ],
+                env=child_env,
+                capture_output=True,
+                text=True,
+                timeout=args.timeout,
+                check=False,
+            )
         if out.returncode:
             return [
                 {"name": "pdq_near_search_sqlite_p99_ms", "unit": "ms", "error": out.stderr[-2000:]}
             ]
         result = json.loads(out.stdout.strip().splitlines()[-1])
     return search_lines(
-        "sqlite", result["times"], result["found"], args.stored, args.queries, load,
+        "sqlite",
+        result["times"],
+        result["found"],
+        args.stored,
+        args.queries,
+        load,
         result["load_s"],
-    )  # fmt: skip
+    )
 
 
 def measure_import(args: argparse.Namespace) -> list[Line]:
     from qorgau.linking.hash_lists import hash_list_import
 
-    rng = random.Random(args.seed + 7)
+    rng = random.Random(args.seed + 7)  # noqa: S311 - synthetic data
     lines: list[Line] = []
     for label, header, n, digits in (
         ("md5", "md5,label", args.list_size, 32),
@@ -309,8 +327,15 @@ def measure_import(args: argparse.Namespace) -> list[Line]:
                 )
                 seconds = time.monotonic() - started
         figure = "hash_list_import_s" if label == "md5" else "hash_list_import_pdq_s"
-        line: Line = {"name": figure, "unit": "s", "value": round(seconds, 1), "hashes": result.imported,
-                      "algorithm": label, "engine": "postgresql", **load}  # fmt: skip
+        line: Line = {
+            "name": figure,
+            "unit": "s",
+            "value": round(seconds, 1),
+            "hashes": result.imported,
+            "algorithm": label,
+            "engine": "postgresql",
+            **load,
+        }
         if label == "md5":
             line.update(target=f"< {TARGET_IMPORT_S:g} s", meets_target=seconds < TARGET_IMPORT_S)
         lines.append(line)

@@ -31,10 +31,10 @@ from qorgau.intake import known_material, policies, selectors, services
 from qorgau.intake.enums import Status
 from qorgau.intake.explain import explained_reasons, quoted_words
 from qorgau.intake.forms import (
-    FileMatchForm,
     CaseForm,
     CloseForm,
     DuplicateForm,
+    FileMatchForm,
     LinkSubjectForm,
     PriorityForm,
     QueueFilterForm,
