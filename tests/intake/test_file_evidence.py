@@ -216,3 +216,21 @@ class TestSearch:
             )
             found = sorted(hit.owner_id for _q, hit in pdq.near([query]))
             assert found == expected
+
+
+def test_a_purged_reports_fingerprints_and_candidates_go_with_it(almaty, analyst):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qorgau.linking.hash_models import PerceptualChunk
+
+    kept = submit(("a.png", png(18)))
+    purged = submit(("b.jpg", resized_jpeg(18)))
+    fingerprint_all(kept)
+    fingerprint_all(purged)
+    assert EvidenceMatch.objects.count() == 1
+    services.report_close(report=purged, acting_user=analyst, reason="unfounded")
+    assert services.purge_expired_reports(now=timezone.now() + timedelta(days=10_000)) == 1
+    assert EvidenceMatch.objects.count() == 0
+    assert PerceptualHash.objects.count() == 1 and PerceptualChunk.objects.count() == 16

@@ -64,6 +64,14 @@ def _purge(*, report_ids: list[int]) -> int:
         .values_list("storage_name", flat=True)
     )
     _unlink_purged(report_ids)
+    from qorgau.intake.fingerprints import OWNER as FINGERPRINTED
+    from qorgau.linking.hash_models import PerceptualHash
+
+    # the files' fingerprints go with them (their chunks by cascade)
+    PerceptualHash.objects.filter(
+        owner_type=FINGERPRINTED,
+        owner_id__in=Evidence.objects.filter(report_id__in=report_ids).values("pk"),
+    ).delete()
     Report.objects.filter(duplicate_of_id__in=report_ids).update(duplicate_of=None)
     deleted = Report.objects.filter(pk__in=report_ids).delete()[1].get("intake.Report", 0)
     transaction.on_commit(
