@@ -60,7 +60,7 @@ def _bits_to_hex(bits: Any) -> str:
 
 
 def _hash_array(array: Any) -> tuple[str, int]:
-    import pdqhash  # type: ignore[import-untyped]
+    import pdqhash
 
     bits, quality = pdqhash.compute(array)
     return _bits_to_hex(bits), int(quality)
