@@ -210,7 +210,7 @@ def test_a_chunked_body_under_the_limit_is_read_whole(client, platform_token):
 def test_a_file_over_the_limit_stops_the_form_at_once_and_leaves_no_temporary_file(
     client, reference_data, evidence_in_tmp, settings
 ):
-    settings.QORGAU_EVIDENCE_MAX_BYTES = 256 * KIB
+    settings.QORGAU_EVIDENCE_MAX_BYTES = settings.QORGAU_EVIDENCE_MEDIA_MAX_BYTES = 256 * KIB
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * KIB
     from django.core.files.uploadedfile import SimpleUploadedFile
 
