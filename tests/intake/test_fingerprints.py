@@ -110,6 +110,7 @@ class TestThePage:
         assert "Сурет телефоныңда қалады. Бізге оны тануға болатын код қана келеді." in files
         assert "Бұл үшін JavaScript қосулы телефон не компьютер керек." in files
         assert re.search(r'<div class="fingerprint-picker" hidden>', files)
+        assert "{#" not in files and "fingerprint.js" not in files  # no comment shown
 
     def test_the_pictures_input_has_no_name_so_its_bytes_are_never_sent(
         self, client, reference_data
