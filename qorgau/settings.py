@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "qorgau.cases",
     "qorgau.offenders",
     "qorgau.prevention",
+    "qorgau.takedown",
     "qorgau.analytics",
 ]
 
@@ -391,6 +392,11 @@ QORGAU_HANDOVER_WARN_HOURS = env_int("QORGAU_HANDOVER_WARN_HOURS", 24)
 # Prevention: days a referral to a partner may stay unanswered before the referrer and the chief
 # are told.
 QORGAU_REFERRAL_ANSWER_DAYS = env_int("QORGAU_REFERRAL_ANSWER_DAYS", 7)
+# Requests to platforms: how long a platform keeps an account's data under a preservation request,
+# counted from the day it is sent (the analyst may write another date), and how many days a sent
+# removal request may go unanswered; past either, `tick` alerts the author and the region.
+QORGAU_TAKEDOWN_PRESERVATION_DAYS = env_int("QORGAU_TAKEDOWN_PRESERVATION_DAYS", 90)
+QORGAU_TAKEDOWN_REMOVAL_ANSWER_DAYS = env_int("QORGAU_TAKEDOWN_REMOVAL_ANSWER_DAYS", 7)
 # The audit log's anchor outside the database (qorgau/core/audit_checkpoint.py): `tick` appends a
 # checkpoint of the chain head, signed with this Ed25519 key (32 bytes in base64; keep it out of
 # the database and its backups), to this file (append-only; best on another machine or an
@@ -423,6 +429,11 @@ QORGAU_EVIDENCE_TOTAL_MAX_BYTES = max(
     QORGAU_EVIDENCE_MAX_BYTES,
     QORGAU_EVIDENCE_MEDIA_MAX_BYTES,
 )
+# Near-duplicate pictures (issue 22): PDQ hashes within this many bits (of 256) of each other
+# become a candidate link an analyst decides on (31: the PDQ authors' threshold). Hashes of
+# quality under QORGAU_PDQ_MIN_QUALITY (plain, nearly uniform pictures) are kept but never matched.
+QORGAU_PDQ_MAX_DISTANCE = min(max(env_int("QORGAU_PDQ_MAX_DISTANCE", 31), 0), 63)
+QORGAU_PDQ_MIN_QUALITY = env_int("QORGAU_PDQ_MIN_QUALITY", 50)
 # Reports one address may send through the form per hour (a school shares one address: be generous).
 QORGAU_REPORT_RATE_PER_HOUR = env_int("QORGAU_REPORT_RATE_PER_HOUR", 30)
 # Receipt code attempts one address may make per 10 minutes.

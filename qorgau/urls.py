@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("qorgau.cases.urls")),
     path("", include("qorgau.offenders.urls")),
     path("", include("qorgau.prevention.urls")),
+    path("", include("qorgau.takedown.urls")),
     path("", include("qorgau.analytics.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

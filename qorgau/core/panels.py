@@ -24,6 +24,7 @@ SLOTS: Mapping[str, str] = {
     "report_sent": "the page shown after a report is sent (the report)",
     "report_detail": "the staff page of a report, among its actions (the report)",
     "case_detail": "the page of a criminal case, among its actions (the case)",
+    "subject_detail": "the staff page of a subject, below its facts (the subject)",
 }
 
 # (request or None, the page's object or None) -> the panel template's context, or None: not shown.

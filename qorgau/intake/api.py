@@ -143,6 +143,8 @@ class IdentifierOut(Schema):
     kind: str
     value: str
     normalised: bool
+    # the reports it was seen in (a file's hash: "the same file in N reports")
+    reports: int = 0
 
 
 class SubjectOut(Schema):
@@ -165,7 +167,8 @@ class SubjectOut(Schema):
     summary="The subject behind an identifier",
     description=(
         "`identifier` is KIND:VALUE written any way a person would: `telegram:@Some_Name`, "
-        "`phone:8 701 123 45 67`, `email:…`, `url:https://…`. Staff token."
+        "`phone:8 701 123 45 67`, `email:…`, `url:https://…`, an evidence file's "
+        "`sha256:<hex>` or `md5:<hex>`. Staff token."
     ),
 )
 def subject_by_identifier(request: AuthedRequest, identifier: str):
@@ -180,7 +183,12 @@ def subject_by_identifier(request: AuthedRequest, identifier: str):
             "cases": page["cases"],
             "register_entries": page["register_entries"],
             "identifiers": [
-                {"kind": i.kind, "value": i.value, "normalised": i.normalised}
+                {
+                    "kind": i.kind,
+                    "value": i.value,
+                    "normalised": i.normalised,
+                    "reports": i.reports,
+                }
                 for i in page["identifiers"]
             ],
             "regions": page["region_codes"],

@@ -93,6 +93,9 @@ class EventKind(models.TextChoices):
     CASE = "case", _("Turned into a criminal case")
     CLOSED = "closed", _("Closed")
     TRIAGED = "triaged", _("Priority set by triage")
+    # issue 22: staff events only (the child's timeline does not show them)
+    KNOWN_MATERIAL = "known_file", _("A file is on a known-hash list")
+    FILE_MATCH = "file_match", _("A similar file was checked")
 
 
 # The child's timeline on /report/status/: what each event means, said to the child, with msgids
@@ -161,3 +164,21 @@ class TextScript(models.TextChoices):
     LATIN = "latin", _("Latin letters")
     MIXED = "mixed", _("Cyrillic and Latin letters")
     NONE = "none", _("no letters (emojis, digits or links only)")
+
+
+class Perceptual(models.TextChoices):
+    """Where an evidence file's perceptual hash stands (issue 22): pictures get a PDQ hash, videos
+    the PDQ hashes of a frame a second; other files (and hash-only ones) have none."""
+
+    PENDING = "pending", _("being fingerprinted")
+    DONE = "done", _("fingerprinted")
+    FAILED = "failed", _("could not be fingerprinted (the file is kept)")
+    NONE = "none", _("no picture to fingerprint")
+
+
+class MatchStatus(models.TextChoices):
+    """An analyst's decision on a near-duplicate file: the same picture or not."""
+
+    PENDING = "pending", _("to check")
+    CONFIRMED = "confirmed", _("the same picture")
+    REJECTED = "rejected", _("not the same")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from qorgau.intake.media import MEDIA_TYPES, sniff_media
 
 NONCE = 12
+TAG = 16
 CHUNK = 2**20  # what is read, hashed, decoded or encrypted at a time
 SNIFF_BYTES = 65536  # what the type is told from
 
@@ -71,7 +72,7 @@ class IncomingFile:
     ) -> None:
         self.filename, self.sha256 = filename, sha256
         self._bytes, self._file = content, file
-        self._digest: str | None = None
+        self._hashes: dict[str, str] | None = None
 
     def __repr__(self) -> str:
         return f"IncomingFile(size={self.size})"  # never the name: it may be personal
@@ -108,12 +109,26 @@ class IncomingFile:
 
     def digest(self) -> str:
         """The SHA-256 of the content, computed chunk by chunk (once)."""
-        if self._digest is None:
-            hasher = hashlib.sha256()
-            for piece in self.chunks():
+        return self.hashes()["sha256"]
+
+    def hashes(self) -> dict[str, str]:
+        """SHA-256, MD5 and SHA-1 of the content (hash lists use all three), in one pass, once.
+        `hashing_chunks` computes them while the file is written."""
+        if self._hashes is None:
+            for _piece in self.hashing_chunks():
+                pass
+        assert self._hashes is not None
+        return self._hashes
+
+    def hashing_chunks(self) -> Iterator[bytes]:
+        """The content's chunks, hashed on the way: once they are all read, `hashes()` is known
+        without reading the file again."""
+        hashers = {"sha256": hashlib.sha256(), "md5": hashlib.md5(), "sha1": hashlib.sha1()}  # noqa: S324 - list formats, not security
+        for piece in self.chunks():
+            for hasher in hashers.values():
                 hasher.update(piece)
-            self._digest = hasher.hexdigest()
-        return self._digest
+            yield piece
+        self._hashes = {name: hasher.hexdigest() for name, hasher in hashers.items()}
 
     def sniffed(self) -> str | None:
         return sniff(self.head(), size=self.size)
@@ -258,6 +273,30 @@ def write_encrypted(content: bytes | Iterable[bytes], data_key: bytes, storage_n
     finally:
         os.close(directory)
     return final
+
+
+def decrypt_to(storage_name: str, data_key: bytes, out: IO[bytes]) -> None:
+    """Decrypt a stored file into `out` chunk by chunk (a video is never held whole in memory).
+    The tag is checked at the end: on a file that was altered this raises (InvalidTag), and
+    what was written to `out` must not be used."""
+    path = evidence_dir() / storage_name
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        nonce = handle.read(NONCE)
+        handle.seek(size - TAG)
+        tag = handle.read(TAG)
+        handle.seek(NONCE)
+        decryptor = Cipher(algorithms.AES(data_key), modes.GCM(nonce, tag)).decryptor()
+        decryptor.authenticate_additional_data(storage_name.encode())
+        left = size - NONCE - TAG
+        while left > 0:
+            piece = handle.read(min(CHUNK, left))
+            if not piece:
+                raise ValueError("the stored file is shorter than it says")
+            left -= len(piece)
+            out.write(decryptor.update(piece))
+        out.write(decryptor.finalize())
+    out.flush()
 
 
 def read_decrypted(storage_name: str, data_key: bytes) -> bytes:

@@ -479,3 +479,10 @@ class CaseForm(forms.Form):
 
 class UnlinkForm(forms.Form):
     identifier = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FileMatchForm(forms.Form):
+    """A similar file's decision: the candidate, and whether it is the same picture."""
+
+    match = forms.IntegerField(widget=forms.HiddenInput)
+    same = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")

@@ -17,6 +17,7 @@ from qorgau.intake.enums import (
     ChildGender,
     EventKind,
     MessageAuthor,
+    Perceptual,
     Priority,
     ReporterRelation,
     Source,
@@ -113,6 +114,8 @@ class Report(TimeStamped):
     priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
     priority_reasons = models.JSONField(_("why this priority"), default=list, blank=True)
     priority_by_analyst = models.BooleanField(_("priority set by an analyst"), default=False)
+    # A file of the report is on a known-hash list (issue 22): P1 whatever the rules say.
+    known_material = models.BooleanField(_("known abuse material"), default=False)
     triage_version = models.PositiveIntegerField(null=True, blank=True)
     # How the narrative is written (issue 20), read at submission: shown to the analyst.
     text_language = models.CharField(
@@ -245,6 +248,16 @@ class Evidence(TimeStamped):
     content_type = models.CharField(_("type"), max_length=80, blank=True)
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    # MD5 and SHA-1 because hash lists use them (issue 22); blank for a hash-only file
+    md5 = models.CharField("MD5", max_length=32, blank=True, db_index=True)
+    sha1 = models.CharField("SHA-1", max_length=40, blank=True, db_index=True)
+    perceptual = models.CharField(
+        _("fingerprint"), max_length=8, choices=Perceptual.choices, blank=True
+    )
+    # why a perceptual hash could not be made: a code (`intake.fingerprints.FAILURES`), never
+    # anything of the file
+    perceptual_error = models.CharField(max_length=40, blank=True)
+    perceptual_queued_at = models.DateTimeField(null=True, blank=True)
     storage_name = models.CharField(max_length=64, blank=True)
     data_key = EncryptedBinaryField(null=True, blank=True)
     added_by_reporter_later = models.BooleanField(default=False)
@@ -314,3 +327,19 @@ class ReportEvent(models.Model):
             return str(REPORTER_STATUS_LABELS[self.to_status])
         label = REPORTER_EVENT_LABELS.get(self.kind)
         return str(label) if label is not None else ""
+
+
+# Matches of evidence files (issue 22): in `match_models`, imported for Django to find them.
+from qorgau.intake.match_models import EvidenceMatch, KnownMaterialMatch  # noqa: E402
+
+__all__ = [
+    "Evidence",
+    "EvidenceMatch",
+    "KnownMaterialMatch",
+    "Platform",
+    "PlatformToken",
+    "Report",
+    "ReportEvent",
+    "ReportMessage",
+    "TriageRuleSet",
+]

@@ -6,4 +6,11 @@ from qorgau.core.navigation import REPORTS_GROUP, NavItem
 
 NAVIGATION = [
     NavItem(_("Reports"), "intake:staff_list", sees="intake.report", order=20, group=REPORTS_GROUP),
+    NavItem(
+        _("Known-hash lists"),
+        "intake:staff_hash_lists",
+        policy="linking.search_hash_lists",
+        order=25,
+        group=REPORTS_GROUP,
+    ),
 ]

@@ -87,6 +87,9 @@ REMOVE_LINK = _report_action("intake.remove_link")
 MARK_DUPLICATE = _report_action("intake.mark_duplicate")
 REFER_REPORT = _report_action("intake.refer")
 CLOSE_REPORT = _report_action("intake.close")
+# Deciding whether a similar file (a PDQ candidate, issue 22) is the same picture: on the report
+# whose page shows it; confirming links the report to the other file's subject.
+DECIDE_FILE_MATCH = _report_action("intake.decide_file_match")
 # The cases app records the criminal case it opened on the report (cases:from_report), under the
 # same rule as its own `cases.create_from_report` (the system too: the case number is a fact).
 RECORD_CASE = Policy("intake.record_case", _WORKS_REPORTS, message=_WORKS_REPORTS_MESSAGE)

@@ -395,12 +395,28 @@ def subject_page_for_user(*, user: User, public_id: str) -> dict:
         "hidden_reports": len(report_ids) - len(visible),
         "cases": len(owners.get(OwnerType.SUSPECT.value, ())),
         "register_entries": len(owners.get(OwnerType.PERSON.value, ())),
-        "identifiers": list(identifiers_of_subject(subject=subject)),
+        "identifiers": _with_report_counts(identifiers_of_subject(subject=subject), uses),
         "regions": regions,
         "region_codes": region_codes,
         "first_seen": min((u.seen_at for u in uses), default=subject.first_seen),
         "last_seen": max((u.seen_at for u in uses), default=subject.last_seen),
     }
+
+
+def _with_report_counts(identifiers: Any, uses: list[Any]) -> list[Any]:
+    """The subject's identifiers, each with `reports`: how many reports it was seen in (the
+    page says "the same file in N reports" for a file's hash)."""
+    from qorgau.linking.identifiers import FILE_KINDS
+
+    reports: dict[int, set[int]] = {}
+    for use in uses:
+        if use.owner_type == REPORT_OWNER:
+            reports.setdefault(use.identifier_id, set()).add(use.owner_id)
+    rows = list(identifiers)
+    for row in rows:
+        row.reports = len(reports.get(row.pk, ()))
+        row.is_file = row.kind in FILE_KINDS
+    return rows
 
 
 def subject_page_for_identifier(*, user: User, identifier: str) -> dict:

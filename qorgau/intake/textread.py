@@ -64,6 +64,10 @@ class _Cache:
         # the first tokens' marks are then one C `sum`, not three columns of tuples
         self.marks: list[int] = []
         self.latin: set[str] = set()  # tokens with Latin letters of a word (not a link)
+        # whether its words differ between two forms (kk from folded, ru from folded, ru from kk):
+        # a form is another's text exactly when none of its tokens differs (every token has the
+        # same number of words in every form), so that is decided without joining either
+        self.differs: dict[str, list[bool]] = {"kk": [], "ru": [], "kkru": []}
         self.lock = threading.Lock()
 
 
@@ -117,6 +121,9 @@ def _learn_new(cache: _Cache, tokens: list[str]) -> None:
         cache.ru.append(ru[i])
         for name, words in (("folded", folded[i]), ("kk", kk[i]), ("ru", ru[i])):
             spaced[name].append(f"{words} " if words else "")
+        cache.differs["kk"].append(kk[i] != folded[i])
+        cache.differs["ru"].append(ru[i] != folded[i])
+        cache.differs["kkru"].append(ru[i] != kk[i])
         cache.count.append(folded[i].count(" ") + 1 if folded[i] else 0)
         split = folded[i].split()
         cache.marks.append(
@@ -152,12 +159,27 @@ class Forms:
 
     source: str  # the narrative (valid Unicode, NFC, without format characters)
     tokens: list[str]  # its whitespace-separated tokens, lowercased (the cache's keys)
-    texts: list[str]
     cache: _Cache = field(repr=False, default_factory=_Cache)
     tables: list[list[str]] = field(default_factory=list, repr=False)  # token number -> its words
+    # the same, each followed by a space: a form's text is their join, made when first asked for
+    # (`text`): a form whose whole-text pass is not needed is never joined
+    spaced: list[list[str]] = field(default_factory=list, repr=False)
+    _texts: dict[int, str] = field(default_factory=dict, repr=False)
     ids: list[int] = field(default_factory=list, repr=False)  # each token's number in `cache`
     _ends: list[int] | None = field(default=None, repr=False)
     windows: dict = field(default_factory=dict, repr=False)  # triage_match's, shared by forms
+
+    def text(self, number: int) -> str:
+        """Form `number`'s text, " word word ... " (joined once, when first asked for)."""
+        found = self._texts.get(number)
+        if found is None:
+            found = self._texts[number] = _form(self.spaced[number], self.ids)
+        return found
+
+    @property
+    def texts(self) -> list[str]:
+        """Every form's text (each joined when first asked for)."""
+        return [self.text(number) for number in range(len(self.tables))]
 
     @cached_property
     def raw(self) -> list[str]:
@@ -233,15 +255,21 @@ def read_forms(narrative: str) -> Forms:
         if new:  # (none when another thread has just learnt them)
             _learn(cache, sorted(new))
         ids = list(map(cache.ids.__getitem__, tokens))
-    texts = [_form(cache.spaced["folded"], ids)]
-    tables = [cache.folded]
+    names = ["folded"]
     if not cache.latin.isdisjoint(tokens):
         for name in _maps(cache, ids, text):
-            form = _form(cache.spaced[name], ids)
-            if form not in texts:
-                texts.append(form)
-                tables.append(cache.kk if name == "kk" else cache.ru)
-    return Forms(source=text, tokens=tokens, texts=texts, cache=cache, tables=tables, ids=ids)
+            # a form that is the text of one already there is left out (as the texts compared)
+            if any(map(cache.differs[name].__getitem__, ids)) and (
+                name == "kk"
+                or "kk" not in names
+                or any(map(cache.differs["kkru"].__getitem__, ids))
+            ):
+                names.append(name)
+    tables = [getattr(cache, name) for name in names]
+    spaced = [cache.spaced[name] for name in names]
+    forms = Forms(source=text, tokens=tokens, cache=cache, tables=tables, spaced=spaced, ids=ids)
+    forms.text(0)
+    return forms
 
 
 def _form(spaced: list[str], ids: list[int]) -> str:

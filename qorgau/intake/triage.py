@@ -42,7 +42,7 @@ from qorgau.intake.triage_match import (
     normalise_text,
     read,
     rule_groups,
-    search,
+    search_form,
     unreadable_forms,
     word_features,
 )
@@ -174,50 +174,73 @@ def _near(reading: Reading, anchor: Hit, hit: Hit, near: int | None) -> bool:
     return near is None or reading.words_between(anchor, hit) <= near
 
 
-def _match_text(rule: dict[str, Any], text: _Text) -> list[Any] | None:
-    """The quoted words when the rule's signals are in the narrative, else None."""
-    groups = rule_groups(rule)
-    if not groups:
-        return []
+def _match_all(rules: list[dict[str, Any]], text: _Text) -> list[list[Any] | None]:
+    """The quoted words of each rule whose signals are in the narrative (None for the others):
+    those of the first reading form where they are. Form by form: a form is searched
+    (`search_form`) only for the rules no earlier form matched, and only when there are some (a
+    rule's match in one form depends on no other rule, nor on the later forms)."""
+    out: list[list[Any] | None] = [None] * len(rules)
+    groups = [rule_groups(rule) for rule in rules]
+    pending = []
+    for index, signals in enumerate(groups):
+        if signals:
+            pending.append(index)
+        else:
+            out[index] = []
+    for reading in text.readings:
+        if not pending:
+            break
+        search_form(text.readings, reading.index, [rules[index] for index in pending])
+        left = []
+        for index in pending:
+            quotes = _match_reading(rules[index], groups[index], text, reading)
+            if quotes is None:
+                left.append(index)
+            else:
+                out[index] = quotes
+        pending = left
+    return out
+
+
+def _match_reading(
+    rule: dict[str, Any], groups: list[list[str]], text: _Text, reading: Reading
+) -> list[Any] | None:
+    """The quoted words when the rule's signals (its `groups`) are in this reading form, else
+    None."""
     near = rule.get("near")
     unless = list(rule.get("unless") or [])
-    for reading in text.readings:
-        anchors = text.hits(reading.hits, groups[0])
-        if not anchors and text.has_emoji(groups[0]):
-            anchors = [h for h in text.emoji if h.lexicon in groups[0]]
-        for anchor in anchors[:MAX_ANCHORS]:
-            if anchor.start >= 0 and (
-                (rule.get("live") and not _is_live(reading, anchor))
-                or (rule.get("not_negated") and not _is_live(reading, anchor, past=False))
-            ):
-                continue
-            # without `near`, the whole text; with it, the words around the anchor
-            found = (
-                reading.hits if near is None or anchor.start < 0 else reading.window(anchor, near)
-            )
-            if unless and any(
-                h is not anchor and _near(reading, anchor, h, near)
-                for h in text.hits(found, unless)
-            ):
-                continue
-            used = [anchor]
-            for group in groups[1:]:
-                close = [
-                    h
-                    for h in text.hits(found, group)
-                    if not _same(h, anchor)
-                    and (anchor.start < 0 or _near(reading, anchor, h, near))
-                ]
-                if close:
-                    used.extend(
-                        sorted(close, key=lambda h: abs(h.word - anchor.word))[:QUOTED_PER_GROUP]
-                    )
-                elif text.has_emoji(group):
-                    used.extend(h for h in text.emoji if h.lexicon in group)
-                else:
-                    break
+    anchors = text.hits(reading.hits, groups[0])
+    if not anchors and text.has_emoji(groups[0]):
+        anchors = [h for h in text.emoji if h.lexicon in groups[0]]
+    for anchor in anchors[:MAX_ANCHORS]:
+        if anchor.start >= 0 and (
+            (rule.get("live") and not _is_live(reading, anchor))
+            or (rule.get("not_negated") and not _is_live(reading, anchor, past=False))
+        ):
+            continue
+        # without `near`, the whole text; with it, the words around the anchor
+        found = reading.hits if near is None or anchor.start < 0 else reading.window(anchor, near)
+        if unless and any(
+            h is not anchor and _near(reading, anchor, h, near) for h in text.hits(found, unless)
+        ):
+            continue
+        used = [anchor]
+        for group in groups[1:]:
+            close = [
+                h
+                for h in text.hits(found, group)
+                if not _same(h, anchor) and (anchor.start < 0 or _near(reading, anchor, h, near))
+            ]
+            if close:
+                used.extend(
+                    sorted(close, key=lambda h: abs(h.word - anchor.word))[:QUOTED_PER_GROUP]
+                )
+            elif text.has_emoji(group):
+                used.extend(h for h in text.emoji if h.lexicon in group)
             else:
-                return text.quote(reading, used)
+                break
+        else:
+            return text.quote(reading, used)
     return None
 
 
@@ -275,10 +298,8 @@ def evaluate(rules: dict[str, Any], data: TriageInput) -> TriageResult:
     text = _Text(narrative=data.narrative or "", readings=readings, emoji=emoji)
     age, age_quotes = _child_age(data, text)
     applicable = [rule for rule in rules.get("rules", []) if _structured(rule, data, age, text)]
-    search(readings, applicable)
     matched: list[tuple[dict[str, Any], list[Any]]] = []
-    for rule in applicable:
-        quotes = _match_text(rule, text)
+    for rule, quotes in zip(applicable, _match_all(applicable, text), strict=True):
         if quotes is None:
             continue
         if "max_age" in rule and age_quotes:

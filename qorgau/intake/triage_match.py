@@ -21,7 +21,8 @@ Terms are folded like the narrative (`textforms.fold`), so rules need not spell 
 Two passes, so that a 20,000-character narrative costs little more than a short one: the whole
 text is searched only for the lexicons a rule starts from (its first group of `signals`, and every
 lexicon of a rule without `near`); the others (times, places, negations, "unless" words) are
-searched in the few words around each such word (`Reading.window`).
+searched in the few words around each such word (`Reading.window`). A later reading form is searched
+(even joined) only for the rules no earlier form matched (`search_form`, from `triage._match_all`).
 
 Also here, as it reads the same forms: whether there is any text to read (`unreadable`); the
 child's age written in the text is read in them by `triage_age`.
@@ -71,15 +72,21 @@ class Hit(NamedTuple):
 class Reading:
     """One reading form of the narrative and what the rule set's terms found in it."""
 
-    text: str  # " word word ... " (padded with one space each side)
     compiled: Compiled
-    forms: Forms | None = None
+    forms: Forms
     index: int = 0  # the form's number in `forms.texts`
     hits: dict[str, list[Hit]] = field(default_factory=dict)  # the whole-text pass
     windows: dict[tuple[int, int], dict[str, list[Hit]]] = field(default_factory=dict)
+    # the lexicons of the whole-text pass (`search_form`); None: not searched yet
+    searched: set[str] | None = None
+
+    @property
+    def text(self) -> str:
+        """ " word word ... " (padded with one space each side): joined when first read."""
+        return self.forms.text(self.index)
 
     def word_at(self, hit: Hit) -> str:
-        text = self.forms.texts[hit.form] if self.forms is not None else self.text
+        text = self.forms.text(hit.form)
         end = text.find(" ", hit.start)
         return text[hit.start : end if end >= 0 else len(text)]
 
@@ -104,11 +111,11 @@ class Reading:
         found = {}
         first = max(hit.word - near - 2, 0)
         last = hit.word + hit.words - 1 + near + 2
-        forms = self.forms if self.forms is not None else read_forms(self.text)
+        forms = self.forms
         searched: dict[str, dict[str, list[Hit]]] = {}  # a window's text -> its hits
         new = tuple.__new__
         lexicons = self.compiled.for_window(near)
-        for number in range(len(forms.texts)):
+        for number in range(len(forms.tables)):
             span = forms.span(number, first, last)
             if span is None:
                 continue
@@ -123,8 +130,7 @@ class Reading:
             for name, hits in part.items():
                 found.setdefault(name, []).extend(hits)
         # the windows of every form are one: share them (the hit's word is the same word)
-        if self.forms is not None:
-            self.forms.windows[key] = found
+        forms.windows[key] = found
         self.windows[key] = found
         return found
 
@@ -444,8 +450,8 @@ def read(narrative: str, compiled: Compiled) -> tuple[list[Reading], list[Hit]]:
     position)."""
     forms = read_forms(narrative or "")
     readings = []
-    for number, text in enumerate(forms.texts):
-        reading = Reading(text=text, compiled=compiled, forms=forms, index=number)
+    for number in range(len(forms.tables)):
+        reading = Reading(compiled=compiled, forms=forms, index=number)
         reading.windows = forms.windows
         readings.append(reading)
     emoji_hits: list[Hit] = []
@@ -462,24 +468,39 @@ _SEEN_KEY = itemgetter(0, 5, 6)  # a hit's (lexicon, word, words), made in C
 
 def search(readings: list[Reading], rules: list[dict[str, Any]] | None = None) -> None:
     """The whole-text pass: the hits, in each reading form, of the lexicons `rules` start from."""
-    if not readings:
-        return
-    automaton, gapped, names = readings[0].compiled.anchors_for(rules)
-    seen: set[tuple[str, int, int]] = set()  # (lexicon, word, words) found in an earlier form
-    for reading in readings:
-        more = reading is not readings[-1]  # (the last form's hits are not looked up again)
-        text, number = reading.text, reading.index
-        reading.hits = _search(automaton, gapped, text, form=number, seen=seen if number else None)
-        if CLOCK in names:
-            reading.hits[CLOCK] = [
-                Hit(CLOCK, "", m.group(0), m.start(), m.end(), text.count(" ", 0, m.start()) - 1,
-                    m.group(0).count(" ") + 1, number)
-                for m in _CLOCK.finditer(text)
-            ]  # fmt: skip
-        # A word found in an earlier form is the same word (its window reads every form): a
-        # Cyrillic word is found once, not once per transliteration.
-        for hits in reading.hits.values() if more else ():
-            seen.update(map(_SEEN_KEY, hits))
+    for number in range(len(readings)):
+        search_form(readings, number, rules)
+
+
+def search_form(
+    readings: list[Reading], number: int, rules: list[dict[str, Any]] | None = None
+) -> None:
+    """The whole-text pass of form `number`: the hits of the lexicons `rules` start from. Every
+    earlier form must have been searched already, for these lexicons at least (`seen`): triage
+    searches a later form only for the rules no earlier form matched, a subset of theirs.
+
+    A word found in an earlier form is the same word (its window reads every form): a Cyrillic
+    word is found once, not once per transliteration. So a hit of a later form is left out when
+    an earlier form has one of the same lexicon, word and number of words."""
+    reading = readings[number]
+    automaton, gapped, names = reading.compiled.anchors_for(rules)
+    seen: set[tuple[str, int, int]] | None = set() if number else None
+    if seen is not None:
+        for earlier in readings[:number]:
+            assert earlier.searched is not None and names <= earlier.searched
+            for name in names:
+                hits = earlier.hits.get(name)
+                if hits:
+                    seen.update(map(_SEEN_KEY, hits))
+    text = reading.text
+    reading.hits = _search(automaton, gapped, text, form=number, seen=seen)
+    reading.searched = names
+    if CLOCK in names:
+        reading.hits[CLOCK] = [
+            Hit(CLOCK, "", m.group(0), m.start(), m.end(), text.count(" ", 0, m.start()) - 1,
+                m.group(0).count(" ") + 1, number)
+            for m in _CLOCK.finditer(text)
+        ]  # fmt: skip
 
 
 # A time of day: "в 7", "at 5", "by 9pm", "сағат 4-те", "4te", "18:00" (normalised "18 00"),

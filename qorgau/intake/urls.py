@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qorgau.intake.views import public, staff
+from qorgau.intake.views import hash_lists, public, staff
 
 app_name = "intake"
 
@@ -15,6 +15,7 @@ ACTIONS = [
     ("link", staff.report_link, "report_link"),
     ("unlink", staff.report_unlink, "report_unlink"),
     ("duplicate", staff.report_duplicate, "report_duplicate"),
+    ("file_match", staff.report_file_match, "report_file_match"),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
         for action, view, name in ACTIONS
     ],
     path("staff/subjects/<str:public_id>/", staff.staff_subject, name="staff_subject"),
+    path("staff/hash-lists/", hash_lists.staff_hash_lists, name="staff_hash_lists"),
     path(
         "staff/reports/<str:public_id>/evidence/<str:evidence_id>/",
         staff.staff_evidence_download,

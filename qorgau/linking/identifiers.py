@@ -21,11 +21,16 @@ URL = "url"
 NAME = "name"
 HANDLE = "handle"  # an @name whose platform the text does not say
 OTHER = "other"
+# An evidence file, by its hash (issue 22): the same file sent with two reports links them.
+SHA256 = "sha256"
+MD5 = "md5"
+FILE_KINDS = (SHA256, MD5)
+HEX_LENGTH = {SHA256: 64, MD5: 32}
 PLATFORMS = ["telegram", "instagram", "tiktok", "whatsapp", "vk", "snapchat", "discord", "youtube"]
-KINDS = [PHONE, EMAIL, URL, NAME, HANDLE, OTHER, *PLATFORMS]
+KINDS = [PHONE, EMAIL, URL, NAME, HANDLE, OTHER, *FILE_KINDS, *PLATFORMS]
 
 # The kinds that link reports to one subject automatically. Names never do: an analyst confirms.
-LINKING_KINDS = frozenset([PHONE, EMAIL, URL, *PLATFORMS])
+LINKING_KINDS = frozenset([PHONE, EMAIL, URL, *FILE_KINDS, *PLATFORMS])
 
 # What staff pages call each kind (platform names are names, the same in every language).
 KIND_LABELS = {
@@ -35,6 +40,8 @@ KIND_LABELS = {
     NAME: _("Name"),
     HANDLE: _("Handle (@name), platform not said"),
     OTHER: _("Other"),
+    SHA256: _("The same file (SHA-256)"),
+    MD5: _("The same file (MD5)"),
     "telegram": "Telegram",
     "instagram": "Instagram",
     "tiktok": "TikTok",
@@ -192,9 +199,28 @@ def normalise(kind: str, value: str) -> Found:
         return found if found else Found(URL, text.lower(), normalised=False)
     if kind in PLATFORMS:
         return normalise_handle(kind, text)
+    if kind in FILE_KINDS:
+        return file_hash(kind, text)
     if kind == NAME:
         return Found(NAME, " ".join(text.split()).lower())
     return Found(OTHER if kind not in KINDS else kind, text.lower(), normalised=kind != OTHER)
+
+
+def file_hash(kind: str, text: str) -> Found:
+    """A file's hash as hex (any case, spaces or colons between the bytes, as tools print them);
+    one of another length or with other characters is kept and flagged."""
+    value = re.sub(r"[\s:]", "", text).lower()
+    if len(value) == HEX_LENGTH[kind] and re.fullmatch(r"[0-9a-f]+", value):
+        return Found(kind, value)
+    return Found(kind, value, normalised=False)
+
+
+def of_file(*, sha256: str, md5: str = "") -> list[Found]:
+    """The identifiers of an evidence file: its SHA-256 and, when its content was received, MD5."""
+    found = [file_hash(SHA256, sha256)] if sha256 else []
+    if md5:
+        found.append(file_hash(MD5, md5))
+    return [Found(f.kind, f.value, f.normalised, origin="file") for f in found if f.normalised]
 
 
 def parse_query(text: str) -> Found | None:

@@ -84,7 +84,7 @@ class IdentifierUse(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    origin = models.CharField(max_length=8, default="field")  # field | text | analyst
+    origin = models.CharField(max_length=8, default="field")  # field | text | file | analyst
     seen_at = models.DateTimeField()
 
     class Meta:
@@ -121,3 +121,26 @@ class NameEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_type}#{self.owner_id}"
+
+
+# Perceptual hashes and known-hash lists (issue 22) are in `hash_models`; imported here so that
+# Django finds them among the app's models.
+from qorgau.linking.hash_models import (  # noqa: E402
+    HashList,
+    HashListVersion,
+    KnownHash,
+    PerceptualChunk,
+    PerceptualHash,
+)
+
+__all__ = [
+    "HashList",
+    "HashListVersion",
+    "Identifier",
+    "IdentifierUse",
+    "KnownHash",
+    "NameEntry",
+    "PerceptualChunk",
+    "PerceptualHash",
+    "Subject",
+]

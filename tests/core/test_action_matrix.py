@@ -70,6 +70,8 @@ intake:report_link                 intake.link_subject                      L   
 intake:report_unlink               intake.remove_link                       L   L 400 403 400 400 403 403 403 403 403 403
 intake:report_duplicate            intake.mark_duplicate                    L   L 400 403 400 400 403 403 403 403 403 403
 intake:staff_evidence              intake.download_evidence                 L   L 200 403 200 200 403 403 403 403 403 403
+intake:report_file_match           intake.decide_file_match                 L   L 400 403 400 400 403 403 403 403 403 403
+intake:staff_hash_lists            linking.import_hash_list                 L   L 403 403 403 400 403 403 403 403 403 403
 cases:case_stage                   cases.move_stage                         L   L 404 400 400 403 403 403 403 403 403 403
 cases:case_care                    cases.tick_care                          L   L 404   R   R 403 403 403 403 403 403 403
 cases:case_reassign                cases.reassign                           L   L 404 403 400 403 403 403 403 403 403 403
@@ -102,6 +104,14 @@ prevention:round_refer             prevention.refer_from_round              L   
 prevention:referral_detail         prevention.respond_to_referral           L   L 403 403 403 403 403 403 403 400 403 403
 prevention:report_to_partner       prevention.refer_report_to_partner       L   L   R 404   R 403 404 404 404 404 404 404
 prevention:case_to_partner         prevention.refer_case_to_partner         L   L 404   R   R 403 404 404 404 404 404 404
+takedown:send                      takedown.send                            L   L   R 403   R 403 403 403 403 403 403 403
+takedown:acknowledge               takedown.record_answer                   L   L   R 403   R 403 403 403 403 403 403 403
+takedown:complete                  takedown.record_answer                   L   L   R 403   R 403 403 403 403 403 403 403
+takedown:refuse                    takedown.record_answer                   L   L   R 403   R 403 403 403 403 403 403 403
+takedown:reference                 takedown.set_reference                   L   L   R 403   R 403 403 403 403 403 403 403
+takedown:deadline                  takedown.set_deadline                    L   L   R 403   R 403 403 403 403 403 403 403
+takedown:new_for_report            takedown.request_from_report             L   L 400 403 400 403 403 403 403 403 403 403
+takedown:new_for_subject           takedown.request_from_subject            L   L 400 403 400 403 403 403 403 403 403 403
 analytics:note                     analytics.write_note                     L   L 403 403   R 403 403 403 403 403 403 403
 """
 
@@ -187,12 +197,23 @@ def objects_of(objects_, name: str, which: str):
     if name.startswith("core:access_change_"):
         change = objects_.access_change
         return ({"public_id": change.public_id}, change) if which == "home" else (None, None)
+    if name == "intake:staff_hash_lists":  # the programme's lists: no region
+        return ({}, region) if which == "home" else (None, None)
     if name == "intake:staff_evidence":
         report = objects_.report[which]
         return {
             "public_id": report.public_id,
             "evidence_id": objects_.evidence[which].public_id,
         }, report
+    if name == "takedown:new_for_report":
+        report = objects_.report[which]
+        return {"public_id": report.public_id}, report
+    if name == "takedown:new_for_subject":
+        # the policy's object is the region the request is for (a subject has none of its own)
+        return {"public_id": objects_.subject[which].public_id}, region
+    if name.startswith("takedown:"):
+        request = objects_.takedown[which]
+        return {"public_id": request.public_id}, request
     if name in SUPERVISION or name in TREATMENT:
         person = (objects_.supervised if name in SUPERVISION else objects_.person)[which]
         return ({"public_id": person.public_id}, person) if person else (None, None)

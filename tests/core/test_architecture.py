@@ -18,7 +18,17 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "qorgau"
-APPS = ["core", "linking", "guidance", "intake", "cases", "offenders", "prevention", "analytics"]
+APPS = [
+    "core",
+    "linking",
+    "guidance",
+    "intake",
+    "cases",
+    "offenders",
+    "prevention",
+    "takedown",
+    "analytics",
+]
 
 # Where a role may be named: the rules themselves, the enum, and the demo data's personas.
 ROLE_FILES = {"policies.py", "permissions.py", "enums.py", "demo.py"}

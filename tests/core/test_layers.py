@@ -1,9 +1,10 @@
 """The apps are layers, and depend only downwards:
 
-    core(0) ← linking(1) ← guidance(2) ← intake(3) ← cases(4) ← offenders(5), prevention(5)
+    core(0) ← linking(1) ← guidance(2) ← intake(3) ← cases(4) ← offenders(5), prevention(5),
+    takedown(5)
 
-analytics(6) reads every app and no app depends on it; offenders and prevention, on the same layer,
-do not depend on each other. An app shows something in a lower app's page through a panel
+analytics(6) reads every app and no app depends on it; offenders, prevention and takedown, on the
+same layer, do not depend on each other. An app shows something in a lower app's page through a panel
 (core/panels.py), never by the lower app reaching up.
 
 Checked here, in every Python module of qorgau/<app>/ (imports at the top and inside functions,
@@ -32,6 +33,7 @@ LAYERS = {
     "cases": 4,
     "offenders": 5,
     "prevention": 5,
+    "takedown": 5,
     "analytics": 6,
 }
 # Modules of the qorgau package that are no app: any app may read the environment helpers; the

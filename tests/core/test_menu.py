@@ -44,7 +44,7 @@ def test_the_chiefs_sections_are_grouped_by_task(personas):
         str(e.label): [str(link.label) for link in e.links] for e in menu_for(personas["chief"])
     }
     assert menu["Cases"] == ["Cases", "Handover", "Workload", "Staffing gap", "Assignment policy"]
-    assert menu["Reports"] == ["Reports", "Duty rota", "Duty coverage"]
+    assert menu["Reports"] == ["Reports", "Duty rota", "Duty coverage", "Requests to platforms"]
     assert "People" in menu["Administration"] and "Audit log" in menu["Administration"]
 
 

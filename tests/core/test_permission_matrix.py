@@ -90,7 +90,9 @@ intake:report_close            L   L 405 403 405 405 403 403 403 403 403 403
 intake:report_link             L   L 405 403 405 405 403 403 403 403 403 403
 intake:report_unlink           L   L 405 403 405 405 403 403 403 403 403 403
 intake:report_duplicate        L   L 405 403 405 405 403 403 403 403 403 403
+intake:report_file_match       L   L 405 403 405 405 403 403 403 403 403 403
 intake:staff_subject           L   L 200 403 200 200 403 403 403 403 403 403
+intake:staff_hash_lists        L   L 403 403 403 200 403 403 403 403 403 403
 intake:staff_evidence          L   L 405 403 405 405 403 403 403 403 403 403
 cases:list                     L   L 200 200 200 200 403 403 403 403 403 403
 cases:handover                 L   L 403 403 200 200 403 403 403 403 403 403
@@ -144,6 +146,17 @@ prevention:referral_figures    L   L 200 403 200 200 403 403 403 200 403 403
 prevention:referral_detail     L   L 200 403 200 200 403 403 403 200 403 403
 prevention:report_to_partner   L   L 405 405 405 405 405 405 405 405 405 405
 prevention:case_to_partner     L   L 405 405 405 405 405 405 405 405 405 405
+takedown:list                  L   L 200 403 200 200 403 403 403 403 403 403
+takedown:detail                L   L 200 200 200 200 403 403 403 403 403 403
+takedown:send                  L   L 405 405 405 405 405 405 405 405 405 405
+takedown:acknowledge           L   L 405 405 405 405 405 405 405 405 405 405
+takedown:complete              L   L 405 405 405 405 405 405 405 405 405 405
+takedown:refuse                L   L 405 405 405 405 405 405 405 405 405 405
+takedown:reference             L   L 405 405 405 405 405 405 405 405 405 405
+takedown:deadline              L   L 405 405 405 405 405 405 405 405 405 405
+takedown:hashes                L   L 200 200 200 200 403 403 403 403 403 403
+takedown:new_for_report        L   L 200 403 200 403 403 403 403 403 403 403
+takedown:new_for_subject       L   L 200 403 200 403 403 403 403 403 403 403
 guidance:overview              L   L 403 403 403 200 403 403 403 403 403 403
 guidance:edit                  L   L 403 403 403 200 403 403 403 403 403 403
 guidance:version               L   L 403 403 403 200 403 403 403 403 403 403
@@ -417,6 +430,10 @@ class Objects:
             "other": self.referral_in_other_region(organisation),
         }
         self.guidance = GuidanceVersion.objects.order_by("pk").first()
+        self.takedown = {
+            "home": self.takedown_request("home"),
+            "other": self.takedown_request("other"),
+        }
         from qorgau.core.models import AccessChange
 
         # the demo's change of access: the demo admin asked for it, the security officer decides
@@ -468,6 +485,35 @@ class Objects:
             ),
         )
 
+    def takedown_request(self, which: str):
+        """A request to a platform from the region's report, drafted by one of its analysts (the
+        home one on the report of the prosecutor's case, so that their column shows what they read)."""
+        from qorgau.core import services as core
+        from qorgau.takedown import services
+        from qorgau.takedown.services import RequestInput
+
+        report = self.report[which]
+        analyst = User.objects.filter(role="analyst", region=report.region).first()
+        if analyst is None:
+            analyst = core.user_create(
+                acting_user=None,
+                username=f"analyst.{report.region.code.lower()}",
+                role="analyst",
+                password=None,
+                region=report.region,
+                gender="f",
+                language="ru",
+                full_name="Demo Analyst Other",
+                email=f"analyst.{report.region.code.lower()}@example.invalid",
+            )
+        if which == "home":
+            type(self.case["home"]).objects.filter(pk=self.case["home"].pk).update(report=report)
+        return services.takedown_from_report(
+            acting_user=analyst,
+            report=report,
+            data=RequestInput(platform="telegram", kind="preservation", targets="@synthetic"),
+        )
+
     def referral_in_other_region(self, organisation):
         from qorgau.prevention import services
 
@@ -511,6 +557,7 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
         "intake:report_link": lambda: {"public_id": world.report[which].public_id},
         "intake:report_unlink": lambda: {"public_id": world.report[which].public_id},
         "intake:report_duplicate": lambda: {"public_id": world.report[which].public_id},
+        "intake:report_file_match": lambda: {"public_id": world.report[which].public_id},
         "intake:staff_subject": lambda: {"public_id": world.subject[which].public_id},
         "intake:staff_evidence": lambda: {
             "public_id": world.report[which].public_id,
@@ -547,6 +594,21 @@ def web_kwargs(world: Objects, name: str, which: str) -> dict | None:
         "prevention:referral_detail": lambda: {"public_id": world.referral[which].public_id},
         "prevention:report_to_partner": lambda: {"public_id": world.report[which].public_id},
         "prevention:case_to_partner": lambda: {"public_id": world.case[which].public_id},
+        **{
+            f"takedown:{action}": (lambda: {"public_id": world.takedown[which].public_id})
+            for action in (
+                "detail",
+                "send",
+                "acknowledge",
+                "complete",
+                "refuse",
+                "reference",
+                "deadline",
+                "hashes",
+            )
+        },
+        "takedown:new_for_report": lambda: {"public_id": world.report[which].public_id},
+        "takedown:new_for_subject": lambda: {"public_id": world.subject[which].public_id},
         "core:duty_shift_delete": lambda: {"public_id": world.shift[which].public_id},
         "core:duty_shift_swap": lambda: {"public_id": world.shift[which].public_id},
         "core:duty_pattern_end": lambda: {"public_id": world.pattern[which].public_id},
@@ -669,7 +731,7 @@ def test_every_url_answers_every_role_as_the_table_says(world, clients):
                         )
     stale = sorted(set(expected) - seen)
     # every URL that names an object of a region was asked with another region's object too
-    assert len(other_region_urls) == 44, sorted(other_region_urls)
+    assert len(other_region_urls) == 55, sorted(other_region_urls)
     message = []
     if missing:
         message.append(

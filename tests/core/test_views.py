@@ -464,6 +464,7 @@ CASE_PAGES = {
 OFFENDER_PAGES = {"/staff/offenders/", "/staff/offenders/coverage/", "/staff/supervision/"}
 PREVENTION_PAGES = {"/staff/prevention/", "/staff/partner-referrals/"}
 DUTY_PAGES = {"/staff/duty/", "/staff/duty/coverage/"}
+TAKEDOWN_PAGES = {"/staff/platform-requests/"}
 
 NAVIGATION = {
     # the analyst: the cases they registered too (read-only)
@@ -473,6 +474,7 @@ NAVIGATION = {
         "/staff/cases/",
         "/staff/partner-referrals/",
         "/staff/duty/",
+        *TAKEDOWN_PAGES,
     },
     "prosecutor": {"/staff/", "/staff/cases/"},
     "chief": {
@@ -485,6 +487,7 @@ NAVIGATION = {
         *OFFENDER_PAGES,
         *PREVENTION_PAGES,
         *DUTY_PAGES,
+        *TAKEDOWN_PAGES,
     },
     "central": {
         "/staff/",
@@ -494,10 +497,12 @@ NAVIGATION = {
         "/staff/audit/",
         "/staff/offenders/import/",
         "/staff/guidance/",
+        "/staff/hash-lists/",
         *CASE_PAGES,
         *OFFENDER_PAGES,
         *PREVENTION_PAGES,
         *DUTY_PAGES,
+        *TAKEDOWN_PAGES,
     },
     "clinician": {
         "/staff/",

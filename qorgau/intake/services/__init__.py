@@ -46,6 +46,10 @@ from qorgau.intake.services.drafts import (
     request_digest,
     validate,
 )
+from qorgau.intake.services.file_matches import (
+    file_matches_for_user,
+    report_file_match_decide,
+)
 from qorgau.intake.services.follow_up import (
     RECEIPT_ADDRESS_SCOPE,
     RECEIPT_CODE_SCOPE,
@@ -99,6 +103,7 @@ __all__ = [
     "SuspectIn",
     "TransitionConflict",
     "evidence_open",
+    "file_matches_for_user",
     "not_opened_message",
     "phone_as_given",
     "platform_authenticate",
@@ -108,6 +113,7 @@ __all__ = [
     "report_add_information",
     "report_ask_more_information",
     "report_close",
+    "report_file_match_decide",
     "report_identifiers",
     "report_link_subject",
     "report_mark_duplicate",

@@ -18,14 +18,14 @@ from qorgau.core.services import audit_append, rate_limit_take, rate_limit_wait
 from qorgau.intake import evidence as evidence_files
 from qorgau.intake import receipts
 from qorgau.intake.enums import EventKind, MessageAuthor
-from qorgau.intake.models import Report, ReportMessage
+from qorgau.intake.models import Evidence, Report, ReportMessage
 from qorgau.intake.services._common import _event, _text
 from qorgau.intake.services.drafts import (
     MESSAGE_MAX,
     ReportInvalid,
     not_accepted_message,
 )
-from qorgau.intake.services.submit import _store_files
+from qorgau.intake.services.submit import _store_files, files_added
 
 RECEIPT_ADDRESS_SCOPE = "receipt"
 RECEIPT_CODE_SCOPE = "receipt.code"
@@ -152,8 +152,10 @@ def report_add_information(
             )
             _event(report, EventKind.MESSAGE_FROM_REPORTER)
         if files:
-            written = _store_files(report, files, kinds, later=True)
+            stored: list[Evidence] = []
+            written = _store_files(report, files, kinds, later=True, rows=stored)
             _event(report, EventKind.EVIDENCE_ADDED, details={"files": len(files)})
+            files_added(report, stored)
         audit_append(
             actor=None,
             action="report.reporter_added",

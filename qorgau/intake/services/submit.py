@@ -17,8 +17,9 @@ from qorgau.core.permissions import require, service
 from qorgau.core.rows import insert_row
 from qorgau.core.services import audit_append
 from qorgau.intake import evidence as evidence_files
-from qorgau.intake import policies, receipts
-from qorgau.intake.enums import EventKind, Source, Status
+from qorgau.intake import fingerprints, known_material, policies, receipts
+from qorgau.intake.enums import EventKind, Perceptual, Source, Status
+from qorgau.intake.known_material import KNOWN_MATERIAL, KNOWN_MATERIAL_LABEL
 from qorgau.intake.models import Evidence, Report, TriageRuleSet
 from qorgau.intake.services._common import OFFENDER_OWNER, REPORT_OWNER, ActionRefused, _event
 from qorgau.intake.services.drafts import (
@@ -175,15 +176,28 @@ def _report_store(
     require(submitter.user, policies.SUBMIT_REPORT)
     # triage on the report itself first; links found below may only raise it
     version, rules = triage_rules_current()
-    first = evaluate(rules, _triage_input(report, None))
+    first = _evaluate(rules, report, None)
     report.priority, report.priority_reasons = first.priority, first.reasons
     report.triage_version = version
     report.text_language = language_of(report.narrative or "")
     report.text_script = script_of(report.narrative or "")
     report.respond_by = response_deadline(first.priority, report.created_at)
     insert_row(report)
-    written.extend(_store_files(report, clean["files"], clean["sniffed"], later=False))
-    link = _link_report(report)
+    stored: list[Evidence] = []
+    written.extend(_store_files(report, clean["files"], clean["sniffed"], later=False, rows=stored))
+    if stored and known_material.match_exact(stored):
+        # a file on a known-hash list: P1 before anyone opens it, whatever the rules said
+        report.known_material = True
+        first = _known_material_floor(first)
+        report.priority, report.priority_reasons = first.priority, first.reasons
+        report.respond_by = response_deadline(first.priority, report.created_at)
+        Report.objects.filter(pk=report.pk).update(
+            known_material=True,
+            priority=report.priority,
+            priority_reasons=report.priority_reasons,
+            respond_by=report.respond_by,
+        )
+    link = _link_report(report, stored)
     if link.others:
         _apply_triage(report, link=link, initial=True)
         _alert_linked(report, link)
@@ -192,6 +206,7 @@ def _report_store(
     if link.subject is not None and _subject_crossed_threshold(link, rules):
         _retriage_subject(link.subject, exclude=report.pk)
     _event(report, EventKind.SUBMITTED, to_status=Status.RECEIVED)
+    fingerprints.enqueue_on_commit(stored)
     audit_append(
         actor=submitter.user,
         action="report.submit",
@@ -213,7 +228,10 @@ def _store_files(
     kinds: list[str | None],
     *,
     later: bool,
+    rows: list[Evidence] | None = None,
 ) -> list[Path]:
+    """Write the files (encrypted, fsynced) and their rows; `rows` gets the rows. The hashes are
+    computed in the same pass as the encryption."""
     written: list[Path] = []
     for item, kind in zip(files, kinds, strict=True):
         row = Evidence(
@@ -224,14 +242,42 @@ def _store_files(
         )
         if item.has_content:
             storage_name, data_key = evidence_files.new_storage()
-            written.append(evidence_files.write_encrypted(item.chunks(), data_key, storage_name))
+            written.append(
+                evidence_files.write_encrypted(item.hashing_chunks(), data_key, storage_name)
+            )
             row.storage_name = storage_name
             row.data_key = data_key
             row.size = item.size
             row.content_type = kind or ""
-            row.sha256 = item.digest()
+            hashes = item.hashes()
+            row.sha256, row.md5, row.sha1 = hashes["sha256"], hashes["md5"], hashes["sha1"]
+            row.perceptual = fingerprints.status_for(row.content_type)
+            if row.perceptual == Perceptual.PENDING:
+                row.perceptual_queued_at = timezone.now()
         row.save(force_insert=True)
+        if rows is not None:
+            rows.append(row)
     return written
+
+
+def files_added(report: Report, stored: list[Evidence]) -> None:
+    """Files the reporter added later, in the same transaction: their hashes link the report
+    like its first files', a file on a known-hash list makes it P1, and pictures and videos are
+    fingerprinted after the commit."""
+    found = [f for row in stored for f in ids.of_file(sha256=row.sha256, md5=row.md5)]
+    if found:
+        link = link_owner(
+            owner_type=REPORT_OWNER,
+            owner_id=report.pk,
+            found=found,
+            region=report.region,
+            new_owner=False,
+        )
+        if link.others:
+            _apply_triage(report, link=link)
+    if known_material.match_exact(stored):
+        known_material.mark_reports([report.pk])
+    fingerprints.enqueue_on_commit(stored)
 
 
 # --- Triage and linking --------------------------------------------------------------------------
@@ -284,22 +330,27 @@ def response_deadline(priority: str, since: datetime) -> datetime:
     return since + timedelta(hours=settings.QORGAU_RESPONSE_HOURS[priority])
 
 
-def report_identifiers(report: Report, draft: ReportDraft | None = None) -> list[ids.Found]:
-    """Every identifier of the other person: the structured fields, then the narrative's text."""
+def report_identifiers(
+    report: Report, draft: ReportDraft | None = None, files: list[Evidence] | None = None
+) -> list[ids.Found]:
+    """Every identifier of the other person: the structured fields, the narrative's text, and
+    the evidence files' hashes (`files`: the report's, when given)."""
     suspect = report.suspect or {}
     found = [ids.normalise(i["kind"], i["value"]) for i in suspect.get("identifiers", [])]
     if suspect.get("name"):
         found.append(ids.normalise(ids.NAME, suspect["name"]))
     found.extend(ids.extract_from_text(report.narrative or ""))
+    for row in files or ():
+        found.extend(ids.of_file(sha256=row.sha256, md5=row.md5))
     return ids.unique(found)
 
 
-def _link_report(report: Report) -> LinkResult:
+def _link_report(report: Report, files: list[Evidence] | None = None) -> LinkResult:
     suspect = report.suspect or {}
     return link_owner(
         owner_type=REPORT_OWNER,
         owner_id=report.pk,
-        found=report_identifiers(report),
+        found=report_identifiers(report, files=files),
         region=report.region,
         seen_at=report.created_at,
         names=[suspect["name"]] if suspect.get("name") else [],
@@ -323,12 +374,30 @@ def _triage_input(report: Report, link: LinkResult | None) -> TriageInput:
     )
 
 
+def _evaluate(rules: dict[str, Any], report: Report, link: LinkResult | None) -> TriageResult:
+    """The rules' triage, with one floor no rule set can remove: a report whose file is on a
+    known-hash list is P1 ("known abuse material"), first among its reasons."""
+    result = evaluate(rules, _triage_input(report, link))
+    return _known_material_floor(result) if report.known_material else result
+
+
+def _known_material_floor(result: TriageResult) -> TriageResult:
+    reason = {"code": KNOWN_MATERIAL, "priority": "P1", "label": KNOWN_MATERIAL_LABEL}
+    others = [r for r in result.reasons if r.get("code") != KNOWN_MATERIAL]
+    return TriageResult(
+        priority="P1",
+        reasons=[reason, *others],
+        age=result.age,
+        age_from_text=result.age_from_text,
+    )
+
+
 def _apply_triage(
     report: Report, *, link: LinkResult | None, initial: bool = False
 ) -> TriageResult:
     """Set the priority the rules give; never lower one that an analyst raised or that was higher."""
     version, rules = triage_rules_current()
-    result = evaluate(rules, _triage_input(report, link))
+    result = _evaluate(rules, report, link)
     if not initial and PRIORITIES.index(result.priority) > PRIORITIES.index(report.priority):
         return result  # triage only ever raises an existing priority
     if report.priority_by_analyst and PRIORITIES.index(result.priority) >= PRIORITIES.index(

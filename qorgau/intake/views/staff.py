@@ -27,13 +27,14 @@ from qorgau.core.errors import NotFound, run_and_tell
 from qorgau.core.permissions import Policy, require, requires_visibility
 from qorgau.core.selectors import region_get_by_code
 from qorgau.core.types import AuthedRequest
-from qorgau.intake import policies, selectors, services
+from qorgau.intake import known_material, policies, selectors, services
 from qorgau.intake.enums import Status
 from qorgau.intake.explain import explained_reasons, quoted_words
 from qorgau.intake.forms import (
     CaseForm,
     CloseForm,
     DuplicateForm,
+    FileMatchForm,
     LinkSubjectForm,
     PriorityForm,
     QueueFilterForm,
@@ -91,6 +92,8 @@ def _detail_context(request: AuthedRequest, report: Report, **forms_: object) ->
         "linked": linked,
         "linked_hidden": hidden,
         "name_candidates": candidates,
+        "file_matches": services.file_matches_for_user(user=request.user, report=report),
+        "known_matches": known_material.matches_of_report(report),
         "form": StaffMessageForm(),
         "priority_form": PriorityForm(initial={"priority": report.priority}),
         "refer_form": ReferForm(),
@@ -335,3 +338,22 @@ def report_duplicate(request: AuthedRequest, report: Report) -> HttpResponse:
                 _("The report was closed as a duplicate."),
             )
     return report_page(request, report, status=400, duplicate_form=form)
+
+
+@_action(policies.DECIDE_FILE_MATCH)
+def report_file_match(request: AuthedRequest, report: Report) -> HttpResponse:
+    """A similar file: "the same picture" or "not the same" (posted from the report's page)."""
+    form = FileMatchForm(request.POST)
+    same = request.POST.get("same") == "1"
+    success = (
+        _("The files are marked as the same picture, and the reports are linked.")
+        if same
+        else _("The files are marked as not the same.")
+    )
+
+    def call(data: dict[str, Any]) -> Any:
+        return services.report_file_match_decide(
+            report=report, acting_user=request.user, match_id=data["match"], same=data["same"]
+        )
+
+    return _with_form(request, report, form, "", call, success)
