@@ -114,8 +114,9 @@ def test_a_child_sends_only_the_fingerprint_of_a_picture(page, open_page, analys
     desktop = open_page(viewport=DESKTOP)
     staff_login(desktop, analyst)
     desktop.goto(f"{desktop.base}/staff/reports/{Report.objects.get().public_id}/?lang=en")
-    row = desktop.locator("table tr", has_text=digest)
-    assert "fingerprint only (no file)" in row.inner_text()
+    row = desktop.locator("table tr", has_text="fingerprint only (no file)")
+    assert row.count() == 1 and digest in row.inner_text()
+    assert row.locator("button").count() == 0  # nothing to download
 
 
 def test_without_javascript_the_fingerprint_says_it_needs_it(open_page):
