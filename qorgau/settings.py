@@ -413,8 +413,22 @@ QORGAU_AUDIT_CHECKPOINT_PATH = env_str(
 QORGAU_ADDRESS_RETENTION_DAYS = env_int("QORGAU_ADDRESS_RETENTION_DAYS", 90)
 # Closed unfounded reports (and their files) are purged after this many days.
 QORGAU_RETENTION_DAYS_UNFOUNDED = env_int("QORGAU_RETENTION_DAYS_UNFOUNDED", 365)
+# Evidence: at most this many files a report; a picture or a document up to QORGAU_EVIDENCE_MAX_MB,
+# a voice note or a video up to QORGAU_EVIDENCE_MEDIA_MAX_MB (the type is told from the content);
+# all the files sent with one form together up to QORGAU_EVIDENCE_TOTAL_MAX_MB (by default ten
+# files of the first size, and never less than one of the second).
 QORGAU_EVIDENCE_MAX_FILES = env_int("QORGAU_EVIDENCE_MAX_FILES", 10)
 QORGAU_EVIDENCE_MAX_BYTES = env_int("QORGAU_EVIDENCE_MAX_MB", 20) * 2**20
+QORGAU_EVIDENCE_MEDIA_MAX_BYTES = env_int("QORGAU_EVIDENCE_MEDIA_MAX_MB", 100) * 2**20
+QORGAU_EVIDENCE_TOTAL_MAX_BYTES = max(
+    env_int(
+        "QORGAU_EVIDENCE_TOTAL_MAX_MB",
+        QORGAU_EVIDENCE_MAX_FILES * QORGAU_EVIDENCE_MAX_BYTES // 2**20,
+    )
+    * 2**20,
+    QORGAU_EVIDENCE_MAX_BYTES,
+    QORGAU_EVIDENCE_MEDIA_MAX_BYTES,
+)
 # Near-duplicate pictures (issue 22): PDQ hashes within this many bits (of 256) of each other
 # become a candidate link an analyst decides on (31: the PDQ authors' threshold). Hashes of
 # quality under QORGAU_PDQ_MIN_QUALITY (plain, nearly uniform pictures) are kept but never matched.
@@ -430,8 +444,8 @@ QORGAU_RECEIPT_FAILURES_PER_CODE_PER_HOUR = env_int("QORGAU_RECEIPT_FAILURES_PER
 # How long an opened receipt keeps the report open in the browser (seconds).
 QORGAU_RECEIPT_SESSION_SECONDS = env_int("QORGAU_RECEIPT_SESSION_SECONDS", 30 * 60)
 # Bodies over these are refused (413) from their Content-Length, or while they stream, before they
-# are held (qorgau/core/body_limits.py). The Red Button's form and follow-up: every file of the
-# largest size, plus 1 MiB. The API, whose JSON a worker holds whole (about twice its size, with
+# are held (qorgau/core/body_limits.py). The Red Button's form and follow-up:
+# QORGAU_EVIDENCE_TOTAL_MAX_MB, plus 1 MiB. The API, whose JSON a worker holds whole (about twice its size, with
 # its parsed text): by default one file of the largest size in base64 (a third larger) plus 1 MiB
 # of text, so that a request at the limit keeps a worker under 250 MB (bench/workers.py).
 QORGAU_MAX_REQUEST_BYTES = env_int(

@@ -11,8 +11,9 @@ Finding 6 of the security review: a 600 MB upload pushed a worker to ~700 MB bef
   first file over the per-file limit, before more of it is stored: Django closes, and so deletes,
   the temporary files, and the whole request is refused naming the file.
 
-The limits (`limits_for`): the Red Button's form and follow-up (`/report/…`) take every evidence
-file of the largest size plus 1 MiB; the API (`/api/`) QORGAU_MAX_REQUEST_BYTES (by default one
+The limits (`limits_for`): the Red Button's form and follow-up (`/report/…`) take
+QORGAU_EVIDENCE_TOTAL_MAX_BYTES of files plus 1 MiB, each file up to the largest size of any type
+(a video's; a picture over its own, smaller, limit is refused once its type is known); the API (`/api/`) QORGAU_MAX_REQUEST_BYTES (by default one
 such file in base64 and 1 MiB of text: a worker holds about twice the body of a JSON request);
 every other path QORGAU_MAX_OTHER_REQUEST_BYTES (staff forms and CSV imports, webhooks, admin).
 The answer is the API's JSON error under /api/, a page otherwise, in the person's language: the
@@ -48,11 +49,11 @@ class Limits:
 
 
 def limits_for(path: str) -> Limits:
-    per_file = settings.QORGAU_EVIDENCE_MAX_BYTES
+    per_file = max(settings.QORGAU_EVIDENCE_MAX_BYTES, settings.QORGAU_EVIDENCE_MEDIA_MAX_BYTES)
     if path.startswith(API_PREFIX):
         return Limits(settings.QORGAU_MAX_REQUEST_BYTES, per_file, "api")
     if path.startswith(RED_BUTTON_PREFIX):
-        return Limits(settings.QORGAU_EVIDENCE_MAX_FILES * per_file + MARGIN, per_file, "form")
+        return Limits(settings.QORGAU_EVIDENCE_TOTAL_MAX_BYTES + MARGIN, per_file, "form")
     other = settings.QORGAU_MAX_OTHER_REQUEST_BYTES
     return Limits(other, other, "other")
 
@@ -124,9 +125,9 @@ def too_large(request: HttpRequest, limits: Limits, *, filename: str | None = No
         }
     elif limits.kind == "form":
         message = _(
-            "What was sent is too large: at most %(count)d files of %(mb)d MB each. "
+            "What was sent is too large: at most %(mb)d MB of files in all. "
             "Send fewer or smaller files."
-        ) % {"count": settings.QORGAU_EVIDENCE_MAX_FILES, "mb": limits.file // 2**20}
+        ) % {"mb": settings.QORGAU_EVIDENCE_TOTAL_MAX_BYTES // 2**20}
     elif limits.kind == "api":
         message = _("The body is too large: at most %(mb)d MB.") % {"mb": mb}
     else:

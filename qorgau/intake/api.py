@@ -52,6 +52,11 @@ class ReportCreated(Schema):
     received_at: datetime
     region: str | None
     replayed: bool = Field(description="true when the Idempotency-Key returned an earlier report")
+    notes: list[str] = Field(
+        default=[],
+        description="what else to know, in the request's language: a file sent twice (the same "
+        "SHA-256) is kept once",
+    )
 
 
 class ReportStatusOut(Schema):
@@ -63,7 +68,7 @@ class ReportStatusOut(Schema):
     region: str | None
 
 
-def _created(report: Any, replayed: bool) -> dict:
+def _created(report: Any, replayed: bool, notes: list[str] | None = None) -> dict:
     return {
         "id": report.public_id,
         "priority": report.priority,
@@ -71,6 +76,7 @@ def _created(report: Any, replayed: bool) -> dict:
         "received_at": report.created_at,
         "region": report.region.code if report.region_id else None,
         "replayed": replayed,
+        "notes": notes or [],
     }
 
 
@@ -106,7 +112,7 @@ def report_create(
         idempotency_key=idempotency_key,
         digest=services.request_digest(request.body),
     )
-    return Status(201, _created(submission.report, submission.replayed))
+    return Status(201, _created(submission.report, submission.replayed, submission.notes))
 
 
 @router.get(

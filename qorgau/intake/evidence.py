@@ -26,12 +26,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from qorgau.intake.media import MEDIA_TYPES, sniff_media
+
 NONCE = 12
 TAG = 16
 CHUNK = 2**20  # what is read, hashed, decoded or encrypted at a time
 SNIFF_BYTES = 65536  # what the type is told from
 
-# What a report may carry: pictures, PDF, text and chat exports (WhatsApp exports a .zip).
+# What a report may carry: pictures, PDF, text and chat exports (WhatsApp exports a .zip), and media.
 ALLOWED_TYPES = {
     "image/jpeg",
     "image/png",
@@ -42,6 +44,7 @@ ALLOWED_TYPES = {
     "application/pdf",
     "application/zip",
     "text/plain",
+    *MEDIA_TYPES,
 }
 
 
@@ -131,18 +134,41 @@ class IncomingFile:
         return sniff(self.head(), size=self.size)
 
 
+def largest_file_bytes() -> int:
+    """The largest file a report may carry, whatever its type (what is checked before sniffing)."""
+    return max(settings.QORGAU_EVIDENCE_MAX_BYTES, settings.QORGAU_EVIDENCE_MEDIA_MAX_BYTES)
+
+
 def too_large_message(filename: str) -> str:
     return str(
         _("“%(name)s” is too large: at most %(mb)d MB per file.")
-        % {"name": filename[:80], "mb": settings.QORGAU_EVIDENCE_MAX_BYTES // 2**20}
+        % {"name": filename[:80], "mb": largest_file_bytes() // 2**20}
     )
+
+
+def check_size(item: IncomingFile, kind: str | None) -> None:
+    """Once the type is known: a voice note or a video up to QORGAU_EVIDENCE_MEDIA_MAX_BYTES,
+    any other file up to QORGAU_EVIDENCE_MAX_BYTES (EvidenceTooLarge, naming the limit)."""
+    media = kind in MEDIA_TYPES
+    limit = (
+        settings.QORGAU_EVIDENCE_MEDIA_MAX_BYTES if media else settings.QORGAU_EVIDENCE_MAX_BYTES
+    )
+    if (item.size or 0) <= limit:
+        return
+    values = {"name": item.filename[:80] or "?", "mb": limit // 2**20}
+    if media:
+        message = _("“%(name)s” is too large: a voice note or a video can be at most %(mb)d MB.")
+    else:
+        message = _("“%(name)s” is too large: a picture or a document can be at most %(mb)d MB.")
+    raise EvidenceTooLarge(str(message % values))
 
 
 def decode_base64(text: str, *, filename: str) -> IncomingFile:
     """An API file's base64 decoded in chunks into a temporary file (in memory up to
-    FILE_UPLOAD_MAX_MEMORY_SIZE), refused as soon as it passes QORGAU_EVIDENCE_MAX_BYTES
-    (EvidenceTooLarge), or where it is not base64 (EvidenceRejected)."""
-    limit = settings.QORGAU_EVIDENCE_MAX_BYTES
+    FILE_UPLOAD_MAX_MEMORY_SIZE), refused as soon as it passes the largest size of any type
+    (EvidenceTooLarge; `check_size` then applies its type's), or where it is not base64
+    (EvidenceRejected)."""
+    limit = largest_file_bytes()
     if len(text) // 4 * 3 - 2 > limit:  # the decoded size, known before decoding
         raise EvidenceTooLarge(too_large_message(filename))
     spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - it lives as long as the request
@@ -193,8 +219,12 @@ def _looks_like_text(content: bytes, size: int) -> bool:
 def sniff(content: bytes, size: int | None = None) -> str | None:
     """The content's type, from its bytes (never from its name); None when it is not allowed.
     `content` may be the file's first SNIFF_BYTES only, `size` its whole size."""
+    media = sniff_media(content[:SNIFF_BYTES])
+    if media is not None:
+        return media
     kind = filetype.guess(content[:8192])
-    if kind is not None:
+    # voice notes and videos are told by sniff_media only ("ID3…" may begin a text)
+    if kind is not None and kind.mime not in MEDIA_TYPES:
         return kind.mime if kind.mime in ALLOWED_TYPES else None
     if content and _looks_like_text(content, len(content) if size is None else size):
         return "text/plain"
@@ -212,7 +242,7 @@ def check_limits(files: list[IncomingFile]) -> None:
             % {"count": settings.QORGAU_EVIDENCE_MAX_FILES}
         )
     for item in files:
-        if (item.size or 0) > settings.QORGAU_EVIDENCE_MAX_BYTES:
+        if (item.size or 0) > largest_file_bytes():
             raise EvidenceTooLarge(too_large_message(item.filename))
 
 

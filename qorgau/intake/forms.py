@@ -7,6 +7,7 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,8 +19,12 @@ from qorgau.core.collation import sorted_regions
 from qorgau.core.errors import ServiceError
 from qorgau.core.forms import choice_field
 from qorgau.core.models import Region
-from qorgau.intake import evidence as evidence_files
 from qorgau.intake.enums import Category, ChildGender, IdentifierKind, ReporterRelation
+from qorgau.intake.file_fields import (
+    FingerprintField,
+    MultipleFileField,
+    incoming_files,
+)
 from qorgau.intake.services.drafts import (
     IDENTIFIER_MAX,
     MESSAGE_MAX,
@@ -70,32 +75,6 @@ def _text(limit: int, **attrs: object) -> forms.TextInput:
     return forms.TextInput(attrs={"maxlength": limit, **attrs})
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
-
-
-def incoming_files(uploaded) -> list[evidence_files.IncomingFile]:
-    """The uploads as they are (a temporary file above FILE_UPLOAD_MAX_MEMORY_SIZE): read in
-    chunks when they are checked and stored, never whole."""
-    return [
-        evidence_files.IncomingFile(upload.name or "", file=upload) for upload in uploaded or []
-    ]
-
-
 # The categories as the child reads them on the public form: spoken to the child, short, without
 # the staff's precise terms (the enum's labels, which the staff pages and exports keep).
 PUBLIC_CATEGORY_LABELS: dict[str, StrOrPromise] = {
@@ -130,6 +109,21 @@ PERSON_MORE_FIELDS = [
 def region_choices():
     regions = sorted_regions(Region.objects.all())
     return [("", _("I don't know / not in Kazakhstan")), *[(r.code, r.name) for r in regions]]
+
+
+def evidence_help() -> str:
+    """What the file field says, with the configured limits."""
+    return str(
+        _(
+            "Pictures, voice notes, videos, PDF or chat exports. Up to %(count)d files. "
+            "A voice note or a video: up to %(media)d MB. Other files: up to %(mb)d MB."
+        )
+        % {
+            "count": settings.QORGAU_EVIDENCE_MAX_FILES,
+            "media": settings.QORGAU_EVIDENCE_MEDIA_MAX_BYTES // 2**20,
+            "mb": settings.QORGAU_EVIDENCE_MAX_BYTES // 2**20,
+        }
+    )
 
 
 class ReportForm(forms.Form):
@@ -203,9 +197,9 @@ class ReportForm(forms.Form):
         label=_("Anything else that identifies them"), widget=_text(IDENTIFIER_MAX), required=False
     )
     evidence = MultipleFileField(
-        label=_("Screenshots, photos of messages, chat exports (optional)"),
-        help_text=_("Pictures, PDF, text or chat exports; at most 10 files of 20 MB each."),
+        label=_("Screenshots, voice notes, videos, chat exports (optional)"),
     )
+    fingerprint = FingerprintField()
     contact = forms.ChoiceField(
         label=_("May we contact you?"),
         choices=[
@@ -226,6 +220,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         choice_field(self, "region").choices = region_choices()
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["evidence"].help_text = evidence_help()
         if not self.is_bound:
             self.initial.setdefault("submission", secrets.token_urlsafe(24))
 
@@ -274,6 +269,7 @@ class ReportForm(forms.Form):
             suspect=SuspectIn(name=data.get("suspect_name", ""), identifiers=identifiers),
             town=data.get("town", ""),
             school=data.get("school", ""),
+            evidence=data.get("fingerprint") or [],
             files=incoming_files(data.get("evidence")),
         )
 
@@ -285,13 +281,16 @@ class ReportForm(forms.Form):
         sent = [
             name for name, _kind in IDENTIFIER_FIELDS if self.cleaned_data.get(name, "").strip()
         ]
+        fingerprints = len(self.cleaned_data.get("fingerprint") or [])
         for path, messages in error.errors.items():
             field = FIELD_FOR_PATH.get(path)
             if field is None and path.startswith("suspect.identifiers."):
                 index = int(path.rsplit(".", 1)[1])
                 field = sent[index] if index < len(sent) else None
-            if field is None and path.startswith("evidence"):
-                field = "evidence"
+            if field is None and path.startswith("evidence."):
+                # the fingerprints are the draft's first evidence, the files come after them
+                index = int(path.rsplit(".", 1)[1])
+                field = "fingerprint" if index < fingerprints else "evidence"
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
 
@@ -312,6 +311,10 @@ class AddInformationForm(forms.Form):
         required=False,
     )
     evidence = MultipleFileField(label=_("Add files (optional)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = evidence_help()
 
 
 class StaffMessageForm(forms.Form):

@@ -25,6 +25,7 @@ from qorgau.core.models import User
 from qorgau.core.permissions import On, Policy, require, scope_of
 from qorgau.intake import policies
 from qorgau.intake.enums import EventKind, MessageAuthor, Status
+from qorgau.intake.media import MEDIA_TYPES
 from qorgau.intake.models import Evidence, Platform, Report, ReportEvent, ReportMessage
 from qorgau.linking.enums import OwnerType
 
@@ -250,6 +251,24 @@ def report_get_by_pk(*, pk: int) -> Report | None:
 
 def evidence_list_for_report(*, report: Report) -> QuerySet[Evidence]:
     return report.evidence.all()
+
+
+@dataclass(frozen=True)
+class EvidenceReceived:
+    """What the reporter is told the report holds: counts only (no name is decrypted)."""
+
+    media: int  # voice notes and videos
+    files: int  # pictures and documents
+    fingerprints: int  # hashes only: the file stayed with the sender
+
+
+def evidence_received_for_report(*, report: Report) -> EvidenceReceived:
+    counts = report.evidence.aggregate(
+        media=Count("pk", filter=Q(content_type__in=MEDIA_TYPES) & ~Q(storage_name="")),
+        files=Count("pk", filter=~Q(content_type__in=MEDIA_TYPES) & ~Q(storage_name="")),
+        fingerprints=Count("pk", filter=Q(storage_name="")),
+    )
+    return EvidenceReceived(**counts)
 
 
 def evidence_for_download(*, user: User, report_public_id: str, public_id: str) -> Evidence:

@@ -228,7 +228,7 @@ def test_a_child_reports_on_a_phone_and_the_way_out_never_scrolls_away(page, lan
             button = section.locator(".file-button")
             assert button.inner_text().strip() == words["files"]
             assert section.locator(".file-names").inner_text() == words["none"]
-            section.locator("input[type=file]").set_input_files([PICTURE])
+            section.locator("input[name=evidence]").set_input_files([PICTURE])
             assert section.locator(".file-names").inner_text() == "screenshot.png"
         heights[step] = scroll_to_the_bottom(page)
         assert the_way_out_is_in_sight(page), f"{language}: the way out scrolled away on {step}"

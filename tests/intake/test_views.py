@@ -424,7 +424,7 @@ class TestTheChildsWords:
         self, client, reference_data
     ):
         files = step(client.get("/report/?lang=ru").content.decode(), "step-files")
-        assert '<label for="id_evidence">Скриншоты, фото сообщений' in files
+        assert '<label for="id_evidence">Скриншоты, голосовые записи, видео' in files
         assert re.search(
             r'<label class="button file-button"><input type="file"[^>]*multiple', files
         )

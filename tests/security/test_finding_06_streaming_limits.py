@@ -210,7 +210,7 @@ def test_a_chunked_body_under_the_limit_is_read_whole(client, platform_token):
 def test_a_file_over_the_limit_stops_the_form_at_once_and_leaves_no_temporary_file(
     client, reference_data, evidence_in_tmp, settings
 ):
-    settings.QORGAU_EVIDENCE_MAX_BYTES = 256 * KIB
+    settings.QORGAU_EVIDENCE_MAX_BYTES = settings.QORGAU_EVIDENCE_MEDIA_MAX_BYTES = 256 * KIB
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * KIB
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -304,3 +304,80 @@ def test_a_large_base64_file_is_decoded_in_chunks(client, platform_token, settin
     # The body and its parsed text are held; the decoded file, its hash and its ciphertext go
     # through in chunks (1.35x measured). Decoded and encrypted whole, it peaked at 3.25x.
     assert peak < 2 * len(data), f"peak {peak / MIB:.0f} MiB for a {len(data) / MIB:.0f} MiB body"
+
+
+# --- Voice notes and videos (issue 22): larger files, the same guard ------------------------------
+
+GIB = 1024 * MIB
+
+
+def test_a_1_gb_upload_with_its_length_is_refused_before_a_byte_is_read(
+    client, reference_data, evidence_in_tmp
+):
+    body = Body(allowed=0)
+    response = send(client, "/report/?lang=kk", body, MULTIPART_CONTENT, GIB)
+    assert response.status_code == 413
+    assert body.read_bytes == 0
+    assert "барлық файл бірге ең көбі 200 МБ" in response.content.decode()  # the default total
+    assert Report.objects.count() == 0
+
+
+def test_a_1_gb_upload_streamed_without_a_length_is_refused_while_it_streams(
+    client, reference_data, evidence_in_tmp, settings
+):
+    settings.QORGAU_EVIDENCE_TOTAL_MAX_BYTES = 8 * MIB
+    body = Body(endless=True, allowed=GIB)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        response = send(client, "/report/?lang=en", body, MULTIPART_CONTENT, None)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 413
+    assert "at most 8 MB of files in all" in response.content.decode()
+    assert body.read_bytes <= 9 * MIB + 64 * KIB  # the total, the margin, one piece
+    assert peak < 4 * MIB  # spooled to disk past FILE_UPLOAD_MAX_MEMORY_SIZE, never held
+    assert list(evidence_in_tmp.iterdir()) == []
+
+
+def test_a_video_over_the_largest_size_stops_the_parser_at_that_file(
+    client, reference_data, evidence_in_tmp, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.intake import media_samples
+
+    settings.QORGAU_EVIDENCE_MAX_BYTES = 256 * KIB
+    settings.QORGAU_EVIDENCE_MEDIA_MAX_BYTES = 1 * MIB
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * KIB
+    video = media_samples.mp4() + bytes(3 * MIB)
+    data = encode_multipart(
+        BOUNDARY, form_fields(evidence=[SimpleUploadedFile("screen.mp4", video, "video/mp4")])
+    )
+    body = Body(data)
+    response = send(client, "/report/?lang=en", body, MULTIPART_CONTENT, len(data))
+    assert response.status_code == 413
+    assert "“screen.mp4” is too large: at most 1 MB per file." in response.content.decode()
+    assert body.read_bytes < 2 * MIB
+    assert list(evidence_in_tmp.iterdir()) == []
+
+
+def test_a_picture_under_a_videos_size_is_read_then_refused_by_its_own(
+    client, reference_data, evidence_in_tmp, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.QORGAU_EVIDENCE_MAX_BYTES = 1 * MIB
+    settings.QORGAU_EVIDENCE_MEDIA_MAX_BYTES = 3 * MIB
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * KIB
+    picture = PNG_HEAD + bytes(2 * MIB)
+    response = client.post(
+        "/report/?lang=en",
+        form_fields(evidence=[SimpleUploadedFile("photo.png", picture, "image/png")]),
+    )
+    assert response.status_code == 400
+    assert "a picture or a document can be at most 1 MB" in response.content.decode()
+    assert list(evidence_in_tmp.iterdir()) == []
+    assert Evidence.objects.count() == 0

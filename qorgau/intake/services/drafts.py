@@ -13,7 +13,7 @@ message); the schema still lists them.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -95,7 +95,11 @@ class EvidenceIn(Schema):
     sha256: str | None = Field(
         default=None, description="hex SHA-256; required when no content is sent"
     )
-    content_base64: str | None = None
+    content_base64: str | None = Field(
+        default=None,
+        description="the file in base64: a picture, a voice note or a video, a PDF, text or a "
+        "chat export (its type is told from the content); a file sent twice is kept once",
+    )
 
 
 class ReportIn(Schema):
@@ -200,6 +204,8 @@ class Submission:
     report: Report
     receipt_code: str | None  # shown once; None for platforms and staff, and for replays
     replayed: bool = False
+    # what the sender is told besides (a file sent twice, kept once), in their language
+    notes: list[str] = field(default_factory=list)
 
 
 # --- Validation -----------------------------------------------------------------------------------
@@ -256,7 +262,8 @@ def validate(draft: ReportDraft) -> tuple[dict[str, Any], FieldErrors]:
             errors.add(key, _("This is too long."))
     clean["location"] = location or None
     clean["suspect"] = _suspect(draft.suspect or SuspectIn(), errors)
-    clean["files"], clean["sniffed"] = _files(draft, errors)
+    clean["notes"] = []
+    clean["files"], clean["sniffed"] = _files(draft, errors, clean["notes"])
     return clean, dict(errors)
 
 
@@ -374,10 +381,11 @@ def _suspect(suspect: SuspectIn, errors: _Errors) -> dict[str, Any] | None:
 
 
 def _files(
-    draft: ReportDraft, errors: _Errors
+    draft: ReportDraft, errors: _Errors, notes: list[str]
 ) -> tuple[list[evidence_files.IncomingFile], list[str | None]]:
     """The files (the API's decoded, then the form's), each with its sniffed type. A file is
-    `evidence.N` in errors, N counting the API's first."""
+    `evidence.N` in errors, N counting the API's first. A file sent twice (the same SHA-256: the
+    same bytes, or a fingerprint of them) is kept once, and `notes` says so."""
     numbered: list[tuple[int, evidence_files.IncomingFile]] = []
     if len(draft.evidence) + len(draft.files) > settings.QORGAU_EVIDENCE_MAX_FILES:
         errors.add(
@@ -404,27 +412,59 @@ def _files(
             errors.add(f"evidence.{index}", str(exc))
             continue
         numbered.append((index, upload))
-    files = [item for _index, item in numbered]
+    files: list[evidence_files.IncomingFile] = []
     sniffed: list[str | None] = []
+    first_of: dict[str, evidence_files.IncomingFile] = {}
     for index, item in numbered:
         if not item.has_content:
             if not _is_sha256(item.sha256):
                 errors.add(
                     f"evidence.{index}", _("A file's SHA-256 must be 64 hexadecimal characters.")
                 )
-            sniffed.append(None)
+                continue
+            kind = None
+        else:
+            kind = item.sniffed()
+            if kind is None:
+                errors.add(f"evidence.{index}", not_accepted_message(item.filename))
+                continue
+            try:
+                evidence_files.check_size(item, kind)
+            except evidence_files.EvidenceTooLarge as exc:
+                errors.add(f"evidence.{index}", str(exc))
+                continue
+            if item.sha256 and item.sha256.lower() != item.digest():
+                errors.add(f"evidence.{index}", _("The file's content does not match its SHA-256."))
+                continue
+        digest = item.digest() if item.has_content else item.sha256.lower()
+        if digest in first_of:
+            notes.append(duplicate_message(item, first_of[digest]))
             continue
-        kind = item.sniffed()
-        if kind is None:
-            errors.add(
-                f"evidence.{index}",
-                _("“%(name)s” cannot be accepted: send pictures, PDF, text or chat exports.")
-                % {"name": item.filename[:80] or "?"},
-            )
-        if item.sha256 and item.sha256.lower() != item.digest():
-            errors.add(f"evidence.{index}", _("The file's content does not match its SHA-256."))
+        first_of[digest] = item
+        files.append(item)
         sniffed.append(kind)
     return files, sniffed
+
+
+def not_accepted_message(filename: str) -> str:
+    return str(
+        _(
+            "“%(name)s” cannot be accepted: send pictures, voice notes, videos, PDF, text or "
+            "chat exports."
+        )
+        % {"name": filename[:80] or "?"}
+    )
+
+
+def duplicate_message(item: evidence_files.IncomingFile, first: evidence_files.IncomingFile) -> str:
+    """A file sent twice (the same SHA-256) is kept once: what the sender is told."""
+    name, first_name = item.filename[:80] or "?", first.filename[:80] or "?"
+    if name == first_name:
+        return str(_("“%(name)s” was sent twice. We kept it once.") % {"name": name})
+    return str(
+        _("“%(name)s” is the same file as “%(first)s”. We kept it once.")
+        % {"name": name, "first": first_name}
+    )
 
 
 def _is_sha256(value: str) -> bool:

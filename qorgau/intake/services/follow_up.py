@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,11 @@ from qorgau.intake import receipts
 from qorgau.intake.enums import EventKind, MessageAuthor
 from qorgau.intake.models import Evidence, Report, ReportMessage
 from qorgau.intake.services._common import _event, _text
-from qorgau.intake.services.drafts import MESSAGE_MAX, ReportInvalid
+from qorgau.intake.services.drafts import (
+    MESSAGE_MAX,
+    ReportInvalid,
+    not_accepted_message,
+)
 from qorgau.intake.services.submit import _store_files, files_added
 
 RECEIPT_ADDRESS_SCOPE = "receipt"
@@ -109,12 +114,18 @@ def _receipt_opened(*, report: Report, code: str) -> None:
     receipts.locator_refresh(report_id=report.pk, stored=report.receipt_locator, code=code)
 
 
+@dataclass
+class AddedInformation:
+    message: ReportMessage | None
+    skipped: int = 0  # files left out: sent twice, or already in the report (kept once)
+
+
 @service
 def report_add_information(
     *, report: Report, text: str, files: list[evidence_files.IncomingFile]
-) -> ReportMessage | None:
+) -> AddedInformation:
     """The reporter adds a message and/or files through the receipt code (audited as the reporter,
-    with no actor)."""
+    with no actor). A file already in the report, or sent twice, is kept once (`skipped`)."""
     text = _text(text)
     errors: dict[str, list[str]] = {}
     if not text and not files:
@@ -128,20 +139,8 @@ def report_add_information(
             _("At most %(count)d files can be sent.")
             % {"count": settings.QORGAU_EVIDENCE_MAX_FILES}
         ]
-    kinds = []
-    for index, item in enumerate(files):
-        try:
-            evidence_files.check_limits([item])
-        except evidence_files.EvidenceRejected as exc:
-            errors.setdefault("evidence", []).append(str(exc))
-            continue
-        kind = item.sniffed() if item.has_content else None
-        if kind is None:
-            errors.setdefault(f"evidence.{index}", []).append(
-                _("“%(name)s” cannot be accepted: send pictures, PDF, text or chat exports.")
-                % {"name": item.filename[:80] or "?"}
-            )
-        kinds.append(kind)
+    sent = len(files)
+    files, kinds = _new_files(report, files, errors)
     if errors:
         raise ReportInvalid(errors)
     message = None
@@ -167,7 +166,37 @@ def report_add_information(
     except BaseException:
         evidence_files.remove(written)
         raise
-    return message
+    return AddedInformation(message=message, skipped=sent - len(files))
+
+
+def _new_files(
+    report: Report, files: list[evidence_files.IncomingFile], errors: dict[str, list[str]]
+) -> tuple[list[evidence_files.IncomingFile], list[str | None]]:
+    """The files to add, each with its sniffed type; left out, the same bytes twice and bytes the
+    report already holds (the same SHA-256)."""
+    kept: list[evidence_files.IncomingFile] = []
+    kinds: list[str | None] = []
+    held = set(report.evidence.values_list("sha256", flat=True))
+    for index, item in enumerate(files):
+        try:
+            evidence_files.check_limits([item])
+        except evidence_files.EvidenceRejected as exc:
+            errors.setdefault("evidence", []).append(str(exc))
+            continue
+        kind = item.sniffed() if item.has_content else None
+        if kind is None:
+            errors.setdefault(f"evidence.{index}", []).append(not_accepted_message(item.filename))
+            continue
+        try:
+            evidence_files.check_size(item, kind)
+        except evidence_files.EvidenceTooLarge as exc:
+            errors.setdefault(f"evidence.{index}", []).append(str(exc))
+            continue
+        if item.digest() not in held:
+            held.add(item.digest())
+            kept.append(item)
+            kinds.append(kind)
+    return kept, kinds
 
 
 # A read marker: the reporter's page was shown; nothing an audit entry would need to explain.

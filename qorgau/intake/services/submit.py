@@ -96,13 +96,15 @@ def report_submit(
     report, code = _new_report(clean, submitter, idempotency_key, digest)
     written: list[Path] = []
     try:
-        return _report_store(
+        submission = _report_store(
             report=report,
             receipt_code=code,
             clean=clean,
             submitter=submitter,
             written=written,
         )
+        submission.notes = clean["notes"]
+        return submission
     except IntegrityError:
         evidence_files.remove(written)
         # A repeated key is found by the unique constraint at insert, not by a query per report.

@@ -120,6 +120,8 @@ def report_form(request: HttpRequest) -> HttpResponse:
             if code
             else "",
             "replayed": submission.replayed,
+            "notes": submission.notes,
+            "received": selectors.evidence_received_for_report(report=report),
             "advice": advice_for(report.category),
             "crisis_lines": _crisis_lines(report),
         },
@@ -171,7 +173,7 @@ def report_status(request: HttpRequest) -> HttpResponse:
     form = AddInformationForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.report_add_information(
+            added = services.report_add_information(
                 report=report,
                 text=form.cleaned_data["body"],
                 files=incoming_files(form.cleaned_data.get("evidence")),
@@ -182,6 +184,11 @@ def report_status(request: HttpRequest) -> HttpResponse:
                     form.add_error("evidence" if path.startswith("evidence") else "body", error)
         else:
             messages.success(request, _("Thank you. The duty officer will see it."))
+            if added.skipped:  # no file names: a message waits in a cookie or the session
+                messages.info(
+                    request,
+                    _("A file was already in your report or was chosen twice. We kept it once."),
+                )
             return redirect("intake:status")
     return _status_page(request, report, form, status=400)
 
