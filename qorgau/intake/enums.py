@@ -170,10 +170,10 @@ class Perceptual(models.TextChoices):
     """Where an evidence file's perceptual hash stands (issue 22): pictures get a PDQ hash, videos
     the PDQ hashes of a frame a second; other files (and hash-only ones) have none."""
 
-    PENDING = "pending", _("being fingerprinted")
-    DONE = "done", _("fingerprinted")
-    FAILED = "failed", _("could not be fingerprinted (the file is kept)")
-    NONE = "none", _("no picture to fingerprint")
+    PENDING = "pending", _("PDQ: being made")
+    DONE = "done", _("PDQ: made")
+    FAILED = "failed", _("PDQ: could not be made (the file is kept)")
+    NONE = "none", _("PDQ: not a picture or a video")
 
 
 class MatchStatus(models.TextChoices):

@@ -252,7 +252,7 @@ class Evidence(TimeStamped):
     md5 = models.CharField("MD5", max_length=32, blank=True, db_index=True)
     sha1 = models.CharField("SHA-1", max_length=40, blank=True, db_index=True)
     perceptual = models.CharField(
-        _("fingerprint"), max_length=8, choices=Perceptual.choices, blank=True
+        _("perceptual hash"), max_length=8, choices=Perceptual.choices, blank=True
     )
     # why a perceptual hash could not be made: a code (`intake.fingerprints.FAILURES`), never
     # anything of the file

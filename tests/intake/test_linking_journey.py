@@ -46,9 +46,12 @@ def test_three_spellings_and_a_link_make_one_subject_and_raise_the_third(
     assert response.status_code == 200
     data = response.json()
     assert sorted(data["reports"]) == sorted(ids[:2]) and data["other_reports"] == 1
-    assert {"kind": "telegram", "value": "synthetic_groomer", "normalised": True} in data[
-        "identifiers"
-    ]
+    assert {
+        "kind": "telegram",
+        "value": "synthetic_groomer",
+        "normalised": True,
+        "reports": 3,
+    } in data["identifiers"]
     assert data["regions"] == ["KZ-71", "KZ-75"]
 
     _, token = core_services.api_token_create(acting_user=None, user=outsider)

@@ -79,6 +79,14 @@ def test_tick_purges_only_closed_unfounded_reports_past_their_retention(
             IdentifierUse.objects.filter(**owned).values_list("pk", flat=True)
         ),
         "linking.NameEntry": set(NameEntry.objects.filter(**owned).values_list("pk", flat=True)),
+        # its file's SHA-256 and MD5: identifiers nothing else uses (issue 22)
+        "linking.Identifier": set(
+            Identifier.objects.filter(
+                kind__in=("sha256", "md5"),
+                uses__owner_type="intake.report",
+                uses__owner_id=doomed.pk,
+            ).values_list("pk", flat=True)
+        ),
     }
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,6 +109,7 @@ def test_tick_purges_only_closed_unfounded_reports_past_their_retention(
         "intake.ReportEvent",
         "linking.IdentifierUse",
         "linking.NameEntry",
+        "linking.Identifier",
     }
     assert gone == hanging_off_doomed
     assert len(after["core.AuditEntry"] - before["core.AuditEntry"]) == 1
