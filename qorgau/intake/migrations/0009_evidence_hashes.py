@@ -6,84 +6,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0008_triage_rules_v3'),
-        ('linking', '0004_file_hashes'),
+        ("intake", "0008_triage_rules_v3"),
+        ("linking", "0004_file_hashes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='evidence',
-            name='md5',
-            field=models.CharField(blank=True, db_index=True, max_length=32, verbose_name='MD5'),
+            model_name="evidence",
+            name="md5",
+            field=models.CharField(blank=True, db_index=True, max_length=32, verbose_name="MD5"),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='perceptual',
-            field=models.CharField(blank=True, choices=[('pending', 'PDQ: being made'), ('done', 'PDQ: made'), ('failed', 'PDQ: could not be made (the file is kept)'), ('none', 'PDQ: not a picture or a video')], max_length=8, verbose_name='perceptual hash'),
+            model_name="evidence",
+            name="perceptual",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("pending", "PDQ: being made"),
+                    ("done", "PDQ: made"),
+                    ("failed", "PDQ: could not be made (the file is kept)"),
+                    ("none", "PDQ: not a picture or a video"),
+                ],
+                max_length=8,
+                verbose_name="perceptual hash",
+            ),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='perceptual_error',
+            model_name="evidence",
+            name="perceptual_error",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='perceptual_queued_at',
+            model_name="evidence",
+            name="perceptual_queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='evidence',
-            name='sha1',
-            field=models.CharField(blank=True, db_index=True, max_length=40, verbose_name='SHA-1'),
+            model_name="evidence",
+            name="sha1",
+            field=models.CharField(blank=True, db_index=True, max_length=40, verbose_name="SHA-1"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='known_material',
-            field=models.BooleanField(default=False, verbose_name='known abuse material'),
+            model_name="report",
+            name="known_material",
+            field=models.BooleanField(default=False, verbose_name="known abuse material"),
         ),
         migrations.AlterField(
-            model_name='reportevent',
-            name='kind',
-            field=models.CharField(choices=[('submitted', 'Report received'), ('status', 'Status changed'), ('message_reporter', 'Message from the reporter'), ('message_staff', 'Message to the reporter'), ('evidence_added', 'Files added'), ('receipt_locked', 'Receipt code locked after wrong attempts'), ('taken', 'Taken by a duty officer'), ('priority', 'Priority changed'), ('more_info', 'More information asked for'), ('linked', 'Linked'), ('unlinked', 'Link removed'), ('duplicate', 'Marked as a duplicate'), ('referred', 'Referred'), ('case', 'Turned into a criminal case'), ('closed', 'Closed'), ('triaged', 'Priority set by triage'), ('known_file', 'A file is on a known-hash list'), ('file_match', 'A similar file was checked')], max_length=20),
+            model_name="reportevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Report received"),
+                    ("status", "Status changed"),
+                    ("message_reporter", "Message from the reporter"),
+                    ("message_staff", "Message to the reporter"),
+                    ("evidence_added", "Files added"),
+                    ("receipt_locked", "Receipt code locked after wrong attempts"),
+                    ("taken", "Taken by a duty officer"),
+                    ("priority", "Priority changed"),
+                    ("more_info", "More information asked for"),
+                    ("linked", "Linked"),
+                    ("unlinked", "Link removed"),
+                    ("duplicate", "Marked as a duplicate"),
+                    ("referred", "Referred"),
+                    ("case", "Turned into a criminal case"),
+                    ("closed", "Closed"),
+                    ("triaged", "Priority set by triage"),
+                    ("known_file", "A file is on a known-hash list"),
+                    ("file_match", "A similar file was checked"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='EvidenceMatch',
+            name="EvidenceMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('distance', models.PositiveSmallIntegerField(verbose_name='distance')),
-                ('frames', models.PositiveIntegerField(default=1, verbose_name='frames alike')),
-                ('status', models.CharField(choices=[('pending', 'to check'), ('confirmed', 'the same picture'), ('rejected', 'not the same')], default='pending', max_length=10, verbose_name='decision')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='intake.evidence')),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='intake.evidence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("distance", models.PositiveSmallIntegerField(verbose_name="distance")),
+                ("frames", models.PositiveIntegerField(default=1, verbose_name="frames alike")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "to check"),
+                            ("confirmed", "the same picture"),
+                            ("rejected", "not the same"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="intake.evidence",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="intake.evidence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'similar file',
-                'verbose_name_plural': 'similar files',
-                'indexes': [models.Index(fields=['status', 'created_at'], name='intake_evmatch_status')],
-                'constraints': [models.UniqueConstraint(fields=('evidence', 'other'), name='intake_evmatch_pair')],
+                "verbose_name": "similar file",
+                "verbose_name_plural": "similar files",
+                "indexes": [
+                    models.Index(fields=["status", "created_at"], name="intake_evmatch_status")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evidence", "other"), name="intake_evmatch_pair"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='KnownMaterialMatch',
+            name="KnownMaterialMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('algorithm', models.CharField(max_length=8)),
-                ('distance', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('evidence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='intake.evidence')),
-                ('known', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='linking.knownhash')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='linking.hashlistversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("algorithm", models.CharField(max_length=8)),
+                ("distance", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="intake.evidence",
+                    ),
+                ),
+                (
+                    "known",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="linking.knownhash",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="linking.hashlistversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'known material match',
-                'verbose_name_plural': 'known material matches',
-                'constraints': [models.UniqueConstraint(fields=('evidence', 'known'), name='intake_knownmatch_pair')],
+                "verbose_name": "known material match",
+                "verbose_name_plural": "known material matches",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("evidence", "known"), name="intake_knownmatch_pair"
+                    )
+                ],
             },
         ),
     ]
