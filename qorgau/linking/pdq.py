@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 
 from qorgau.linking.hash_models import PerceptualChunk, PerceptualHash
@@ -215,6 +216,18 @@ class Near:
     distance: int
 
 
+def _candidates(keys: list[int]) -> list[tuple[int, str]]:
+    """(hash id, value) of every hash with a chunk under one of `keys` (repeats possible)."""
+    chunk, stored = PerceptualChunk._meta.db_table, PerceptualHash._meta.db_table
+    sql = f"SELECT h.id, h.value FROM {chunk} c JOIN {stored} h ON h.id = c.hash_id WHERE c.key "  # noqa: S608 - table names from the models
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql + "= ANY(%s)", [keys])
+        else:
+            cursor.execute(sql + "IN (" + ", ".join(["%s"] * len(keys)) + ")", keys)
+        return cursor.fetchall()
+
+
 def near(
     values: Iterable[str],
     *,
@@ -228,25 +241,16 @@ def near(
     limit = max_distance() if within is None else within
     found: list[tuple[str, Near]] = []
     for value in dict.fromkeys(values):
-        # two statements, not a subquery: PostgreSQL planned `pk IN (SELECT …)` as a hash join
-        # over the whole hash table (128 ms at a million hashes, bench/filehash.py)
-        candidates = set(
-            PerceptualChunk.objects.filter(key__in=probe_keys(value, limit)).values_list(
-                "hash_id", flat=True
-            )
-        )
-        if not candidates:
-            continue
         query = int(value, 16)
-        # the candidates (about 4,000 at a million random hashes) compared by their value only;
-        # what they belong to is read for the few within the distance
-        close = {}
-        for pk, other in PerceptualHash.objects.filter(pk__in=sorted(candidates)).values_list(
-            "pk", "value"
-        ):
-            bits = (query ^ int(other, 16)).bit_count()
-            if bits <= limit:
-                close[pk] = bits
+        # one statement: the chunk index gives the candidates (about 4,000 among a million
+        # random hashes), joined to their values; each is compared whole here. What they belong
+        # to is read only for the few within the distance.
+        close: dict[int, int] = {}
+        for pk, other in _candidates(probe_keys(value, limit)):
+            if pk not in close:
+                bits = (query ^ int(other, 16)).bit_count()
+                if bits <= limit:
+                    close[pk] = bits
         if not close:
             continue
         rows = PerceptualHash.objects.filter(pk__in=sorted(close))
