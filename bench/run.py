@@ -45,6 +45,8 @@ QUICK: dict[str, list[str]] = {
     "alerts": ["--reports", "20", "--alerts", "5000", "--due", "100", "--shifts", "1000",
                "--quiet-wait", "30"],
     "triage": ["--repeat", "5", "--long-reports", "300"],
+    "filehash": ["--stored", "100000", "--list-size", "100000", "--pdq-list-size", "10000",
+                 "--pdq-runs", "5", "--quiet-wait", "30"],
 }  # fmt: skip
 ORDER = [
     "intake",
@@ -56,6 +58,7 @@ ORDER = [
     "receipts",
     "alerts",
     "triage",
+    "filehash",
 ]
 TIMEOUT_QUICK_S = 900
 # What "data size" means for each bench: the keys of its lines that hold it.
@@ -69,6 +72,7 @@ SIZE_KEYS = {
     "receipts": ["reports", "trials"],
     "alerts": ["reports", "alerts", "open_alerts", "notifications", "deliveries", "rota_shifts"],
     "triage": ["eval_set", "reports"],
+    "filehash": ["pixels", "stored_hashes", "queries", "hashes"],
 }
 
 
