@@ -35,9 +35,13 @@ def _matches_of(report: Report) -> Any:
 def file_matches_for_user(*, user: User, report: Report) -> list[dict[str, Any]]:
     """The report's similar-file candidates, for its page: this report's file, the other
     report (its number only if the user may open it), the distance, frames, the decision."""
-    visible = set(Report.objects.visible_to(user).values_list("pk", flat=True)[:100_000])
+    matches = list(_matches_of(report).order_by("status", "distance", "pk"))
+    others = {m.other.report_id for m in matches} | {m.evidence.report_id for m in matches}
+    visible = set(
+        Report.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True)
+    )
     rows = []
-    for match in _matches_of(report).order_by("status", "distance", "pk"):
+    for match in matches:
         mine, theirs = (
             (match.evidence, match.other)
             if match.evidence.report_id == report.pk
