@@ -103,19 +103,35 @@ def match_perceptual(row: Evidence, values: list[str]) -> int:
     versions = current_versions()
     if not values or not versions:
         return 0
-    hits = pdq.near(values, owner_type=KNOWN_OWNER)
+    matches = _pdq_matches({value: [row] for value in values}, list(versions))
+    KnownMaterialMatch.objects.bulk_create(matches, ignore_conflicts=True)
+    if matches:
+        mark_reports([row.report_id])
+    return len(matches)
+
+
+def _pdq_matches(
+    owners: dict[str, list[Evidence]], version_ids: list[int]
+) -> list[KnownMaterialMatch]:
+    """Files (by their PDQ values) within the distance of PDQ entries of these versions: one
+    match per file and entry, at the smallest distance over the file's frames."""
+    hits = pdq.near(list(owners), owner_type=KNOWN_OWNER)
     if not hits:
-        return 0
+        return []
     known = dict(
         KnownHash.objects.filter(
-            pk__in={h.owner_id for _v, h in hits}, version_id__in=list(versions)
+            pk__in={h.owner_id for _v, h in hits}, version_id__in=version_ids
         ).values_list("pk", "version_id")
     )
-    best: dict[int, int] = {}
-    for _value, hit in hits:
-        if hit.owner_id in known:
-            best[hit.owner_id] = min(best.get(hit.owner_id, 256), hit.distance)
-    matches = [
+    best: dict[tuple[int, int], tuple[Evidence, int]] = {}
+    for value, hit in hits:
+        if hit.owner_id not in known:
+            continue
+        for row in owners[value]:
+            key = (row.pk, hit.owner_id)
+            if key not in best or hit.distance < best[key][1]:
+                best[key] = (row, hit.distance)
+    return [
         KnownMaterialMatch(
             evidence=row,
             known_id=known_id,
@@ -123,12 +139,8 @@ def match_perceptual(row: Evidence, values: list[str]) -> int:
             algorithm=HashAlgorithm.PDQ,
             distance=distance,
         )
-        for known_id, distance in sorted(best.items())
+        for (_pk, known_id), (row, distance) in sorted(best.items(), key=lambda i: i[0])
     ]
-    KnownMaterialMatch.objects.bulk_create(matches, ignore_conflicts=True)
-    if matches:
-        mark_reports([row.report_id])
-    return len(matches)
 
 
 def mark_reports(report_ids: Iterable[int]) -> int:
@@ -195,49 +207,23 @@ def _rematch_batch(version_id: int) -> int | None:
 
 
 def _perceptual_matches(rows: list[Evidence], version_id: int) -> list[KnownMaterialMatch]:
+    """The batch's fingerprinted files against one version's PDQ entries."""
+    from django.conf import settings
+
     from qorgau.intake.fingerprints import OWNER
     from qorgau.linking.hash_models import PerceptualHash
 
-    by_id = {row.pk: row for row in rows}
-    hashes = list(
-        PerceptualHash.objects.filter(owner_type=OWNER, owner_id__in=list(by_id)).values_list(
-            "owner_id", "value", "quality"
-        )
-    )
-    if (
-        not hashes
-        or not KnownHash.objects.filter(version_id=version_id, algorithm=HashAlgorithm.PDQ).exists()
-    ):
+    if not KnownHash.objects.filter(version_id=version_id, algorithm=HashAlgorithm.PDQ).exists():
         return []
-    from django.conf import settings
-
-    owners: dict[str, set[int]] = {}
-    for owner_id, value, quality in hashes:
-        if quality >= settings.QORGAU_PDQ_MIN_QUALITY:
-            owners.setdefault(value, set()).add(owner_id)
-    hits = pdq.near(list(owners), owner_type=KNOWN_OWNER)
-    in_version = set(
-        KnownHash.objects.filter(
-            pk__in={h.owner_id for _v, h in hits}, version_id=version_id
-        ).values_list("pk", flat=True)
-    )
-    best: dict[tuple[int, int], int] = {}
-    for value, hit in hits:
-        if hit.owner_id not in in_version:
-            continue
-        for owner_id in owners[value]:
-            key = (owner_id, hit.owner_id)
-            best[key] = min(best.get(key, 256), hit.distance)
-    return [
-        KnownMaterialMatch(
-            evidence=by_id[owner_id],
-            known_id=known_id,
-            version_id=version_id,
-            algorithm=HashAlgorithm.PDQ,
-            distance=distance,
-        )
-        for (owner_id, known_id), distance in sorted(best.items())
-    ]
+    by_id = {row.pk: row for row in rows}
+    owners: dict[str, list[Evidence]] = {}
+    for owner_id, value in PerceptualHash.objects.filter(
+        owner_type=OWNER,
+        owner_id__in=list(by_id),
+        quality__gte=settings.QORGAU_PDQ_MIN_QUALITY,
+    ).values_list("owner_id", "value"):
+        owners.setdefault(value, []).append(by_id[owner_id])
+    return _pdq_matches(owners, [version_id]) if owners else []
 
 
 def matches_of_report(report: Report) -> list[dict[str, Any]]:

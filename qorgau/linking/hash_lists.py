@@ -121,6 +121,13 @@ def _check_value(algorithm: str, raw: str) -> str | None:
     return value
 
 
+def _wrong_length(algorithm: str) -> str:
+    return _("%(algorithm)s must be %(n)d hexadecimal digits.") % {
+        "algorithm": HashAlgorithm(algorithm).label,
+        "n": LENGTHS[algorithm],
+    }
+
+
 def _parse(cells: list[str], layout: _Layout) -> tuple[list[tuple[str, str, str]], str | None]:
     """A line's (algorithm, value, label) entries, or why it is bad."""
 
@@ -135,10 +142,7 @@ def _parse(cells: list[str], layout: _Layout) -> tuple[list[tuple[str, str, str]
             continue
         value = _check_value(algorithm, raw)
         if value is None:
-            return [], _("%(algorithm)s must be %(n)d hexadecimal digits.") % {
-                "algorithm": HashAlgorithm(algorithm).label,
-                "n": LENGTHS[algorithm],
-            }
+            return [], _wrong_length(algorithm)
         entries.append((algorithm, value, label))
     raw = cell(layout.value)
     if raw:
@@ -155,10 +159,7 @@ def _parse(cells: list[str], layout: _Layout) -> tuple[list[tuple[str, str, str]
         algorithm = named
         value = _check_value(algorithm, raw)
         if value is None:
-            return [], _("%(algorithm)s must be %(n)d hexadecimal digits.") % {
-                "algorithm": HashAlgorithm(algorithm).label,
-                "n": LENGTHS[algorithm],
-            }
+            return [], _wrong_length(algorithm)
         entries.append((algorithm, value, label))
     if not entries:
         return [], _("No hash on this line.")

@@ -22,6 +22,18 @@ from qorgau.takedown.enums import RequestKind
 from qorgau.takedown.models import TakedownRequest, overdue_q
 
 BATCH = 500
+# what an overdue request's alert is made of
+ROW = (
+    "pk",
+    "kind",
+    "public_id",
+    "region_id",
+    "created_by_id",
+    "report__public_id",
+    "subject__public_id",
+    "legal_deadline",
+    "sent_at",
+)
 
 
 def _recipients(region_ids: set[int], now: datetime) -> dict[int, list[int]]:
@@ -65,32 +77,12 @@ def takedown_overdue_alerts(*, now: datetime | None = None) -> int:
         overdue.filter(kind=RequestKind.PRESERVATION)
         .exclude(alerted(PRESERVATION_OVERDUE_KIND, preservation_ref))
         .order_by("legal_deadline", "pk")
-        .values_list(
-            "pk",
-            "kind",
-            "public_id",
-            "region_id",
-            "created_by_id",
-            "report__public_id",
-            "subject__public_id",
-            "legal_deadline",
-            "sent_at",
-        )[:BATCH]
+        .values_list(*ROW)[:BATCH]
     ) + list(
         overdue.filter(kind=RequestKind.REMOVAL)
         .exclude(alerted(REMOVAL_OVERDUE_KIND))
         .order_by("sent_at", "pk")
-        .values_list(
-            "pk",
-            "kind",
-            "public_id",
-            "region_id",
-            "created_by_id",
-            "report__public_id",
-            "subject__public_id",
-            "legal_deadline",
-            "sent_at",
-        )[:BATCH]
+        .values_list(*ROW)[:BATCH]
     )
     if not rows:
         return 0

@@ -167,3 +167,16 @@ class TestMatching:
         call_command("tick", stdout=io.StringIO())
         report.refresh_from_db()
         assert report.known_material and report.priority == "P1"
+
+
+def test_a_new_pdq_list_is_matched_against_fingerprinted_files_already_stored(almaty, chief):
+    report = submit(("copy.jpg", resized_jpeg(37)))
+    fingerprints.fingerprint_one(Evidence.objects.get(report=report).pk)
+    report.refresh_from_db()
+    assert not report.known_material
+    listed = hash_image(io.BytesIO(png(37)))
+    import_list(f"hash,type\n{listed.value},pdq\n", label="PDQ exchange")
+    assert known_material.rematch() == 1
+    report.refresh_from_db()
+    assert report.known_material and report.priority == "P1"
+    assert KnownMaterialMatch.objects.get().algorithm == "pdq"
