@@ -208,11 +208,11 @@ def normalise(kind: str, value: str) -> Found:
 
 def file_hash(kind: str, text: str) -> Found:
     """A file's hash as hex (any case, spaces or colons between the bytes, as tools print them);
-    one of another length or with other characters is kept and flagged."""
+    one of another length or with other characters is kept as written and flagged."""
     value = re.sub(r"[\s:]", "", text).lower()
     if len(value) == HEX_LENGTH[kind] and re.fullmatch(r"[0-9a-f]+", value):
         return Found(kind, value)
-    return Found(kind, value, normalised=False)
+    return Found(kind, text.strip().lower(), normalised=False)  # kept as written
 
 
 def of_file(*, sha256: str, md5: str = "") -> list[Found]:

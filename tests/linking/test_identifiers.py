@@ -113,3 +113,18 @@ def test_a_normalised_phone_normalises_to_itself(number):
     if first is not None:
         assert ids.normalise_phone(first) == first
         assert ids.normalise_phone(f"+7 {str(number)[:3]} {str(number)[3:]}") == first
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "normalised"),
+    [
+        ("AB" * 32, "ab" * 32, True),
+        ("ab:" * 31 + "ab", "ab" * 32, True),  # as tools print them
+        (" " + "ab " * 32, "ab" * 32, True),
+        ("0 0", "0 0", False),  # too short: kept as written, flagged
+        ("zz" * 32, "zz" * 32, False),
+    ],
+)
+def test_a_files_sha256_is_read_as_tools_print_it(text, value, normalised):
+    found = ids.normalise("sha256", text)
+    assert (found.value, found.normalised) == (value, normalised)
