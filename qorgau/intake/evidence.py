@@ -122,7 +122,11 @@ class IncomingFile:
 
     def hashing_chunks(self) -> Iterator[bytes]:
         """The content's chunks, hashed on the way: once they are all read, `hashes()` is known
-        without reading the file again."""
+        without reading the file again. Hashed once: when validation has already read them
+        (`digest()`), the write pass only yields the chunks."""
+        if self._hashes is not None:
+            yield from self.chunks()
+            return
         hashers = {"sha256": hashlib.sha256(), "md5": hashlib.md5(), "sha1": hashlib.sha1()}  # noqa: S324 - list formats, not security
         for piece in self.chunks():
             for hasher in hashers.values():

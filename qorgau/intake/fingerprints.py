@@ -39,7 +39,6 @@ from qorgau.linking import pdq
 logger = logging.getLogger(__name__)
 
 OWNER = "intake.evidence"
-KNOWN_OWNER = "linking.knownhash"
 PICTURES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 # HEIC/HEIF: Pillow reads them only with a plugin that is not installed; fingerprinted "failed"
 UNREAD_PICTURES = frozenset({"image/heic", "image/heif"})

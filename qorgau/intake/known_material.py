@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from qorgau.core.services import audit_append
@@ -27,7 +27,7 @@ from qorgau.intake.enums import EventKind, Status
 from qorgau.intake.match_models import KnownMaterialMatch
 from qorgau.intake.models import Evidence, Report
 from qorgau.linking import pdq
-from qorgau.linking.hash_models import HashAlgorithm, HashListVersion, KnownHash
+from qorgau.linking.hash_models import KNOWN_OWNER, HashAlgorithm, HashListVersion, KnownHash
 
 KNOWN_MATERIAL = "known_material"
 # The reason's label in the three staff languages, as the rules' labels are kept.
@@ -36,20 +36,20 @@ KNOWN_MATERIAL_LABEL = {
     "ru": "Файл есть в списке хешей известных материалов сексуального насилия",
     "kk": "Файл белгілі зорлық-зомбылық материалдарының хеш тізімінде бар",
 }
-KNOWN_OWNER = "linking.knownhash"
 REMATCH_BATCH = 2000
 REMATCH_SECONDS = 10.0
 
 
 def current_versions() -> dict[int, int]:
-    """The version in force of each list: {version id: list id}."""
-    newest = HashListVersion.objects.values("hash_list_id").annotate(top=Max("number"))
-    wanted = Q()
-    for row in newest:
-        wanted |= Q(hash_list_id=row["hash_list_id"], number=row["top"])
-    if not newest:
-        return {}
-    return dict(HashListVersion.objects.filter(wanted).values_list("pk", "hash_list_id"))
+    """The version in force of each list: {version id: list id} (one query)."""
+    newest = HashListVersion.objects.filter(hash_list_id=OuterRef("hash_list_id")).order_by(
+        "-number"
+    )
+    return dict(
+        HashListVersion.objects.filter(pk=Subquery(newest.values("pk")[:1])).values_list(
+            "pk", "hash_list_id"
+        )
+    )
 
 
 def _exact_query(rows: Iterable[Evidence]) -> Q | None:

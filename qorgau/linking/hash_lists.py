@@ -39,6 +39,7 @@ from qorgau.core.permissions import require, service
 from qorgau.core.services import audit_append
 from qorgau.linking import pdq
 from qorgau.linking.hash_models import (
+    KNOWN_OWNER,
     HashAlgorithm,
     HashList,
     HashListVersion,
@@ -48,7 +49,6 @@ from qorgau.linking.hash_models import (
 )
 from qorgau.linking.policies import IMPORT_HASH_LIST
 
-KNOWN_OWNER = "linking.knownhash"
 LENGTHS = {"md5": 32, "sha1": 40, "sha256": 64, "pdq": 64}
 ALGORITHM_COLUMNS = {
     "md5": "md5",

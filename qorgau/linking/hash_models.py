@@ -25,6 +25,9 @@ class HashAlgorithm(models.TextChoices):
     PDQ = "pdq", "PDQ"
 
 
+# The `owner_type` of a known-hash list's PDQ entry among the perceptual hashes.
+KNOWN_OWNER = "linking.knownhash"
+
 HEX_LENGTHS = {HashAlgorithm.MD5: 32, HashAlgorithm.SHA1: 40, HashAlgorithm.SHA256: 64}
 
 

@@ -234,3 +234,17 @@ def test_a_purged_reports_fingerprints_and_candidates_go_with_it(almaty, analyst
     assert services.purge_expired_reports(now=timezone.now() + timedelta(days=10_000)) == 1
     assert EvidenceMatch.objects.count() == 0
     assert PerceptualHash.objects.count() == 1 and PerceptualChunk.objects.count() == 16
+
+
+def test_a_file_hashed_at_validation_is_written_whole_and_not_hashed_again(db):
+    import io
+
+    data = png(19) * 3
+    item = IncomingFile(filename="a.png", file=io.BytesIO(data))
+    assert item.digest() == hashlib.sha256(data).hexdigest()  # validation read it once
+    assert b"".join(item.hashing_chunks()) == data  # the write pass still gets every byte
+    assert item.hashes() == {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "md5": hashlib.md5(data).hexdigest(),
+        "sha1": hashlib.sha1(data).hexdigest(),
+    }
