@@ -9,7 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from qorgau.core.models import Alert, AuditEntry
+from qorgau.core.models import Alert, AuditEntry, Notification
 from qorgau.intake import fingerprints, known_material, services
 from qorgau.intake.alerts import P1_KIND
 from qorgau.intake.enums import Source
@@ -110,6 +110,10 @@ class TestMatching:
         match = KnownMaterialMatch.objects.get()
         assert match.algorithm == "md5" and match.evidence.report_id == report.pk
         assert Alert.objects.filter(kind=P1_KIND, object_ref=report.public_id).exists()
+        # a person is told: the chief (nobody is on duty), in the app
+        assert Notification.objects.filter(
+            user=chief, kind=P1_KIND, object_ref=report.public_id
+        ).exists()
 
     def test_a_later_triage_keeps_the_known_material_reason(self, almaty, chief):
         data = png(31)
@@ -150,6 +154,9 @@ class TestMatching:
         assert report.known_material and report.priority == "P1"
         match = KnownMaterialMatch.objects.get()
         assert match.algorithm == "pdq" and 0 < match.distance <= 31
+        assert Notification.objects.filter(
+            user=chief, kind=P1_KIND, object_ref=report.public_id
+        ).exists()
 
     def test_the_report_page_says_which_list_and_never_shows_the_file(
         self, almaty, analyst, client
